@@ -1,0 +1,37 @@
+# The two commands of the README, and a few more. CMake does the real work.
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+
+.PHONY: all deps build demo test fuzz bench emulator clean
+
+all: build
+
+deps:
+	@scripts/install-deps.sh
+
+build: deps
+	cmake -S . -B build/release -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSCALEKIT_BUILD_TESTS=OFF >/dev/null
+	cmake --build build/release -j $(JOBS)
+
+# The quickstart: against the embedded emulator, or against a real environment
+# when SCALEKIT_ENVIRONMENT_URL, SCALEKIT_CLIENT_ID and SCALEKIT_CLIENT_SECRET are set.
+demo: build
+	build/release/quickstart
+
+test: deps
+	scripts/test.sh
+
+# Longer fuzzing: FUZZ_SECONDS per target (default 300).
+fuzz: deps
+	cmake -S . -B build/fuzz -DCMAKE_C_COMPILER=clang -DSCALEKIT_FUZZ=ON -DSCALEKIT_BUILD_BENCH=OFF \
+	  -DSCALEKIT_FUZZ_SECONDS=$${FUZZ_SECONDS:-300} >/dev/null
+	cmake --build build/fuzz -j $(JOBS)
+	cd build/fuzz && ctest --output-on-failure -L fuzz --timeout 100000
+
+bench: build
+	@for b in build/release/bench/bench_*; do [ -x "$$b" ] && "$$b"; done
+
+emulator: build
+	build/release/scalekit-emulator
+
+clean:
+	rm -rf build

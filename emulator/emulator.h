@@ -1,0 +1,37 @@
+/*
+ * scalekit-emulator as a library: a local, stateful Scalekit environment a test
+ * or a demo starts in-process and stops cleanly.
+ */
+#ifndef SCALEKIT_EMULATOR_H
+#define SCALEKIT_EMULATOR_H
+
+#include <stdint.h>
+
+typedef struct scalekit_emulator scalekit_emulator;
+
+typedef struct scalekit_emulator_options {
+    const char *host;            /* listen address; NULL = "127.0.0.1" */
+    int port;                    /* 0 = a free port */
+    const char *data_path;       /* SQLite file; NULL = ":memory:" */
+    const char *client_id;       /* NULL = generated (or the one stored in data_path) */
+    const char *client_secret;   /* NULL = generated (or the one stored in data_path) */
+    const char *webhook_url;     /* NULL = no webhook deliveries */
+    const char *webhook_secret;  /* "whsec_..."; NULL = generated */
+    int64_t key_grace_seconds;   /* how long a rotated-out key stays in /keys (0 = 86400) */
+    int64_t access_token_ttl_seconds; /* 0 = 3600 */
+    int quiet;                   /* no request log on stderr */
+} scalekit_emulator_options;
+
+/* Start listening; *out receives the running emulator. 0 or a negative error. */
+int scalekit_emulator_start(const scalekit_emulator_options *opts, scalekit_emulator **out);
+/* Stop it: closes the socket, joins every thread, frees everything. Safe on NULL. */
+void scalekit_emulator_stop(scalekit_emulator *emu);
+
+/* "http://127.0.0.1:PORT": the environment URL clients use. */
+const char *scalekit_emulator_url(const scalekit_emulator *emu);
+const char *scalekit_emulator_client_id(const scalekit_emulator *emu);
+const char *scalekit_emulator_client_secret(const scalekit_emulator *emu);
+const char *scalekit_emulator_webhook_secret(const scalekit_emulator *emu);
+int scalekit_emulator_port(const scalekit_emulator *emu);
+
+#endif

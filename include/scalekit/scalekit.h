@@ -1,0 +1,18 @@
+/**
+ * @file scalekit/scalekit.h
+ * The Scalekit SDK for C: include this one header.
+ */
+#ifndef SCALEKIT_H
+#define SCALEKIT_H
+
+#include "version.h"
+#include "export.h"
+#include "error.h"
+#include "client.h"
+#include "auth.h"
+#include "token.h"
+#include "webhook.h"
+#include "common.h"
+#include "organization.h"
+
+#endif

@@ -1,0 +1,30 @@
+#!/bin/sh
+# What `make test` runs: every test under ASan+UBSan (clang), the unit tests and
+# the install test in a gcc build, the concurrency tests under ThreadSanitizer,
+# and each fuzzer for a few seconds.
+set -eu
+jobs=$(nproc 2>/dev/null || echo 2)
+fuzz_seconds=${FUZZ_SECONDS:-5}
+
+step() { printf '\n==== %s\n' "$*"; }
+
+step "clang, AddressSanitizer + UndefinedBehaviorSanitizer: every test"
+cmake -S . -B build/asan -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug -DSCALEKIT_SANITIZE=ON -DSCALEKIT_BUILD_BENCH=OFF >/dev/null
+cmake --build build/asan -j "$jobs"
+(cd build/asan && ctest --output-on-failure -j "$jobs")
+
+step "gcc, -O2: unit tests and the install test"
+cmake -S . -B build/gcc -DCMAKE_C_COMPILER=gcc -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build/gcc -j "$jobs"
+(cd build/gcc && ctest --output-on-failure -j "$jobs" -L unit)
+
+step "clang, ThreadSanitizer: the concurrency tests"
+cmake -S . -B build/tsan -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug -DSCALEKIT_TSAN=ON -DSCALEKIT_BUILD_BENCH=OFF >/dev/null
+cmake --build build/tsan -j "$jobs"
+(cd build/tsan && ctest --output-on-failure -L threads)
+
+step "clang, libFuzzer: each target for ${fuzz_seconds} s"
+cmake -S . -B build/fuzz -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug -DSCALEKIT_FUZZ=ON \
+  -DSCALEKIT_BUILD_BENCH=OFF -DSCALEKIT_FUZZ_SECONDS="$fuzz_seconds" >/dev/null
+cmake --build build/fuzz -j "$jobs"
+(cd build/fuzz && ctest --output-on-failure -L fuzz)

@@ -1,0 +1,31 @@
+#!/bin/sh
+# Installs the built library into a scratch prefix, then builds and runs a tiny
+# program against the installed copy twice: with pkg-config, and with
+# find_package(scalekit) from the CMake package config.
+set -eu
+build=$1
+cc=$2
+here=$(cd "$(dirname "$0")" && pwd)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cmake --install "$build" --prefix "$tmp/prefix" >/dev/null
+libdir=$(ls -d "$tmp"/prefix/lib*/pkgconfig | head -n1 | xargs dirname)
+
+test -f "$tmp/prefix/include/scalekit/scalekit.h"
+test -f "$tmp/prefix/include/scalekit/version.h"
+test -f "$libdir/libscalekit.a"
+soname=$(objdump -p "$libdir/libscalekit.so" | awk '/SONAME/ {print $2}')
+case "$soname" in libscalekit.so.[0-9]*) ;; *) echo "bad SONAME: $soname"; exit 1 ;; esac
+# Only the public API is exported.
+bad=$(nm -D --defined-only "$libdir/libscalekit.so" | awk '{print $3}' | grep -v '^scalekit_' | grep -v '^_' || true)
+if [ -n "$bad" ]; then echo "symbols exported outside scalekit_*: $bad"; exit 1; fi
+
+export PKG_CONFIG_PATH="$libdir/pkgconfig"
+"$cc" -std=c11 -Wall -Wextra -Werror -o "$tmp/hello" "$here/hello.c" $(pkg-config --cflags --libs scalekit)
+LD_LIBRARY_PATH="$libdir" "$tmp/hello"
+
+mkdir "$tmp/cm"
+cmake -S "$here" -B "$tmp/cm" -DCMAKE_C_COMPILER="$cc" -DCMAKE_PREFIX_PATH="$tmp/prefix" >/dev/null
+cmake --build "$tmp/cm" >/dev/null
+LD_LIBRARY_PATH="$libdir" "$tmp/cm/hello_cmake"
+echo "install test: headers, SONAME $soname, pkg-config and CMake package all work"
