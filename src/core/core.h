@@ -50,6 +50,18 @@ int skit_error_code_for_status(long status);
  * keeps the request id (from the body, else @p request_id_header). Returns the code. */
 int skit_error_from_response(long status, const char *body, size_t body_len,
                              const char *request_id_header);
+/* Change the code of the failure recorded on this thread, keeping its details
+ * (e.g. a token endpoint's 400 invalid_client becomes EUNAUTHENTICATED). Returns @p code. */
+int skit_error_set_code(int code);
+
+/* A detached copy of a thread's last error, so one thread can hand its failure
+ * to others (the API token fetch hands its error to every waiter). */
+typedef struct skit_error_state skit_error_state;
+/* Copy this thread's last error; NULL on out of memory. Free with skit_error_state_free. */
+skit_error_state *skit_error_save(void);
+/* Make @p saved this thread's last error; returns its code (ENOMEM when saved is NULL). */
+int skit_error_restore(const skit_error_state *saved);
+void skit_error_state_free(skit_error_state *saved);
 
 /* ---- growable buffer ----------------------------------------------------- */
 
@@ -112,6 +124,11 @@ bool skit_json_int64(const json_t *obj, const char *name, int64_t *out);
 json_t *skit_json_parse_object(const char *body, size_t len);
 
 /* ---- HTTP transport ------------------------------------------------------ */
+
+/* The API version this SDK speaks, sent as x-api-version on every request. */
+#define SKIT_API_VERSION "20250830"
+/* Larger response bodies are refused (EMALFORMED_RESPONSE) rather than buffered. */
+#define SKIT_MAX_RESPONSE_BYTES ((size_t)8 << 20)
 
 typedef struct skit_request {
     const char *method;        /* "GET", "POST", "PUT", "PATCH", "DELETE" */

@@ -1,0 +1,164 @@
+/*
+ * The client-credentials API token: cached until shortly before it expires,
+ * fetched once for every thread that misses at the same time (single flight:
+ * one fetcher, the others wait on the condition variable and share its result
+ * or its error).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "client_internal.h"
+
+/* RFC 6749 makes expires_in optional; without it, trust a token only briefly. */
+#define TOKEN_DEFAULT_LIFETIME_S 300
+
+static int fetch_token(scalekit_client *client, char **token, int64_t *lifetime)
+{
+    skit_buf form = SKIT_BUF_INIT;
+    int rc = skit_form_add(&form, "grant_type", "client_credentials");
+    if (!rc)
+        rc = skit_form_add(&form, "client_id", client->client_id);
+    if (!rc)
+        rc = skit_form_add(&form, "client_secret", client->client_secret);
+    if (rc) {
+        skit_buf_free(&form);
+        return rc;
+    }
+    /* Asking for a token again changes nothing on the server, so it may be retried. */
+    skit_request req = {
+        .method = "POST", .path = "/oauth/token", .body = form.ptr, .body_len = form.len,
+        .content_type = "application/x-www-form-urlencoded",
+        .authenticated = false, .idempotent = true,
+    };
+    skit_response resp;
+    rc = skit_http_send(client, &req, &resp);
+    memset(form.ptr, 0, form.len);
+    skit_buf_free(&form);
+    if (rc) {
+        long status = scalekit_error_last()->http_status;
+        if (status == 400 || status == 401)
+            return skit_error_set_code(SCALEKIT_EUNAUTHENTICATED);
+        return rc;
+    }
+    json_t *root = skit_json_parse_object(resp.body, resp.body_len);
+    skit_response_free(&resp);
+    if (!root)
+        return SCALEKIT_EMALFORMED_RESPONSE;
+    const char *access = skit_json_string(root, "access_token");
+    int64_t expires_in = 0;
+    if (!access || !*access) {
+        json_decref(root);
+        return skit_error_set(SCALEKIT_EMALFORMED_RESPONSE,
+                              "token endpoint answer has no access_token");
+    }
+    if (!skit_json_int64(root, "expires_in", &expires_in) || expires_in <= 0)
+        expires_in = TOKEN_DEFAULT_LIFETIME_S;
+    *token = strdup(access);
+    json_decref(root);
+    if (!*token)
+        return skit_error_oom();
+    *lifetime = expires_in;
+    return SCALEKIT_OK;
+}
+
+/* Under token_mu: the cached token, copied, when still fresh. */
+static int take_cached(scalekit_client *client, char **token, uint64_t *generation, bool *found)
+{
+    *found = false;
+    if (!client->api_token || skit_now() >= client->api_token_refresh_at)
+        return SCALEKIT_OK;
+    *found = true;
+    *token = strdup(client->api_token);
+    if (!*token)
+        return skit_error_oom();
+    if (generation)
+        *generation = client->api_token_generation;
+    return SCALEKIT_OK;
+}
+
+static void install_token(scalekit_client *client, char *token, int64_t lifetime)
+{
+    int64_t now = skit_now();
+    /* A short-lived token is renewed halfway through rather than on every call. */
+    int64_t margin = client->opts.api_token_refresh_margin_seconds;
+    if (margin > lifetime / 2)
+        margin = lifetime / 2;
+    if (client->api_token) {
+        memset(client->api_token, 0, strlen(client->api_token));
+        free(client->api_token);
+    }
+    client->api_token = token;
+    client->api_token_expires_at = now + lifetime;
+    client->api_token_refresh_at = now + lifetime - margin;
+    client->api_token_generation++;
+}
+
+int skit_api_token_get(scalekit_client *client, char **token, uint64_t *generation)
+{
+    *token = NULL;
+    bool found;
+    pthread_mutex_lock(&client->token_mu);
+    for (;;) {
+        int rc = take_cached(client, token, generation, &found);
+        if (found || rc) {
+            pthread_mutex_unlock(&client->token_mu);
+            return rc;
+        }
+        if (!client->token_fetching)
+            break;
+        uint64_t seq = client->token_fetch_seq;
+        while (client->token_fetching && seq == client->token_fetch_seq)
+            pthread_cond_wait(&client->token_cv, &client->token_mu);
+        if (seq != client->token_fetch_seq && client->token_fetch_error) {
+            rc = skit_error_restore(client->token_fetch_error);
+            pthread_mutex_unlock(&client->token_mu);
+            return rc;
+        }
+    }
+    client->token_fetching = true;
+    pthread_mutex_unlock(&client->token_mu);
+
+    char *fresh = NULL;
+    int64_t lifetime = 0;
+    int rc = fetch_token(client, &fresh, &lifetime);
+    skit_error_state *failure = rc ? skit_error_save() : NULL;
+
+    pthread_mutex_lock(&client->token_mu);
+    client->token_fetching = false;
+    client->token_fetch_seq++;
+    skit_error_state_free(client->token_fetch_error);
+    client->token_fetch_error = failure;
+    if (!rc) {
+        install_token(client, fresh, lifetime);
+        *token = strdup(client->api_token);
+        if (generation)
+            *generation = client->api_token_generation;
+        if (!*token)
+            rc = skit_error_oom();
+    }
+    pthread_cond_broadcast(&client->token_cv);
+    pthread_mutex_unlock(&client->token_mu);
+    return rc;
+}
+
+void skit_api_token_invalidate(scalekit_client *client, uint64_t generation)
+{
+    pthread_mutex_lock(&client->token_mu);
+    if (client->api_token && client->api_token_generation == generation) {
+        memset(client->api_token, 0, strlen(client->api_token));
+        free(client->api_token);
+        client->api_token = NULL;
+    }
+    pthread_mutex_unlock(&client->token_mu);
+}
+
+void skit_api_token_cleanup(scalekit_client *client)
+{
+    if (client->api_token) {
+        memset(client->api_token, 0, strlen(client->api_token));
+        free(client->api_token);
+        client->api_token = NULL;
+    }
+    skit_error_state_free(client->token_fetch_error);
+    client->token_fetch_error = NULL;
+}

@@ -1,0 +1,231 @@
+/* The client: validated environment URL, credentials, resolved options. */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+#include <sys/utsname.h>
+#include <openssl/crypto.h>
+
+#include "client_internal.h"
+
+#define DEFAULT_TIMEOUT_MS 10000L
+#define DEFAULT_CONNECT_TIMEOUT_MS 5000L
+#define DEFAULT_MAX_RETRIES 2
+#define DEFAULT_JWKS_TTL_SECONDS 3600L
+#define DEFAULT_JWKS_MIN_REFETCH_MS 30000L
+#define DEFAULT_RETRY_BASE_DELAY_MS 200L
+#define DEFAULT_RETRY_MAX_DELAY_MS 10000L
+#define DEFAULT_TOKEN_REFRESH_MARGIN_S 60L
+#define DEFAULT_MAX_TOKEN_BYTES 16384
+#define DEFAULT_VERIFIED_TOKEN_CACHE 1024L
+
+/* Check and normalise an environment URL: http(s), a host, no query, fragment,
+ * credentials or whitespace; trailing slashes dropped. *out is malloc'd. */
+static int normalise_env_url(const char *url, char **out)
+{
+    if (!url || !*url)
+        return skit_error_set(SCALEKIT_EINVAL, "env_url must not be empty");
+    size_t scheme_len;
+    if (strncasecmp(url, "https://", 8) == 0)
+        scheme_len = 8;
+    else if (strncasecmp(url, "http://", 7) == 0)
+        scheme_len = 7;
+    else
+        return skit_error_set(SCALEKIT_EINVAL, "env_url \"%s\" must start with http:// or https://",
+                              url);
+    for (const char *p = url; *p; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (c <= 0x20 || c == 0x7f)
+            return skit_error_set(SCALEKIT_EINVAL,
+                                  "env_url \"%s\" contains whitespace or a control character", url);
+        if (c == '?' || c == '#')
+            return skit_error_set(SCALEKIT_EINVAL,
+                                  "env_url \"%s\" must not have a query or fragment", url);
+    }
+    const char *host = url + scheme_len;
+    size_t authority_len = strcspn(host, "/");
+    if (memchr(host, '@', authority_len))
+        return skit_error_set(SCALEKIT_EINVAL, "env_url \"%s\" must not contain credentials", url);
+    if (authority_len == 0 || host[0] == ':')
+        return skit_error_set(SCALEKIT_EINVAL, "env_url \"%s\" has no host", url);
+    size_t len = strlen(url);
+    while (len > scheme_len + authority_len && url[len - 1] == '/')
+        len--;
+    char *copy = malloc(len + 1);
+    if (!copy)
+        return skit_error_oom();
+    memcpy(copy, url, len);
+    copy[len] = '\0';
+    /* Schemes and hosts are case-insensitive; lower-case the scheme for curl. */
+    for (size_t i = 0; i < scheme_len - 3; i++)
+        copy[i] = (char)tolower((unsigned char)copy[i]);
+    *out = copy;
+    return SCALEKIT_OK;
+}
+
+static int resolve_options(const scalekit_client_options *in, scalekit_client_options *o)
+{
+    scalekit_client_options zero = {0};
+    *o = in ? *in : zero;
+    if (o->timeout_ms < 0)
+        return skit_error_set(SCALEKIT_EINVAL, "timeout_ms must not be negative (%ld)",
+                              o->timeout_ms);
+    if (o->connect_timeout_ms < 0)
+        return skit_error_set(SCALEKIT_EINVAL, "connect_timeout_ms must not be negative (%ld)",
+                              o->connect_timeout_ms);
+    if (o->max_retries < -1)
+        return skit_error_set(SCALEKIT_EINVAL, "max_retries must be -1 or more (%d)",
+                              o->max_retries);
+    if (o->jwks_ttl_seconds < 0 || o->jwks_min_refetch_interval_ms < 0 ||
+        o->retry_base_delay_ms < 0 || o->retry_max_delay_ms < 0 ||
+        o->api_token_refresh_margin_seconds < 0)
+        return skit_error_set(SCALEKIT_EINVAL, "client option durations must not be negative");
+    if (o->verified_token_cache_entries < -1)
+        return skit_error_set(SCALEKIT_EINVAL,
+                              "verified_token_cache_entries must be -1 or more (%ld)",
+                              o->verified_token_cache_entries);
+    if (o->ca_bundle_path && *o->ca_bundle_path && access(o->ca_bundle_path, R_OK) != 0)
+        return skit_error_set(SCALEKIT_EINVAL, "ca_bundle_path \"%s\" cannot be read",
+                              o->ca_bundle_path);
+    if (!o->timeout_ms)
+        o->timeout_ms = DEFAULT_TIMEOUT_MS;
+    if (!o->connect_timeout_ms)
+        o->connect_timeout_ms = DEFAULT_CONNECT_TIMEOUT_MS;
+    if (!o->max_retries)
+        o->max_retries = DEFAULT_MAX_RETRIES;
+    if (!o->jwks_ttl_seconds)
+        o->jwks_ttl_seconds = DEFAULT_JWKS_TTL_SECONDS;
+    if (!o->jwks_min_refetch_interval_ms)
+        o->jwks_min_refetch_interval_ms = DEFAULT_JWKS_MIN_REFETCH_MS;
+    if (!o->retry_base_delay_ms)
+        o->retry_base_delay_ms = DEFAULT_RETRY_BASE_DELAY_MS;
+    if (!o->retry_max_delay_ms)
+        o->retry_max_delay_ms = DEFAULT_RETRY_MAX_DELAY_MS;
+    if (!o->api_token_refresh_margin_seconds)
+        o->api_token_refresh_margin_seconds = DEFAULT_TOKEN_REFRESH_MARGIN_S;
+    if (!o->max_token_bytes)
+        o->max_token_bytes = DEFAULT_MAX_TOKEN_BYTES;
+    if (!o->verified_token_cache_entries)
+        o->verified_token_cache_entries = DEFAULT_VERIFIED_TOKEN_CACHE;
+    return SCALEKIT_OK;
+}
+
+/* "Scalekit-C/<version> (<os>; <arch>)[ suffix]"; *prefix_len is the length before the suffix. */
+static char *build_user_agent(const char *suffix, size_t *prefix_len)
+{
+    struct utsname u;
+    const char *os = "unknown", *arch = "unknown";
+    if (uname(&u) == 0) {
+        os = u.sysname;
+        arch = u.machine;
+    }
+    skit_buf b = SKIT_BUF_INIT;
+    if (skit_buf_printf(&b, "Scalekit-C/%s (%s; %s)", SCALEKIT_VERSION, os, arch)) {
+        skit_buf_free(&b);
+        return NULL;
+    }
+    *prefix_len = b.len;
+    if (suffix && *suffix && (skit_buf_puts(&b, " ") || skit_buf_puts(&b, suffix))) {
+        skit_buf_free(&b);
+        return NULL;
+    }
+    return skit_buf_detach(&b);
+}
+
+int scalekit_client_new_with_options(scalekit_client **out, const char *env_url,
+                                     const char *client_id, const char *client_secret,
+                                     const scalekit_client_options *opts)
+{
+    if (!out)
+        return skit_error_set(SCALEKIT_EINVAL, "out must not be NULL");
+    *out = NULL;
+    if (!client_id || !*client_id)
+        return skit_error_set(SCALEKIT_EINVAL, "client_id must not be empty");
+    if (!client_secret || !*client_secret)
+        return skit_error_set(SCALEKIT_EINVAL, "client_secret must not be empty");
+    scalekit_client_options resolved;
+    int rc = resolve_options(opts, &resolved);
+    if (rc)
+        return rc;
+
+    scalekit_client *c = calloc(1, sizeof *c);
+    if (!c)
+        return skit_error_oom();
+    pthread_mutex_init(&c->token_mu, NULL);
+    pthread_cond_init(&c->token_cv, NULL);
+    rc = normalise_env_url(env_url, &c->env_url);
+    if (rc)
+        goto fail;
+    c->opts = resolved;
+    size_t prefix_len = 0;
+    c->client_id = strdup(client_id);
+    c->client_secret = strdup(client_secret);
+    c->user_agent = build_user_agent(resolved.user_agent_suffix, &prefix_len);
+    if (resolved.ca_bundle_path && *resolved.ca_bundle_path)
+        c->ca_bundle_path = strdup(resolved.ca_bundle_path);
+    if (!c->client_id || !c->client_secret || !c->user_agent ||
+        (resolved.ca_bundle_path && *resolved.ca_bundle_path && !c->ca_bundle_path)) {
+        rc = skit_error_oom();
+        goto fail;
+    }
+    /* The options keep no pointer to the caller's strings. */
+    c->opts.ca_bundle_path = c->ca_bundle_path;
+    c->opts.user_agent_suffix =
+        c->user_agent[prefix_len] ? c->user_agent + prefix_len + 1 : NULL;
+    rc = skit_http_client_init(c);
+    if (rc)
+        goto fail;
+    c->jose = skit_jose_state_new(c);
+    if (!c->jose) {
+        rc = skit_error_oom();
+        goto fail;
+    }
+    *out = c;
+    skit_error_reset();
+    return SCALEKIT_OK;
+fail:
+    scalekit_client_free(c);
+    return rc;
+}
+
+int scalekit_client_new(scalekit_client **out, const char *env_url, const char *client_id,
+                        const char *client_secret)
+{
+    return scalekit_client_new_with_options(out, env_url, client_id, client_secret, NULL);
+}
+
+void scalekit_client_free(scalekit_client *client)
+{
+    if (!client)
+        return;
+    skit_jose_state_free(client->jose);
+    skit_http_client_cleanup(client);
+    skit_api_token_cleanup(client);
+    pthread_cond_destroy(&client->token_cv);
+    pthread_mutex_destroy(&client->token_mu);
+    free(client->env_url);
+    free(client->client_id);
+    if (client->client_secret) {
+        OPENSSL_cleanse(client->client_secret, strlen(client->client_secret));
+        free(client->client_secret);
+    }
+    free(client->ca_bundle_path);
+    free(client->user_agent);
+    free(client);
+}
+
+const char *scalekit_client_env_url(const scalekit_client *client)
+{
+    return client ? client->env_url : NULL;
+}
+
+void scalekit_free(void *p)
+{
+    free(p);
+}
+
+const char *scalekit_version(void)
+{
+    return SCALEKIT_VERSION;
+}

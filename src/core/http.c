@@ -1,0 +1,433 @@
+/*
+ * The HTTP transport on libcurl: one share handle per client (DNS cache, TLS
+ * sessions, connection pool) and a fresh easy handle per attempt, so threads
+ * never contend for a handle yet still reuse connections. Retries with capped
+ * exponential backoff and full jitter; API token attached and refreshed on 401.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "client_internal.h"
+
+static pthread_once_t curl_init_once = PTHREAD_ONCE_INIT;
+static CURLcode curl_init_result = CURLE_FAILED_INIT;
+
+static void curl_init(void)
+{
+    curl_init_result = curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+static void share_lock(CURL *handle, curl_lock_data data, curl_lock_access access, void *userptr)
+{
+    scalekit_client *client = userptr;
+    if (data >= 0 && data < CURL_LOCK_DATA_LAST)
+        pthread_mutex_lock(&client->share_locks[data]);
+}
+
+static void share_unlock(CURL *handle, curl_lock_data data, void *userptr)
+{
+    scalekit_client *client = userptr;
+    if (data >= 0 && data < CURL_LOCK_DATA_LAST)
+        pthread_mutex_unlock(&client->share_locks[data]);
+}
+
+int skit_http_client_init(scalekit_client *client)
+{
+    pthread_once(&curl_init_once, curl_init);
+    if (curl_init_result != CURLE_OK)
+        return skit_error_set(SCALEKIT_EINTERNAL, "curl_global_init failed: %s",
+                              curl_easy_strerror(curl_init_result));
+    CURLSH *share = curl_share_init();
+    if (!share)
+        return skit_error_oom();
+    for (int i = 0; i < CURL_LOCK_DATA_LAST; i++)
+        pthread_mutex_init(&client->share_locks[i], NULL);
+    if (curl_share_setopt(share, CURLSHOPT_LOCKFUNC, share_lock) ||
+        curl_share_setopt(share, CURLSHOPT_UNLOCKFUNC, share_unlock) ||
+        curl_share_setopt(share, CURLSHOPT_USERDATA, client) ||
+        curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS) ||
+        curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION) ||
+        curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT)) {
+        curl_share_cleanup(share);
+        for (int i = 0; i < CURL_LOCK_DATA_LAST; i++)
+            pthread_mutex_destroy(&client->share_locks[i]);
+        return skit_error_set(SCALEKIT_EINTERNAL, "libcurl share setup failed");
+    }
+    client->share = share;
+    return SCALEKIT_OK;
+}
+
+void skit_http_client_cleanup(scalekit_client *client)
+{
+    if (!client->share)
+        return;
+    curl_share_cleanup(client->share);
+    client->share = NULL;
+    for (int i = 0; i < CURL_LOCK_DATA_LAST; i++)
+        pthread_mutex_destroy(&client->share_locks[i]);
+}
+
+/* ---- one attempt -------------------------------------------------------- */
+
+typedef struct attempt {
+    skit_buf body;
+    bool too_large;
+    bool out_of_memory;
+    char *request_id;
+    long retry_after_ms;
+    long status;
+    CURLcode curl_code;
+    char curl_error[CURL_ERROR_SIZE];
+} attempt;
+
+static void attempt_cleanup(attempt *a)
+{
+    skit_buf_free(&a->body);
+    free(a->request_id);
+    a->request_id = NULL;
+}
+
+static size_t on_body(char *data, size_t size, size_t nmemb, void *userp)
+{
+    attempt *a = userp;
+    size_t n = size * nmemb;
+    if (n > SKIT_MAX_RESPONSE_BYTES - a->body.len) {
+        a->too_large = true;
+        return 0;
+    }
+    if (skit_buf_put(&a->body, data, n)) {
+        a->out_of_memory = true;
+        return 0;
+    }
+    return n;
+}
+
+/* Retry-After: delay-seconds or an HTTP date (RFC 9110 section 10.2.3). */
+static long parse_retry_after(const char *value)
+{
+    if (*value >= '0' && *value <= '9') {
+        char *end;
+        long secs = strtol(value, &end, 10);
+        if (*end != '\0' || secs < 0)
+            return -1;
+        return secs > 86400 ? 86400L * 1000 : secs * 1000;
+    }
+    time_t when = curl_getdate(value, NULL);
+    if (when < 0)
+        return -1;
+    int64_t delta = (int64_t)when - skit_now();
+    if (delta < 0)
+        delta = 0;
+    return delta > 86400 ? 86400L * 1000 : (long)delta * 1000;
+}
+
+static size_t on_header(char *data, size_t size, size_t nmemb, void *userp)
+{
+    attempt *a = userp;
+    size_t n = size * nmemb;
+    if (n >= 5 && strncmp(data, "HTTP/", 5) == 0) {
+        /* A new response (after 100 Continue): forget the headers of the last one. */
+        free(a->request_id);
+        a->request_id = NULL;
+        a->retry_after_ms = -1;
+        return n;
+    }
+    const char *colon = memchr(data, ':', n);
+    if (!colon)
+        return n;
+    size_t name_len = (size_t)(colon - data);
+    const char *value = colon + 1;
+    size_t value_len = n - name_len - 1;
+    while (value_len && (*value == ' ' || *value == '\t')) {
+        value++;
+        value_len--;
+    }
+    while (value_len && (value[value_len - 1] == '\r' || value[value_len - 1] == '\n' ||
+                         value[value_len - 1] == ' ' || value[value_len - 1] == '\t'))
+        value_len--;
+    if (name_len == 12 && strncasecmp(data, "x-request-id", 12) == 0 && value_len) {
+        free(a->request_id);
+        a->request_id = strndup(value, value_len);
+    } else if (name_len == 11 && strncasecmp(data, "retry-after", 11) == 0 && value_len < 64) {
+        char text[64];
+        memcpy(text, value, value_len);
+        text[value_len] = '\0';
+        a->retry_after_ms = parse_retry_after(text);
+    }
+    return n;
+}
+
+static bool method_known(const char *m)
+{
+    return m && (strcmp(m, "GET") == 0 || strcmp(m, "POST") == 0 || strcmp(m, "PUT") == 0 ||
+                 strcmp(m, "PATCH") == 0 || strcmp(m, "DELETE") == 0);
+}
+
+static struct curl_slist *add_header(struct curl_slist *list, bool *failed, const char *line)
+{
+    struct curl_slist *next = curl_slist_append(list, line);
+    if (!next) {
+        *failed = true;
+        return list;
+    }
+    return next;
+}
+
+/* Run one HTTP exchange; fills @p a (status or curl_code). Returns ENOMEM/EINTERNAL
+ * only for local failures; network and HTTP outcomes are left to the caller. */
+static int run_attempt(scalekit_client *client, const skit_request *req, const char *url,
+                       const char *bearer, attempt *a)
+{
+    memset(a, 0, sizeof *a);
+    a->retry_after_ms = -1;
+    CURL *h = curl_easy_init();
+    if (!h)
+        return skit_error_oom();
+
+    bool failed = false;
+    struct curl_slist *headers = NULL;
+    headers = add_header(headers, &failed, "Accept: application/json");
+    headers = add_header(headers, &failed, "x-sdk-version: C/" SCALEKIT_VERSION);
+    headers = add_header(headers, &failed, "x-api-version: " SKIT_API_VERSION);
+    /* No "Expect: 100-continue" round trip for small bodies. */
+    headers = add_header(headers, &failed, "Expect:");
+    skit_buf line = SKIT_BUF_INIT;
+    if (req->body) {
+        failed |= skit_buf_printf(&line, "Content-Type: %s",
+                                  req->content_type ? req->content_type : "application/json") != 0;
+        if (!failed)
+            headers = add_header(headers, &failed, line.ptr);
+        line.len = 0;
+    }
+    if (bearer) {
+        failed |= skit_buf_printf(&line, "Authorization: Bearer %s", bearer) != 0;
+        if (!failed)
+            headers = add_header(headers, &failed, line.ptr);
+    }
+    if (line.ptr)
+        memset(line.ptr, 0, line.cap);   /* the bearer token */
+    skit_buf_free(&line);
+    if (failed) {
+        curl_slist_free_all(headers);
+        curl_easy_cleanup(h);
+        return skit_error_oom();
+    }
+
+    const scalekit_client_options *o = &client->opts;
+    curl_easy_setopt(h, CURLOPT_URL, url);
+    curl_easy_setopt(h, CURLOPT_SHARE, client->share);
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, o->timeout_ms);
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, o->connect_timeout_ms);
+    curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
+    curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
+    if (client->ca_bundle_path)
+        curl_easy_setopt(h, CURLOPT_CAINFO, client->ca_bundle_path);
+    curl_easy_setopt(h, CURLOPT_USERAGENT, client->user_agent);
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, a);
+    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(h, CURLOPT_HEADERDATA, a);
+    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, a->curl_error);
+
+    if (strcmp(req->method, "GET") == 0) {
+        curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
+    } else {
+        if (strcmp(req->method, "POST") != 0)
+            curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, req->method);
+        if (req->body || strcmp(req->method, "DELETE") != 0) {
+            curl_easy_setopt(h, CURLOPT_POSTFIELDS, req->body ? req->body : "");
+            curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE,
+                             (curl_off_t)(req->body ? req->body_len : 0));
+        }
+    }
+
+    a->curl_code = curl_easy_perform(h);
+    if (a->curl_code == CURLE_OK)
+        curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &a->status);
+    curl_slist_free_all(headers);
+    curl_easy_cleanup(h);
+    if (a->out_of_memory)
+        return skit_error_oom();
+    return SCALEKIT_OK;
+}
+
+/* ---- retry policy ------------------------------------------------------- */
+
+typedef enum failure_kind {
+    FAIL_NOT_SENT,    /* provably not processed: connection refused, DNS failure */
+    FAIL_NETWORK,     /* sent, maybe processed: reset, empty reply */
+    FAIL_TIMEOUT,
+    FAIL_FATAL,       /* retrying cannot help: TLS verification, bad URL, body too large */
+} failure_kind;
+
+static failure_kind classify_curl(CURLcode cc)
+{
+    switch (cc) {
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+        return FAIL_NOT_SENT;
+    case CURLE_OPERATION_TIMEDOUT:
+        return FAIL_TIMEOUT;
+    case CURLE_SEND_ERROR:
+    case CURLE_RECV_ERROR:
+    case CURLE_GOT_NOTHING:
+    case CURLE_PARTIAL_FILE:
+    case CURLE_HTTP2:
+    case CURLE_HTTP2_STREAM:
+        return FAIL_NETWORK;
+    default:
+        return FAIL_FATAL;
+    }
+}
+
+static bool status_retryable(long status, bool idempotent)
+{
+    /* 429 and 503 mean the server declined the work, so even a POST may go again. */
+    if (status == 429 || status == 503)
+        return true;
+    return idempotent && (status == 502 || status == 504);
+}
+
+/* Full jitter: a random delay in [0, min(max, base * 2^retry)]. */
+static long backoff_ms(const scalekit_client_options *o, int retry)
+{
+    long cap = o->retry_base_delay_ms;
+    for (int i = 0; i < retry && cap < o->retry_max_delay_ms; i++)
+        cap = cap > LONG_MAX / 2 ? LONG_MAX : cap * 2;
+    if (cap > o->retry_max_delay_ms)
+        cap = o->retry_max_delay_ms;
+    uint64_t r = 0;
+    if (skit_random_bytes((unsigned char *)&r, sizeof r) != SCALEKIT_OK)
+        return cap;
+    return (long)(r % ((uint64_t)cap + 1));
+}
+
+static int build_url(scalekit_client *client, const skit_request *req, skit_buf *url)
+{
+    int rc = skit_buf_puts(url, client->env_url);
+    if (!rc)
+        rc = skit_buf_puts(url, req->path);
+    if (!rc && req->query && *req->query)
+        rc = skit_buf_printf(url, "?%s", req->query);
+    return rc;
+}
+
+int skit_http_send(scalekit_client *client, const skit_request *req, skit_response *resp)
+{
+    if (resp) {
+        memset(resp, 0, sizeof *resp);
+        resp->retry_after_ms = -1;
+    }
+    if (!client || !req || !resp)
+        return skit_error_set(SCALEKIT_EINVAL, "client, request and response must not be NULL");
+    if (!method_known(req->method))
+        return skit_error_set(SCALEKIT_EINVAL, "HTTP method \"%s\" is not supported",
+                              req->method ? req->method : "(null)");
+    if (!req->path || req->path[0] != '/')
+        return skit_error_set(SCALEKIT_EINVAL, "request path \"%s\" must start with '/'",
+                              req->path ? req->path : "(null)");
+    skit_buf url = SKIT_BUF_INIT;
+    int rc = build_url(client, req, &url);
+    if (rc)
+        return rc;
+
+    const int max_retries = client->opts.max_retries < 0 ? 0 : client->opts.max_retries;
+    bool refreshed_token = false;
+    char *token = NULL;
+    uint64_t generation = 0;
+    int retry = 0;
+    attempt a;
+    for (;;) {
+        if (req->authenticated && !token) {
+            rc = skit_api_token_get(client, &token, &generation);
+            if (rc)
+                break;
+        }
+        rc = run_attempt(client, req, url.ptr, token, &a);
+        if (rc) {
+            attempt_cleanup(&a);
+            break;
+        }
+        long delay = -1;
+        if (a.curl_code == CURLE_OK) {
+            if (a.status >= 200 && a.status <= 299) {
+                resp->status = a.status;
+                resp->body_len = a.body.len;
+                resp->body = skit_buf_detach(&a.body);
+                resp->request_id = a.request_id;
+                resp->retry_after_ms = a.retry_after_ms;
+                a.request_id = NULL;
+                rc = resp->body ? SCALEKIT_OK : SCALEKIT_ENOMEM;
+                attempt_cleanup(&a);
+                if (!rc)
+                    skit_error_reset();
+                break;
+            }
+            if (a.status == 401 && req->authenticated && !refreshed_token) {
+                /* The token may have been revoked or rotated: get a new one, try once more. */
+                refreshed_token = true;
+                skit_api_token_invalidate(client, generation);
+                free(token);
+                token = NULL;
+                attempt_cleanup(&a);
+                continue;
+            }
+            if (retry < max_retries && status_retryable(a.status, req->idempotent)) {
+                delay = a.retry_after_ms >= 0
+                            ? (a.retry_after_ms < client->opts.retry_max_delay_ms
+                                   ? a.retry_after_ms : client->opts.retry_max_delay_ms)
+                            : backoff_ms(&client->opts, retry);
+            } else {
+                rc = skit_error_from_response(a.status, a.body.ptr, a.body.len, a.request_id);
+                attempt_cleanup(&a);
+                break;
+            }
+        } else {
+            failure_kind kind = a.too_large ? FAIL_FATAL : classify_curl(a.curl_code);
+            bool retryable = kind == FAIL_NOT_SENT ||
+                             (req->idempotent && (kind == FAIL_NETWORK || kind == FAIL_TIMEOUT));
+            if (retry < max_retries && retryable) {
+                delay = backoff_ms(&client->opts, retry);
+            } else {
+                const char *why = a.curl_error[0] ? a.curl_error : curl_easy_strerror(a.curl_code);
+                if (a.too_large)
+                    rc = skit_error_set(SCALEKIT_EMALFORMED_RESPONSE,
+                                        "%s %s: response body exceeds %zu bytes", req->method,
+                                        req->path, SKIT_MAX_RESPONSE_BYTES);
+                else
+                    rc = skit_error_set(kind == FAIL_TIMEOUT ? SCALEKIT_ETIMEOUT
+                                                             : SCALEKIT_ENETWORK,
+                                        "%s %s%s failed after %d attempt(s): %s", req->method,
+                                        client->env_url, req->path, retry + 1, why);
+                attempt_cleanup(&a);
+                break;
+            }
+        }
+        attempt_cleanup(&a);
+        skit_sleep_ms(delay);
+        retry++;
+    }
+    if (token) {
+        memset(token, 0, strlen(token));
+        free(token);
+    }
+    skit_buf_free(&url);
+    return rc;
+}
+
+void skit_response_free(skit_response *resp)
+{
+    if (!resp)
+        return;
+    free(resp->body);
+    free(resp->request_id);
+    resp->body = NULL;
+    resp->request_id = NULL;
+    resp->body_len = 0;
+}

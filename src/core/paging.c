@@ -1,0 +1,199 @@
+/*
+ * The generic page iterator (see decode.h). It learns where the items, their
+ * count and the next page token live from the list page's field table, so a
+ * service's iterator is a path, a query and that table.
+ *
+ * Every page token requested is remembered: a server that hands back a token
+ * already used (A -> B -> A) would otherwise make the caller loop forever.
+ */
+#include "decode.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct skit_iterator {
+    scalekit_client *client;
+    char *path;
+    char *base_query;
+    uint32_t page_size;
+    const skit_schema *schema;
+    const skit_field *items;      /* the ARRAY field of the page */
+    const skit_field *next_token; /* the "next_page_token" field */
+    void *page;                   /* the current page result */
+    size_t index;                 /* next item of the page */
+    char *pending;                /* the token of the page to fetch next */
+    bool started;
+    int failed;                   /* sticky error code, 0 while fine */
+    /* tokens already requested: open addressing, power-of-two capacity */
+    char **seen;
+    size_t seen_count, seen_cap;
+};
+
+static uint64_t hash_text(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL;   /* FNV-1a */
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return h;
+}
+
+/* Inserts @p token; *repeated tells whether it was there already. */
+static int seen_add(skit_iterator *it, const char *token, bool *repeated)
+{
+    *repeated = false;
+    if (2 * (it->seen_count + 1) > it->seen_cap) {
+        size_t cap = it->seen_cap ? 2 * it->seen_cap : 16;
+        char **table = calloc(cap, sizeof *table);
+        if (!table)
+            return skit_error_oom();
+        for (size_t i = 0; i < it->seen_cap; i++) {
+            if (!it->seen[i])
+                continue;
+            size_t j = hash_text(it->seen[i]) & (cap - 1);
+            while (table[j])
+                j = (j + 1) & (cap - 1);
+            table[j] = it->seen[i];
+        }
+        free(it->seen);
+        it->seen = table;
+        it->seen_cap = cap;
+    }
+    size_t j = hash_text(token) & (it->seen_cap - 1);
+    for (; it->seen[j]; j = (j + 1) & (it->seen_cap - 1)) {
+        if (strcmp(it->seen[j], token) == 0) {
+            *repeated = true;
+            return SCALEKIT_OK;
+        }
+    }
+    if (!(it->seen[j] = strdup(token)))
+        return skit_error_oom();
+    it->seen_count++;
+    return SCALEKIT_OK;
+}
+
+static char *dup_or_null(const char *s, bool *oom)
+{
+    if (!s)
+        return NULL;
+    char *copy = strdup(s);
+    if (!copy)
+        *oom = true;
+    return copy;
+}
+
+int skit_iterator_new(scalekit_client *client, const char *path, const char *base_query,
+                      uint32_t page_size, const char *first_page_token,
+                      const skit_schema *list_schema, skit_iterator **out)
+{
+    *out = NULL;
+    if (!client)
+        return skit_error_set(SCALEKIT_EINVAL, "client must not be NULL");
+    skit_iterator *it = calloc(1, sizeof *it);
+    if (!it)
+        return skit_error_oom();
+    for (size_t i = 0; i < list_schema->field_count; i++) {
+        const skit_field *f = &list_schema->fields[i];
+        if (f->type == SKIT_F_ARRAY)
+            it->items = f;
+        else if (f->type == SKIT_F_STRING && strcmp(f->json_name, "next_page_token") == 0)
+            it->next_token = f;
+    }
+    if (!it->items || !it->next_token) {
+        free(it);
+        return skit_error_set(SCALEKIT_EINTERNAL, "list table %s has no items or next_page_token",
+                              list_schema->name);
+    }
+    bool oom = false;
+    it->client = client;
+    it->schema = list_schema;
+    it->page_size = page_size;
+    it->path = dup_or_null(path, &oom);
+    it->base_query = dup_or_null(base_query, &oom);
+    it->pending = dup_or_null(first_page_token && *first_page_token ? first_page_token : NULL, &oom);
+    if (oom) {
+        skit_iterator_free(it);
+        return skit_error_oom();
+    }
+    *out = it;
+    return SCALEKIT_OK;
+}
+
+static int fail(skit_iterator *it, int rc)
+{
+    it->failed = rc;
+    return rc;
+}
+
+/* Fetches the page of it->pending (the first page when not started). */
+static int fetch_next_page(skit_iterator *it)
+{
+    if (it->pending) {
+        bool repeated;
+        int rc = seen_add(it, it->pending, &repeated);
+        if (rc != SCALEKIT_OK)
+            return rc;
+        if (repeated)
+            return skit_error_set(SCALEKIT_EMALFORMED_RESPONSE,
+                                  "the server repeated page_token \"%s\" of %s", it->pending,
+                                  it->path);
+    }
+    skit_result_free(it->page);
+    it->page = NULL;
+    it->index = 0;
+    int rc = skit_list_page(it->client, it->path, it->base_query, it->page_size, it->pending,
+                            it->schema, &it->page);
+    if (rc != SCALEKIT_OK)
+        return rc;
+    it->started = true;
+    free(it->pending);
+    it->pending = NULL;
+    const char *next;
+    memcpy(&next, (const char *)it->page + it->next_token->offset, sizeof next);
+    if (next && *next && !(it->pending = strdup(next)))
+        return skit_error_oom();
+    return SCALEKIT_OK;
+}
+
+int skit_iterator_next(skit_iterator *it, const void **item)
+{
+    if (!it || !item)
+        return skit_error_set(SCALEKIT_EINVAL, "%s must not be NULL", it ? "item" : "iterator");
+    *item = NULL;
+    if (it->failed)
+        return skit_error_set(it->failed, "the iterator failed earlier (%s)",
+                              scalekit_strerror(it->failed));
+    for (;;) {
+        if (it->page) {
+            const char *items;
+            size_t count;
+            memcpy(&items, (const char *)it->page + it->items->offset, sizeof items);
+            memcpy(&count, (const char *)it->page + it->items->count_offset, sizeof count);
+            if (it->index < count) {
+                *item = items + it->index++ * it->items->schema->size;
+                skit_error_reset();
+                return SCALEKIT_OK;
+            }
+        }
+        if (it->started && !it->pending) {
+            skit_error_reset();
+            return SCALEKIT_ITEROVER;
+        }
+        int rc = fetch_next_page(it);
+        if (rc != SCALEKIT_OK)
+            return fail(it, rc);
+    }
+}
+
+void skit_iterator_free(skit_iterator *it)
+{
+    if (!it)
+        return;
+    skit_result_free(it->page);
+    for (size_t i = 0; i < it->seen_cap; i++)
+        free(it->seen[i]);
+    free(it->seen);
+    free(it->path);
+    free(it->base_query);
+    free(it->pending);
+    free(it);
+}
