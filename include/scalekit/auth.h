@@ -14,7 +14,9 @@ SCALEKIT_BEGIN_DECLS
 
 /** Options of scalekit_get_authorization_url(); NULL or "" strings are left out. */
 typedef struct scalekit_authorization_url_options {
-    const char *const *scopes;   /**< NULL-terminated; NULL means openid profile email */
+    const char *const *scopes;   /**< NULL-terminated; NULL (or an empty list) means
+                                      openid profile email; each entry is one scope:
+                                      an empty one or one holding a space is EINVAL */
     const char *state;
     const char *nonce;
     const char *login_hint;
@@ -71,8 +73,9 @@ SCALEKIT_API int scalekit_generate_pkce(scalekit_pkce *out);
 /**
  * Compute the S256 challenge of a given verifier (RFC 7636 section 4.2).
  * @param verifier  43 to 128 characters of [A-Za-z0-9-._~]
- * @param challenge receives base64url(SHA-256(verifier)), NUL-terminated; 44 bytes or more
- * @return SCALEKIT_OK, SCALEKIT_EINVAL
+ * @param challenge receives base64url(SHA-256(verifier)), NUL-terminated (caller's buffer)
+ * @param size      the size of @p challenge: 44 bytes or more
+ * @return SCALEKIT_OK, SCALEKIT_EINVAL (bad verifier, NULL or too small buffer)
  */
 SCALEKIT_API int scalekit_pkce_challenge_s256(const char *verifier, char *challenge, size_t size);
 
@@ -117,7 +120,9 @@ typedef struct scalekit_authentication_response {
  * @param out          receives the response; free with scalekit_authentication_response_free()
  * @return SCALEKIT_OK; SCALEKIT_EINVAL; SCALEKIT_EINVALID_REQUEST (invalid_grant: bad,
  *         used or expired code, PKCE mismatch; the OAuth error is in error_code);
- *         SCALEKIT_EUNAUTHENTICATED (invalid_client); network and token errors
+ *         SCALEKIT_EUNAUTHENTICATED (invalid_client); SCALEKIT_EMALFORMED_RESPONSE
+ *         (no access_token or id_token); SCALEKIT_ETOKEN_* (the ID token did not
+ *         validate); network errors
  */
 SCALEKIT_API int scalekit_authenticate_with_code(scalekit_client *client, const char *code,
         const char *redirect_uri, const scalekit_authentication_options *opts,
@@ -143,7 +148,10 @@ SCALEKIT_API void scalekit_token_response_free(scalekit_token_response *r);
 /**
  * Exchange a refresh token for new tokens (POST /oauth/token, refresh_token).
  * Refresh tokens rotate: keep the new one the answer gives.
- * @return SCALEKIT_OK; SCALEKIT_EINVAL; SCALEKIT_EINVALID_REQUEST (invalid_grant); network errors
+ * @param refresh_token the refresh token; must not be empty
+ * @param out           receives the tokens; free with scalekit_token_response_free()
+ * @return SCALEKIT_OK; SCALEKIT_EINVAL; SCALEKIT_EINVALID_REQUEST (invalid_grant);
+ *         SCALEKIT_EMALFORMED_RESPONSE (no access_token); network errors
  */
 SCALEKIT_API int scalekit_refresh_access_token(scalekit_client *client, const char *refresh_token,
         scalekit_token_response **out);
@@ -152,14 +160,18 @@ SCALEKIT_API int scalekit_refresh_access_token(scalekit_client *client, const ch
 typedef struct scalekit_client_token_options {
     const char *client_id;
     const char *client_secret;
-    const char *const *scopes;   /**< NULL-terminated; NULL sends none */
+    const char *const *scopes;   /**< NULL-terminated; sent space separated as scope;
+                                      NULL sends none; an empty or spaced entry is EINVAL */
 } scalekit_client_token_options;
 
 /**
  * Run the client-credentials grant (POST /oauth/token) and hand out the token.
  * Useful for machine-to-machine clients. The client's own API token is cached
  * separately and never handed out by this call.
- * @return SCALEKIT_OK; SCALEKIT_EUNAUTHENTICATED (invalid_client); network errors
+ * @param opts NULL or options (another client's id/secret, scopes)
+ * @param out  receives the tokens; free with scalekit_token_response_free()
+ * @return SCALEKIT_OK; SCALEKIT_EINVAL; SCALEKIT_EUNAUTHENTICATED (invalid_client);
+ *         SCALEKIT_EMALFORMED_RESPONSE (no access_token); network errors
  */
 SCALEKIT_API int scalekit_generate_client_token(scalekit_client *client,
         const scalekit_client_token_options *opts, scalekit_token_response **out);

@@ -6,8 +6,11 @@
  * base64-decoded text after "whsec_" in the secret. The signature header holds
  * space separated "v1,<base64>" entries; any one matching is enough, other
  * versions are ignored. Timestamps more than 5 minutes old or ahead are refused.
- * Comparison is constant time. Header names match case-insensitively.
- * No network: the client may be NULL.
+ * Comparison is constant time. Header names match case-insensitively; an
+ * empty header counts as missing. The work is bounded: a header over 8 KiB or
+ * a signature header of more than 32 entries is EWEBHOOK_MALFORMED_HEADER.
+ * No network: the client may be NULL. Each thread keeps one HMAC context and
+ * its last decoded secret, so verifying with the same secret allocates nothing.
  */
 #ifndef SCALEKIT_WEBHOOK_H
 #define SCALEKIT_WEBHOOK_H
@@ -43,7 +46,11 @@ SCALEKIT_API int scalekit_verify_interceptor_payload(scalekit_client *client, co
 
 /**
  * Sign a payload as a Scalekit sender would: for tests and for emulators.
- * @param id, timestamp  the message id and Unix time to sign
+ * @param secret         "whsec_<base64>"
+ * @param id             the message id (webhook-id); must not be empty
+ * @param timestamp      the Unix time to sign (webhook-timestamp)
+ * @param payload        the body, byte for byte; may be NULL when @p payload_len is 0
+ * @param payload_len    its length
  * @param signature_out  receives "v1,<base64>"; free with scalekit_free()
  * @return SCALEKIT_OK, SCALEKIT_EINVAL, SCALEKIT_EWEBHOOK_INVALID_SECRET, SCALEKIT_ENOMEM
  */

@@ -1,0 +1,64 @@
+/*
+ * Internals of src/auth shared by the URL builders, the token-endpoint calls,
+ * the webhook verifier and their tests/fuzzers. Not exported.
+ */
+#ifndef SKIT_AUTH_INTERNAL_H
+#define SKIT_AUTH_INTERNAL_H
+
+#include <stddef.h>
+#include "../core/core.h"
+
+/* The scopes OIDC logins ask for when the caller names none. */
+#define SKIT_DEFAULT_SCOPES "openid profile email"
+
+/*
+ * Append @p scopes joined by single spaces to @p out (raw, not encoded).
+ * @p what names the option in error messages ("scopes").
+ * An empty scope or one holding a space is refused: the server would read it
+ * as several scopes or none. Returns SCALEKIT_OK, EINVAL or ENOMEM.
+ */
+int skit_auth_join_scopes(skit_buf *out, const char *const *scopes, const char *what);
+
+/*
+ * POST @p form to /oauth/token (not authenticated, not idempotent). On success
+ * *json is the answer (a JSON object; json_decref it) and *raw_out its text
+ * (malloc'd; free it). Errors come decoded by the transport (invalid_grant ->
+ * EINVALID_REQUEST with error_code); a body that is no JSON object is
+ * EMALFORMED_RESPONSE.
+ */
+int skit_auth_post_token_form(scalekit_client *client, const skit_buf *form, json_t **json,
+                              char **raw_out);
+
+/* EMALFORMED_RESPONSE (recorded) unless the answer has a non-empty string @p name. */
+int skit_auth_require_token(const json_t *json, const char *name);
+
+/* ---- webhook signature header -------------------------------------------- */
+
+/* Bounds of the work one verification may do, whatever the sender put in. */
+#define SKIT_WEBHOOK_MAX_HEADER_BYTES 8192
+#define SKIT_WEBHOOK_MAX_SIGNATURES 32
+
+/* One "v1,<base64>" entry: the base64 text, pointing into the header. */
+typedef struct skit_webhook_signature {
+    const char *b64;
+    size_t len;
+} skit_webhook_signature;
+
+/*
+ * Split a signature header ("v1,abc= v1,def= v2,xyz") into its v1 entries.
+ * Entries are separated by spaces; an entry whose version is not "v1" (or that
+ * has no comma) is skipped, but counts towards SKIT_WEBHOOK_MAX_SIGNATURES.
+ * No allocation; @p out must hold SKIT_WEBHOOK_MAX_SIGNATURES entries.
+ * Returns SCALEKIT_OK (with *n_out possibly 0) or EWEBHOOK_MALFORMED_HEADER
+ * (too long, too many entries), with the error recorded.
+ */
+int skit_webhook_parse_signature_header(const char *header, size_t len,
+                                        skit_webhook_signature *out, size_t *n_out);
+
+/*
+ * Parse a timestamp header: a decimal integer (digits only, no sign, no
+ * spaces) that fits in int64. Returns SCALEKIT_OK or EWEBHOOK_MALFORMED_HEADER.
+ */
+int skit_webhook_parse_timestamp(const char *text, size_t len, int64_t *out);
+
+#endif
