@@ -1,0 +1,53 @@
+/**
+ * @file scalekit/common.h
+ * Types shared by every resource service: string maps and the conventions of
+ * list pages and iterators.
+ *
+ * Conventions of every service header (organization.h is the model):
+ * - A list call returns one page: `items`, `count`, `next_page_token`,
+ *   `prev_page_token`, `total_size`, `raw_json`; options `page_size` (0: the
+ *   server's default) and `page_token` (NULL or "": the first page).
+ * - Every paginated list also has an iterator, `scalekit_<service>_iterator_new`,
+ *   `_next` and `_free`, which fetches the following pages on demand. `_next`
+ *   returns SCALEKIT_OK with an item, SCALEKIT_ITEROVER at the end, or an error
+ *   (a server repeating a page token is SCALEKIT_EMALFORMED_RESPONSE: the
+ *   iterator stops rather than loop forever).
+ * - Results are read-only and library-allocated; each is freed by its own
+ *   `_free` (safe on NULL), which frees every string and array inside it.
+ */
+#ifndef SCALEKIT_COMMON_H
+#define SCALEKIT_COMMON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "export.h"
+#include "client.h"
+
+SCALEKIT_BEGIN_DECLS
+
+/**
+ * A map of strings (the API's `metadata`): @p count name/value entries.
+ *
+ * As input: `entries` NULL means "absent" (not sent); a non-NULL `entries`
+ * with `count` 0 sends an empty object. Every entry needs a non-empty name
+ * and a non-NULL value. As output: entries in the order the server sent
+ * them; `entries` NULL and `count` 0 when the server sent none.
+ */
+typedef struct scalekit_string_map {
+    const scalekit_header *entries;
+    size_t count;
+} scalekit_string_map;
+
+/**
+ * The value of @p name in @p map (exact, case-sensitive match).
+ *
+ * @param map  may be NULL
+ * @param name the key; NULL finds nothing
+ * @return the value (owned by the map), or NULL when absent
+ */
+SCALEKIT_API const char *scalekit_string_map_get(const scalekit_string_map *map, const char *name);
+
+SCALEKIT_END_DECLS
+
+#endif

@@ -1,0 +1,119 @@
+/*
+ * Arbitrary bytes as an API response body, decoded with every organization
+ * table exactly as the methods do (member lookup, then the table-driven
+ * decoder), then every decoded field is read back through the same table so
+ * ASan sees any dangling or unterminated value, and re-encoded.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/schemas.h"
+
+static size_t sink;
+
+static void touch_string(const void *base, size_t offset)
+{
+    const char *s;
+    memcpy(&s, (const char *)base + offset, sizeof s);
+    if (s)
+        sink += strlen(s);
+}
+
+static void touch(const skit_schema *schema, const void *obj)
+{
+    for (size_t i = 0; i < schema->field_count; i++) {
+        const skit_field *f = &schema->fields[i];
+        const char *at = (const char *)obj + f->offset;
+        const void *p;
+        memcpy(&p, at, sizeof p);
+        switch (f->type) {
+        case SKIT_F_STRING:
+        case SKIT_F_RAW_JSON:
+        case SKIT_F_SELF_JSON:
+            touch_string(obj, f->offset);
+            break;
+        case SKIT_F_BOOL:
+            sink += *(const bool *)at;
+            break;
+        case SKIT_F_OPT_BOOL:
+            sink += p ? *(const bool *)p : 0;
+            break;
+        case SKIT_F_OPT_INT32:
+            sink += p ? (size_t)*(const int32_t *)p : 0;
+            break;
+        case SKIT_F_OPT_INT64:
+            sink += p ? (size_t)*(const int64_t *)p : 0;
+            break;
+        case SKIT_F_INT32:
+        case SKIT_F_INT64:
+        case SKIT_F_TIMESTAMP:
+            sink += (unsigned char)*at;
+            break;
+        case SKIT_F_STRING_LIST:
+            for (const char *const *l = p; l && *l; l++)
+                sink += strlen(*l);
+            break;
+        case SKIT_F_STRING_MAP: {
+            scalekit_string_map map;
+            memcpy(&map, at, sizeof map);
+            for (size_t j = 0; j < map.count; j++)
+                sink += strlen(map.entries[j].name) + strlen(map.entries[j].value);
+            break;
+        }
+        case SKIT_F_OBJECT:
+            touch(f->schema, at);
+            break;
+        case SKIT_F_OBJECT_PTR:
+            if (p)
+                touch(f->schema, p);
+            break;
+        case SKIT_F_ARRAY: {
+            size_t count;
+            memcpy(&count, (const char *)obj + f->count_offset, sizeof count);
+            for (size_t j = 0; j < count; j++)
+                touch(f->schema, (const char *)p + j * f->schema->size);
+            break;
+        }
+        }
+    }
+}
+
+static void decode_member(const json_t *body, const char *raw, const char *member,
+                          const skit_schema *schema)
+{
+    const json_t *obj = member ? json_object_get(body, member) : body;
+    if (!json_is_object(obj))
+        return;
+    void *result = NULL;
+    if (skit_decode_new(schema, obj, raw, &result) != SCALEKIT_OK)
+        return;
+    touch(schema, result);
+    json_t *again = NULL;
+    if (skit_encode(schema, result, &again) == SCALEKIT_OK)
+        json_decref(again);
+    skit_result_free(result);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    json_t *body = skit_json_parse_object((const char *)data, size);
+    if (!body) {
+        scalekit_error_clear();
+        return 0;
+    }
+    char *raw = malloc(size + 1);
+    if (raw) {
+        memcpy(raw, data, size);
+        raw[size] = '\0';
+    }
+    decode_member(body, raw, "organization", &skit_organization_schema);
+    decode_member(body, raw, NULL, &skit_organization_page_schema);
+    decode_member(body, NULL, "link", &skit_organization_portal_link_schema);
+    decode_member(body, raw, "settings", &skit_organization_user_management_schema);
+    decode_member(body, NULL, "policy", &skit_organization_session_policy_schema);
+    free(raw);
+    json_decref(body);
+    scalekit_error_clear();
+    return 0;
+}
