@@ -1,0 +1,143 @@
+/*
+ * bench_validate: the cost of token validation against the physical limit.
+ *
+ * (a) raw: OpenSSL EVP_DigestVerify (RS256) of the signing inputs of N distinct
+ *     tokens with a prepared EVP_PKEY: what any validator must at least spend;
+ * (b) warm: scalekit_validate_token() of the same N distinct tokens with the
+ *     JWKS already cached (each token seen for the first time: full parse,
+ *     key lookup, RSA verify, time checks, verified-token cache insert);
+ * (c) hit: scalekit_validate_token() of one token again and again (the
+ *     verified-token cache: hash, lookup, exp re-check).
+ * Prints ops/s of each and the ratios (b)/(a) (goal >= 0.85) and (c)/(a)
+ * (goal >= 5). Each figure is the best of a few rounds. Not a test: build it
+ * with -O2 and no sanitizers (-DCMAKE_BUILD_TYPE=RelWithDebInfo).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+
+#include "core/core.h"
+#include "jose/jose.h"
+#include "scalekit/scalekit.h"
+
+#define N 2000
+#define ROUNDS 3
+#define HITS 200000
+
+static double seconds(void) { return (double)skit_monotonic_ms() / 1000.0; }
+
+static double now_precise(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+int main(int argc, char **argv)
+{
+    int n = argc > 1 ? atoi(argv[1]) : N;
+    if (n <= 0)
+        n = N;
+    (void)seconds;
+    skit_signing_key *key = NULL;
+    if (skit_signing_key_generate("RS256", "bench-key", &key) != SCALEKIT_OK)
+        return 1;
+    json_t *jwk = NULL;
+    skit_signing_key_public_jwk(key, &jwk);
+    json_t *doc = json_pack("{s:[O]}", "keys", jwk);
+    char *jwks_text = json_dumps(doc, JSON_COMPACT);
+    json_decref(doc);
+    json_decref(jwk);
+    skit_jwks *set = NULL;
+    if (skit_jwks_parse(jwks_text, strlen(jwks_text), &set) != SCALEKIT_OK)
+        return 1;
+    EVP_PKEY *pub = set->keys[0].pkey;
+
+    /* N distinct tokens shaped like Scalekit access tokens */
+    char **tokens = calloc((size_t)n, sizeof *tokens);
+    long long now = (long long)skit_now();
+    for (int i = 0; i < n; i++) {
+        json_t *p = json_pack("{s:s, s:s, s:[s], s:I, s:I, s:I, s:s, s:s, s:s, s:[s,s], s:s}",
+                              "iss", "https://env.example.com", "sub", "usr_1234567890",
+                              "aud", "skc_1234567890", "iat", (json_int_t)now,
+                              "nbf", (json_int_t)now, "exp", (json_int_t)(now + 3600),
+                              "jti", "jti_0000", "sid", "ses_1234567890", "oid", "org_1234567890",
+                              "roles", "admin", "member", "scope", "openid profile email");
+        json_object_set_new(p, "n", json_integer(i));
+        skit_jwt_sign(key, p, &tokens[i]);
+        json_decref(p);
+    }
+    /* decoded signatures and signing inputs for the raw baseline */
+    unsigned char **sigs = calloc((size_t)n, sizeof *sigs);
+    size_t *sig_lens = calloc((size_t)n, sizeof *sig_lens);
+    size_t *input_lens = calloc((size_t)n, sizeof *input_lens);
+    for (int i = 0; i < n; i++) {
+        const char *dot = strrchr(tokens[i], '.');
+        input_lens[i] = (size_t)(dot - tokens[i]);
+        skit_base64url_decode(dot + 1, strlen(dot + 1), &sigs[i], &sig_lens[i]);
+    }
+
+    double best_raw = 1e9, best_warm = 1e9, best_hit = 1e9;
+    int failures = 0;
+    for (int r = 0; r < ROUNDS; r++) {
+        double t0 = now_precise();
+        for (int i = 0; i < n; i++) {
+            EVP_MD_CTX *md = EVP_MD_CTX_new();
+            if (EVP_DigestVerifyInit(md, NULL, EVP_sha256(), NULL, pub) != 1 ||
+                EVP_DigestVerify(md, sigs[i], sig_lens[i], (const unsigned char *)tokens[i],
+                                 input_lens[i]) != 1)
+                failures++;
+            EVP_MD_CTX_free(md);
+        }
+        double t_raw = now_precise() - t0;
+
+        scalekit_client *c = NULL;
+        scalekit_client_new(&c, "http://127.0.0.1:1", "bench", "bench");
+        if (skit_jose_set_jwks(c, jwks_text) != SCALEKIT_OK)
+            return 1;
+        t0 = now_precise();
+        for (int i = 0; i < n; i++)
+            if (scalekit_validate_token(c, tokens[i], NULL, NULL) != SCALEKIT_OK)
+                failures++;
+        double t_warm = now_precise() - t0;
+
+        t0 = now_precise();
+        for (int i = 0; i < HITS; i++)
+            if (scalekit_validate_token(c, tokens[0], NULL, NULL) != SCALEKIT_OK)
+                failures++;
+        double t_hit = now_precise() - t0;
+        scalekit_client_free(c);
+
+        if (t_raw / n < best_raw) best_raw = t_raw / n;
+        if (t_warm / n < best_warm) best_warm = t_warm / n;
+        if (t_hit / HITS < best_hit) best_hit = t_hit / HITS;
+    }
+    if (failures) {
+        fprintf(stderr, "bench_validate: %d validations failed (%s)\n", failures,
+                scalekit_error_last()->message ? scalekit_error_last()->message : "");
+        return 1;
+    }
+    double raw = 1 / best_raw, warm = 1 / best_warm, hit = 1 / best_hit;
+    printf("bench_validate: %d distinct RS256 tokens (%zu bytes), best of %d rounds\n", n,
+           strlen(tokens[0]), ROUNDS);
+    printf("  (a) raw EVP_DigestVerify      %10.0f ops/s\n", raw);
+    printf("  (b) validate, warm JWKS       %10.0f ops/s   (b)/(a) = %.2f  (goal >= 0.85)\n", warm,
+           warm / raw);
+    printf("  (c) validate, same token      %10.0f ops/s   (c)/(a) = %.1f   (goal >= 5)\n", hit,
+           hit / raw);
+
+    for (int i = 0; i < n; i++) {
+        free(tokens[i]);
+        free(sigs[i]);
+    }
+    free(tokens);
+    free(sigs);
+    free(sig_lens);
+    free(input_lens);
+    free(jwks_text);
+    skit_jwks_release(set);
+    skit_signing_key_free(key);
+    return 0;
+}
