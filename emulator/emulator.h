@@ -20,6 +20,9 @@ typedef struct scalekit_emulator_options {
     int64_t key_grace_seconds;   /* how long a rotated-out key stays in /keys (0 = 86400) */
     int64_t access_token_ttl_seconds; /* 0 = 3600 */
     int quiet;                   /* no request log on stderr */
+    /* Append one JSON line per /api/v1 exchange to this file (the contract test);
+     * NULL = the file named by SCALEKIT_EMULATOR_EXCHANGE_LOG, if any. */
+    const char *exchange_log_path;
 } scalekit_emulator_options;
 
 /* Start listening; *out receives the running emulator. 0 or a negative error. */

@@ -1,0 +1,125 @@
+/* scalekit-emulator: the emulator as a program. Runs until SIGINT or SIGTERM. */
+#include <getopt.h>
+#include <limits.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "emulator.h"
+
+static void usage(FILE *out)
+{
+    fputs("usage: scalekit-emulator [options]\n"
+          "A local Scalekit environment: OAuth/OIDC endpoints, a hosted login page,\n"
+          "the /api/v1 REST API and signed webhook deliveries, stored in SQLite.\n"
+          "\n"
+          "  --host ADDR             listen address (default 127.0.0.1)\n"
+          "  --port N                listen port; 0 picks a free one (default 0)\n"
+          "  --data FILE             SQLite data file (default :memory:, nothing kept)\n"
+          "  --client-id ID          the API client id (default: stored one, else generated)\n"
+          "  --client-secret SECRET  its secret (default: stored one, else generated)\n"
+          "  --webhook-url URL       deliver signed webhook events to URL\n"
+          "  --webhook-secret SECRET the whsec_... signing secret (default generated)\n"
+          "  --key-grace-seconds N   how long a rotated-out signing key stays in /keys (86400)\n"
+          "  --token-ttl-seconds N   access token lifetime (3600)\n"
+          "  --quiet                 no request log on stderr\n"
+          "  --help                  this text\n"
+          "\n"
+          "Prints the environment URL, then \"client_id: ...\" and \"client_secret: ...\".\n"
+          "Any absolute http(s) redirect_uri is accepted by /oauth/authorize.\n", out);
+}
+
+static int parse_long(const char *s, long min, long max, long *out)
+{
+    char *end;
+    long v = strtol(s, &end, 10);
+    if (!*s || *end || v < min || v > max)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option long_opts[] = {
+        {"host", required_argument, NULL, 'h'},
+        {"port", required_argument, NULL, 'p'},
+        {"data", required_argument, NULL, 'd'},
+        {"client-id", required_argument, NULL, 'i'},
+        {"client-secret", required_argument, NULL, 's'},
+        {"webhook-url", required_argument, NULL, 'w'},
+        {"webhook-secret", required_argument, NULL, 'W'},
+        {"key-grace-seconds", required_argument, NULL, 'g'},
+        {"token-ttl-seconds", required_argument, NULL, 't'},
+        {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'H'},
+        {NULL, 0, NULL, 0}
+    };
+    scalekit_emulator_options o;
+    memset(&o, 0, sizeof o);
+    int c;
+    long v;
+    while ((c = getopt_long(argc, argv, "", long_opts, NULL)) != -1) {
+        switch (c) {
+        case 'h': o.host = optarg; break;
+        case 'p':
+            if (parse_long(optarg, 0, 65535, &v) != 0) {
+                fprintf(stderr, "scalekit-emulator: --port %s is not a port number (0-65535)\n", optarg);
+                usage(stderr);
+                return 2;
+            }
+            o.port = (int)v;
+            break;
+        case 'd': o.data_path = optarg; break;
+        case 'i': o.client_id = optarg; break;
+        case 's': o.client_secret = optarg; break;
+        case 'w': o.webhook_url = optarg; break;
+        case 'W': o.webhook_secret = optarg; break;
+        case 'g':
+        case 't':
+            if (parse_long(optarg, 1, LONG_MAX, &v) != 0) {
+                fprintf(stderr, "scalekit-emulator: --%s %s is not a positive number\n",
+                        c == 'g' ? "key-grace-seconds" : "token-ttl-seconds", optarg);
+                usage(stderr);
+                return 2;
+            }
+            if (c == 'g')
+                o.key_grace_seconds = v;
+            else
+                o.access_token_ttl_seconds = v;
+            break;
+        case 'q': o.quiet = 1; break;
+        case 'H': usage(stdout); return 0;
+        default: usage(stderr); return 2;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "scalekit-emulator: unexpected argument %s\n", argv[optind]);
+        usage(stderr);
+        return 2;
+    }
+
+    /* Block the stop signals before any thread starts, so only sigwait sees them. */
+    sigset_t stop;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    scalekit_emulator *emu = NULL;
+    if (scalekit_emulator_start(&o, &emu) != 0) {
+        fprintf(stderr, "scalekit-emulator: could not start\n");
+        return 1;
+    }
+    printf("%s\nclient_id: %s\nclient_secret: %s\nwebhook_secret: %s\n", scalekit_emulator_url(emu),
+           scalekit_emulator_client_id(emu), scalekit_emulator_client_secret(emu),
+           scalekit_emulator_webhook_secret(emu));
+    fflush(stdout);
+    int sig = 0;
+    sigwait(&stop, &sig);
+    scalekit_emulator_stop(emu);
+    return 0;
+}

@@ -1,0 +1,92 @@
+/* OpenID Connect metadata: GET /keys, GET /.well-known/openid-configuration, GET /oidc/logout. */
+#include "server.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static int get_keys(emu *e, emu_req *r)
+{
+    return emu_reply_json(r, 200, emu_keys_jwks(e));
+}
+
+static json_t *endpoint(const emu *e, const char *path)
+{
+    char url[256];
+    snprintf(url, sizeof url, "%s%s", e->url, path);
+    return json_string(url);
+}
+
+static int get_discovery(emu *e, emu_req *r)
+{
+    json_t *d = json_pack("{s:s, s:o, s:o, s:o, s:o, s:[s], s:[s], s:[s], s:[s,s], s:[s,s,s,s],"
+                          " s:[s,s,s], s:[s,s], s:[s,s]}",
+                          "issuer", e->url,
+                          "authorization_endpoint", endpoint(e, "/oauth/authorize"),
+                          "token_endpoint", endpoint(e, "/oauth/token"),
+                          "jwks_uri", endpoint(e, "/keys"),
+                          "end_session_endpoint", endpoint(e, "/oidc/logout"),
+                          "response_types_supported", "code",
+                          "subject_types_supported", "public",
+                          "id_token_signing_alg_values_supported", "RS256",
+                          "code_challenge_methods_supported", "S256", "plain",
+                          "scopes_supported", "openid", "profile", "email", "offline_access",
+                          "grant_types_supported", "authorization_code", "refresh_token", "client_credentials",
+                          "token_endpoint_auth_methods_supported", "client_secret_post", "client_secret_basic",
+                          "response_modes_supported", "query", "form_post");
+    return emu_reply_json(r, 200, d);
+}
+
+static int signed_out_page(emu_req *r)
+{
+    return emu_reply_html(r, 200, "<!DOCTYPE html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\">"
+                                  "<title>Signed out</title></head>\n<body>\n<main>\n<h1>Signed out</h1>\n"
+                                  "<p>You are signed out of the Scalekit emulator.</p>\n</main>\n</body>\n</html>\n");
+}
+
+static int get_logout(emu *e, emu_req *r)
+{
+    const char *hint = emu_query(r, "id_token_hint");
+    const char *target = emu_query(r, "post_logout_redirect_uri");
+    const char *state = emu_query(r, "state");
+    if (hint && *hint) {
+        /* An expired ID token still names the session to end. */
+        json_t *claims = NULL;
+        const char *why = NULL;
+        if (emu_keys_verify(e, hint, false, &claims, &why) != 0)
+            return emu_reply_html(r, 400, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+                                          "<title>Sign-out error</title></head><body><main><h1>Sign-out error</h1>"
+                                          "<p role=\"alert\">id_token_hint is not an ID token of this "
+                                          "environment</p></main></body></html>\n");
+        const char *sid = skit_json_string(claims, "sid");
+        if (sid)
+            emu_db_exec(e->store, "UPDATE sessions SET ended_at = ? WHERE id = ? AND ended_at IS NULL",
+                        "is", skit_now(), sid);
+        json_decref(claims);
+    }
+    if (!target || !*target)
+        return signed_out_page(r);
+    size_t skip = strncasecmp(target, "https://", 8) == 0 ? 8 : strncasecmp(target, "http://", 7) == 0 ? 7 : 0;
+    if (!skip || !target[skip])
+        return emu_reply_html(r, 400, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+                                      "<title>Sign-out error</title></head><body><main><h1>Sign-out error</h1>"
+                                      "<p role=\"alert\">post_logout_redirect_uri must be an absolute http or "
+                                      "https URL</p></main></body></html>\n");
+    skit_buf url = SKIT_BUF_INIT;
+    skit_buf_puts(&url, target);
+    if (state && *state) {
+        skit_buf_puts(&url, strchr(target, '?') ? "&" : "?");
+        skit_buf_puts(&url, "state=");
+        skit_url_encode(&url, state);
+    }
+    int rc = url.ptr ? emu_reply_redirect(r, url.ptr) : -1;
+    skit_buf_free(&url);
+    return rc;
+}
+
+const emu_route emu_oidc_routes[] = {
+    {"GET", "/keys", get_keys},
+    {"GET", "/.well-known/openid-configuration", get_discovery},
+    {"GET", "/oidc/logout", get_logout},
+    {NULL, NULL, NULL}
+};

@@ -1,0 +1,340 @@
+/*
+ * POST /oauth/token: client_credentials, authorization_code (PKCE S256 / plain)
+ * and refresh_token (rotating). Errors follow RFC 6749 section 5.2.
+ */
+#include "server.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <openssl/evp.h>
+
+#define CODE_TTL_SECONDS 600
+
+bool emu_client_known(emu *e, const char *client_id)
+{
+    if (!client_id)
+        return false;
+    json_t *row = emu_db_row(e->store, "SELECT id FROM clients WHERE id = ?", "s", client_id);
+    json_decref(row);
+    return row != NULL;
+}
+
+static bool secret_equal(const char *a, const char *b)
+{
+    size_t n = strlen(a);
+    return n == strlen(b) && skit_consttime_equal(a, b, n);
+}
+
+/* The authenticated client id (from HTTP Basic, else the form), or NULL after
+ * replying 401 invalid_client. *id_out is malloc'd. */
+static char *authenticate_client(emu *e, emu_req *r)
+{
+    char *id = NULL, *secret = NULL;
+    const char *auth = emu_header(r, "Authorization");
+    if (auth && strncasecmp(auth, "Basic ", 6) == 0) {
+        unsigned char *raw = NULL;
+        size_t len = 0;
+        if (skit_base64_decode(auth + 6, strlen(auth + 6), &raw, &len) == SCALEKIT_OK) {
+            char *colon = memchr(raw, ':', len);
+            if (colon && !memchr(raw, '\0', len)) {
+                id = strndup((char *)raw, (size_t)(colon - (char *)raw));
+                secret = strdup(colon + 1);
+            }
+            free(raw);
+        }
+    } else if (emu_form(r, "client_id") && emu_form(r, "client_secret")) {
+        id = strdup(emu_form(r, "client_id"));
+        secret = strdup(emu_form(r, "client_secret"));
+    }
+    json_t *row = id ? emu_db_row(e->store, "SELECT secret FROM clients WHERE id = ?", "s", id) : NULL;
+    bool ok = row && secret && secret_equal(skit_json_string(row, "secret"), secret);
+    json_decref(row);
+    free(secret);
+    if (!ok) {
+        free(id);
+        emu_reply_oauth_error(r, 401, "invalid_client", "client authentication failed");
+        return NULL;
+    }
+    return id;
+}
+
+/* The standard claims of an access token; NULL on out of memory. */
+static json_t *access_claims(emu *e, const char *client_id, const char *sub, const char *scope,
+                             char **jti_out)
+{
+    int64_t now = skit_now();
+    char *jti = emu_new_id("tkn_", 12);
+    json_t *c = jti ? json_pack("{s:s, s:s, s:[s], s:I, s:I, s:I, s:s, s:s, s:s}",
+                                "iss", e->url, "sub", sub, "aud", client_id,
+                                "exp", (json_int_t)(now + e->access_token_ttl), "iat", (json_int_t)now,
+                                "nbf", (json_int_t)now, "jti", jti, "client_id", client_id,
+                                "scope", scope ? scope : "") : NULL;
+    if (!c) {
+        free(jti);
+        return NULL;
+    }
+    *jti_out = jti;
+    return c;
+}
+
+/* Sign @p claims as an access token and record its jti (for revocation). */
+static char *sign_access_token(emu *e, json_t *claims, const char *jti, const char *client_id)
+{
+    char *jwt = NULL;
+    if (emu_keys_sign(e, claims, &jwt) != 0)
+        return NULL;
+    if (emu_db_exec(e->store, "INSERT INTO access_tokens(jti, client_id, issued_at) VALUES (?, ?, ?)",
+                    "ssi", jti, client_id, skit_now()) != 1) {
+        free(jwt);
+        return NULL;
+    }
+    return jwt;
+}
+
+static int grant_client_credentials(emu *e, emu_req *r, const char *client_id)
+{
+    const char *scope = emu_form(r, "scope");
+    char *jti = NULL;
+    json_t *claims = access_claims(e, client_id, client_id, scope, &jti);
+    char *jwt = claims ? sign_access_token(e, claims, jti, client_id) : NULL;
+    json_decref(claims);
+    free(jti);
+    if (!jwt)
+        return -1;
+    json_t *answer = json_pack("{s:s, s:s, s:I, s:s}", "access_token", jwt, "token_type", "Bearer",
+                               "expires_in", (json_int_t)e->access_token_ttl, "scope", scope ? scope : "");
+    free(jwt);
+    return emu_reply_json(r, 200, answer);
+}
+
+/* The ID token's identities member: the emulator's one connection. */
+static json_t *identities(const char *organization_id)
+{
+    return json_pack("[{s:s, s:s, s:s, s:s, s:b, s:{}}]", "connection_id", "conn_emulator",
+                     "organization_id", organization_id ? organization_id : "",
+                     "connection_type", "PASSWORDLESS", "provider_name", "SCALEKIT_EMULATOR",
+                     "social", 0, "provider_raw_attributes");
+}
+
+static char *sign_id_token(emu *e, const char *client_id, const json_t *user, const char *organization_id,
+                           const char *session_id, const char *nonce)
+{
+    int64_t now = skit_now();
+    const char *given = skit_json_string(user, "given_name");
+    const char *family = skit_json_string(user, "family_name");
+    const char *name = skit_json_string(user, "name");
+    json_t *c = json_pack("{s:s, s:s, s:s, s:I, s:I, s:s, s:s, s:b, s:s, s:s, s:s, s:o}",
+                          "iss", e->url, "sub", skit_json_string(user, "id"), "aud", client_id,
+                          "exp", (json_int_t)(now + e->access_token_ttl), "iat", (json_int_t)now,
+                          "sid", session_id, "email", skit_json_string(user, "email"),
+                          "email_verified", json_integer_value(json_object_get(user, "email_verified")) != 0,
+                          "name", name ? name : "", "given_name", given ? given : "",
+                          "family_name", family ? family : "", "identities", identities(organization_id));
+    if (c && nonce && *nonce)
+        json_object_set_new(c, "nonce", json_string(nonce));
+    if (c && organization_id && *organization_id)
+        json_object_set_new(c, "oid", json_string(organization_id));
+    char *jwt = NULL;
+    if (c && emu_keys_sign(e, c, &jwt) != 0)
+        jwt = NULL;
+    json_decref(c);
+    return jwt;
+}
+
+/* Issue access, ID and refresh tokens for a signed-in user and reply with them. */
+static int issue_user_tokens(emu *e, emu_req *r, const char *client_id, const json_t *grant)
+{
+    const char *user_id = skit_json_string(grant, "user_id");
+    const char *org = skit_json_string(grant, "organization_id");
+    const char *sid = skit_json_string(grant, "session_id");
+    const char *scope = skit_json_string(grant, "scope");
+    const char *nonce = skit_json_string(grant, "nonce");
+    json_t *user = emu_user_row(e, user_id);
+    if (!user)
+        return emu_reply_oauth_error(r, 400, "invalid_grant", "the grant's user no longer exists");
+
+    json_t *roles = json_array();
+    if (org && *org) {
+        json_t *m = emu_db_row(e->store, "SELECT roles FROM memberships WHERE organization_id = ? AND user_id = ?",
+                               "ss", org, user_id);
+        json_t *parsed = m ? json_loads(skit_json_string(m, "roles"), 0, NULL) : NULL;
+        if (json_is_array(parsed)) {
+            json_decref(roles);
+            roles = json_incref(parsed);
+        }
+        json_decref(parsed);
+        json_decref(m);
+    }
+    char *jti = NULL, *access = NULL, *id_token = NULL, *refresh = NULL;
+    json_t *claims = access_claims(e, client_id, user_id, scope, &jti);
+    int rc = -1;
+    if (claims) {
+        json_object_set_new(claims, "sid", json_string(sid));
+        if (org && *org)
+            json_object_set_new(claims, "oid", json_string(org));
+        json_object_set(claims, "roles", roles);
+        json_object_set_new(claims, "permissions", json_array());
+        access = sign_access_token(e, claims, jti, client_id);
+    }
+    id_token = access ? sign_id_token(e, client_id, user, org, sid, nonce) : NULL;
+    refresh = id_token ? emu_new_id("rt_", 32) : NULL;
+    if (refresh) {
+        char hash[65];
+        emu_sha256_hex(refresh, hash);
+        if (emu_db_exec(e->store, "INSERT INTO refresh_tokens(token_hash, client_id, user_id, organization_id, "
+                                  "session_id, scope, nonce, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        "sssssssi", hash, client_id, user_id, org, sid, scope, nonce, skit_now()) == 1) {
+            json_t *answer = json_pack("{s:s, s:s, s:I, s:s, s:s, s:s}", "access_token", access,
+                                       "token_type", "Bearer", "expires_in", (json_int_t)e->access_token_ttl,
+                                       "scope", scope ? scope : "", "id_token", id_token,
+                                       "refresh_token", refresh);
+            rc = emu_reply_json(r, 200, answer);
+        }
+    }
+    json_decref(claims);
+    json_decref(roles);
+    json_decref(user);
+    free(jti);
+    free(access);
+    free(id_token);
+    free(refresh);
+    return rc;
+}
+
+/* RFC 7636 section 4.6. */
+static bool pkce_ok(const char *method, const char *challenge, const char *verifier)
+{
+    if (!verifier || strlen(verifier) < 43 || strlen(verifier) > 128)
+        return false;
+    if (method && strcmp(method, "plain") == 0)
+        return strcmp(challenge, verifier) == 0;
+    unsigned char md[32];
+    unsigned int len = 0;
+    char computed[64];
+    if (!EVP_Digest(verifier, strlen(verifier), md, &len, EVP_sha256(), NULL))
+        return false;
+    computed[skit_base64url_encode(md, sizeof md, computed)] = '\0';
+    return strlen(challenge) == strlen(computed) &&
+           skit_consttime_equal(challenge, computed, strlen(computed));
+}
+
+static int grant_authorization_code(emu *e, emu_req *r, const char *client_id)
+{
+    const char *code = emu_form(r, "code");
+    const char *redirect_uri = emu_form(r, "redirect_uri");
+    if (!code || !*code)
+        return emu_reply_oauth_error(r, 400, "invalid_request", "code is required");
+    if (!redirect_uri || !*redirect_uri)
+        return emu_reply_oauth_error(r, 400, "invalid_request", "redirect_uri is required");
+    char hash[65];
+    emu_sha256_hex(code, hash);
+    /* Check and consume under the lock: a code is exchanged once, even by racing requests. */
+    emu_db_lock(e->store);
+    json_t *grant = emu_db_row(e->store, "SELECT * FROM auth_codes WHERE code_hash = ?", "s", hash);
+    const char *why = NULL;
+    if (!grant)
+        why = "the authorization code is invalid";
+    else if (json_integer_value(json_object_get(grant, "used")))
+        why = "the authorization code was already used";
+    else if (json_integer_value(json_object_get(grant, "expires_at")) <= skit_now())
+        why = "the authorization code expired";
+    else if (strcmp(skit_json_string(grant, "client_id"), client_id) != 0)
+        why = "the authorization code was issued to another client";
+    else if (strcmp(skit_json_string(grant, "redirect_uri"), redirect_uri) != 0)
+        why = "redirect_uri does not match the authorization request";
+    else if (skit_json_string(grant, "code_challenge") &&
+             !pkce_ok(skit_json_string(grant, "code_challenge_method"),
+                      skit_json_string(grant, "code_challenge"), emu_form(r, "code_verifier")))
+        why = "code_verifier does not match the code_challenge";
+    /* Any presented code is spent, even on a failed exchange (a PKCE guess gets one try). */
+    if (grant)
+        emu_db_exec(e->store, "UPDATE auth_codes SET used = 1 WHERE code_hash = ?", "s", hash);
+    emu_db_unlock(e->store);
+    int rc = why ? emu_reply_oauth_error(r, 400, "invalid_grant", why)
+                 : issue_user_tokens(e, r, client_id, grant);
+    json_decref(grant);
+    return rc;
+}
+
+static int grant_refresh_token(emu *e, emu_req *r, const char *client_id)
+{
+    const char *token = emu_form(r, "refresh_token");
+    if (!token || !*token)
+        return emu_reply_oauth_error(r, 400, "invalid_request", "refresh_token is required");
+    char hash[65];
+    emu_sha256_hex(token, hash);
+    emu_db_lock(e->store);
+    json_t *grant = emu_db_row(e->store, "SELECT t.*, s.ended_at FROM refresh_tokens t "
+                                         "LEFT JOIN sessions s ON s.id = t.session_id WHERE t.token_hash = ?",
+                               "s", hash);
+    const char *why = NULL;
+    if (!grant || json_integer_value(json_object_get(grant, "revoked")))
+        why = "the refresh token is invalid or was already used";
+    else if (strcmp(skit_json_string(grant, "client_id"), client_id) != 0)
+        why = "the refresh token was issued to another client";
+    else if (!json_is_null(json_object_get(grant, "ended_at")))
+        why = "the session of the refresh token has ended";
+    else
+        emu_db_exec(e->store, "UPDATE refresh_tokens SET revoked = 1 WHERE token_hash = ?", "s", hash);
+    emu_db_unlock(e->store);
+    int rc = why ? emu_reply_oauth_error(r, 400, "invalid_grant", why)
+                 : issue_user_tokens(e, r, client_id, grant);
+    json_decref(grant);
+    return rc;
+}
+
+static int post_token(emu *e, emu_req *r)
+{
+    const char *type = emu_header(r, "Content-Type");
+    if (!type || strncasecmp(type, "application/x-www-form-urlencoded", 33) != 0)
+        return emu_reply_oauth_error(r, 400, "invalid_request",
+                                     "the body must be application/x-www-form-urlencoded");
+    const char *grant_type = emu_form(r, "grant_type");
+    if (!grant_type || !*grant_type)
+        return emu_reply_oauth_error(r, 400, "invalid_request", "grant_type is required");
+    bool known = strcmp(grant_type, "client_credentials") == 0 ||
+                 strcmp(grant_type, "authorization_code") == 0 || strcmp(grant_type, "refresh_token") == 0;
+    if (!known)
+        return emu_reply_oauth_error(r, 400, "unsupported_grant_type", "grant_type is not supported");
+    char *client_id = authenticate_client(e, r);
+    if (!client_id)
+        return 0;
+    int rc;
+    if (strcmp(grant_type, "client_credentials") == 0)
+        rc = grant_client_credentials(e, r, client_id);
+    else if (strcmp(grant_type, "authorization_code") == 0)
+        rc = grant_authorization_code(e, r, client_id);
+    else
+        rc = grant_refresh_token(e, r, client_id);
+    free(client_id);
+    return rc;
+}
+
+/* Store a new authorization code for a completed login; the code is malloc'd. */
+char *emu_code_issue(emu *e, const char *client_id, const char *redirect_uri, const char *code_challenge,
+                     const char *code_challenge_method, const char *nonce, const char *scope,
+                     const char *user_id, const char *organization_id, const char *session_id)
+{
+    char *code = emu_new_id("", 32);
+    if (!code)
+        return NULL;
+    char hash[65];
+    emu_sha256_hex(code, hash);
+    if (emu_db_exec(e->store, "INSERT INTO auth_codes(code_hash, client_id, redirect_uri, code_challenge, "
+                              "code_challenge_method, nonce, scope, user_id, organization_id, session_id, "
+                              "expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "ssssssssssi", hash, client_id, redirect_uri, code_challenge,
+                    code_challenge ? (code_challenge_method ? code_challenge_method : "plain") : NULL,
+                    nonce, scope, user_id, organization_id, session_id,
+                    skit_now() + CODE_TTL_SECONDS) != 1) {
+        free(code);
+        return NULL;
+    }
+    return code;
+}
+
+const emu_route emu_token_routes[] = {
+    {"POST", "/oauth/token", post_token},
+    {NULL, NULL, NULL}
+};

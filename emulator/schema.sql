@@ -1,0 +1,127 @@
+-- The emulator's whole state, one SQLite schema. Embedded into the binary at
+-- build time (CMake turns it into emu_schema_sql[]) and applied on every start,
+-- so every statement must be idempotent (IF NOT EXISTS). A resource file that
+-- needs a table adds it here.
+
+-- Free-form environment settings: environment_id, api token revocation, ...
+CREATE TABLE IF NOT EXISTS settings (
+    name  TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+
+-- OAuth clients. The generated client id/secret are stored so a restart on the
+-- same data file reuses them.
+CREATE TABLE IF NOT EXISTS clients (
+    id         TEXT PRIMARY KEY,
+    secret     TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+);
+
+-- Token signing keys (PKCS#8 PEM). retired_at = 0 for the current key; a
+-- retired key stays in /keys until retired_at + key_grace_seconds.
+CREATE TABLE IF NOT EXISTS signing_keys (
+    kid        TEXT PRIMARY KEY,
+    alg        TEXT NOT NULL,
+    pem        TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    retired_at INTEGER NOT NULL DEFAULT 0
+);
+
+CREATE TABLE IF NOT EXISTS users (
+    id             TEXT PRIMARY KEY,
+    email          TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    external_id    TEXT,
+    given_name     TEXT,
+    family_name    TEXT,
+    name           TEXT,
+    email_verified INTEGER NOT NULL DEFAULT 0,
+    metadata       TEXT NOT NULL DEFAULT '{}',
+    create_time    INTEGER NOT NULL,
+    update_time    INTEGER NOT NULL,
+    last_login_time INTEGER
+);
+
+CREATE TABLE IF NOT EXISTS memberships (
+    organization_id TEXT NOT NULL,
+    user_id         TEXT NOT NULL,
+    roles           TEXT NOT NULL DEFAULT '[]',
+    membership_status TEXT NOT NULL DEFAULT 'ACTIVE',
+    created_at      INTEGER NOT NULL,
+    PRIMARY KEY (organization_id, user_id)
+);
+
+CREATE TABLE IF NOT EXISTS sessions (
+    id              TEXT PRIMARY KEY,
+    user_id         TEXT NOT NULL,
+    organization_id TEXT,
+    client_id       TEXT NOT NULL,
+    created_at      INTEGER NOT NULL,
+    ended_at        INTEGER
+);
+
+-- Authorization codes, stored hashed (SHA-256 hex); single use.
+CREATE TABLE IF NOT EXISTS auth_codes (
+    code_hash       TEXT PRIMARY KEY,
+    client_id       TEXT NOT NULL,
+    redirect_uri    TEXT NOT NULL,
+    code_challenge  TEXT,
+    code_challenge_method TEXT,
+    nonce           TEXT,
+    scope           TEXT NOT NULL,
+    user_id         TEXT NOT NULL,
+    organization_id TEXT,
+    session_id      TEXT NOT NULL,
+    expires_at      INTEGER NOT NULL,
+    used            INTEGER NOT NULL DEFAULT 0
+);
+
+-- Opaque refresh tokens, stored hashed; rotating (a used one is revoked).
+CREATE TABLE IF NOT EXISTS refresh_tokens (
+    token_hash      TEXT PRIMARY KEY,
+    client_id       TEXT NOT NULL,
+    user_id         TEXT NOT NULL,
+    organization_id TEXT,
+    session_id      TEXT NOT NULL,
+    scope           TEXT NOT NULL,
+    nonce           TEXT,
+    created_at      INTEGER NOT NULL,
+    revoked         INTEGER NOT NULL DEFAULT 0
+);
+
+-- Every access token issued, so /_emulator/api-tokens:revoke can invalidate them.
+CREATE TABLE IF NOT EXISTS access_tokens (
+    jti        TEXT PRIMARY KEY,
+    client_id  TEXT NOT NULL,
+    issued_at  INTEGER NOT NULL,
+    revoked    INTEGER NOT NULL DEFAULT 0
+);
+
+-- Organizations (emulator/organizations.c). external_id and slug are unique per
+-- environment when set (SQLite UNIQUE lets any number of NULLs through).
+-- features is the JSON array of settings.features; metadata a JSON object.
+-- Session timeouts are stored in minutes (the API answers in minutes).
+CREATE TABLE IF NOT EXISTS organizations (
+    id                TEXT PRIMARY KEY,
+    display_name      TEXT NOT NULL,
+    external_id       TEXT UNIQUE,
+    region_code       TEXT NOT NULL DEFAULT 'US',
+    slug              TEXT UNIQUE,
+    logo_url          TEXT,
+    metadata          TEXT NOT NULL DEFAULT '{}',
+    features          TEXT NOT NULL DEFAULT '[]',
+    max_allowed_users INTEGER,
+    policy_source     TEXT NOT NULL DEFAULT 'APPLICATION',
+    absolute_session_timeout INTEGER,
+    idle_session_timeout_enabled INTEGER,
+    idle_session_timeout INTEGER,
+    create_time       INTEGER NOT NULL,
+    update_time       INTEGER NOT NULL
+);
+
+-- Admin portal links: valid until expire_time, deleted with their organization.
+CREATE TABLE IF NOT EXISTS portal_links (
+    id              TEXT PRIMARY KEY,
+    organization_id TEXT NOT NULL,
+    features        TEXT NOT NULL DEFAULT '[]',
+    expire_time     INTEGER NOT NULL
+);

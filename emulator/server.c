@@ -1,0 +1,543 @@
+/*
+ * The emulator's HTTP server on libmicrohttpd: routing by table, the request /
+ * reply API of server.h, bearer authentication of /api/v1, fault injection,
+ * body size cap and the request log.
+ */
+#include "server.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <microhttpd.h>
+
+/* Every route table; a new resource file adds its table here. */
+static const emu_route *const route_tables[] = {
+    emu_token_routes,
+    emu_oauth_routes,
+    emu_oidc_routes,
+    emu_control_routes,
+    emu_user_routes,
+    emu_organization_routes,
+    emu_organization_settings_routes,
+    NULL
+};
+
+/* ---- per-connection upload state ------------------------------------------ */
+
+typedef struct upload {
+    skit_buf body;
+    bool too_large;
+} upload;
+
+/* ---- routing ------------------------------------------------------------- */
+
+/* Match one pattern segment against one path segment; adds the literal length
+ * to *score and records a {param}. */
+static bool match_segment(const char *pat, size_t plen, const char *seg, size_t slen,
+                          emu_req *r, size_t *score)
+{
+    const char *open = memchr(pat, '{', plen);
+    if (!open) {
+        if (plen != slen || memcmp(pat, seg, slen) != 0)
+            return false;
+        *score += plen + 1;
+        return true;
+    }
+    const char *close = memchr(open, '}', plen - (size_t)(open - pat));
+    if (!close)
+        return false;
+    size_t pre = (size_t)(open - pat);
+    size_t suf = plen - (size_t)(close + 1 - pat);
+    if (slen <= pre + suf || memcmp(seg, pat, pre) != 0 ||
+        memcmp(seg + slen - suf, close + 1, suf) != 0)
+        return false;
+    if (r->n_params >= EMU_MAX_PARAMS)
+        return false;
+    /* Names point into the static pattern; values are copies. */
+    char *value = strndup(seg + pre, slen - pre - suf);
+    if (!value)
+        return false;
+    r->param_values[r->n_params] = value;
+    /* The name is not NUL-terminated in the pattern: emu_path_param compares up to '}'. */
+    r->param_names[r->n_params] = open + 1;
+    r->n_params++;
+    *score += pre + suf;
+    return true;
+}
+
+static void clear_params(emu_req *r)
+{
+    for (size_t i = 0; i < r->n_params; i++)
+        free(r->param_values[i]);
+    r->n_params = 0;
+}
+
+/* Does @p pattern match @p path? On success the params are left in @p r. */
+static bool match_route(const char *pattern, const char *path, emu_req *r, size_t *score)
+{
+    clear_params(r);
+    *score = 0;
+    const char *p = pattern, *s = path;
+    for (;;) {
+        if (*p != '/' || *s != '/')
+            return *p == '\0' && *s == '\0';
+        p++, s++;
+        size_t plen = strcspn(p, "/"), slen = strcspn(s, "/");
+        if (!match_segment(p, plen, s, slen, r, score)) {
+            clear_params(r);
+            return false;
+        }
+        p += plen, s += slen;
+    }
+}
+
+/* The best route for the request; *path_matched tells 405 from 404. */
+static const emu_route *find_route(emu_req *r, bool *path_matched)
+{
+    const emu_route *best = NULL;
+    size_t best_score = 0;
+    *path_matched = false;
+    for (size_t t = 0; route_tables[t]; t++) {
+        for (const emu_route *rt = route_tables[t]; rt->pattern; rt++) {
+            size_t score;
+            if (!match_route(rt->pattern, r->path, r, &score))
+                continue;
+            *path_matched = true;
+            if (strcmp(rt->method, r->method) == 0 && (!best || score > best_score)) {
+                best = rt;
+                best_score = score;
+            }
+        }
+    }
+    clear_params(r);
+    if (best) {
+        size_t score;
+        match_route(best->pattern, r->path, r, &score);
+    }
+    return best;
+}
+
+const char *emu_path_param(emu_req *r, const char *name)
+{
+    size_t n = strlen(name);
+    for (size_t i = 0; i < r->n_params; i++)
+        if (strncmp(r->param_names[i], name, n) == 0 && r->param_names[i][n] == '}')
+            return r->param_values[i];
+    return NULL;
+}
+
+const char *emu_query(emu_req *r, const char *name)
+{
+    return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+const char *emu_header(emu_req *r, const char *name)
+{
+    return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+json_t *emu_json_body(emu_req *r)
+{
+    if (!r->json_tried) {
+        r->json_tried = true;
+        r->json = json_loadb(r->body, r->body_len, JSON_REJECT_DUPLICATES, NULL);
+        if (r->json && !json_is_object(r->json)) {
+            json_decref(r->json);
+            r->json = NULL;
+        }
+    }
+    return r->json;
+}
+
+/* Decode one form component in place: '+' is a space, then %XX. */
+static char *form_decode(const char *s, size_t len)
+{
+    char *out = strndup(s, len);
+    if (!out)
+        return NULL;
+    for (char *c = out; *c; c++)
+        if (*c == '+')
+            *c = ' ';
+    MHD_http_unescape(out);
+    return out;
+}
+
+const char *emu_form(emu_req *r, const char *name)
+{
+    if (!r->form) {
+        r->form = json_object();
+        const char *p = r->body;
+        while (r->form && p && *p) {
+            size_t len = strcspn(p, "&");
+            const char *eq = memchr(p, '=', len);
+            char *k = form_decode(p, eq ? (size_t)(eq - p) : len);
+            char *v = eq ? form_decode(eq + 1, len - (size_t)(eq + 1 - p)) : strdup("");
+            /* The first occurrence wins; a value that is not UTF-8 is dropped. */
+            if (k && v && !json_object_get(r->form, k))
+                json_object_set_new(r->form, k, json_string(v));
+            free(k);
+            free(v);
+            p += len;
+            if (*p == '&')
+                p++;
+        }
+    }
+    return json_string_value(json_object_get(r->form, name));
+}
+
+/* ---- replies ------------------------------------------------------------- */
+
+int emu_reply_raw(emu_req *r, unsigned status, const char *content_type, const char *body, size_t len)
+{
+    free(r->resp_body);
+    r->resp_body = malloc(len + 1);
+    if (!r->resp_body)
+        return -1;
+    memcpy(r->resp_body, body, len);
+    r->resp_body[len] = '\0';
+    r->resp_len = len;
+    r->status = status;
+    r->content_type = content_type;
+    r->replied = true;
+    return 0;
+}
+
+int emu_reply_json(emu_req *r, unsigned status, json_t *body)
+{
+    char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
+    json_decref(body);
+    if (!text)
+        return -1;
+    int rc = emu_reply_raw(r, status, "application/json", text, strlen(text));
+    free(text);
+    return rc;
+}
+
+static int grpc_code_for_status(unsigned status)
+{
+    switch (status) {
+    case 400: return 3;   /* INVALID_ARGUMENT */
+    case 401: return 16;  /* UNAUTHENTICATED */
+    case 403: return 7;   /* PERMISSION_DENIED */
+    case 404: return 5;   /* NOT_FOUND */
+    case 405: return 12;  /* UNIMPLEMENTED */
+    case 409: return 6;   /* ALREADY_EXISTS */
+    case 412: return 9;   /* FAILED_PRECONDITION */
+    case 413: return 8;   /* RESOURCE_EXHAUSTED */
+    case 429: return 8;   /* RESOURCE_EXHAUSTED */
+    case 500: return 13;  /* INTERNAL */
+    case 501: return 12;  /* UNIMPLEMENTED */
+    case 503: return 14;  /* UNAVAILABLE */
+    case 504: return 4;   /* DEADLINE_EXCEEDED */
+    default: return 2;    /* UNKNOWN */
+    }
+}
+
+static int reply_api_error(emu_req *r, unsigned status, const char *error_code,
+                           const char *message, const char *field, const char *description)
+{
+    json_t *info = json_pack("{s:s, s:s, s:{s:s}}",
+                             "@type", "type.googleapis.com/scalekit.v1.errdetails.ErrorInfo",
+                             "error_code", error_code, "request_info", "request_id", r->request_id);
+    if (info && field)
+        json_object_set_new(info, "validation_error_info",
+                            json_pack("{s:[{s:s, s:s}]}", "field_violations", "field", field,
+                                      "description", description));
+    json_t *body = json_pack("{s:i, s:s, s:[o]}", "code", grpc_code_for_status(status),
+                             "message", message, "details", info);
+    return emu_reply_json(r, status, body);
+}
+
+int emu_reply_error(emu_req *r, unsigned status, const char *error_code, const char *fmt, ...)
+{
+    char message[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(message, sizeof message, fmt, ap);
+    va_end(ap);
+    return reply_api_error(r, status, error_code, message, NULL, NULL);
+}
+
+int emu_reply_field_error(emu_req *r, const char *field, const char *description)
+{
+    char message[512];
+    snprintf(message, sizeof message, "%s: %s", field, description);
+    return reply_api_error(r, 400, "INVALID_ARGUMENT", message, field, description);
+}
+
+int emu_reply_oauth_error(emu_req *r, unsigned status, const char *error, const char *description)
+{
+    if (status == 401 && emu_add_header(r, "WWW-Authenticate", "Basic realm=\"scalekit-emulator\"") < 0)
+        return -1;
+    return emu_reply_json(r, status, json_pack("{s:s, s:s}", "error", error,
+                                               "error_description", description));
+}
+
+int emu_reply_redirect(emu_req *r, const char *location)
+{
+    if (emu_add_header(r, "Location", location) < 0)
+        return -1;
+    return emu_reply_raw(r, 302, "text/plain", "", 0);
+}
+
+int emu_reply_html(emu_req *r, unsigned status, const char *html)
+{
+    return emu_reply_raw(r, status, "text/html; charset=utf-8", html, strlen(html));
+}
+
+int emu_add_header(emu_req *r, const char *name, const char *value)
+{
+    if (r->n_headers >= EMU_MAX_HEADERS)
+        return -1;
+    char *n = strdup(name), *v = strdup(value);
+    if (!n || !v) {
+        free(n);
+        free(v);
+        return -1;
+    }
+    r->header_names[r->n_headers] = n;
+    r->header_values[r->n_headers] = v;
+    r->n_headers++;
+    return 0;
+}
+
+/* ---- the request pipeline ---------------------------------------------------- */
+
+static bool is_api_path(const char *path)
+{
+    return strncmp(path, "/api/v1/", 8) == 0 || strcmp(path, "/api/v1") == 0;
+}
+
+/* Check the bearer token of an /api/v1 request; replies 401 itself on failure. */
+static bool authenticate(emu *e, emu_req *r)
+{
+    const char *auth = emu_header(r, "Authorization");
+    const char *why = "missing bearer token";
+    if (auth && strncasecmp(auth, "Bearer ", 7) == 0 && auth[7]) {
+        json_t *claims = NULL;
+        if (emu_keys_verify(e, auth + 7, true, &claims, &why) == 0) {
+            const char *jti = skit_json_string(claims, "jti");
+            json_t *row = jti ? emu_db_row(e->store, "SELECT revoked FROM access_tokens WHERE jti = ?",
+                                           "s", jti) : NULL;
+            bool revoked = !row || json_integer_value(json_object_get(row, "revoked")) != 0;
+            json_decref(row);
+            if (!revoked) {
+                r->claims = claims;
+                return true;
+            }
+            why = "token revoked";
+            json_decref(claims);
+        }
+    }
+    emu_add_header(r, "WWW-Authenticate", "Bearer");
+    emu_reply_error(r, 401, "UNAUTHENTICATED", "unauthenticated: %s", why);
+    return false;
+}
+
+/* Apply an injected fault. Returns 1 when the request is answered (or dropped:
+ * *drop), 0 to continue normally. */
+static int apply_fault(emu *e, emu_req *r, bool *drop)
+{
+    /* The fault controls themselves are never faulted, so a test can always clear. */
+    if (strcmp(r->path, "/_emulator/faults") == 0)
+        return 0;
+    emu_fault f;
+    if (!emu_faults_take(e, r->method, r->path, &f))
+        return 0;
+    if (f.delay_ms > 0)
+        skit_sleep_ms(f.delay_ms);
+    if (f.drop) {
+        *drop = true;
+        return 1;
+    }
+    if (f.malformed) {
+        static const char broken[] = "{\"this is\": not json";
+        emu_reply_raw(r, f.status ? f.status : 200, "application/json", broken, sizeof broken - 1);
+        return 1;
+    }
+    if (f.status == 0)
+        return 0;
+    if (f.retry_after >= 0) {
+        char v[32];
+        snprintf(v, sizeof v, "%ld", f.retry_after);
+        emu_add_header(r, "Retry-After", v);
+    }
+    emu_reply_error(r, f.status, f.status == 429 ? "RESOURCE_EXHAUSTED" : "INJECTED_FAULT",
+                    "injected fault: status %u", f.status);
+    return 1;
+}
+
+static void clear_headers(emu_req *r)
+{
+    for (size_t i = 0; i < r->n_headers; i++) {
+        free(r->header_names[i]);
+        free(r->header_values[i]);
+    }
+    r->n_headers = 0;
+}
+
+static void dispatch(emu *e, emu_req *r, bool too_large, bool *drop)
+{
+    if (apply_fault(e, r, drop))
+        return;
+    if (too_large) {
+        emu_reply_error(r, 413, "REQUEST_TOO_LARGE", "request body exceeds %d bytes", EMU_MAX_BODY);
+        return;
+    }
+    bool path_matched;
+    const emu_route *route = find_route(r, &path_matched);
+    if (!route) {
+        if (path_matched)
+            emu_reply_error(r, 405, "METHOD_NOT_ALLOWED", "method %s not allowed on %s", r->method, r->path);
+        else
+            emu_reply_error(r, 404, "NOT_FOUND", "no route for %s %s", r->method, r->path);
+        return;
+    }
+    if (is_api_path(r->path) && !authenticate(e, r))
+        return;
+    if (route->handler(e, r) < 0 || !r->replied) {
+        clear_headers(r);
+        emu_reply_error(r, 500, "INTERNAL", "internal error handling %s %s", r->method, r->path);
+    }
+}
+
+static void free_request(emu_req *r)
+{
+    clear_params(r);
+    json_decref(r->json);
+    json_decref(r->form);
+    json_decref(r->claims);
+    free(r->resp_body);
+    clear_headers(r);
+}
+
+static enum MHD_Result send_reply(emu_req *r)
+{
+    struct MHD_Response *resp = MHD_create_response_from_buffer(r->resp_len, r->resp_body,
+                                                                MHD_RESPMEM_MUST_FREE);
+    if (!resp)
+        return MHD_NO;
+    r->resp_body = NULL;   /* owned by the response now */
+    MHD_add_response_header(resp, "Content-Type", r->content_type ? r->content_type : "text/plain");
+    MHD_add_response_header(resp, "x-request-id", r->request_id);
+    MHD_add_response_header(resp, "Cache-Control", "no-store");
+    for (size_t i = 0; i < r->n_headers; i++)
+        MHD_add_response_header(resp, r->header_names[i], r->header_values[i]);
+    enum MHD_Result ret = MHD_queue_response(r->conn, r->status, resp);
+    MHD_destroy_response(resp);
+    return ret;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **con_cls)
+{
+    emu *e = cls;
+    upload *up = *con_cls;
+    if (!up) {
+        up = calloc(1, sizeof *up);
+        if (!up)
+            return MHD_NO;
+        *con_cls = up;
+        return MHD_YES;
+    }
+    if (*upload_data_size > 0) {
+        if (!up->too_large && up->body.len + *upload_data_size > EMU_MAX_BODY) {
+            up->too_large = true;
+            skit_buf_free(&up->body);
+        }
+        if (!up->too_large && skit_buf_put(&up->body, upload_data, *upload_data_size) != SCALEKIT_OK)
+            return MHD_NO;
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+
+    int64_t started = skit_monotonic_ms();
+    emu_req r;
+    memset(&r, 0, sizeof r);
+    r.e = e;
+    r.conn = conn;
+    r.method = method;
+    r.path = url;
+    r.body = up->body.ptr ? up->body.ptr : "";
+    r.body_len = up->body.len;
+    char *rid = emu_new_id("req_", 12);
+    snprintf(r.request_id, sizeof r.request_id, "%s", rid ? rid : "req_unknown");
+    free(rid);
+
+    bool drop = false;
+    dispatch(e, &r, up->too_large, &drop);
+    if (!drop && is_api_path(url))
+        emu_exchange_log_write(e, &r);
+    enum MHD_Result ret = drop ? MHD_NO : send_reply(&r);
+    if (!e->quiet)
+        fprintf(stderr, "%s %s %u %lldms%s\n", method, url, drop ? 0 : r.status,
+                (long long)(skit_monotonic_ms() - started), drop ? " (dropped)" : "");
+    free_request(&r);
+    return ret;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    upload *up = *con_cls;
+    if (up) {
+        skit_buf_free(&up->body);
+        free(up);
+        *con_cls = NULL;
+    }
+}
+
+int emu_server_start(emu *e)
+{
+    struct sockaddr_in sa4;
+    struct sockaddr_in6 sa6;
+    struct sockaddr *sa;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL;
+    const char *host = strcmp(e->host, "localhost") == 0 ? "127.0.0.1" : e->host;
+    memset(&sa4, 0, sizeof sa4);
+    memset(&sa6, 0, sizeof sa6);
+    if (inet_pton(AF_INET, host, &sa4.sin_addr) == 1) {
+        sa4.sin_family = AF_INET;
+        sa4.sin_port = htons((uint16_t)e->port);
+        sa = (struct sockaddr *)&sa4;
+    } else if (inet_pton(AF_INET6, host, &sa6.sin6_addr) == 1) {
+        sa6.sin6_family = AF_INET6;
+        sa6.sin6_port = htons((uint16_t)e->port);
+        sa = (struct sockaddr *)&sa6;
+        flags |= MHD_USE_IPv6;
+    } else {
+        fprintf(stderr, "scalekit-emulator: --host %s is not an IP address\n", e->host);
+        return -1;
+    }
+    e->daemon = MHD_start_daemon(flags, (uint16_t)e->port, NULL, NULL, on_request, e,
+                                 MHD_OPTION_SOCK_ADDR, sa,
+                                 MHD_OPTION_NOTIFY_COMPLETED, on_completed, e,
+                                 MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
+                                 MHD_OPTION_END);
+    if (!e->daemon) {
+        fprintf(stderr, "scalekit-emulator: cannot listen on %s port %d\n", e->host, e->port);
+        return -1;
+    }
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(e->daemon, MHD_DAEMON_INFO_BIND_PORT);
+    if (info)
+        e->port = info->port;
+    if (sa == (struct sockaddr *)&sa6)
+        snprintf(e->url, sizeof e->url, "http://[%s]:%d", host, e->port);
+    else
+        snprintf(e->url, sizeof e->url, "http://%s:%d", host, e->port);
+    return 0;
+}
+
+void emu_server_stop(emu *e)
+{
+    if (e->daemon) {
+        MHD_stop_daemon(e->daemon);
+        e->daemon = NULL;
+    }
+}

@@ -1,0 +1,186 @@
+/* SQLite storage of the emulator: see store.h. */
+#include "store.h"
+
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sqlite3.h>
+
+extern const char emu_schema_sql[];   /* generated from emulator/schema.sql */
+
+struct emu_store {
+    sqlite3 *db;
+    pthread_mutex_t lock;   /* recursive: emu_db_lock() may wrap other calls */
+};
+
+int emu_store_open(const char *path, emu_store **out)
+{
+    *out = NULL;
+    emu_store *st = calloc(1, sizeof *st);
+    if (!st)
+        return -1;
+    pthread_mutexattr_t attr;
+    pthread_mutexattr_init(&attr);
+    pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE);
+    pthread_mutex_init(&st->lock, &attr);
+    pthread_mutexattr_destroy(&attr);
+    const char *file = path && *path ? path : ":memory:";
+    int rc = sqlite3_open_v2(file, &st->db,
+                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, NULL);
+    if (rc != SQLITE_OK) {
+        fprintf(stderr, "scalekit-emulator: cannot open data file %s: %s\n", file,
+                st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
+        emu_store_close(st);
+        return -1;
+    }
+    sqlite3_busy_timeout(st->db, 5000);
+    char *err = NULL;
+    if (sqlite3_exec(st->db, emu_schema_sql, NULL, NULL, &err) != SQLITE_OK) {
+        fprintf(stderr, "scalekit-emulator: cannot apply the schema to %s: %s\n", file,
+                err ? err : "?");
+        sqlite3_free(err);
+        emu_store_close(st);
+        return -1;
+    }
+    *out = st;
+    return 0;
+}
+
+void emu_store_close(emu_store *st)
+{
+    if (!st)
+        return;
+    if (st->db)
+        sqlite3_close(st->db);
+    pthread_mutex_destroy(&st->lock);
+    free(st);
+}
+
+void emu_db_lock(emu_store *st) { pthread_mutex_lock(&st->lock); }
+void emu_db_unlock(emu_store *st) { pthread_mutex_unlock(&st->lock); }
+
+/* Prepare @p sql and bind the arguments described by @p types. */
+static sqlite3_stmt *prepare_bound(emu_store *st, const char *sql, const char *types, va_list ap)
+{
+    sqlite3_stmt *stmt = NULL;
+    if (sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
+        fprintf(stderr, "scalekit-emulator: SQL error: %s in: %s\n", sqlite3_errmsg(st->db), sql);
+        return NULL;
+    }
+    int idx = 1;
+    for (const char *t = types ? types : ""; *t; t++, idx++) {
+        int rc;
+        if (*t == 's') {
+            const char *s = va_arg(ap, const char *);
+            rc = s ? sqlite3_bind_text(stmt, idx, s, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(stmt, idx);
+        } else if (*t == 'i') {
+            rc = sqlite3_bind_int64(stmt, idx, va_arg(ap, int64_t));
+        } else if (*t == 'b') {
+            rc = sqlite3_bind_int(stmt, idx, va_arg(ap, int) ? 1 : 0);
+        } else {
+            rc = SQLITE_MISUSE;
+        }
+        if (rc != SQLITE_OK) {
+            fprintf(stderr, "scalekit-emulator: cannot bind parameter %d of: %s\n", idx, sql);
+            sqlite3_finalize(stmt);
+            return NULL;
+        }
+    }
+    return stmt;
+}
+
+static json_t *row_to_json(sqlite3_stmt *stmt)
+{
+    json_t *row = json_object();
+    int n = sqlite3_column_count(stmt);
+    for (int i = 0; row && i < n; i++) {
+        json_t *v;
+        switch (sqlite3_column_type(stmt, i)) {
+        case SQLITE_INTEGER: v = json_integer(sqlite3_column_int64(stmt, i)); break;
+        case SQLITE_FLOAT: v = json_real(sqlite3_column_double(stmt, i)); break;
+        case SQLITE_TEXT: v = json_stringn((const char *)sqlite3_column_text(stmt, i),
+                                           (size_t)sqlite3_column_bytes(stmt, i)); break;
+        default: v = json_null(); break;
+        }
+        json_object_set_new(row, sqlite3_column_name(stmt, i), v);
+    }
+    return row;
+}
+
+int emu_db_exec(emu_store *st, const char *sql, const char *types, ...)
+{
+    va_list ap;
+    va_start(ap, types);
+    pthread_mutex_lock(&st->lock);
+    int result = -1;
+    sqlite3_stmt *stmt = prepare_bound(st, sql, types, ap);
+    if (stmt) {
+        int rc = sqlite3_step(stmt);
+        if (rc == SQLITE_DONE || rc == SQLITE_ROW) {
+            result = sqlite3_changes(st->db);
+        } else if ((rc & 0xff) == SQLITE_CONSTRAINT) {
+            result = EMU_DB_CONSTRAINT;
+        } else {
+            fprintf(stderr, "scalekit-emulator: SQL error: %s in: %s\n", sqlite3_errmsg(st->db), sql);
+        }
+        sqlite3_finalize(stmt);
+    }
+    pthread_mutex_unlock(&st->lock);
+    va_end(ap);
+    return result;
+}
+
+/* Shared by emu_db_row and emu_db_rows: at most @p limit rows (0 = all). */
+static json_t *query(emu_store *st, size_t limit, const char *sql, const char *types, va_list ap)
+{
+    pthread_mutex_lock(&st->lock);
+    json_t *rows = NULL;
+    sqlite3_stmt *stmt = prepare_bound(st, sql, types, ap);
+    if (stmt) {
+        rows = json_array();
+        while (rows && (limit == 0 || json_array_size(rows) < limit) &&
+               sqlite3_step(stmt) == SQLITE_ROW)
+            json_array_append_new(rows, row_to_json(stmt));
+        sqlite3_finalize(stmt);
+    }
+    pthread_mutex_unlock(&st->lock);
+    return rows;
+}
+
+json_t *emu_db_row(emu_store *st, const char *sql, const char *types, ...)
+{
+    va_list ap;
+    va_start(ap, types);
+    json_t *rows = query(st, 1, sql, types, ap);
+    va_end(ap);
+    json_t *row = json_incref(json_array_get(rows, 0));
+    json_decref(rows);
+    return row;
+}
+
+json_t *emu_db_rows(emu_store *st, const char *sql, const char *types, ...)
+{
+    va_list ap;
+    va_start(ap, types);
+    json_t *rows = query(st, 0, sql, types, ap);
+    va_end(ap);
+    return rows;
+}
+
+char *emu_setting_get(emu_store *st, const char *name)
+{
+    json_t *row = emu_db_row(st, "SELECT value FROM settings WHERE name = ?", "s", name);
+    const char *v = json_string_value(json_object_get(row, "value"));
+    char *copy = v ? strdup(v) : NULL;
+    json_decref(row);
+    return copy;
+}
+
+int emu_setting_set(emu_store *st, const char *name, const char *value)
+{
+    return emu_db_exec(st, "INSERT INTO settings(name, value) VALUES (?, ?) "
+                           "ON CONFLICT(name) DO UPDATE SET value = excluded.value",
+                       "ss", name, value) < 0 ? -1 : 0;
+}

@@ -1,0 +1,65 @@
+/* Small helpers shared by the emulator's handlers. */
+#include "server.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <openssl/evp.h>
+
+char *emu_new_id(const char *prefix, size_t nbytes)
+{
+    unsigned char raw[32];
+    if (nbytes > sizeof raw || skit_random_bytes(raw, nbytes) != SCALEKIT_OK)
+        return NULL;
+    size_t plen = strlen(prefix);
+    char *out = malloc(plen + 2 * nbytes + 1);
+    if (!out)
+        return NULL;
+    memcpy(out, prefix, plen);
+    static const char hex[] = "0123456789abcdef";
+    for (size_t i = 0; i < nbytes; i++) {
+        out[plen + 2 * i] = hex[raw[i] >> 4];
+        out[plen + 2 * i + 1] = hex[raw[i] & 15];
+    }
+    out[plen + 2 * nbytes] = '\0';
+    return out;
+}
+
+void emu_sha256_hex(const char *s, char out[65])
+{
+    unsigned char md[32];
+    unsigned int len = 0;
+    static const char hex[] = "0123456789abcdef";
+    if (!EVP_Digest(s, strlen(s), md, &len, EVP_sha256(), NULL))
+        memset(md, 0, sizeof md);
+    for (size_t i = 0; i < 32; i++) {
+        out[2 * i] = hex[md[i] >> 4];
+        out[2 * i + 1] = hex[md[i] & 15];
+    }
+    out[64] = '\0';
+}
+
+int emu_html_escape(skit_buf *b, const char *s)
+{
+    for (; s && *s; s++) {
+        const char *rep = NULL;
+        switch (*s) {
+        case '&': rep = "&amp;"; break;
+        case '<': rep = "&lt;"; break;
+        case '>': rep = "&gt;"; break;
+        case '"': rep = "&quot;"; break;
+        case '\'': rep = "&#39;"; break;
+        default: break;
+        }
+        int rc = rep ? skit_buf_puts(b, rep) : skit_buf_put(b, s, 1);
+        if (rc != SCALEKIT_OK)
+            return rc;
+    }
+    return SCALEKIT_OK;
+}
+
+json_t *emu_json_time(int64_t t)
+{
+    char text[32];
+    skit_format_rfc3339(t, text);
+    return json_string(text);
+}

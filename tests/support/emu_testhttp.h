@@ -1,0 +1,46 @@
+/*
+ * Plain libcurl HTTP for the emulator's integration tests (they must not depend
+ * on the SDK under test): one request, no redirects followed, the status, body
+ * and headers captured; plus shortcuts for the usual OAuth steps.
+ */
+#ifndef EMU_TESTHTTP_H
+#define EMU_TESTHTTP_H
+
+#include <jansson.h>
+#include "emulator.h"
+
+typedef struct emu_http_response {
+    long status;        /* 0 when the connection failed or was dropped */
+    int curl_code;      /* CURLcode of the transfer */
+    char *body;         /* NUL-terminated, malloc'd ("" when empty) */
+    size_t body_len;
+    char *headers;      /* the raw header block, malloc'd */
+    long elapsed_ms;
+} emu_http_response;
+
+/*
+ * Send @p method to @p url with optional extra @p headers (NULL-terminated
+ * "Name: value" strings) and @p body (NULL for none). Returns the curl code;
+ * @p out is always filled (free with emu_http_response_free).
+ */
+int emu_http(const char *method, const char *url, const char *const *headers, const char *body,
+             emu_http_response *out);
+void emu_http_response_free(emu_http_response *r);
+/* The value of response header @p name (case-insensitive), copied into out; NULL when absent. */
+const char *emu_http_header(const emu_http_response *r, const char *name, char *out, size_t outlen);
+/* The body parsed as JSON (new reference), NULL when it is not JSON. */
+json_t *emu_http_json(const emu_http_response *r);
+
+/* A client-credentials access token of the emulator's client (malloc'd), NULL on failure. */
+char *emu_test_client_token(const scalekit_emulator *emu);
+/*
+ * Complete the hosted login: POST /oauth/authorize with @p email and the
+ * form fields in @p extra_form (already encoded "a=b&c=d", may be NULL), and
+ * return the code from the redirect (malloc'd), NULL on failure.
+ */
+char *emu_test_login(const scalekit_emulator *emu, const char *email, const char *redirect_uri,
+                     const char *extra_form);
+/* The value of query parameter @p name in @p url, decoded (malloc'd); NULL when absent. */
+char *emu_test_query_param(const char *url, const char *name);
+
+#endif
