@@ -1,0 +1,68 @@
+/* emu_fixture_start_env and friends: the choice between the in-process emulator
+ * and an external environment, made in this one place (see emu_fixture.h). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <pthread.h>
+#include <cmocka.h>
+
+#include "emu_fixture.h"
+#include "core/core.h"
+
+static const char *env(const char *name)
+{
+    const char *v = getenv(name);
+    return v && *v ? v : NULL;
+}
+
+emu_fixture *emu_fixture_start_env(const scalekit_emulator_options *emu_opts,
+                                   const scalekit_client_options *client_opts)
+{
+    const char *url = env("SCALEKIT_ENVIRONMENT_URL"), *id = env("SCALEKIT_CLIENT_ID");
+    const char *secret = env("SCALEKIT_CLIENT_SECRET");
+    if (!url || !id || !secret)
+        return emu_fixture_start(emu_opts, client_opts);
+    emu_fixture *f = calloc(1, sizeof *f);
+    assert_non_null(f);
+    f->url = url;
+    f->client_id = id;
+    f->client_secret = secret;
+    f->client = emu_fixture_client(f, client_opts);
+    return f;
+}
+
+int emu_fixture_is_external(const emu_fixture *f)
+{
+    return f && !f->emu;
+}
+
+/* 8 random bytes in hex: one id per test process, shared by every unique name. */
+static char run_id[17];
+static pthread_once_t run_id_once = PTHREAD_ONCE_INIT;
+
+static void make_run_id(void)
+{
+    unsigned char raw[8];
+    static const char hex[] = "0123456789abcdef";
+    if (skit_random_bytes(raw, sizeof raw) != SCALEKIT_OK)
+        memset(raw, 0x5a, sizeof raw);
+    for (size_t i = 0; i < sizeof raw; i++) {
+        run_id[2 * i] = hex[raw[i] >> 4];
+        run_id[2 * i + 1] = hex[raw[i] & 15];
+    }
+}
+
+void emu_fixture_unique(char *out, size_t n, const char *prefix)
+{
+    static unsigned counter;
+    static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+    pthread_once(&run_id_once, make_run_id);
+    pthread_mutex_lock(&lock);
+    unsigned k = ++counter;
+    pthread_mutex_unlock(&lock);
+    snprintf(out, n, "%s-%s-%u", prefix, run_id, k);
+}
