@@ -217,6 +217,11 @@ static int run_attempt(scalekit_client *client, const skit_request *req, const c
     const scalekit_client_options *o = &client->opts;
     curl_easy_setopt(h, CURLOPT_URL, url);
     curl_easy_setopt(h, CURLOPT_SHARE, client->share);
+    /* libcurl silently resends a request once when a reused connection dies
+     * before any answer, which would send a POST twice. Non-idempotent calls
+     * therefore take a new connection (it joins the pool afterwards). */
+    if (!req->idempotent)
+        curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, 1L);
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);

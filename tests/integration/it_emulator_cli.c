@@ -26,7 +26,9 @@ static int find_program(void **state)
     self[n] = '\0';
     char *slash = strrchr(self, '/');
     *slash = '\0';
-    snprintf(program, sizeof program, "%s/../scalekit-emulator", self);
+    int len = snprintf(program, sizeof program, "%s/../scalekit-emulator", self);
+    if (len < 0 || (size_t)len >= sizeof program)
+        return -1;
     return access(program, X_OK) == 0 ? 0 : -1;
 }
 

@@ -98,7 +98,7 @@ static void test_refused_keys(void **state)
 {
     (void)state;
     /* a 1024-bit modulus (the first 128 bytes of a 2048-bit one) */
-    char small[200];
+    char small[256];
     snprintf(small, sizeof small, "{\"kty\":\"RSA\",\"n\":\"%.171s\",\"e\":\"AQAB\"}", rsa_n);
     for (char *p = small; *p; p++)
         if (*p == '%')

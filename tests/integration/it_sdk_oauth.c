@@ -1,0 +1,412 @@
+/*
+ * The SDK's OAuth/OIDC surface against the in-process emulator, over real HTTP:
+ * client construction, the authorization URL followed to the hosted login page,
+ * the code exchange with PKCE (and its refusals), refresh with rotation, logout,
+ * and IdP-initiated login.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "emu_fixture.h"
+#include "emu_testhttp.h"
+
+#define REDIRECT "http://app.example/callback"
+
+static int setup(void **state)
+{
+    *state = emu_fixture_start(NULL, NULL);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    emu_fixture_stop(*state);
+    return 0;
+}
+
+static const char *last_message(void)
+{
+    const char *m = scalekit_error_last()->message;
+    return m ? m : "";
+}
+
+static void assert_oauth_error(int rc, int code, long status, const char *error_code)
+{
+    assert_int_equal(rc, code);
+    const scalekit_error *e = scalekit_error_last();
+    assert_int_equal(e->code, code);
+    assert_int_equal(e->http_status, status);
+    assert_non_null(e->error_code);
+    assert_string_equal(e->error_code, error_code);
+    assert_non_null(e->message);
+}
+
+/* Authorization URL with a fresh PKCE pair and the login; the code (malloc'd). */
+static char *login_code(emu_fixture *f, const char *email, scalekit_pkce *pkce)
+{
+    assert_int_equal(scalekit_generate_pkce(pkce), SCALEKIT_OK);
+    scalekit_authorization_url_options o = {.state = "s1", .code_challenge = pkce->code_challenge,
+                                            .code_challenge_method = pkce->code_challenge_method};
+    char *url = NULL;
+    assert_int_equal(scalekit_get_authorization_url(f->client, REDIRECT, &o, &url), SCALEKIT_OK);
+    char *location = emu_fixture_login(f, url, email, NULL);
+    char *code = emu_test_query_param(location, "code");
+    assert_non_null(code);
+    scalekit_free(url);
+    free(location);
+    return code;
+}
+
+static void test_client_new_and_its_refusals(void **state)
+{
+    emu_fixture *f = *state;
+    scalekit_client *c = NULL;
+    char with_slash[200];
+    snprintf(with_slash, sizeof with_slash, "%s/", f->url);
+    assert_int_equal(scalekit_client_new(&c, with_slash, f->client_id, f->client_secret), SCALEKIT_OK);
+    assert_string_equal(scalekit_client_env_url(c), f->url);
+    scalekit_client_free(c);
+
+    c = (scalekit_client *)1;
+    assert_int_equal(scalekit_client_new(&c, f->url, "", f->client_secret), SCALEKIT_EINVAL);
+    assert_null(c);
+    assert_non_null(strstr(last_message(), "client_id"));
+    assert_int_equal(scalekit_client_new(&c, f->url, f->client_id, ""), SCALEKIT_EINVAL);
+    assert_int_equal(scalekit_client_new(&c, "ftp://example.com", f->client_id, f->client_secret),
+                     SCALEKIT_EINVAL);
+    assert_int_equal(scalekit_client_new(&c, NULL, f->client_id, f->client_secret), SCALEKIT_EINVAL);
+    assert_int_equal(scalekit_client_new(NULL, f->url, f->client_id, f->client_secret), SCALEKIT_EINVAL);
+
+    scalekit_client_options bad_timeout = {.timeout_ms = -5};
+    assert_int_equal(scalekit_client_new_with_options(&c, f->url, f->client_id, f->client_secret, &bad_timeout),
+                     SCALEKIT_EINVAL);
+    scalekit_client_options bad_ca = {.ca_bundle_path = "/nonexistent/ca.pem"};
+    assert_int_equal(scalekit_client_new_with_options(&c, f->url, f->client_id, f->client_secret, &bad_ca),
+                     SCALEKIT_EINVAL);
+    assert_non_null(strstr(last_message(), "/nonexistent/ca.pem"));
+
+    /* A client with options works against the emulator. */
+    scalekit_client_options o = {.timeout_ms = 5000, .max_retries = 1, .user_agent_suffix = "it/1"};
+    assert_int_equal(scalekit_client_new_with_options(&c, f->url, f->client_id, f->client_secret, &o),
+                     SCALEKIT_OK);
+    scalekit_token_response *t = NULL;
+    assert_int_equal(scalekit_generate_client_token(c, NULL, &t), SCALEKIT_OK);
+    scalekit_token_response_free(t);
+    scalekit_client_free(c);
+}
+
+static void test_authorization_url_renders_the_login_page(void **state)
+{
+    emu_fixture *f = *state;
+    const char *scopes[] = {"openid", "email", "offline_access", NULL};
+    scalekit_authorization_url_options o = {
+        .scopes = scopes, .state = "st&=/ é", .nonce = "n-123", .login_hint = "ada@example.com",
+        .domain_hint = "example.com", .connection_id = "conn_1", .organization_id = "org_1",
+        .code_challenge = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM", .code_challenge_method = "S256",
+        .prompt = "login"};
+    char *url = NULL;
+    assert_int_equal(scalekit_get_authorization_url(f->client, REDIRECT, &o, &url), SCALEKIT_OK);
+    assert_non_null(strstr(url, f->url));
+    assert_non_null(strstr(url, "/oauth/authorize?"));
+
+    emu_http_response page;
+    emu_http("GET", url, NULL, NULL, &page);
+    assert_int_equal(page.status, 200);
+    /* login_hint prefills the email field. */
+    assert_non_null(strstr(page.body, "value=\"ada@example.com\""));
+    json_t *fields = emu_fixture_form_fields(page.body);
+    emu_http_response_free(&page);
+    const struct { const char *name, *value; } want[] = {
+        {"client_id", f->client_id}, {"redirect_uri", REDIRECT}, {"response_type", "code"},
+        {"scope", "openid email offline_access"}, {"state", "st&=/ é"}, {"nonce", "n-123"},
+        {"code_challenge", "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"},
+        {"code_challenge_method", "S256"}, {"organization_id", "org_1"}, {"connection_id", "conn_1"},
+        {"domain_hint", "example.com"}, {"prompt", "login"}};
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        const char *got = json_string_value(json_object_get(fields, want[i].name));
+        if (!got || strcmp(got, want[i].value) != 0)
+            fail_msg("form field %s: got \"%s\", want \"%s\"", want[i].name, got ? got : "(absent)",
+                     want[i].value);
+    }
+    json_decref(fields);
+    scalekit_free(url);
+
+    /* Defaults: the three OIDC scopes; absent options are absent. */
+    assert_int_equal(scalekit_get_authorization_url(f->client, REDIRECT, NULL, &url), SCALEKIT_OK);
+    char *location = emu_fixture_login(f, url, "default@example.com", &fields);
+    assert_string_equal(json_string_value(json_object_get(fields, "scope")), "openid profile email");
+    assert_null(json_object_get(fields, "state"));
+    assert_null(json_object_get(fields, "code_challenge"));
+    assert_int_equal(strncmp(location, REDIRECT "?code=", strlen(REDIRECT "?code=")), 0);
+    json_decref(fields);
+    free(location);
+    scalekit_free(url);
+
+    assert_int_equal(scalekit_get_authorization_url(f->client, "", NULL, &url), SCALEKIT_EINVAL);
+    assert_int_equal(scalekit_get_authorization_url(f->client, NULL, NULL, &url), SCALEKIT_EINVAL);
+    assert_int_equal(scalekit_get_authorization_url(NULL, REDIRECT, NULL, &url), SCALEKIT_EINVAL);
+    assert_int_equal(scalekit_get_authorization_url(f->client, REDIRECT, NULL, NULL), SCALEKIT_EINVAL);
+}
+
+static void test_code_exchange_with_pkce_fills_the_user(void **state)
+{
+    emu_fixture *f = *state;
+    scalekit_pkce pkce;
+    assert_int_equal(scalekit_generate_pkce(&pkce), SCALEKIT_OK);
+    assert_string_equal(pkce.code_challenge_method, "S256");
+    scalekit_authorization_url_options o = {.state = "xyz", .nonce = "nonce-1",
+                                            .code_challenge = pkce.code_challenge,
+                                            .code_challenge_method = pkce.code_challenge_method};
+    char *url = NULL;
+    assert_int_equal(scalekit_get_authorization_url(f->client, REDIRECT, &o, &url), SCALEKIT_OK);
+    char *location = emu_fixture_login(f, url, "grace.hopper@example.com", NULL);
+    char *state_back = emu_test_query_param(location, "state");
+    assert_non_null(state_back);
+    assert_string_equal(state_back, "xyz");
+    char *code = emu_test_query_param(location, "code");
+    assert_non_null(code);
+
+    scalekit_authentication_options ao = {.code_verifier = pkce.code_verifier};
+    scalekit_authentication_response *r = NULL;
+    int rc = scalekit_authenticate_with_code(f->client, code, REDIRECT, &ao, &r);
+    if (rc != SCALEKIT_OK)
+        fail_msg("%s: %s", scalekit_strerror(rc), last_message());
+    assert_non_null(r->user.id);
+    assert_int_equal(strncmp(r->user.id, "usr_", 4), 0);
+    assert_string_equal(r->user.email, "grace.hopper@example.com");
+    assert_int_equal(r->user.identity_count, 1);
+    assert_non_null(r->user.identities_json[0]);
+    assert_null(r->user.identities_json[1]);
+    assert_non_null(strstr(r->user.identities_json[0], "conn_emulator"));
+    assert_non_null(r->id_token);
+    assert_non_null(r->access_token);
+    assert_non_null(r->refresh_token);
+    assert_true(r->expires_in > 0);
+    assert_non_null(r->raw_json);
+
+    /* The ID token's claims are the user; the access token validates and names them. */
+    scalekit_claims *idc = NULL;
+    assert_int_equal(scalekit_validate_token(f->client, r->id_token, NULL, &idc), SCALEKIT_OK);
+    assert_string_equal(scalekit_claims_subject(idc), r->user.id);
+    assert_string_equal(scalekit_claims_get_string(idc, "nonce"), "nonce-1");
+    scalekit_claims_free(idc);
+    scalekit_access_token_claims *ac = NULL;
+    assert_int_equal(scalekit_get_access_token_claims(f->client, r->access_token, &ac), SCALEKIT_OK);
+    assert_string_equal(ac->sub, r->user.id);
+    assert_non_null(ac->sid);
+    scalekit_access_token_claims_free(ac);
+
+    scalekit_authentication_response_free(r);
+    free(code);
+    free(state_back);
+    free(location);
+    scalekit_free(url);
+}
+
+static void test_pkce_mismatch_is_refused(void **state)
+{
+    emu_fixture *f = *state;
+    scalekit_pkce pkce, other;
+    char *code = login_code(f, "pkce@example.com", &pkce);
+    assert_int_equal(scalekit_generate_pkce(&other), SCALEKIT_OK);
+    scalekit_authentication_options ao = {.code_verifier = other.code_verifier};
+    scalekit_authentication_response *r = (scalekit_authentication_response *)1;
+    assert_oauth_error(scalekit_authenticate_with_code(f->client, code, REDIRECT, &ao, &r),
+                       SCALEKIT_EINVALID_REQUEST, 400, "invalid_grant");
+    assert_null(r);
+    free(code);
+
+    /* No verifier at all for a code bound to a challenge. */
+    code = login_code(f, "pkce@example.com", &pkce);
+    assert_oauth_error(scalekit_authenticate_with_code(f->client, code, REDIRECT, NULL, &r),
+                       SCALEKIT_EINVALID_REQUEST, 400, "invalid_grant");
+    free(code);
+}
+
+static void test_code_used_twice_is_refused(void **state)
+{
+    emu_fixture *f = *state;
+    scalekit_pkce pkce;
+    char *code = login_code(f, "twice@example.com", &pkce);
+    scalekit_authentication_options ao = {.code_verifier = pkce.code_verifier};
+    scalekit_authentication_response *r = NULL;
+    assert_int_equal(scalekit_authenticate_with_code(f->client, code, REDIRECT, &ao, &r), SCALEKIT_OK);
+    scalekit_authentication_response_free(r);
+    r = NULL;
+    assert_oauth_error(scalekit_authenticate_with_code(f->client, code, REDIRECT, &ao, &r),
+                       SCALEKIT_EINVALID_REQUEST, 400, "invalid_grant");
+    assert_null(r);
+    free(code);
+}
+
+static void test_wrong_redirect_uri_and_bad_input_are_refused(void **state)
+{
+    emu_fixture *f = *state;
+    scalekit_pkce pkce;
+    char *code = login_code(f, "redirect@example.com", &pkce);
+    scalekit_authentication_options ao = {.code_verifier = pkce.code_verifier};
+    scalekit_authentication_response *r = NULL;
+    assert_oauth_error(scalekit_authenticate_with_code(f->client, code, "http://evil.example/cb", &ao, &r),
+                       SCALEKIT_EINVALID_REQUEST, 400, "invalid_grant");
+    free(code);
+    assert_oauth_error(scalekit_authenticate_with_code(f->client, "not-a-code", REDIRECT, &ao, &r),
+                       SCALEKIT_EINVALID_REQUEST, 400, "invalid_grant");
+
+    assert_int_equal(scalekit_authenticate_with_code(f->client, "", REDIRECT, &ao, &r), SCALEKIT_EINVAL);
+    assert_int_equal(scalekit_authenticate_with_code(f->client, NULL, REDIRECT, &ao, &r), SCALEKIT_EINVAL);
+    assert_int_equal(scalekit_authenticate_with_code(f->client, "c", "", &ao, &r), SCALEKIT_EINVAL);
+    assert_int_equal(scalekit_authenticate_with_code(f->client, "c", REDIRECT, &ao, NULL), SCALEKIT_EINVAL);
+}
+
+static void test_wrong_client_secret_is_refused(void **state)
+{
+    emu_fixture *f = *state;
+    scalekit_pkce pkce;
+    char *code = login_code(f, "secret@example.com", &pkce);
+    scalekit_client *bad = NULL;
+    assert_int_equal(scalekit_client_new(&bad, f->url, f->client_id, "not-the-secret"), SCALEKIT_OK);
+    scalekit_authentication_options ao = {.code_verifier = pkce.code_verifier};
+    scalekit_authentication_response *r = NULL;
+    assert_oauth_error(scalekit_authenticate_with_code(bad, code, REDIRECT, &ao, &r),
+                       SCALEKIT_EUNAUTHENTICATED, 401, "invalid_client");
+    assert_null(r);
+    scalekit_client_free(bad);
+    free(code);
+}
+
+static void test_refresh_rotates_the_refresh_token(void **state)
+{
+    emu_fixture *f = *state;
+    scalekit_authentication_response *a = emu_fixture_sign_in(f, "refresh@example.com");
+    scalekit_token_response *t = NULL;
+    int rc = scalekit_refresh_access_token(f->client, a->refresh_token, &t);
+    if (rc != SCALEKIT_OK)
+        fail_msg("%s: %s", scalekit_strerror(rc), last_message());
+    assert_non_null(t->access_token);
+    assert_non_null(t->refresh_token);
+    assert_string_not_equal(t->refresh_token, a->refresh_token);
+    assert_true(t->expires_in > 0);
+    assert_int_equal(scalekit_validate_access_token(f->client, t->access_token), SCALEKIT_OK);
+    scalekit_access_token_claims *c = NULL;
+    assert_int_equal(scalekit_get_access_token_claims(f->client, t->access_token, &c), SCALEKIT_OK);
+    assert_string_equal(c->sub, a->user.id);
+    scalekit_access_token_claims_free(c);
+
+    /* The old refresh token was spent by the rotation. */
+    scalekit_token_response *again = (scalekit_token_response *)1;
+    assert_oauth_error(scalekit_refresh_access_token(f->client, a->refresh_token, &again),
+                       SCALEKIT_EINVALID_REQUEST, 400, "invalid_grant");
+    assert_null(again);
+    /* The new one works once. */
+    assert_int_equal(scalekit_refresh_access_token(f->client, t->refresh_token, &again), SCALEKIT_OK);
+    scalekit_token_response_free(again);
+
+    assert_int_equal(scalekit_refresh_access_token(f->client, "", &again), SCALEKIT_EINVAL);
+    assert_int_equal(scalekit_refresh_access_token(f->client, NULL, &again), SCALEKIT_EINVAL);
+    scalekit_token_response_free(t);
+    scalekit_authentication_response_free(a);
+}
+
+static void test_logout_url_ends_the_session(void **state)
+{
+    emu_fixture *f = *state;
+    scalekit_authentication_response *a = emu_fixture_sign_in(f, "logout@example.com");
+    scalekit_logout_url_options o = {.id_token_hint = a->id_token,
+                                     .post_logout_redirect_uri = "http://app.example/bye",
+                                     .state = "bye state"};
+    char *url = NULL;
+    assert_int_equal(scalekit_get_logout_url(f->client, &o, &url), SCALEKIT_OK);
+    assert_non_null(strstr(url, "/oidc/logout?"));
+
+    emu_http_response r;
+    emu_http("GET", url, NULL, NULL, &r);
+    assert_int_equal(r.status, 302);
+    char location[512];
+    assert_non_null(emu_http_header(&r, "Location", location, sizeof location));
+    emu_http_response_free(&r);
+    assert_int_equal(strncmp(location, "http://app.example/bye?", 23), 0);
+    char *st = emu_test_query_param(location, "state");
+    assert_non_null(st);
+    assert_string_equal(st, "bye state");
+    free(st);
+
+    scalekit_token_response *t = NULL;
+    assert_oauth_error(scalekit_refresh_access_token(f->client, a->refresh_token, &t),
+                       SCALEKIT_EINVALID_REQUEST, 400, "invalid_grant");
+    scalekit_free(url);
+
+    /* Without options: the bare end-session endpoint, which answers with a page. */
+    assert_int_equal(scalekit_get_logout_url(f->client, NULL, &url), SCALEKIT_OK);
+    emu_http("GET", url, NULL, NULL, &r);
+    assert_int_equal(r.status, 200);
+    emu_http_response_free(&r);
+    scalekit_free(url);
+    assert_int_equal(scalekit_get_logout_url(f->client, NULL, NULL), SCALEKIT_EINVAL);
+    assert_int_equal(scalekit_get_logout_url(NULL, NULL, &url), SCALEKIT_EINVAL);
+    scalekit_authentication_response_free(a);
+}
+
+static void test_idp_initiated_login(void **state)
+{
+    emu_fixture *f = *state;
+    char *token = emu_fixture_idp_token(f, "{\"connection_id\":\"conn_9\",\"organization_id\":\"org_9\","
+                                           "\"login_hint\":\"idp@example.com\",\"relay_state\":\"rs-1\"}");
+    scalekit_idp_initiated_login_claims *c = NULL;
+    int rc = scalekit_get_idp_initiated_login_claims(f->client, token, &c);
+    if (rc != SCALEKIT_OK)
+        fail_msg("%s: %s", scalekit_strerror(rc), last_message());
+    assert_string_equal(c->connection_id, "conn_9");
+    assert_string_equal(c->organization_id, "org_9");
+    assert_string_equal(c->login_hint, "idp@example.com");
+    assert_string_equal(c->relay_state, "rs-1");
+    assert_non_null(c->raw_json);
+
+    /* Continue as the docs say: a normal login with the claims, relay_state as state. */
+    scalekit_authorization_url_options o = {.connection_id = c->connection_id,
+                                            .organization_id = c->organization_id,
+                                            .login_hint = c->login_hint, .state = c->relay_state};
+    char *url = NULL;
+    assert_int_equal(scalekit_get_authorization_url(f->client, REDIRECT, &o, &url), SCALEKIT_OK);
+    char *location = emu_fixture_login(f, url, c->login_hint, NULL);
+    char *st = emu_test_query_param(location, "state");
+    assert_non_null(st);
+    assert_string_equal(st, "rs-1");
+    free(st);
+    free(location);
+    scalekit_free(url);
+    scalekit_idp_initiated_login_claims_free(c);
+
+    /* A tampered token: one character of the signature changed. */
+    size_t n = strlen(token);
+    token[n - 3] = token[n - 3] == 'A' ? 'B' : 'A';
+    c = (scalekit_idp_initiated_login_claims *)1;
+    assert_int_equal(scalekit_get_idp_initiated_login_claims(f->client, token, &c), SCALEKIT_ETOKEN_SIGNATURE);
+    assert_null(c);
+    assert_int_equal(scalekit_get_idp_initiated_login_claims(f->client, "a.b", &c), SCALEKIT_ETOKEN_MALFORMED);
+    assert_int_equal(scalekit_get_idp_initiated_login_claims(f->client, NULL, &c), SCALEKIT_EINVAL);
+    free(token);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_client_new_and_its_refusals),
+        cmocka_unit_test(test_authorization_url_renders_the_login_page),
+        cmocka_unit_test(test_code_exchange_with_pkce_fills_the_user),
+        cmocka_unit_test(test_pkce_mismatch_is_refused),
+        cmocka_unit_test(test_code_used_twice_is_refused),
+        cmocka_unit_test(test_wrong_redirect_uri_and_bad_input_are_refused),
+        cmocka_unit_test(test_wrong_client_secret_is_refused),
+        cmocka_unit_test(test_refresh_rotates_the_refresh_token),
+        cmocka_unit_test(test_logout_url_ends_the_session),
+        cmocka_unit_test(test_idp_initiated_login),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
