@@ -21,4 +21,12 @@ rm -f "$log"
 for program in "$@"; do
     SCALEKIT_EMULATOR_EXCHANGE_LOG=$log "$program"
 done
-exec python3 "$validator" "$openapi" "$log" --require-prefix "$prefix"
+# Debian's python3-jsonschema serves /usr/bin/python3; a python3 earlier on PATH
+# (pyenv, a venv) may lack it, so take the first one that has it.
+for python in python3 /usr/bin/python3; do
+    if "$python" -c "import jsonschema" 2>/dev/null; then
+        exec "$python" "$validator" "$openapi" "$log" --require-prefix "$prefix"
+    fi
+done
+echo "contract: no python3 with jsonschema (Debian package python3-jsonschema)" >&2
+exit 1
