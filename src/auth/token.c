@@ -10,7 +10,7 @@
 
 struct scalekit_claims {
     skit_payload *held;              /* one reference; shared with the cache and other threads */
-    const json_t *payload;           /* held->json: read only */
+    const json_t *payload;           /* the tree of held (read only) */
     const char *json;                /* in the arena */
     const char *const *audiences;    /* in the arena */
 };
@@ -158,9 +158,8 @@ static int check_options(const json_t *payload, const scalekit_validate_options 
 
 /* ---- public functions ---------------------------------------------------- */
 
-static int make_claims(skit_payload *held, scalekit_claims **out)
+static int make_claims(skit_payload *held, const json_t *payload, scalekit_claims **out)
 {
-    const json_t *payload = held->json;
     scalekit_claims *c = skit_result_new(sizeof *c);
     if (!c)
         return skit_error_oom();
@@ -185,10 +184,17 @@ int scalekit_validate_token(scalekit_client *client, const char *token,
         *out = NULL;
     skit_payload *held = NULL;
     int rc = skit_jose_validate(client, token, opts ? opts->leeway_seconds : 0, &held);
+    const json_t *payload = NULL;
+    /* the claims tree is built only when something reads claims */
+    bool needs_claims = out || (opts && ((opts->issuer && *opts->issuer) ||
+                                         (opts->audiences && opts->audiences[0]) ||
+                                         (opts->required_scopes && opts->required_scopes[0])));
+    if (rc == SCALEKIT_OK && needs_claims)
+        rc = skit_payload_json(held, &payload);
     if (rc == SCALEKIT_OK)
-        rc = check_options(held->json, opts);
+        rc = check_options(payload, opts);
     if (rc == SCALEKIT_OK && out)
-        rc = make_claims(held, out);
+        rc = make_claims(held, payload, out);
     skit_payload_release(held);
     if (rc == SCALEKIT_OK)
         skit_error_reset();
@@ -254,10 +260,14 @@ int scalekit_get_access_token_claims(scalekit_client *client, const char *token,
         return skit_error_set(SCALEKIT_EINVAL, "out must not be NULL");
     *out = NULL;
     skit_payload *held = NULL;
+    const json_t *p = NULL;
     int rc = skit_jose_validate(client, token, 0, &held);
-    if (rc != SCALEKIT_OK)
+    if (rc == SCALEKIT_OK)
+        rc = skit_payload_json(held, &p);
+    if (rc != SCALEKIT_OK) {
+        skit_payload_release(held);
         return rc;
-    const json_t *p = held->json;
+    }
     scalekit_access_token_claims *c = skit_result_new(sizeof *c);
     char *text = c ? json_dumps(p, JSON_COMPACT) : NULL;
     if (c) {
@@ -307,10 +317,14 @@ int scalekit_get_idp_initiated_login_claims(scalekit_client *client, const char 
         return skit_error_set(SCALEKIT_EINVAL, "out must not be NULL");
     *out = NULL;
     skit_payload *held = NULL;
+    const json_t *p = NULL;
     int rc = skit_jose_validate(client, token, 0, &held);
-    if (rc != SCALEKIT_OK)
+    if (rc == SCALEKIT_OK)
+        rc = skit_payload_json(held, &p);
+    if (rc != SCALEKIT_OK) {
+        skit_payload_release(held);
         return rc;
-    const json_t *p = held->json;
+    }
     scalekit_idp_initiated_login_claims *c = skit_result_new(sizeof *c);
     char *text = c ? json_dumps(p, JSON_COMPACT) : NULL;
     if (c) {

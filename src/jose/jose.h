@@ -120,6 +120,11 @@ typedef struct skit_jws {
  * base64url, a JSON object header with a string alg we accept (none and HS*
  * -> ETOKEN_ALGORITHM), no crit, a JSON object payload. Release with skit_jws_clear(). */
 int skit_jws_parse(const char *token, size_t len, skit_jws *out);
+/* The header rules both parsers apply: @p alg_name is the alg member (NULL
+ * when absent or not a string), refused when none, HMAC or unknown; a crit
+ * member is refused; kid must be a string when present. *alg_out gets the alg. */
+int skit_jws_check_header(const char *alg_name, bool has_crit, bool kid_is_string_or_absent,
+                          skit_jws_alg *alg_out);
 void skit_jws_clear(skit_jws *jws);
 
 /* The key of @p set for @p jws: by kid (no kid: only when the set has one key).
@@ -159,18 +164,54 @@ uint64_t skit_jose_jwks_generation(scalekit_client *client);
 /* How many fetches of /keys were attempted (tests). */
 uint64_t skit_jose_fetch_count(scalekit_client *client);
 
+/* The time claims of a payload (RFC 7519 4.1.4-4.1.6). */
+typedef struct skit_jwt_times {
+    bool has_exp, has_nbf, has_iat;
+    double exp, nbf, iat;
+} skit_jwt_times;
+
+/* The checks of skit_jwt_check_time() on claims already read. */
+int skit_jwt_check_times(const skit_jwt_times *times, int64_t now, long leeway_seconds);
+
 /* A verified payload shared between the token cache and any number of claims
- * on any thread. jansson's own reference count is not safe to share across
- * threads (its decref reads the count unsynchronised), so the JSON is wrapped
- * once and only this wrapper is counted; everyone else only reads the JSON. */
+ * on any thread. It keeps the payload text as signed and its time claims (read
+ * by the strict scanner of json_scan.h); the jansson tree is built only when
+ * someone asks for claims, once (the first builder publishes it atomically).
+ * jansson's own reference count is not safe to share across threads (its
+ * decref reads the count unsynchronised), so only this wrapper is counted and
+ * everyone else only reads the tree. */
 typedef struct skit_payload {
-    json_t *json;           /* read-only once wrapped */
     int refs;               /* atomic */
+    json_t *json;           /* atomic pointer: NULL until skit_payload_json() built it */
+    skit_jwt_times times;
+    size_t len;
+    char text[];            /* the payload JSON, NUL-terminated */
 } skit_payload;
-/* Wrap @p json (the reference is stolen). NULL on out of memory (json released). */
-skit_payload *skit_payload_new(json_t *json);
+/* Scan @p text (a JSON object, @p len bytes; copied) and read its time claims.
+ * ETOKEN_MALFORMED when it is not a JSON object or a time claim is not a
+ * number; ENOMEM. *out has one reference. */
+int skit_payload_new(const char *text, size_t len, skit_payload **out);
+/* The payload as a jansson object, borrowed for as long as @p p is held.
+ * ETOKEN_MALFORMED should jansson refuse what the scanner accepted (it does
+ * not: the two agree by construction and by fuzzing); ENOMEM. */
+int skit_payload_json(skit_payload *p, const json_t **out);
 skit_payload *skit_payload_retain(skit_payload *p);
 void skit_payload_release(skit_payload *p);   /* safe on NULL */
+
+/* A compact JWS split and checked without building JSON trees: the header is
+ * scanned (alg, kid, crit checked as skit_jws_parse does), the payload only
+ * decoded from base64url (its JSON is checked after the signature). */
+typedef struct skit_jws_lite {
+    skit_jws jws;                 /* alg, kid, signing input, signature; header/payload NULL */
+    char *payload;                /* the decoded payload text (malloc'd) */
+    size_t payload_len;
+    char *kid_heap;               /* kid when longer than kid_buf */
+    char kid_buf[64];
+} skit_jws_lite;
+/* Errors as skit_jws_parse (ETOKEN_MALFORMED, ETOKEN_ALGORITHM, ENOMEM), except
+ * that the payload's JSON is not looked at. Release with skit_jws_lite_clear(). */
+int skit_jws_parse_lite(const char *token, size_t len, skit_jws_lite *out);
+void skit_jws_lite_clear(skit_jws_lite *lite);
 
 /* The verified-token cache (src/jose/token_cache.c), used by skit_jose_validate. */
 typedef struct skit_token_cache skit_token_cache;

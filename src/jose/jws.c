@@ -21,16 +21,11 @@ void skit_jws_clear(skit_jws *jws)
     memset(jws, 0, sizeof *jws);
 }
 
-/* Decode one base64url segment of the token and parse it as a JSON object. */
-static int segment_object(const char *seg, size_t len, const char *what, json_t **out)
+/* Parse decoded segment text as a JSON object (jansson, duplicates refused). */
+static int text_object(const char *text, size_t len, const char *what, json_t **out)
 {
-    unsigned char *raw = NULL;
-    size_t raw_len = 0;
-    if (skit_base64url_decode(seg, len, &raw, &raw_len) != SCALEKIT_OK)
-        return skit_error_set(SCALEKIT_ETOKEN_MALFORMED, "token %s is not strict base64url", what);
     json_error_t err;
-    json_t *obj = json_loadb((const char *)raw, raw_len, JSON_REJECT_DUPLICATES, &err);
-    free(raw);
+    json_t *obj = json_loadb(text, len, JSON_REJECT_DUPLICATES, &err);
     if (!obj)
         return skit_error_set(SCALEKIT_ETOKEN_MALFORMED, "token %s is not valid JSON: %s", what,
                               err.text);
@@ -42,68 +37,68 @@ static int segment_object(const char *seg, size_t len, const char *what, json_t 
     return SCALEKIT_OK;
 }
 
-static int check_header(skit_jws *jws)
+int skit_jws_check_header(const char *alg_name, bool has_crit, bool kid_is_string_or_absent,
+                          skit_jws_alg *alg_out)
 {
-    const json_t *alg = json_object_get(jws->header, "alg");
-    if (!json_is_string(alg))
+    if (!alg_name)
         return skit_error_set(SCALEKIT_ETOKEN_MALFORMED, "token header has no string alg");
-    const char *name = json_string_value(alg);
-    jws->alg = skit_jws_alg_from_name(name);
-    if (!jws->alg) {
-        if (strcmp(name, "none") == 0)
+    *alg_out = skit_jws_alg_from_name(alg_name);
+    if (!*alg_out) {
+        if (strcmp(alg_name, "none") == 0)
             return skit_error_set(SCALEKIT_ETOKEN_ALGORITHM, "token alg \"none\" is refused");
-        if (strncmp(name, "HS", 2) == 0)
+        if (strncmp(alg_name, "HS", 2) == 0)
             return skit_error_set(SCALEKIT_ETOKEN_ALGORITHM,
-                                  "token alg \"%.16s\" (HMAC) is refused", name);
+                                  "token alg \"%.16s\" (HMAC) is refused", alg_name);
         return skit_error_set(SCALEKIT_ETOKEN_ALGORITHM, "token alg \"%.16s\" is not supported",
-                              name);
+                              alg_name);
     }
     /* we implement no extension, so any critical one must be refused (RFC 7515 4.1.11) */
-    if (json_object_get(jws->header, "crit"))
+    if (has_crit)
         return skit_error_set(SCALEKIT_ETOKEN_MALFORMED,
                               "token header names critical extensions (crit), none is understood");
-    const json_t *kid = json_object_get(jws->header, "kid");
-    if (kid && !json_is_string(kid))
+    if (!kid_is_string_or_absent)
         return skit_error_set(SCALEKIT_ETOKEN_MALFORMED, "token header kid is not a string");
-    jws->kid = kid ? json_string_value(kid) : NULL;
     return SCALEKIT_OK;
 }
 
+/*
+ * The tree-building parse, for callers that want the header and payload as
+ * jansson objects (the emulator, tools, tests): the validation path's own split
+ * and checks (skit_jws_parse_lite), then both segments parsed into trees. One
+ * split, one set of header rules, whichever way a token is read.
+ */
 int skit_jws_parse(const char *token, size_t len, skit_jws *out)
 {
     if (!token || !out)
         return skit_error_set(SCALEKIT_EINVAL, "token must not be NULL");
     memset(out, 0, sizeof *out);
-    const char *dot1 = memchr(token, '.', len);
-    const char *dot2 = dot1 ? memchr(dot1 + 1, '.', len - (size_t)(dot1 + 1 - token)) : NULL;
-    if (!dot2)
-        return skit_error_set(SCALEKIT_ETOKEN_MALFORMED, "token does not have three segments");
-    const char *sig = dot2 + 1;
-    size_t sig_len = len - (size_t)(sig - token);
-    if (memchr(sig, '.', sig_len))
-        return skit_error_set(SCALEKIT_ETOKEN_MALFORMED, "token has more than three segments");
-    size_t header_len = (size_t)(dot1 - token);
-    size_t payload_len = (size_t)(dot2 - dot1 - 1);
-    if (header_len == 0 || payload_len == 0)
-        return skit_error_set(SCALEKIT_ETOKEN_MALFORMED, "token has an empty %s segment",
-                              header_len == 0 ? "header" : "payload");
-    int rc = segment_object(token, header_len, "header", &out->header);
-    if (rc == SCALEKIT_OK)
-        rc = check_header(out);
-    if (rc == SCALEKIT_OK && sig_len == 0)
-        rc = skit_error_set(SCALEKIT_ETOKEN_MALFORMED, "token has an empty signature segment");
-    if (rc == SCALEKIT_OK)
-        rc = segment_object(dot1 + 1, payload_len, "payload", &out->payload);
-    if (rc == SCALEKIT_OK &&
-        skit_base64url_decode(sig, sig_len, &out->signature, &out->signature_len) != SCALEKIT_OK)
-        rc = skit_error_set(SCALEKIT_ETOKEN_MALFORMED, "token signature is not strict base64url");
-    if (rc != SCALEKIT_OK) {
-        skit_jws_clear(out);
+    skit_jws_lite lite;
+    int rc = skit_jws_parse_lite(token, len, &lite);
+    if (rc != SCALEKIT_OK)
         return rc;
+    /* the lite split checked the header already; decode it once more for the tree */
+    size_t header_len = (size_t)((const char *)memchr(token, '.', len) - token);
+    unsigned char *header = NULL;
+    size_t header_text_len = 0;
+    rc = skit_base64url_decode(token, header_len, &header, &header_text_len);
+    if (rc == SCALEKIT_OK)
+        rc = text_object((const char *)header, header_text_len, "header", &out->header);
+    free(header);
+    if (rc == SCALEKIT_OK)
+        rc = text_object(lite.payload, lite.payload_len, "payload", &out->payload);
+    if (rc == SCALEKIT_OK) {
+        out->alg = lite.jws.alg;
+        out->kid = skit_json_string(out->header, "kid");
+        out->signing_input = lite.jws.signing_input;
+        out->signing_input_len = lite.jws.signing_input_len;
+        out->signature = lite.jws.signature;
+        out->signature_len = lite.jws.signature_len;
+        lite.jws.signature = NULL;
     }
-    out->signing_input = token;
-    out->signing_input_len = (size_t)(dot2 - token);
-    return SCALEKIT_OK;
+    skit_jws_lite_clear(&lite);
+    if (rc != SCALEKIT_OK)
+        skit_jws_clear(out);
+    return rc;
 }
 
 int skit_jwks_find_key(const skit_jwks *set, const skit_jws *jws, const skit_jwk **out)
@@ -317,30 +312,32 @@ static int numeric_date(const json_t *payload, const char *name, double *out, bo
 
 int skit_jwt_check_time(const json_t *payload, int64_t now, long leeway_seconds)
 {
-    double exp = 0, nbf = 0, iat = 0;
-    bool has_exp, has_nbf, has_iat;
-    int rc = numeric_date(payload, "exp", &exp, &has_exp);
+    skit_jwt_times t = {0};
+    int rc = numeric_date(payload, "exp", &t.exp, &t.has_exp);
     if (rc == SCALEKIT_OK)
-        rc = numeric_date(payload, "nbf", &nbf, &has_nbf);
+        rc = numeric_date(payload, "nbf", &t.nbf, &t.has_nbf);
     if (rc == SCALEKIT_OK)
-        rc = numeric_date(payload, "iat", &iat, &has_iat);
-    if (rc != SCALEKIT_OK)
-        return rc;
+        rc = numeric_date(payload, "iat", &t.iat, &t.has_iat);
+    return rc == SCALEKIT_OK ? skit_jwt_check_times(&t, now, leeway_seconds) : rc;
+}
+
+int skit_jwt_check_times(const skit_jwt_times *t, int64_t now, long leeway_seconds)
+{
     if (leeway_seconds < 0)
         leeway_seconds = 0;
     double lo = (double)now - (double)leeway_seconds, hi = (double)now + (double)leeway_seconds;
-    if (!has_exp)
+    if (!t->has_exp)
         return skit_error_set(SCALEKIT_ETOKEN_EXPIRED, "token has no exp claim");
-    if (!(exp > lo))
+    if (!(t->exp > lo))
         return skit_error_set(SCALEKIT_ETOKEN_EXPIRED, "token expired at %.0f (now %lld, leeway %ld s)",
-                              exp, (long long)now, leeway_seconds);
-    if (has_nbf && !(nbf <= hi))
+                              t->exp, (long long)now, leeway_seconds);
+    if (t->has_nbf && !(t->nbf <= hi))
         return skit_error_set(SCALEKIT_ETOKEN_NOT_YET_VALID,
-                              "token not valid before %.0f (now %lld, leeway %ld s)", nbf,
+                              "token not valid before %.0f (now %lld, leeway %ld s)", t->nbf,
                               (long long)now, leeway_seconds);
-    if (has_iat && !(iat <= hi))
+    if (t->has_iat && !(t->iat <= hi))
         return skit_error_set(SCALEKIT_ETOKEN_NOT_YET_VALID,
-                              "token issued in the future at %.0f (now %lld, leeway %ld s)", iat,
+                              "token issued in the future at %.0f (now %lld, leeway %ld s)", t->iat,
                               (long long)now, leeway_seconds);
     return SCALEKIT_OK;
 }

@@ -242,23 +242,19 @@ int skit_jose_validate(scalekit_client *client, const char *token, long leeway_s
         payload = skit_token_cache_get(s->tokens, digest, skit_jose_jwks_generation(client));
     }
     if (!payload) {
-        skit_jws jws;
+        skit_jws_lite lite;
         uint64_t gen = 0;
-        int rc = skit_jws_parse(token, len, &jws);
+        int rc = skit_jws_parse_lite(token, len, &lite);
         if (rc == SCALEKIT_OK)
-            rc = verify_parsed(s, &jws, &gen);
-        if (rc != SCALEKIT_OK) {
-            skit_jws_clear(&jws);
+            rc = verify_parsed(s, &lite.jws, &gen);
+        if (rc == SCALEKIT_OK)   /* the payload's JSON only now: it is signed */
+            rc = skit_payload_new(lite.payload, lite.payload_len, &payload);
+        skit_jws_lite_clear(&lite);
+        if (rc != SCALEKIT_OK)
             return rc;
-        }
-        payload = skit_payload_new(jws.payload);   /* takes the parse's reference */
-        jws.payload = NULL;
-        skit_jws_clear(&jws);
-        if (!payload)
-            return skit_error_oom();
         skit_token_cache_put(s->tokens, digest, gen, payload);
     }
-    int rc = skit_jwt_check_time(payload->json, skit_now(), leeway_seconds);
+    int rc = skit_jwt_check_times(&payload->times, skit_now(), leeway_seconds);
     if (rc == SCALEKIT_OK && payload_out)
         *payload_out = payload;
     else

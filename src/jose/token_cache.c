@@ -9,6 +9,7 @@
 
 #include "core/core.h"
 #include "jose/jose.h"
+#include "jose/json_scan.h"
 
 #define SHARDS 16
 
@@ -24,16 +25,71 @@ struct skit_token_cache {
     pthread_mutex_t locks[SHARDS];
 };
 
-skit_payload *skit_payload_new(json_t *json)
+/* A time claim: absent (fine), a number (read), anything else (malformed). */
+static int time_claim(const skit_json_scan *scan, const char *name, double *out, bool *present)
 {
-    skit_payload *p = json ? malloc(sizeof *p) : NULL;
-    if (!p) {
-        json_decref(json);
-        return NULL;
-    }
-    p->json = json;
+    const skit_json_member *m = skit_json_scan_get(scan, name);
+    *present = m != NULL;
+    if (m && !skit_json_member_number(m, out))
+        return skit_error_set(SCALEKIT_ETOKEN_MALFORMED, "token claim %s is not a number", name);
+    return SCALEKIT_OK;
+}
+
+int skit_payload_new(const char *text, size_t len, skit_payload **out)
+{
+    *out = NULL;
+    skit_json_scan scan;
+    int rc = skit_json_scan_object(&scan, text, len);
+    if (rc == SCALEKIT_EINVAL)
+        rc = skit_error_set(SCALEKIT_ETOKEN_MALFORMED, "token payload is not a valid JSON object: %s at byte %zu",
+                            scan.error, scan.error_offset);
+    skit_jwt_times t;
+    memset(&t, 0, sizeof t);
+    if (rc == SCALEKIT_OK)
+        rc = time_claim(&scan, "exp", &t.exp, &t.has_exp);
+    if (rc == SCALEKIT_OK)
+        rc = time_claim(&scan, "nbf", &t.nbf, &t.has_nbf);
+    if (rc == SCALEKIT_OK)
+        rc = time_claim(&scan, "iat", &t.iat, &t.has_iat);
+    skit_json_scan_free(&scan);
+    if (rc != SCALEKIT_OK)
+        return rc;
+    skit_payload *p = malloc(sizeof *p + len + 1);
+    if (!p)
+        return skit_error_oom();
     p->refs = 1;
-    return p;
+    p->json = NULL;
+    p->times = t;
+    p->len = len;
+    memcpy(p->text, text, len);
+    p->text[len] = '\0';
+    *out = p;
+    return SCALEKIT_OK;
+}
+
+int skit_payload_json(skit_payload *p, const json_t **out)
+{
+    json_t *json = __atomic_load_n(&p->json, __ATOMIC_ACQUIRE);
+    if (!json) {
+        json_error_t err;
+        json_t *mine = json_loadb(p->text, p->len, JSON_REJECT_DUPLICATES, &err);
+        if (!json_is_object(mine)) {
+            json_decref(mine);
+            return skit_error_set(SCALEKIT_ETOKEN_MALFORMED, "token payload is not a JSON object: %s",
+                                  mine ? "not an object" : err.text);
+        }
+        /* threads racing here each built their own tree: the first one is kept */
+        json_t *expected = NULL;
+        if (__atomic_compare_exchange_n(&p->json, &expected, mine, false, __ATOMIC_ACQ_REL,
+                                        __ATOMIC_ACQUIRE)) {
+            json = mine;
+        } else {
+            json_decref(mine);
+            json = expected;
+        }
+    }
+    *out = json;
+    return SCALEKIT_OK;
 }
 
 skit_payload *skit_payload_retain(skit_payload *p)

@@ -1,8 +1,11 @@
 /* libFuzzer target: the compact JWS parser, the header/payload checks, key
  * selection and verification, and the time checks, against a fixed JWKS
- * (RFC 7515 A.2's RSA key as "rsa" and A.3's P-256 key as "ec"). */
+ * (RFC 7515 A.2's RSA key as "rsa" and A.3's P-256 key as "ec"); and the public
+ * validation path (scanner, verified-token cache, lazily built claims) of a
+ * client holding the same JWKS. */
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/core.h"
@@ -19,6 +22,7 @@ static const char jwks_text[] =
     "\"y\":\"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0\"}]}";
 
 static skit_jwks *jwks;
+static scalekit_client *client;
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -38,5 +42,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     json_t *payload = NULL;
     if (skit_jws_verify(jwks, (const char *)data, size, &payload) == SCALEKIT_OK)
         json_decref(payload);
+
+    /* The public path takes a C string: a token is never meant to hold a NUL. */
+    if (!client && (scalekit_client_new(&client, "http://127.0.0.1:9", "fuzz", "fuzz") != SCALEKIT_OK ||
+                    skit_jose_set_jwks(client, jwks_text) != SCALEKIT_OK))
+        __builtin_trap();
+    char *token = malloc(size + 1);
+    if (!token)
+        return 0;
+    memcpy(token, data, size);
+    token[size] = '\0';
+    scalekit_claims *claims = NULL;
+    const char *const audiences[] = {"fuzz", NULL};
+    scalekit_validate_options opts = {.issuer = "joe", .audiences = audiences};
+    if (scalekit_validate_token(client, token, NULL, &claims) == SCALEKIT_OK) {
+        (void)scalekit_claims_json(claims);
+        (void)scalekit_claims_audiences(claims);
+        scalekit_claims_free(claims);
+    }
+    (void)scalekit_validate_token(client, token, &opts, NULL);
+    free(token);
     return 0;
 }
