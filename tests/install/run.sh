@@ -23,6 +23,12 @@ if [ -n "$bad" ]; then echo "symbols exported outside scalekit_*: $bad"; exit 1;
 export PKG_CONFIG_PATH="$libdir/pkgconfig"
 "$cc" -std=c11 -Wall -Wextra -Werror -o "$tmp/hello" "$here/hello.c" $(pkg-config --cflags --libs scalekit)
 LD_LIBRARY_PATH="$libdir" "$tmp/hello"
+# The headers are usable from C++ too (extern "C", no C-only constructs).
+if command -v c++ >/dev/null 2>&1; then
+  printf '#include <scalekit/scalekit.h>\nint main() { scalekit_client_free(nullptr); return 0; }\n' > "$tmp/hello.cpp"
+  c++ -std=c++11 -Wall -Wextra -Werror -o "$tmp/hello_cpp" "$tmp/hello.cpp" $(pkg-config --cflags --libs scalekit)
+  LD_LIBRARY_PATH="$libdir" "$tmp/hello_cpp"
+fi
 
 mkdir "$tmp/cm"
 cmake -S "$here" -B "$tmp/cm" -DCMAKE_C_COMPILER="$cc" -DCMAKE_PREFIX_PATH="$tmp/prefix" >/dev/null
