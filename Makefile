@@ -1,7 +1,7 @@
 # The two commands of the README, and a few more. CMake does the real work.
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all deps build demo test fuzz bench emulator clean
+.PHONY: all deps build demo test fuzz bench load emulator clean
 
 all: build
 
@@ -24,11 +24,16 @@ test: deps
 fuzz: deps
 	cmake -S . -B build/fuzz -DCMAKE_C_COMPILER=clang -DSCALEKIT_FUZZ=ON -DSCALEKIT_BUILD_BENCH=OFF \
 	  -DSCALEKIT_FUZZ_SECONDS=$${FUZZ_SECONDS:-300} >/dev/null
-	cmake --build build/fuzz -j $(JOBS)
+	cmake --build build/fuzz -j $(JOBS) --target fuzzers
 	cd build/fuzz && ctest --output-on-failure -L fuzz --timeout 100000
 
 bench: build
 	@for b in build/release/bench/bench_*; do [ -x "$$b" ] && "$$b"; done
+
+# wrk against the emulator on loopback: 64 connections for 20 s (GET /keys and an
+# authenticated API GET), then 512 connections for 10 s; fails on errors.
+load: build
+	bench/load.sh build/release/scalekit-emulator
 
 emulator: build
 	build/release/scalekit-emulator

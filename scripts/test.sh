@@ -20,11 +20,11 @@ cmake --build build/gcc -j "$jobs"
 
 step "clang, ThreadSanitizer: the concurrency tests"
 cmake -S . -B build/tsan -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug -DSCALEKIT_TSAN=ON -DSCALEKIT_BUILD_BENCH=OFF >/dev/null
-cmake --build build/tsan -j "$jobs"
+cmake --build build/tsan -j "$jobs" --target thread_tests
 (cd build/tsan && ctest --output-on-failure -L threads)
 
 step "clang, libFuzzer: each target for ${fuzz_seconds} s"
 cmake -S . -B build/fuzz -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug -DSCALEKIT_FUZZ=ON \
   -DSCALEKIT_BUILD_BENCH=OFF -DSCALEKIT_FUZZ_SECONDS="$fuzz_seconds" >/dev/null
-cmake --build build/fuzz -j "$jobs"
+cmake --build build/fuzz -j "$jobs" --target fuzzers
 (cd build/fuzz && ctest --output-on-failure -L fuzz)
