@@ -121,16 +121,19 @@ static char *sign_id_token(emu *e, const char *client_id, const json_t *user, co
                            const char *session_id, const char *nonce)
 {
     int64_t now = skit_now();
-    const char *given = skit_json_string(user, "given_name");
-    const char *family = skit_json_string(user, "family_name");
-    const char *name = skit_json_string(user, "name");
-    json_t *c = json_pack("{s:s, s:s, s:s, s:I, s:I, s:s, s:s, s:b, s:s, s:s, s:s, s:o}",
+    json_t *c = json_pack("{s:s, s:s, s:s, s:I, s:I, s:s, s:s, s:b, s:o}",
                           "iss", e->url, "sub", skit_json_string(user, "id"), "aud", client_id,
                           "exp", (json_int_t)(now + e->access_token_ttl), "iat", (json_int_t)now,
                           "sid", session_id, "email", skit_json_string(user, "email"),
                           "email_verified", json_integer_value(json_object_get(user, "email_verified")) != 0,
-                          "name", name ? name : "", "given_name", given ? given : "",
-                          "family_name", family ? family : "", "identities", identities(organization_id));
+                          "identities", identities(organization_id));
+    /* Profile claims only when the user has them, as an OIDC provider sends them. */
+    static const char *const profile[] = {"name", "given_name", "family_name"};
+    for (size_t i = 0; c && i < sizeof profile / sizeof *profile; i++) {
+        const char *value = skit_json_string(user, profile[i]);
+        if (value && *value)
+            json_object_set_new(c, profile[i], json_string(value));
+    }
     if (c && nonce && *nonce)
         json_object_set_new(c, "nonce", json_string(nonce));
     if (c && organization_id && *organization_id)
