@@ -2,7 +2,8 @@
  * Arbitrary bytes as an API response body, decoded with every organization
  * table exactly as the methods do (member lookup, then the table-driven
  * decoder), then every decoded field is read back through the same table so
- * ASan sees any dangling or unterminated value, and re-encoded.
+ * ASan sees any dangling or unterminated value, and re-encoded. The same bytes
+ * also go through the error-body decoder, as the answer of a failed call.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -95,8 +96,28 @@ static void decode_member(const json_t *body, const char *raw, const char *membe
     skit_result_free(result);
 }
 
+/* The error decoder reads the API's and OAuth's error bodies, or any other text. */
+static void decode_error(const uint8_t *data, size_t size)
+{
+    (void)skit_error_from_response(400, (const char *)data, size, "req-fuzz");
+    const scalekit_error *e = scalekit_error_last();
+    if (e->message)
+        sink += strlen(e->message);
+    if (e->error_code)
+        sink += strlen(e->error_code);
+    if (e->request_id)
+        sink += strlen(e->request_id);
+    for (size_t i = 0; i < e->field_violation_count; i++) {
+        const scalekit_field_violation *v = &e->field_violations[i];
+        sink += (v->field ? strlen(v->field) : 0) + (v->description ? strlen(v->description) : 0) +
+                (v->constraint ? strlen(v->constraint) : 0);
+    }
+    scalekit_error_clear();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+    decode_error(data, size);
     json_t *body = skit_json_parse_object((const char *)data, size);
     if (!body) {
         scalekit_error_clear();
