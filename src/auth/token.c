@@ -163,9 +163,7 @@ static int make_claims(skit_payload *held, const json_t *payload, scalekit_claim
     scalekit_claims *c = skit_result_new(sizeof *c);
     if (!c)
         return skit_error_oom();
-    char *text = json_dumps(payload, JSON_COMPACT);
-    c->json = text ? skit_result_strdup(c, text) : NULL;
-    free(text);
+    c->json = skit_result_strndup(c, held->text, held->len);   /* the signed text itself */
     c->audiences = string_list(c, json_object_get(payload, "aud"));
     if (!c->json || !c->audiences) {
         skit_result_free(c);
@@ -253,6 +251,22 @@ int64_t scalekit_claims_expires_at(const scalekit_claims *claims) { return claim
 int64_t scalekit_claims_issued_at(const scalekit_claims *claims) { return claims ? int64_claim(claims->payload, "iat") : 0; }
 const char *const *scalekit_claims_audiences(const scalekit_claims *claims) { return claims ? claims->audiences : NULL; }
 
+/* Validate @p token and hold its payload with the claims tree built: the start of
+ * every function that hands out claims. On failure nothing is held. */
+static int validated_claims(scalekit_client *client, const char *token, skit_payload **held,
+                            const json_t **payload)
+{
+    *held = NULL;
+    int rc = skit_jose_validate(client, token, 0, held);
+    if (rc == SCALEKIT_OK)
+        rc = skit_payload_json(*held, payload);
+    if (rc != SCALEKIT_OK) {
+        skit_payload_release(*held);
+        *held = NULL;
+    }
+    return rc;
+}
+
 int scalekit_get_access_token_claims(scalekit_client *client, const char *token,
                                      scalekit_access_token_claims **out)
 {
@@ -261,15 +275,10 @@ int scalekit_get_access_token_claims(scalekit_client *client, const char *token,
     *out = NULL;
     skit_payload *held = NULL;
     const json_t *p = NULL;
-    int rc = skit_jose_validate(client, token, 0, &held);
-    if (rc == SCALEKIT_OK)
-        rc = skit_payload_json(held, &p);
-    if (rc != SCALEKIT_OK) {
-        skit_payload_release(held);
+    int rc = validated_claims(client, token, &held, &p);
+    if (rc != SCALEKIT_OK)
         return rc;
-    }
     scalekit_access_token_claims *c = skit_result_new(sizeof *c);
-    char *text = c ? json_dumps(p, JSON_COMPACT) : NULL;
     if (c) {
         c->sub = arena_string(c, p, "sub");
         c->iss = arena_string(c, p, "iss");
@@ -284,9 +293,8 @@ int scalekit_get_access_token_claims(scalekit_client *client, const char *token,
         c->roles = string_list(c, json_object_get(p, "roles"));
         c->permissions = string_list(c, json_object_get(p, "permissions"));
         c->scopes = scope_list(c, p);
-        c->raw_json = text ? skit_result_strdup(c, text) : NULL;
+        c->raw_json = skit_result_strndup(c, held->text, held->len);
     }
-    free(text);
     skit_payload_release(held);
     if (!c || !c->audiences || !c->roles || !c->permissions || !c->scopes || !c->raw_json) {
         skit_result_free(c);
@@ -318,23 +326,17 @@ int scalekit_get_idp_initiated_login_claims(scalekit_client *client, const char 
     *out = NULL;
     skit_payload *held = NULL;
     const json_t *p = NULL;
-    int rc = skit_jose_validate(client, token, 0, &held);
-    if (rc == SCALEKIT_OK)
-        rc = skit_payload_json(held, &p);
-    if (rc != SCALEKIT_OK) {
-        skit_payload_release(held);
+    int rc = validated_claims(client, token, &held, &p);
+    if (rc != SCALEKIT_OK)
         return rc;
-    }
     scalekit_idp_initiated_login_claims *c = skit_result_new(sizeof *c);
-    char *text = c ? json_dumps(p, JSON_COMPACT) : NULL;
     if (c) {
         c->connection_id = arena_string(c, p, "connection_id");
         c->organization_id = arena_string(c, p, "organization_id");
         c->login_hint = arena_string(c, p, "login_hint");
         c->relay_state = arena_string(c, p, "relay_state");
-        c->raw_json = text ? skit_result_strdup(c, text) : NULL;
+        c->raw_json = skit_result_strndup(c, held->text, held->len);
     }
-    free(text);
     skit_payload_release(held);
     if (!c || !c->raw_json) {
         skit_result_free(c);
