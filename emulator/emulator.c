@@ -83,6 +83,7 @@ int scalekit_emulator_start(const scalekit_emulator_options *opts, scalekit_emul
     if (!e)
         return SCALEKIT_ENOMEM;
     pthread_mutex_init(&e->faults.lock, NULL);
+    pthread_cond_init(&e->faults.stop_wake, NULL);
     e->host = strdup(o->host && *o->host ? o->host : "127.0.0.1");
     e->port = o->port;
     e->webhook_url = dup_or_null(o->webhook_url);
@@ -124,6 +125,7 @@ void scalekit_emulator_stop(scalekit_emulator *e)
     emu_events_stop(e);
     emu_exchange_log_close(e);
     emu_faults_clear(e);
+    pthread_cond_destroy(&e->faults.stop_wake);
     pthread_mutex_destroy(&e->faults.lock);
     if (e->keys.keys || e->keys.jwks)
         emu_keys_free(e);

@@ -29,6 +29,7 @@ struct emu_events {
     pthread_cond_t wake;
     pthread_t thread;
     bool stopping;
+    CURLM *in_flight;   /* the delivery being sent, so stop can wake it */
     delivery *head;
     uint64_t delivered;
 };
@@ -71,6 +72,45 @@ static size_t discard(char *ptr, size_t size, size_t n, void *ud)
     return size * n;
 }
 
+/* Run @p curl to completion, or until stop: a multi handle that stop can wake,
+ * so a receiver that never answers cannot hold stop for the whole timeout. */
+static CURLcode perform_unless_stopping(emu_events *ev, CURL *curl)
+{
+    CURLM *multi = curl_multi_init();
+    if (!multi || curl_multi_add_handle(multi, curl) != CURLM_OK) {
+        curl_multi_cleanup(multi);
+        return CURLE_OUT_OF_MEMORY;
+    }
+    pthread_mutex_lock(&ev->lock);
+    ev->in_flight = multi;
+    bool stopping = ev->stopping;
+    pthread_mutex_unlock(&ev->lock);
+    CURLcode rc = CURLE_ABORTED_BY_CALLBACK;
+    int running = 1;
+    while (!stopping) {
+        if (curl_multi_perform(multi, &running) != CURLM_OK) {
+            rc = CURLE_FAILED_INIT;
+            break;
+        }
+        if (!running) {
+            int left;
+            CURLMsg *msg = curl_multi_info_read(multi, &left);
+            rc = msg && msg->msg == CURLMSG_DONE ? msg->data.result : CURLE_FAILED_INIT;
+            break;
+        }
+        curl_multi_poll(multi, NULL, 0, 1000, NULL);
+        pthread_mutex_lock(&ev->lock);
+        stopping = ev->stopping;
+        pthread_mutex_unlock(&ev->lock);
+    }
+    pthread_mutex_lock(&ev->lock);
+    ev->in_flight = NULL;
+    pthread_mutex_unlock(&ev->lock);
+    curl_multi_remove_handle(multi, curl);
+    curl_multi_cleanup(multi);
+    return rc;
+}
+
 /* One attempt; true when the receiver answered 2xx. */
 static bool deliver(emu *e, const delivery *d)
 {
@@ -100,7 +140,7 @@ static bool deliver(emu *e, const delivery *d)
     curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, discard);
     long status = 0;
-    CURLcode rc = curl_easy_perform(curl);
+    CURLcode rc = perform_unless_stopping(e->events, curl);
     if (rc == CURLE_OK)
         curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
     curl_slist_free_all(headers);
@@ -185,6 +225,8 @@ void emu_events_stop(emu *e)
         return;
     pthread_mutex_lock(&ev->lock);
     ev->stopping = true;
+    if (ev->in_flight)
+        curl_multi_wakeup(ev->in_flight);
     pthread_cond_broadcast(&ev->wake);
     pthread_mutex_unlock(&ev->lock);
     pthread_join(ev->thread, NULL);

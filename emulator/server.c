@@ -13,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <microhttpd.h>
 
 /* Every route table; a new resource file adds its table here. */
@@ -238,6 +239,37 @@ static int grpc_code_for_status(unsigned status)
     }
 }
 
+/* Length of the valid UTF-8 sequence at @p p, 0 when it is not one (RFC 3629). */
+static size_t utf8_sequence_len(const unsigned char *p)
+{
+    unsigned char c = p[0];
+    if (c < 0x80)
+        return 1;
+    size_t n = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+    for (size_t i = 1; i < n; i++)
+        if ((p[i] & 0xc0) != 0x80)
+            return 0;
+    /* no overlong forms, no surrogates, nothing above U+10FFFF */
+    if ((c == 0xe0 && p[1] < 0xa0) || (c == 0xed && p[1] > 0x9f) ||
+        (c == 0xf0 && p[1] < 0x90) || (c == 0xf4 && p[1] > 0x8f))
+        return 0;
+    return n;
+}
+
+/* Messages quote request values (decoded paths, truncated at a byte limit), and
+ * JSON strings must be UTF-8: replace each byte that is not part of UTF-8 by '?'. */
+static void utf8_scrub(char *s)
+{
+    unsigned char *p = (unsigned char *)s;
+    while (*p) {
+        size_t n = utf8_sequence_len(p);
+        if (n == 0)
+            *p++ = '?';
+        else
+            p += n;
+    }
+}
+
 static int reply_api_error(emu_req *r, unsigned status, const char *error_code,
                            const char *message, const char *field, const char *description)
 {
@@ -260,14 +292,18 @@ int emu_reply_error(emu_req *r, unsigned status, const char *error_code, const c
     va_start(ap, fmt);
     vsnprintf(message, sizeof message, fmt, ap);
     va_end(ap);
+    utf8_scrub(message);
     return reply_api_error(r, status, error_code, message, NULL, NULL);
 }
 
 int emu_reply_field_error(emu_req *r, const char *field, const char *description)
 {
-    char message[512];
+    char message[512], said[512];
     snprintf(message, sizeof message, "%s: %s", field, description);
-    return reply_api_error(r, 400, "INVALID_ARGUMENT", message, field, description);
+    snprintf(said, sizeof said, "%s", description);
+    utf8_scrub(message);
+    utf8_scrub(said);
+    return reply_api_error(r, 400, "INVALID_ARGUMENT", message, field, said);
 }
 
 int emu_reply_oauth_error(emu_req *r, unsigned status, const char *error, const char *description)
@@ -339,6 +375,24 @@ static bool authenticate(emu *e, emu_req *r)
     return false;
 }
 
+/* Wait @p ms, or less when the server stops: stop joins every request thread. */
+static void delay_unless_stopping(emu *e, long ms)
+{
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += ms / 1000;
+    until.tv_nsec += (ms % 1000) * 1000000L;
+    if (until.tv_nsec >= 1000000000L) {
+        until.tv_sec++;
+        until.tv_nsec -= 1000000000L;
+    }
+    pthread_mutex_lock(&e->faults.lock);
+    while (!e->faults.stopping &&
+           pthread_cond_timedwait(&e->faults.stop_wake, &e->faults.lock, &until) == 0) {
+    }
+    pthread_mutex_unlock(&e->faults.lock);
+}
+
 /* Apply an injected fault. Returns 1 when the request is answered (or dropped:
  * *drop), 0 to continue normally. */
 static int apply_fault(emu *e, emu_req *r, bool *drop)
@@ -350,7 +404,7 @@ static int apply_fault(emu *e, emu_req *r, bool *drop)
     if (!emu_faults_take(e, r->method, r->path, &f))
         return 0;
     if (f.delay_ms > 0)
-        skit_sleep_ms(f.delay_ms);
+        delay_unless_stopping(e, f.delay_ms);
     if (f.drop) {
         *drop = true;
         return 1;
@@ -403,6 +457,17 @@ static void dispatch(emu *e, emu_req *r, bool too_large, bool *drop)
     if (route->handler(e, r) < 0 || !r->replied) {
         clear_headers(r);
         emu_reply_error(r, 500, "INTERNAL", "internal error handling %s %s", r->method, r->path);
+    }
+}
+
+/* Every request gets an answer, even when building the proper one failed. */
+static void dispatch_or_fail(emu *e, emu_req *r, bool too_large, bool *drop)
+{
+    dispatch(e, r, too_large, drop);
+    if (!*drop && !r->replied) {
+        static const char body[] = "{\"code\":13,\"message\":\"internal error\"}";
+        clear_headers(r);
+        emu_reply_raw(r, 500, "application/json", body, sizeof body - 1);
     }
 }
 
@@ -471,7 +536,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     free(rid);
 
     bool drop = false;
-    dispatch(e, &r, up->too_large, &drop);
+    dispatch_or_fail(e, &r, up->too_large, &drop);
     if (!drop && is_api_path(url))
         emu_exchange_log_write(e, &r);
     enum MHD_Result ret = drop ? MHD_NO : send_reply(&r);
@@ -536,6 +601,10 @@ int emu_server_start(emu *e)
 
 void emu_server_stop(emu *e)
 {
+    pthread_mutex_lock(&e->faults.lock);
+    e->faults.stopping = true;
+    pthread_cond_broadcast(&e->faults.stop_wake);
+    pthread_mutex_unlock(&e->faults.lock);
     if (e->daemon) {
         MHD_stop_daemon(e->daemon);
         e->daemon = NULL;

@@ -109,6 +109,8 @@ typedef struct emu_fault {
 
 typedef struct emu_faults {
     pthread_mutex_t lock;
+    pthread_cond_t stop_wake;   /* server stop cuts injected delays short */
+    bool stopping;
     emu_fault *items;
     size_t count;
 } emu_faults;

@@ -31,7 +31,7 @@ typedef struct scalekit_client_options {
     long connect_timeout_ms;          /**< TCP + TLS connect time (5000) */
     int max_retries;                  /**< retries after the first attempt (2); -1 disables */
     const char *ca_bundle_path;       /**< PEM CA bundle instead of the system's; NULL = system */
-    const char *user_agent_suffix;    /**< appended to the User-Agent, e.g. "myapp/1.2" */
+    const char *user_agent_suffix;    /**< appended to the User-Agent, e.g. "myapp/1.2"; printable */
     long jwks_ttl_seconds;            /**< how long a fetched JWKS is trusted (3600) */
     long jwks_min_refetch_interval_ms;/**< unknown kid refetches at most this often (30000) */
     long retry_base_delay_ms;         /**< first backoff step (200); doubles, full jitter */
@@ -56,8 +56,8 @@ SCALEKIT_API int scalekit_client_new(scalekit_client **out, const char *env_url,
 /**
  * Create a client with options; see scalekit_client_new(). @p opts may be NULL.
  * Options are copied; the caller keeps ownership of @p opts and its strings.
- * @return as scalekit_client_new(), and SCALEKIT_EINVAL for a negative timeout
- *         or a CA bundle path that cannot be read.
+ * @return as scalekit_client_new(), and SCALEKIT_EINVAL for a negative timeout, a
+ *         user_agent_suffix with a control character or a CA bundle path that cannot be read.
  */
 SCALEKIT_API int scalekit_client_new_with_options(scalekit_client **out, const char *env_url,
                                                   const char *client_id, const char *client_secret,

@@ -11,6 +11,8 @@
 
 /* RFC 6749 makes expires_in optional; without it, trust a token only briefly. */
 #define TOKEN_DEFAULT_LIFETIME_S 300
+/* expires_in comes from the server; a cap keeps now + lifetime from overflowing. */
+#define TOKEN_MAX_LIFETIME_S (366L * 24 * 3600)
 
 static int fetch_token(scalekit_client *client, char **token, int64_t *lifetime)
 {
@@ -53,6 +55,8 @@ static int fetch_token(scalekit_client *client, char **token, int64_t *lifetime)
     }
     if (!skit_json_int64(root, "expires_in", &expires_in) || expires_in <= 0)
         expires_in = TOKEN_DEFAULT_LIFETIME_S;
+    if (expires_in > TOKEN_MAX_LIFETIME_S)
+        expires_in = TOKEN_MAX_LIFETIME_S;
     *token = strdup(access);
     json_decref(root);
     if (!*token)

@@ -85,6 +85,14 @@ static int resolve_options(const scalekit_client_options *in, scalekit_client_op
         return skit_error_set(SCALEKIT_EINVAL,
                               "verified_token_cache_entries must be -1 or more (%ld)",
                               o->verified_token_cache_entries);
+    /* The suffix goes into the User-Agent header verbatim: CR/LF would inject headers. */
+    for (const char *p = o->user_agent_suffix; p && *p; p++) {
+        unsigned char ch = (unsigned char)*p;
+        if (ch < 0x20 || ch == 0x7f)
+            return skit_error_set(SCALEKIT_EINVAL,
+                                  "user_agent_suffix must not contain control characters "
+                                  "(0x%02x at offset %td)", ch, p - o->user_agent_suffix);
+    }
     if (o->ca_bundle_path && *o->ca_bundle_path && access(o->ca_bundle_path, R_OK) != 0)
         return skit_error_set(SCALEKIT_EINVAL, "ca_bundle_path \"%s\" cannot be read",
                               o->ca_bundle_path);
