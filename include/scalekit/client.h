@@ -45,7 +45,9 @@ typedef struct scalekit_client_options {
  * Create a client with the default options.
  *
  * @param out           receives the client; free with scalekit_client_free()
- * @param env_url       the environment URL, http:// or https://; a trailing slash is dropped
+ * @param env_url       the environment URL: http:// or https://, ASCII, a host, an optional
+ *                      port (1 to 65535) and path, no query, fragment or credentials;
+ *                      trailing slashes are dropped
  * @param client_id     the API client id (must not be empty)
  * @param client_secret the API client secret (must not be empty)
  * @return SCALEKIT_OK, SCALEKIT_EINVAL (bad URL or empty credential), SCALEKIT_ENOMEM

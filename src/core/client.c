@@ -20,6 +20,38 @@
 #define DEFAULT_MAX_TOKEN_BYTES 16384
 #define DEFAULT_VERIFIED_TOKEN_CACHE 1024L
 
+/* The port of an authority ("host", "host:443", "[::1]:8080"), when it has one,
+ * must be 1 to 65535 in decimal; a bad one would only fail at the first request. */
+static int check_port(const char *authority, size_t len)
+{
+    const char *end = authority + len;
+    const char *colon;
+    if (authority[0] == '[') {
+        const char *bracket = memchr(authority, ']', len);
+        if (!bracket)
+            return SCALEKIT_EINVAL;
+        if (bracket + 1 == end)
+            return SCALEKIT_OK;
+        if (bracket[1] != ':')
+            return SCALEKIT_EINVAL;
+        colon = bracket + 1;
+    } else {
+        colon = memchr(authority, ':', len);
+        if (!colon)
+            return SCALEKIT_OK;
+    }
+    long port = 0;
+    const char *p = colon + 1;
+    if (p == end || end - p > 5)
+        return SCALEKIT_EINVAL;
+    for (; p < end; p++) {
+        if (*p < '0' || *p > '9')
+            return SCALEKIT_EINVAL;
+        port = port * 10 + (*p - '0');
+    }
+    return port >= 1 && port <= 65535 ? SCALEKIT_OK : SCALEKIT_EINVAL;
+}
+
 /* Check and normalise an environment URL: http(s), a host, no query, fragment,
  * credentials or whitespace; trailing slashes dropped. *out is malloc'd. */
 static int normalise_env_url(const char *url, char **out)
@@ -39,6 +71,10 @@ static int normalise_env_url(const char *url, char **out)
         if (c <= 0x20 || c == 0x7f)
             return skit_error_set(SCALEKIT_EINVAL,
                                   "env_url \"%s\" contains whitespace or a control character", url);
+        if (c >= 0x80)
+            return skit_error_set(SCALEKIT_EINVAL,
+                                  "env_url \"%s\" must be ASCII (write an IDN host in its xn-- form)",
+                                  url);
         if (c == '?' || c == '#')
             return skit_error_set(SCALEKIT_EINVAL,
                                   "env_url \"%s\" must not have a query or fragment", url);
@@ -49,6 +85,9 @@ static int normalise_env_url(const char *url, char **out)
         return skit_error_set(SCALEKIT_EINVAL, "env_url \"%s\" must not contain credentials", url);
     if (authority_len == 0 || host[0] == ':')
         return skit_error_set(SCALEKIT_EINVAL, "env_url \"%s\" has no host", url);
+    if (check_port(host, authority_len) != SCALEKIT_OK)
+        return skit_error_set(SCALEKIT_EINVAL, "env_url \"%s\" has a port that is not 1 to 65535",
+                              url);
     size_t len = strlen(url);
     while (len > scheme_len + authority_len && url[len - 1] == '/')
         len--;

@@ -33,6 +33,13 @@ static void test_url_validation(void **state)
     expect_bad_url("https://user:pw@example.com", "credentials");
     expect_bad_url("", "must not be empty");
     expect_bad_url(NULL, "must not be empty");
+    expect_bad_url("https://example.com:0", "port");
+    expect_bad_url("https://example.com:65536", "port");
+    expect_bad_url("https://example.com:80a", "port");
+    expect_bad_url("https://example.com:", "port");
+    expect_bad_url("http://[::1]x", "port");
+    expect_bad_url("http://[::1", "port");
+    expect_bad_url("https://b\xc3\xbc" "cher.example", "ASCII");
 }
 
 static void expect_normalised(const char *url, const char *expect)
@@ -53,6 +60,9 @@ static void test_url_normalisation(void **state)
     expect_normalised("https://acme.scalekit.dev///", "https://acme.scalekit.dev");
     expect_normalised("http://127.0.0.1:8080/base/", "http://127.0.0.1:8080/base");
     expect_normalised("HTTPS://Acme.example", "https://Acme.example");
+    expect_normalised("https://acme.example:443/", "https://acme.example:443");
+    expect_normalised("http://[::1]:65535", "http://[::1]:65535");
+    expect_normalised("http://[::1]/", "http://[::1]");
     assert_null(scalekit_client_env_url(NULL));
 }
 
