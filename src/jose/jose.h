@@ -127,7 +127,8 @@ int skit_jws_check_header(const char *alg_name, bool has_crit, bool kid_is_strin
                           skit_jws_alg *alg_out);
 void skit_jws_clear(skit_jws *jws);
 
-/* The key of @p set for @p jws: by kid (no kid: only when the set has one key).
+/* The key of @p set for @p jws: by kid (no kid: only when the set has one key);
+ * among keys sharing the kid, the one bound to the token's alg.
  * ETOKEN_UNKNOWN_KEY when none has the kid; ETOKEN_ALGORITHM when the key is
  * bound to another algorithm. */
 int skit_jwks_find_key(const skit_jwks *set, const skit_jws *jws, const skit_jwk **out);

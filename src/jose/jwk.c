@@ -220,18 +220,22 @@ void skit_jwks_release(skit_jwks *set)
         jwks_free(set);
 }
 
-/* SHA-256 over every key's kid, alg and public key: equal sets, equal prints. */
+/* SHA-256 over every key's kid (and whether it has one), alg and public key:
+ * equal sets, equal prints. */
 static int fingerprint(skit_jwks *set)
 {
     EVP_MD_CTX *md = EVP_MD_CTX_new();
     int ok = md && EVP_DigestInit_ex(md, EVP_sha256(), NULL) == 1;
     for (size_t i = 0; ok && i < set->count; i++) {
         const skit_jwk *k = &set->keys[i];
+        /* kid "" and no kid select keys differently (skit_jwks_find_key): tell them apart */
+        const unsigned char has_kid = k->kid != NULL;
         const char *kid = k->kid ? k->kid : "";
         const char *alg = skit_jws_alg_name(k->alg);
         unsigned char *der = NULL;
         int der_len = i2d_PUBKEY(k->pkey, &der);
-        ok = der_len > 0 && EVP_DigestUpdate(md, kid, strlen(kid) + 1) == 1 &&
+        ok = der_len > 0 && EVP_DigestUpdate(md, &has_kid, 1) == 1 &&
+             EVP_DigestUpdate(md, kid, strlen(kid) + 1) == 1 &&
              EVP_DigestUpdate(md, alg, strlen(alg) + 1) == 1 &&
              EVP_DigestUpdate(md, der, (size_t)der_len) == 1;
         OPENSSL_free(der);

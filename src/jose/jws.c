@@ -108,8 +108,11 @@ int skit_jwks_find_key(const skit_jwks *set, const skit_jws *jws, const skit_jwk
         return skit_error_set(SCALEKIT_ETOKEN_UNKNOWN_KEY, "the JWKS has no usable key");
     const skit_jwk *key = NULL;
     if (jws->kid) {
-        for (size_t i = 0; i < set->count && !key; i++)
-            if (set->keys[i].kid && strcmp(set->keys[i].kid, jws->kid) == 0)
+        /* keys of different kty may share a kid (RFC 7517 4.5): prefer the one
+         * bound to the token's alg, else keep the first for the error below */
+        for (size_t i = 0; i < set->count && !(key && key->alg == jws->alg); i++)
+            if (set->keys[i].kid && strcmp(set->keys[i].kid, jws->kid) == 0 &&
+                (!key || set->keys[i].alg == jws->alg))
                 key = &set->keys[i];
         if (!key)
             return skit_error_set(SCALEKIT_ETOKEN_UNKNOWN_KEY, "no key of the JWKS has kid \"%.64s\"",

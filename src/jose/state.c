@@ -105,7 +105,9 @@ static int get_jwks(struct skit_jose_state *s, bool want_newer, uint64_t seen,
                     skit_jwks **out, uint64_t *gen_out)
 {
     const scalekit_client_options *o = &s->client->opts;
-    int64_t ttl_ms = (int64_t)opt_or(o->jwks_ttl_seconds, DEFAULT_JWKS_TTL_SECONDS) * 1000;
+    /* saturated: a "forever" TTL such as LONG_MAX must not overflow into the past */
+    int64_t ttl_s = opt_or(o->jwks_ttl_seconds, DEFAULT_JWKS_TTL_SECONDS);
+    int64_t ttl_ms = ttl_s > INT64_MAX / 1000 ? INT64_MAX : ttl_s * 1000;
     int64_t cooldown_ms = opt_or(o->jwks_min_refetch_interval_ms, DEFAULT_MIN_REFETCH_MS);
     int rc = SCALEKIT_OK;
     *out = NULL;
@@ -228,7 +230,8 @@ int skit_jose_validate(scalekit_client *client, const char *token, long leeway_s
     struct skit_jose_state *s = client->jose;
     size_t max = client->opts.max_token_bytes ? client->opts.max_token_bytes
                                               : DEFAULT_MAX_TOKEN_BYTES;
-    size_t len = strnlen(token, max + 1);
+    /* max + 1 would wrap to 0 for a "no limit" SIZE_MAX and read no byte at all */
+    size_t len = strnlen(token, max < SIZE_MAX ? max + 1 : max);
     if (len > max)
         return skit_error_set(SCALEKIT_ETOKEN_TOO_LARGE,
                               "token is longer than max_token_bytes (%zu)", max);
