@@ -9,7 +9,6 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
@@ -254,7 +253,7 @@ static const char *find_header(const scalekit_header *headers, size_t n, const c
     for (size_t i = 0; i < n; i++) {
         /* the first-letter check skips most unrelated headers cheaply (names are lower case) */
         if (headers[i].name != NULL && headers[i].value != NULL &&
-            (headers[i].name[0] | 0x20) == name[0] && strcasecmp(headers[i].name, name) == 0)
+            (headers[i].name[0] | 0x20) == name[0] && skit_ascii_iequal(headers[i].name, name))
             return headers[i].value;
     }
     return NULL;

@@ -85,3 +85,25 @@ void skit_buf_free(skit_buf *b)
     b->ptr = NULL;
     b->len = b->cap = 0;
 }
+
+static int ascii_lower(int c)
+{
+    return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+}
+
+bool skit_ascii_iequal_n(const char *a, const char *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        int ca = ascii_lower((unsigned char)a[i]), cb = ascii_lower((unsigned char)b[i]);
+        if (ca != cb)
+            return false;
+        if (ca == '\0')
+            return true;
+    }
+    return true;
+}
+
+bool skit_ascii_iequal(const char *a, const char *b)
+{
+    return skit_ascii_iequal_n(a, b, SIZE_MAX);
+}

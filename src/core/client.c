@@ -2,7 +2,6 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <unistd.h>
 #include <sys/utsname.h>
 #include <openssl/crypto.h>
@@ -59,9 +58,9 @@ static int normalise_env_url(const char *url, char **out)
     if (!url || !*url)
         return skit_error_set(SCALEKIT_EINVAL, "env_url must not be empty");
     size_t scheme_len;
-    if (strncasecmp(url, "https://", 8) == 0)
+    if (skit_ascii_iequal_n(url, "https://", 8))
         scheme_len = 8;
-    else if (strncasecmp(url, "http://", 7) == 0)
+    else if (skit_ascii_iequal_n(url, "http://", 7))
         scheme_len = 7;
     else
         return skit_error_set(SCALEKIT_EINVAL, "env_url \"%s\" must start with http:// or https://",

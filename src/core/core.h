@@ -99,6 +99,12 @@ size_t skit_base64_encoded_len(size_t len);
 size_t skit_base64_encode(const unsigned char *in, size_t len, char *out);
 int skit_base64_decode(const char *in, size_t len, unsigned char **out, size_t *out_len);
 
+/* ASCII case-insensitive comparison of the first @p n bytes (strncasecmp follows
+ * the locale: under a Turkish one 'I' does not fold to 'i'). True when equal. */
+bool skit_ascii_iequal_n(const char *a, const char *b, size_t n);
+/* The same over whole NUL-terminated strings. */
+bool skit_ascii_iequal(const char *a, const char *b);
+
 /* Constant-time equality of two byte strings of the same length. */
 bool skit_consttime_equal(const void *a, const void *b, size_t len);
 

@@ -6,7 +6,6 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "client_internal.h"
 
@@ -146,10 +145,10 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *userp)
     while (value_len && (value[value_len - 1] == '\r' || value[value_len - 1] == '\n' ||
                          value[value_len - 1] == ' ' || value[value_len - 1] == '\t'))
         value_len--;
-    if (name_len == 12 && strncasecmp(data, "x-request-id", 12) == 0 && value_len) {
+    if (name_len == 12 && skit_ascii_iequal_n(data, "x-request-id", 12) && value_len) {
         free(a->request_id);
         a->request_id = strndup(value, value_len);
-    } else if (name_len == 11 && strncasecmp(data, "retry-after", 11) == 0 && value_len < 64) {
+    } else if (name_len == 11 && skit_ascii_iequal_n(data, "retry-after", 11) && value_len < 64) {
         char text[64];
         memcpy(text, value, value_len);
         text[value_len] = '\0';

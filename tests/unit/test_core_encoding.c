@@ -271,9 +271,24 @@ static void test_json_helpers(void **state)
     assert_null(skit_json_parse_object("", 0));
 }
 
+static void test_ascii_case_insensitive_equality(void **state)
+{
+    (void)state;
+    assert_true(skit_ascii_iequal("Webhook-ID", "webhook-id"));
+    assert_true(skit_ascii_iequal("", ""));
+    assert_false(skit_ascii_iequal("webhook-id", "webhook-i"));
+    assert_false(skit_ascii_iequal("webhook-i", "webhook-id"));
+    assert_false(skit_ascii_iequal("[", "{"));   /* 0x5b and 0x7b differ only in bit 5 */
+    assert_false(skit_ascii_iequal("\xc4\xb0", "i"));   /* no Unicode folding: U+0130 is not 'i' */
+    assert_true(skit_ascii_iequal_n("HTTPS://x", "https://", 8));
+    assert_false(skit_ascii_iequal_n("http", "https://", 8));
+    assert_true(skit_ascii_iequal_n("abc", "ABD", 2));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_ascii_case_insensitive_equality),
         cmocka_unit_test(test_base64url_rfc4648_vectors),
         cmocka_unit_test(test_base64url_refuses_padding_and_foreign_chars),
         cmocka_unit_test(test_base64url_refuses_length_1_mod_4),
