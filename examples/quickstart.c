@@ -25,6 +25,7 @@
 
 #define REDIRECT_URI "http://localhost:8080/callback"
 #define DEMO_EMAIL "ada.lovelace@example.com"
+#define DEMO_NONCE "demo-nonce"
 
 /* What the steps share. */
 typedef struct demo {
@@ -176,7 +177,9 @@ static int step_authorization_url(demo *d)
     int rc = scalekit_generate_pkce(&d->pkce);
     if (rc != SCALEKIT_OK)
         return report("scalekit_generate_pkce", rc);
-    scalekit_authorization_url_options o = {.state = "demo-state", .code_challenge = d->pkce.code_challenge,
+    /* A real app makes state and nonce random per login and keeps them in the session. */
+    scalekit_authorization_url_options o = {.state = "demo-state", .nonce = DEMO_NONCE,
+                                            .code_challenge = d->pkce.code_challenge,
                                             .code_challenge_method = d->pkce.code_challenge_method,
                                             .login_hint = DEMO_EMAIL};
     rc = scalekit_get_authorization_url(d->client, REDIRECT_URI, &o, &d->authorization_url);
@@ -213,7 +216,7 @@ static int step_code_exchange(demo *d)
         printf("   skipped: no authorization code (see the step above)\n");
         return 0;
     }
-    scalekit_authentication_options o = {.code_verifier = d->pkce.code_verifier};
+    scalekit_authentication_options o = {.code_verifier = d->pkce.code_verifier, .nonce = DEMO_NONCE};
     int rc = scalekit_authenticate_with_code(d->client, d->code, REDIRECT_URI, &o, &d->auth);
     if (rc != SCALEKIT_OK)
         return report("scalekit_authenticate_with_code", rc);

@@ -82,6 +82,9 @@ SCALEKIT_API int scalekit_pkce_challenge_s256(const char *verifier, char *challe
 /** Options of scalekit_authenticate_with_code(). */
 typedef struct scalekit_authentication_options {
     const char *code_verifier;   /**< the PKCE verifier, when a challenge was sent */
+    /** The nonce sent in the authorization URL, when one was: the ID token's nonce
+     *  claim must equal it (OIDC Core 3.1.3.7), else SCALEKIT_ETOKEN_CLAIM. */
+    const char *nonce;
 } scalekit_authentication_options;
 
 /** The user, from the ID token's claims. */

@@ -61,19 +61,35 @@ static int decode_user(void *result, const scalekit_claims *claims, scalekit_use
     return rc;
 }
 
-static int validate_id_token(scalekit_client *client, const char *id_token, scalekit_claims **claims)
+/* The ID token must be ours (signature, issuer = env URL, audience = client id,
+ * time) and, when the authorization request carried a nonce, answer that nonce:
+ * it binds the token to the browser session that started the login. */
+static int validate_id_token(scalekit_client *client, const char *id_token, const char *nonce,
+                             scalekit_claims **claims)
 {
     const char *audiences[] = {client->client_id, NULL};
     scalekit_validate_options v = {
         .issuer = client->env_url,
         .audiences = audiences,
     };
-    return scalekit_validate_token(client, id_token, &v, claims);
+    int rc = scalekit_validate_token(client, id_token, &v, claims);
+    if (rc != SCALEKIT_OK || nonce == NULL || nonce[0] == '\0')
+        return rc;
+    const char *got = scalekit_claims_get_string(*claims, "nonce");
+    size_t len = strlen(nonce);
+    if (got == NULL || strlen(got) != len || !skit_consttime_equal(got, nonce, len)) {
+        scalekit_claims_free(*claims);
+        *claims = NULL;
+        return skit_error_set(SCALEKIT_ETOKEN_CLAIM, got
+                                  ? "ID token nonce does not match the nonce sent"
+                                  : "ID token has no nonce although one was sent");
+    }
+    return SCALEKIT_OK;
 }
 
 /* Build the response from a decoded, successful token answer. */
 static int build_response(scalekit_client *client, const json_t *json, const char *raw,
-                          scalekit_authentication_response **out)
+                          const char *nonce, scalekit_authentication_response **out)
 {
     int rc = skit_auth_require_token(json, "access_token");
     if (rc == SCALEKIT_OK)
@@ -84,7 +100,7 @@ static int build_response(scalekit_client *client, const json_t *json, const cha
     const char *id_token = skit_json_string(json, "id_token");
 
     scalekit_claims *claims = NULL;
-    rc = validate_id_token(client, id_token, &claims);
+    rc = validate_id_token(client, id_token, nonce, &claims);
     if (rc != SCALEKIT_OK)
         return rc;
 
@@ -136,17 +152,17 @@ int scalekit_authenticate_with_code(scalekit_client *client, const char *code,
     if (rc == SCALEKIT_OK && opts != NULL)
         rc = skit_form_add(&form, "code_verifier", opts->code_verifier);
     if (rc != SCALEKIT_OK) {
-        skit_buf_free(&form);
+        skit_buf_free_secret(&form);
         return rc;
     }
 
     json_t *json;
     char *raw;
     rc = skit_auth_post_token_form(client, &form, &json, &raw);
-    skit_buf_free(&form);
+    skit_buf_free_secret(&form);
     if (rc != SCALEKIT_OK)
         return rc;
-    rc = build_response(client, json, raw, out);
+    rc = build_response(client, json, raw, opts ? opts->nonce : NULL, out);
     json_decref(json);
     free(raw);
     if (rc == SCALEKIT_OK)

@@ -106,7 +106,7 @@ int scalekit_refresh_access_token(scalekit_client *client, const char *refresh_t
     if (rc == SCALEKIT_OK) rc = skit_form_add(&form, "client_secret", client->client_secret);
     if (rc == SCALEKIT_OK)
         rc = exchange_for_tokens(client, &form, out);
-    skit_buf_free(&form);
+    skit_buf_free_secret(&form);
     return rc;
 }
 
@@ -138,6 +138,6 @@ int scalekit_generate_client_token(scalekit_client *client,
     if (rc == SCALEKIT_OK)
         rc = exchange_for_tokens(client, &form, out);
     skit_buf_free(&scope);
-    skit_buf_free(&form);
+    skit_buf_free_secret(&form);
     return rc;
 }

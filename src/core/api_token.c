@@ -23,7 +23,7 @@ static int fetch_token(scalekit_client *client, char **token, int64_t *lifetime)
     if (!rc)
         rc = skit_form_add(&form, "client_secret", client->client_secret);
     if (rc) {
-        skit_buf_free(&form);
+        skit_buf_free_secret(&form);
         return rc;
     }
     /* Asking for a token again changes nothing on the server, so it may be retried. */
@@ -35,7 +35,7 @@ static int fetch_token(scalekit_client *client, char **token, int64_t *lifetime)
     skit_response resp;
     rc = skit_http_send(client, &req, &resp);
     memset(form.ptr, 0, form.len);
-    skit_buf_free(&form);
+    skit_buf_free_secret(&form);
     if (rc) {
         long status = scalekit_error_last()->http_status;
         if (status == 400 || status == 401)

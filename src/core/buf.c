@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
+
 #include "core.h"
 
 static int buf_reserve(skit_buf *b, size_t extra)
@@ -106,4 +108,11 @@ bool skit_ascii_iequal_n(const char *a, const char *b, size_t n)
 bool skit_ascii_iequal(const char *a, const char *b)
 {
     return skit_ascii_iequal_n(a, b, SIZE_MAX);
+}
+
+void skit_buf_free_secret(skit_buf *b)
+{
+    if (b && b->ptr)
+        OPENSSL_cleanse(b->ptr, b->cap);
+    skit_buf_free(b);
 }

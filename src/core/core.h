@@ -77,6 +77,8 @@ int skit_buf_puts(skit_buf *b, const char *s);
 int skit_buf_printf(skit_buf *b, const char *fmt, ...) SKIT_PRINTF(2, 3);
 char *skit_buf_detach(skit_buf *b);  /* hands out ptr (malloc'd, "" when empty) */
 void skit_buf_free(skit_buf *b);
+/* Free a buffer that held a secret (a form with client_secret): wiped first. */
+void skit_buf_free_secret(skit_buf *b);
 
 /* ---- encodings ----------------------------------------------------------- */
 

@@ -173,7 +173,7 @@ static void test_code_exchange_with_pkce_fills_the_user(void **state)
     char *code = emu_test_query_param(location, "code");
     assert_non_null(code);
 
-    scalekit_authentication_options ao = {.code_verifier = pkce.code_verifier};
+    scalekit_authentication_options ao = {.code_verifier = pkce.code_verifier, .nonce = "nonce-1"};
     scalekit_authentication_response *r = NULL;
     int rc = scalekit_authenticate_with_code(f->client, code, REDIRECT, &ao, &r);
     if (rc != SCALEKIT_OK)
@@ -208,6 +208,39 @@ static void test_code_exchange_with_pkce_fills_the_user(void **state)
     free(state_back);
     free(location);
     scalekit_free(url);
+}
+
+/* Sign in with @p sent_nonce in the authorization URL (NULL: none) and exchange the
+ * code expecting @p expected_nonce; returns the exchange's code. */
+static int exchange_with_nonce(emu_fixture *f, const char *sent_nonce, const char *expected_nonce)
+{
+    scalekit_authorization_url_options o = {.nonce = sent_nonce};
+    char *url = NULL;
+    assert_int_equal(scalekit_get_authorization_url(f->client, REDIRECT, &o, &url), SCALEKIT_OK);
+    char *location = emu_fixture_login(f, url, "nonce.user@example.com", NULL);
+    char *code = emu_test_query_param(location, "code");
+    assert_non_null(code);
+    scalekit_authentication_options ao = {.nonce = expected_nonce};
+    scalekit_authentication_response *r = NULL;
+    int rc = scalekit_authenticate_with_code(f->client, code, REDIRECT, &ao, &r);
+    assert_true(rc == SCALEKIT_OK ? r != NULL : r == NULL);
+    scalekit_authentication_response_free(r);
+    free(code);
+    free(location);
+    scalekit_free(url);
+    return rc;
+}
+
+static void test_code_exchange_checks_the_nonce(void **state)
+{
+    emu_fixture *f = *state;
+    assert_int_equal(exchange_with_nonce(f, "n-good", "n-good"), SCALEKIT_OK);
+    assert_int_equal(exchange_with_nonce(f, "n-good", "n-other"), SCALEKIT_ETOKEN_CLAIM);
+    assert_non_null(strstr(last_message(), "does not match"));
+    assert_int_equal(exchange_with_nonce(f, NULL, "n-expected"), SCALEKIT_ETOKEN_CLAIM);
+    assert_non_null(strstr(last_message(), "no nonce"));
+    /* No nonce expected: the claim is not looked at. */
+    assert_int_equal(exchange_with_nonce(f, "n-any", NULL), SCALEKIT_OK);
 }
 
 static void test_pkce_mismatch_is_refused(void **state)
@@ -400,6 +433,7 @@ int main(void)
         cmocka_unit_test(test_client_new_and_its_refusals),
         cmocka_unit_test(test_authorization_url_renders_the_login_page),
         cmocka_unit_test(test_code_exchange_with_pkce_fills_the_user),
+        cmocka_unit_test(test_code_exchange_checks_the_nonce),
         cmocka_unit_test(test_pkce_mismatch_is_refused),
         cmocka_unit_test(test_code_used_twice_is_refused),
         cmocka_unit_test(test_wrong_redirect_uri_and_bad_input_are_refused),
