@@ -27,7 +27,8 @@ typedef struct scalekit_validate_options {
     const char *issuer;                   /**< iss must equal this */
     const char *const *audiences;         /**< NULL-terminated; aud must contain any one */
     const char *const *required_scopes;   /**< NULL-terminated; all must be granted */
-    long leeway_seconds;                  /**< clock skew allowed for exp/nbf/iat (60) */
+    long leeway_seconds;                  /**< clock skew allowed for exp/nbf/iat: 0 means the
+                                               default (60), a negative value none at all */
 } scalekit_validate_options;
 
 /** Verified claims of any token. Free with scalekit_claims_free(). */

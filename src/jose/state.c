@@ -235,8 +235,11 @@ int skit_jose_validate(scalekit_client *client, const char *token, long leeway_s
     if (len > max)
         return skit_error_set(SCALEKIT_ETOKEN_TOO_LARGE,
                               "token is longer than max_token_bytes (%zu)", max);
-    if (leeway_seconds <= 0)
+    /* 0 is "the default" (a zeroed options struct); a negative value asks for none. */
+    if (leeway_seconds == 0)
         leeway_seconds = SKIT_DEFAULT_LEEWAY_SECONDS;
+    else if (leeway_seconds < 0)
+        leeway_seconds = 0;
 
     unsigned char digest[32];
     skit_payload *payload = NULL;

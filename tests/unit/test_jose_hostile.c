@@ -248,6 +248,13 @@ static void test_time_claims(void **state)
     scalekit_validate_options o = {.leeway_seconds = 10};
     assert_int_equal(scalekit_validate_token(f->client, t, &o, NULL), SCALEKIT_ETOKEN_EXPIRED);
     free(t);
+    /* a negative leeway allows no skew at all: nbf 30 s ahead is too early */
+    snprintf(extra, sizeof extra, "{\"nbf\":%lld}", now + 30);
+    t = jt_token(f->rsa, extra);
+    scalekit_validate_options none = {.leeway_seconds = -1};
+    assert_int_equal(scalekit_validate_token(f->client, t, &none, NULL), SCALEKIT_ETOKEN_NOT_YET_VALID);
+    assert_int_equal(scalekit_validate_token(f->client, t, NULL, NULL), SCALEKIT_OK);
+    free(t);
     /* missing exp */
     char payload[128];
     snprintf(payload, sizeof payload, "{\"sub\":\"u\",\"iat\":%lld}", now);
