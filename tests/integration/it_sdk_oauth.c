@@ -1,8 +1,11 @@
 /*
- * The SDK's OAuth/OIDC surface against the in-process emulator, over real HTTP:
- * client construction, the authorization URL followed to the hosted login page,
- * the code exchange with PKCE (and its refusals), refresh with rotation, logout,
- * and IdP-initiated login.
+ * The SDK's OAuth/OIDC surface over real HTTP: client construction, the
+ * authorization URL followed to the hosted login page, the code exchange with
+ * PKCE (and its refusals), refresh with rotation, logout, and IdP-initiated login.
+ * Against the in-process emulator, or an external environment when
+ * SCALEKIT_ENVIRONMENT_URL, SCALEKIT_CLIENT_ID and SCALEKIT_CLIENT_SECRET are set
+ * (emu_fixture_start_env): there the tests that need the hosted login form or the
+ * emulator's controls skip, and the rest check the environment.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -21,7 +24,7 @@
 
 static int setup(void **state)
 {
-    *state = emu_fixture_start(NULL, NULL);
+    *state = emu_fixture_start_env(NULL, NULL);
     return 0;
 }
 
@@ -92,7 +95,7 @@ static void test_client_new_and_its_refusals(void **state)
                      SCALEKIT_EINVAL);
     assert_non_null(strstr(last_message(), "/nonexistent/ca.pem"));
 
-    /* A client with options works against the emulator. */
+    /* A client with options works against the environment. */
     scalekit_client_options o = {.timeout_ms = 5000, .max_retries = 1, .user_agent_suffix = "it/1"};
     assert_int_equal(scalekit_client_new_with_options(&c, f->url, f->client_id, f->client_secret, &o),
                      SCALEKIT_OK);
@@ -102,9 +105,58 @@ static void test_client_new_and_its_refusals(void **state)
     scalekit_client_free(c);
 }
 
+/* The options as the authorization URL's query parameters, decoded (no network). */
+static void test_authorization_url_carries_the_options(void **state)
+{
+    emu_fixture *f = *state;
+    const char *scopes[] = {"openid", "email", "offline_access", NULL};
+    scalekit_authorization_url_options o = {
+        .scopes = scopes, .state = "st&=/ é", .nonce = "n-123", .login_hint = "ada@example.com",
+        .domain_hint = "example.com", .connection_id = "conn_1", .organization_id = "org_1",
+        .code_challenge = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM", .code_challenge_method = "S256",
+        .prompt = "login"};
+    char *url = NULL;
+    assert_int_equal(scalekit_get_authorization_url(f->client, REDIRECT, &o, &url), SCALEKIT_OK);
+    char prefix[300];
+    snprintf(prefix, sizeof prefix, "%s/oauth/authorize?", f->url);
+    assert_int_equal(strncmp(url, prefix, strlen(prefix)), 0);
+    const struct { const char *name, *value; } want[] = {
+        {"client_id", f->client_id}, {"redirect_uri", REDIRECT}, {"response_type", "code"},
+        {"scope", "openid email offline_access"}, {"state", "st&=/ é"}, {"nonce", "n-123"},
+        {"login_hint", "ada@example.com"},
+        {"code_challenge", "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"},
+        {"code_challenge_method", "S256"}, {"organization_id", "org_1"}, {"connection_id", "conn_1"},
+        {"domain_hint", "example.com"}, {"prompt", "login"}};
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        char *got = emu_test_query_param(url, want[i].name);
+        if (!got || strcmp(got, want[i].value) != 0)
+            fail_msg("query parameter %s: got \"%s\", want \"%s\"", want[i].name, got ? got : "(absent)",
+                     want[i].value);
+        free(got);
+    }
+    scalekit_free(url);
+
+    /* Defaults: the three OIDC scopes; absent options are absent. */
+    assert_int_equal(scalekit_get_authorization_url(f->client, REDIRECT, NULL, &url), SCALEKIT_OK);
+    char *scope = emu_test_query_param(url, "scope");
+    assert_non_null(scope);
+    assert_string_equal(scope, "openid profile email");
+    free(scope);
+    assert_null(strstr(url, "state="));
+    assert_null(strstr(url, "code_challenge"));
+    assert_null(strstr(url, "nonce="));
+    scalekit_free(url);
+
+    assert_int_equal(scalekit_get_authorization_url(f->client, "", NULL, &url), SCALEKIT_EINVAL);
+    assert_int_equal(scalekit_get_authorization_url(f->client, NULL, NULL, &url), SCALEKIT_EINVAL);
+    assert_int_equal(scalekit_get_authorization_url(NULL, REDIRECT, NULL, &url), SCALEKIT_EINVAL);
+    assert_int_equal(scalekit_get_authorization_url(f->client, REDIRECT, NULL, NULL), SCALEKIT_EINVAL);
+}
+
 static void test_authorization_url_renders_the_login_page(void **state)
 {
     emu_fixture *f = *state;
+    EMU_FIXTURE_REQUIRE_EMULATOR(f, "following the URL to the hosted login form");
     const char *scopes[] = {"openid", "email", "offline_access", NULL};
     scalekit_authorization_url_options o = {
         .scopes = scopes, .state = "st&=/ é", .nonce = "n-123", .login_hint = "ada@example.com",
@@ -148,16 +200,12 @@ static void test_authorization_url_renders_the_login_page(void **state)
     json_decref(fields);
     free(location);
     scalekit_free(url);
-
-    assert_int_equal(scalekit_get_authorization_url(f->client, "", NULL, &url), SCALEKIT_EINVAL);
-    assert_int_equal(scalekit_get_authorization_url(f->client, NULL, NULL, &url), SCALEKIT_EINVAL);
-    assert_int_equal(scalekit_get_authorization_url(NULL, REDIRECT, NULL, &url), SCALEKIT_EINVAL);
-    assert_int_equal(scalekit_get_authorization_url(f->client, REDIRECT, NULL, NULL), SCALEKIT_EINVAL);
 }
 
 static void test_code_exchange_with_pkce_fills_the_user(void **state)
 {
     emu_fixture *f = *state;
+    EMU_FIXTURE_REQUIRE_EMULATOR(f, "the hosted login form");
     scalekit_pkce pkce;
     assert_int_equal(scalekit_generate_pkce(&pkce), SCALEKIT_OK);
     assert_string_equal(pkce.code_challenge_method, "S256");
@@ -234,6 +282,7 @@ static int exchange_with_nonce(emu_fixture *f, const char *sent_nonce, const cha
 static void test_code_exchange_checks_the_nonce(void **state)
 {
     emu_fixture *f = *state;
+    EMU_FIXTURE_REQUIRE_EMULATOR(f, "the hosted login form");
     assert_int_equal(exchange_with_nonce(f, "n-good", "n-good"), SCALEKIT_OK);
     assert_int_equal(exchange_with_nonce(f, "n-good", "n-other"), SCALEKIT_ETOKEN_CLAIM);
     assert_non_null(strstr(last_message(), "does not match"));
@@ -246,6 +295,7 @@ static void test_code_exchange_checks_the_nonce(void **state)
 static void test_pkce_mismatch_is_refused(void **state)
 {
     emu_fixture *f = *state;
+    EMU_FIXTURE_REQUIRE_EMULATOR(f, "the hosted login form");
     scalekit_pkce pkce, other;
     char *code = login_code(f, "pkce@example.com", &pkce);
     assert_int_equal(scalekit_generate_pkce(&other), SCALEKIT_OK);
@@ -266,6 +316,7 @@ static void test_pkce_mismatch_is_refused(void **state)
 static void test_code_used_twice_is_refused(void **state)
 {
     emu_fixture *f = *state;
+    EMU_FIXTURE_REQUIRE_EMULATOR(f, "the hosted login form");
     scalekit_pkce pkce;
     char *code = login_code(f, "twice@example.com", &pkce);
     scalekit_authentication_options ao = {.code_verifier = pkce.code_verifier};
@@ -279,9 +330,10 @@ static void test_code_used_twice_is_refused(void **state)
     free(code);
 }
 
-static void test_wrong_redirect_uri_and_bad_input_are_refused(void **state)
+static void test_wrong_redirect_uri_is_refused(void **state)
 {
     emu_fixture *f = *state;
+    EMU_FIXTURE_REQUIRE_EMULATOR(f, "the hosted login form");
     scalekit_pkce pkce;
     char *code = login_code(f, "redirect@example.com", &pkce);
     scalekit_authentication_options ao = {.code_verifier = pkce.code_verifier};
@@ -289,8 +341,19 @@ static void test_wrong_redirect_uri_and_bad_input_are_refused(void **state)
     assert_oauth_error(scalekit_authenticate_with_code(f->client, code, "http://evil.example/cb", &ao, &r),
                        SCALEKIT_EINVALID_REQUEST, 400, "invalid_grant");
     free(code);
+}
+
+/* An unknown code is invalid_grant with 400: RFC 6749 section 5.2 requires it of any server. */
+static void test_unknown_code_and_bad_input_are_refused(void **state)
+{
+    emu_fixture *f = *state;
+    scalekit_pkce pkce;
+    assert_int_equal(scalekit_generate_pkce(&pkce), SCALEKIT_OK);
+    scalekit_authentication_options ao = {.code_verifier = pkce.code_verifier};
+    scalekit_authentication_response *r = (scalekit_authentication_response *)1;
     assert_oauth_error(scalekit_authenticate_with_code(f->client, "not-a-code", REDIRECT, &ao, &r),
                        SCALEKIT_EINVALID_REQUEST, 400, "invalid_grant");
+    assert_null(r);
 
     assert_int_equal(scalekit_authenticate_with_code(f->client, "", REDIRECT, &ao, &r), SCALEKIT_EINVAL);
     assert_int_equal(scalekit_authenticate_with_code(f->client, NULL, REDIRECT, &ao, &r), SCALEKIT_EINVAL);
@@ -301,6 +364,7 @@ static void test_wrong_redirect_uri_and_bad_input_are_refused(void **state)
 static void test_wrong_client_secret_is_refused(void **state)
 {
     emu_fixture *f = *state;
+    EMU_FIXTURE_REQUIRE_EMULATOR(f, "the hosted login form");
     scalekit_pkce pkce;
     char *code = login_code(f, "secret@example.com", &pkce);
     scalekit_client *bad = NULL;
@@ -314,9 +378,25 @@ static void test_wrong_client_secret_is_refused(void **state)
     free(code);
 }
 
+/* The client is authenticated before the code is looked at, so a wrong secret
+ * with any code is a 401 (RFC 6749 section 5.2: invalid_client). */
+static void test_wrong_client_secret_is_refused_before_the_code(void **state)
+{
+    emu_fixture *f = *state;
+    scalekit_client *bad = NULL;
+    assert_int_equal(scalekit_client_new(&bad, f->url, f->client_id, "not-the-secret"), SCALEKIT_OK);
+    scalekit_authentication_response *r = (scalekit_authentication_response *)1;
+    int rc = scalekit_authenticate_with_code(bad, "not-a-code", REDIRECT, NULL, &r);
+    assert_int_equal(rc, SCALEKIT_EUNAUTHENTICATED);
+    assert_null(r);
+    assert_int_equal(scalekit_error_last()->http_status, 401);
+    scalekit_client_free(bad);
+}
+
 static void test_refresh_rotates_the_refresh_token(void **state)
 {
     emu_fixture *f = *state;
+    EMU_FIXTURE_REQUIRE_EMULATOR(f, "the hosted login form (for a refresh token)");
     scalekit_authentication_response *a = emu_fixture_sign_in(f, "refresh@example.com");
     scalekit_token_response *t = NULL;
     int rc = scalekit_refresh_access_token(f->client, a->refresh_token, &t);
@@ -340,16 +420,60 @@ static void test_refresh_rotates_the_refresh_token(void **state)
     /* The new one works once. */
     assert_int_equal(scalekit_refresh_access_token(f->client, t->refresh_token, &again), SCALEKIT_OK);
     scalekit_token_response_free(again);
-
-    assert_int_equal(scalekit_refresh_access_token(f->client, "", &again), SCALEKIT_EINVAL);
-    assert_int_equal(scalekit_refresh_access_token(f->client, NULL, &again), SCALEKIT_EINVAL);
     scalekit_token_response_free(t);
     scalekit_authentication_response_free(a);
+}
+
+/* An unknown refresh token is invalid_grant with 400 (RFC 6749 section 5.2). */
+static void test_refresh_refuses_unknown_and_bad_input(void **state)
+{
+    emu_fixture *f = *state;
+    scalekit_token_response *t = (scalekit_token_response *)1;
+    assert_oauth_error(scalekit_refresh_access_token(f->client, "not-a-refresh-token", &t),
+                       SCALEKIT_EINVALID_REQUEST, 400, "invalid_grant");
+    assert_null(t);
+    assert_int_equal(scalekit_refresh_access_token(f->client, "", &t), SCALEKIT_EINVAL);
+    assert_int_equal(scalekit_refresh_access_token(f->client, NULL, &t), SCALEKIT_EINVAL);
+    assert_int_equal(scalekit_refresh_access_token(f->client, "rt", NULL), SCALEKIT_EINVAL);
+}
+
+/* The logout URL's shape: the end-session endpoint with the options as query parameters. */
+static void test_logout_url_shape(void **state)
+{
+    emu_fixture *f = *state;
+    scalekit_logout_url_options o = {.id_token_hint = "eyJ.hint.sig",
+                                     .post_logout_redirect_uri = "http://app.example/bye?x=1&y=2",
+                                     .state = "bye state"};
+    char *url = NULL;
+    assert_int_equal(scalekit_get_logout_url(f->client, &o, &url), SCALEKIT_OK);
+    char prefix[300];
+    snprintf(prefix, sizeof prefix, "%s/oidc/logout?", f->url);
+    assert_int_equal(strncmp(url, prefix, strlen(prefix)), 0);
+    const struct { const char *name, *value; } want[] = {
+        {"id_token_hint", "eyJ.hint.sig"}, {"post_logout_redirect_uri", "http://app.example/bye?x=1&y=2"},
+        {"state", "bye state"}};
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        char *got = emu_test_query_param(url, want[i].name);
+        if (!got || strcmp(got, want[i].value) != 0)
+            fail_msg("query parameter %s: got \"%s\", want \"%s\"", want[i].name, got ? got : "(absent)",
+                     want[i].value);
+        free(got);
+    }
+    scalekit_free(url);
+
+    /* Without options: the bare endpoint. */
+    assert_int_equal(scalekit_get_logout_url(f->client, NULL, &url), SCALEKIT_OK);
+    snprintf(prefix, sizeof prefix, "%s/oidc/logout", f->url);
+    assert_string_equal(url, prefix);
+    scalekit_free(url);
+    assert_int_equal(scalekit_get_logout_url(f->client, NULL, NULL), SCALEKIT_EINVAL);
+    assert_int_equal(scalekit_get_logout_url(NULL, NULL, &url), SCALEKIT_EINVAL);
 }
 
 static void test_logout_url_ends_the_session(void **state)
 {
     emu_fixture *f = *state;
+    EMU_FIXTURE_REQUIRE_EMULATOR(f, "the hosted login form and the emulator's session store");
     scalekit_authentication_response *a = emu_fixture_sign_in(f, "logout@example.com");
     scalekit_logout_url_options o = {.id_token_hint = a->id_token,
                                      .post_logout_redirect_uri = "http://app.example/bye",
@@ -389,6 +513,7 @@ static void test_logout_url_ends_the_session(void **state)
 static void test_idp_initiated_login(void **state)
 {
     emu_fixture *f = *state;
+    EMU_FIXTURE_REQUIRE_EMULATOR(f, "/_emulator/idp-initiated-login");
     char *token = emu_fixture_idp_token(f, "{\"connection_id\":\"conn_9\",\"organization_id\":\"org_9\","
                                            "\"login_hint\":\"idp@example.com\",\"relay_state\":\"rs-1\"}");
     scalekit_idp_initiated_login_claims *c = NULL;
@@ -422,25 +547,38 @@ static void test_idp_initiated_login(void **state)
     c = (scalekit_idp_initiated_login_claims *)1;
     assert_int_equal(scalekit_get_idp_initiated_login_claims(f->client, token, &c), SCALEKIT_ETOKEN_SIGNATURE);
     assert_null(c);
-    assert_int_equal(scalekit_get_idp_initiated_login_claims(f->client, "a.b", &c), SCALEKIT_ETOKEN_MALFORMED);
-    assert_int_equal(scalekit_get_idp_initiated_login_claims(f->client, NULL, &c), SCALEKIT_EINVAL);
     free(token);
+}
+
+static void test_idp_initiated_login_refuses_malformed_tokens(void **state)
+{
+    emu_fixture *f = *state;
+    scalekit_idp_initiated_login_claims *c = (scalekit_idp_initiated_login_claims *)1;
+    assert_int_equal(scalekit_get_idp_initiated_login_claims(f->client, "a.b", &c), SCALEKIT_ETOKEN_MALFORMED);
+    assert_null(c);
+    assert_int_equal(scalekit_get_idp_initiated_login_claims(f->client, NULL, &c), SCALEKIT_EINVAL);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_client_new_and_its_refusals),
+        cmocka_unit_test(test_authorization_url_carries_the_options),
         cmocka_unit_test(test_authorization_url_renders_the_login_page),
         cmocka_unit_test(test_code_exchange_with_pkce_fills_the_user),
         cmocka_unit_test(test_code_exchange_checks_the_nonce),
         cmocka_unit_test(test_pkce_mismatch_is_refused),
         cmocka_unit_test(test_code_used_twice_is_refused),
-        cmocka_unit_test(test_wrong_redirect_uri_and_bad_input_are_refused),
+        cmocka_unit_test(test_wrong_redirect_uri_is_refused),
+        cmocka_unit_test(test_unknown_code_and_bad_input_are_refused),
         cmocka_unit_test(test_wrong_client_secret_is_refused),
+        cmocka_unit_test(test_wrong_client_secret_is_refused_before_the_code),
         cmocka_unit_test(test_refresh_rotates_the_refresh_token),
+        cmocka_unit_test(test_refresh_refuses_unknown_and_bad_input),
+        cmocka_unit_test(test_logout_url_shape),
         cmocka_unit_test(test_logout_url_ends_the_session),
         cmocka_unit_test(test_idp_initiated_login),
+        cmocka_unit_test(test_idp_initiated_login_refuses_malformed_tokens),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

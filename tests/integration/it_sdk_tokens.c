@@ -3,6 +3,10 @@
  * emulator: issuer, audience and scope checks, access-token claims, key
  * rotation (refetch on an unknown kid, old keys during the grace period, the
  * refetch cooldown), and the API token refreshed after the emulator revokes it.
+ * Against an external environment too (emu_fixture_start_env): there the tests
+ * needing the hosted login or the emulator's controls skip, and claims only the
+ * emulator promises (the audience being the client id, the scopes granted as
+ * asked) are checked in emulator mode only.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -19,7 +23,7 @@
 
 static int setup(void **state)
 {
-    *state = emu_fixture_start(NULL, NULL);
+    *state = emu_fixture_start_env(NULL, NULL);
     return 0;
 }
 
@@ -51,15 +55,19 @@ static char *client_token(scalekit_client *client, const char *const *scopes)
 static void test_client_token_and_its_refusals(void **state)
 {
     emu_fixture *f = *state;
+    int external = emu_fixture_is_external(f);
+    /* A real environment grants only the scopes configured for its client: ask for none there. */
     const char *scopes[] = {"read:users", "write:users", NULL};
-    scalekit_client_token_options o = {.scopes = scopes};
+    scalekit_client_token_options o = {.scopes = external ? NULL : scopes};
     scalekit_token_response *t = NULL;
     assert_int_equal(scalekit_generate_client_token(f->client, &o, &t), SCALEKIT_OK);
     assert_non_null(t->access_token);
     assert_true(t->expires_in > 0);
     assert_non_null(t->token_type);
-    assert_non_null(t->scope);
-    assert_string_equal(t->scope, "read:users write:users");
+    if (!external) {
+        assert_non_null(t->scope);
+        assert_string_equal(t->scope, "read:users write:users");
+    }
     assert_int_equal(scalekit_validate_access_token(f->client, t->access_token), SCALEKIT_OK);
     scalekit_token_response_free(t);
 
@@ -89,30 +97,40 @@ static void test_client_token_and_its_refusals(void **state)
     assert_int_equal(scalekit_generate_client_token(f->client, NULL, NULL), SCALEKIT_EINVAL);
 }
 
+/*
+ * The issuer is the environment URL everywhere (Scalekit's tokens name it as iss);
+ * the audience, subject, client_id and jti claims and the granted scopes are
+ * what the emulator puts, which a real environment need not match, so those
+ * are asserted in emulator mode only.
+ */
 static void test_validate_token_checks_issuer_audience_scopes(void **state)
 {
     emu_fixture *f = *state;
+    int external = emu_fixture_is_external(f);
     const char *granted[] = {"read:users", "write:users", NULL};
-    char *token = client_token(f->client, granted);
+    char *token = client_token(f->client, external ? NULL : granted);
 
     const char *aud_ok[] = {"someone-else", f->client_id, NULL};
     const char *need_ok[] = {"write:users", "read:users", NULL};
-    scalekit_validate_options ok = {.issuer = f->url, .audiences = aud_ok, .required_scopes = need_ok};
+    scalekit_validate_options ok = {.issuer = f->url, .audiences = external ? NULL : aud_ok,
+                                    .required_scopes = external ? NULL : need_ok};
     scalekit_claims *c = NULL;
     int rc = scalekit_validate_token(f->client, token, &ok, &c);
     if (rc != SCALEKIT_OK)
         fail_msg("%s: %s", scalekit_strerror(rc), last_message());
     assert_string_equal(scalekit_claims_issuer(c), f->url);
-    assert_string_equal(scalekit_claims_subject(c), f->client_id);
-    assert_string_equal(scalekit_claims_audiences(c)[0], f->client_id);
-    assert_null(scalekit_claims_audiences(c)[1]);
-    assert_string_equal(scalekit_claims_get_string(c, "client_id"), f->client_id);
-    assert_non_null(scalekit_claims_get_string(c, "jti"));
+    if (!external) {
+        assert_string_equal(scalekit_claims_subject(c), f->client_id);
+        assert_string_equal(scalekit_claims_audiences(c)[0], f->client_id);
+        assert_null(scalekit_claims_audiences(c)[1]);
+        assert_string_equal(scalekit_claims_get_string(c, "client_id"), f->client_id);
+        assert_non_null(scalekit_claims_get_string(c, "jti"));
+        assert_non_null(strstr(scalekit_claims_json(c), "\"jti\""));
+    }
     int64_t exp = 0;
     assert_true(scalekit_claims_get_int64(c, "exp", &exp));
     assert_int_equal(exp, scalekit_claims_expires_at(c));
     assert_true(scalekit_claims_expires_at(c) > scalekit_claims_issued_at(c));
-    assert_non_null(strstr(scalekit_claims_json(c), "\"jti\""));
     scalekit_claims_free(c);
 
     char other_issuer[200];
@@ -128,8 +146,9 @@ static void test_validate_token_checks_issuer_audience_scopes(void **state)
     assert_int_equal(scalekit_validate_token(f->client, token, &bad_aud, NULL), SCALEKIT_ETOKEN_CLAIM);
     assert_non_null(strstr(last_message(), "aud"));
 
+    /* Externally the token has no read:users, which would be the scope named missing. */
     const char *need_more[] = {"read:users", "delete:users", NULL};
-    scalekit_validate_options bad_scope = {.required_scopes = need_more};
+    scalekit_validate_options bad_scope = {.required_scopes = external ? need_more + 1 : need_more};
     assert_int_equal(scalekit_validate_token(f->client, token, &bad_scope, NULL), SCALEKIT_ETOKEN_CLAIM);
     assert_non_null(strstr(last_message(), "delete:users"));
 
@@ -141,6 +160,7 @@ static void test_validate_token_checks_issuer_audience_scopes(void **state)
 static void test_access_token_claims_of_a_user(void **state)
 {
     emu_fixture *f = *state;
+    EMU_FIXTURE_REQUIRE_EMULATOR(f, "the hosted login form");
     scalekit_authentication_response *a = emu_fixture_sign_in(f, "claims@example.com");
     scalekit_access_token_claims *c = NULL;
     assert_int_equal(scalekit_get_access_token_claims(f->client, a->access_token, &c), SCALEKIT_OK);
@@ -186,8 +206,63 @@ static void test_bad_tokens_are_refused(void **state)
     free(token);
 }
 
+/*
+ * Tokens forged here, with a key of our own, for the environment's issuer: under
+ * the environment's own kid (bad signature), under a kid it never published
+ * (unknown key), and with the algorithms a verifier must never accept.
+ */
+static void test_forged_tokens_are_refused(void **state)
+{
+    emu_fixture *f = *state;
+    char *real = client_token(f->client, NULL);
+    skit_jws jws;
+    assert_int_equal(skit_jws_parse(real, strlen(real), &jws), SCALEKIT_OK);
+    assert_non_null(jws.kid);
+    char *kid = strdup(jws.kid);
+    /* The environment's algorithm, so only the key differs. */
+    char *alg = strdup(json_string_value(json_object_get(jws.header, "alg")));
+    skit_jws_clear(&jws);
+
+    skit_signing_key *mine = NULL;
+    assert_int_equal(skit_signing_key_generate(alg, kid, &mine), SCALEKIT_OK);
+    int64_t now = skit_now();
+    json_t *claims = json_pack("{s:s, s:s, s:I, s:I}", "iss", f->url, "sub", "forged", "iat",
+                               (json_int_t)now, "exp", (json_int_t)(now + 300));
+    char *forged = NULL;
+    assert_int_equal(skit_jwt_sign(mine, claims, &forged), SCALEKIT_OK);
+    assert_int_equal(scalekit_validate_access_token(f->client, forged), SCALEKIT_ETOKEN_SIGNATURE);
+    scalekit_claims *c = (scalekit_claims *)1;
+    assert_int_equal(scalekit_validate_token(f->client, forged, NULL, &c), SCALEKIT_ETOKEN_SIGNATURE);
+    assert_null(c);
+    free(forged);
+    skit_signing_key_free(mine);
+
+    assert_int_equal(skit_signing_key_generate(alg, "forged-kid", &mine), SCALEKIT_OK);
+    assert_int_equal(skit_jwt_sign(mine, claims, &forged), SCALEKIT_OK);
+    assert_int_equal(scalekit_validate_access_token(f->client, forged), SCALEKIT_ETOKEN_UNKNOWN_KEY);
+    assert_non_null(strstr(last_message(), "forged-kid"));
+    free(forged);
+
+    char *payload = json_dumps(claims, JSON_COMPACT);
+    char header[200];
+    const char *algs[] = {"none", "HS256"};
+    for (size_t i = 0; i < 2; i++) {
+        snprintf(header, sizeof header, "{\"alg\":\"%s\",\"typ\":\"JWT\",\"kid\":\"%s\"}", algs[i], kid);
+        assert_int_equal(skit_jws_sign_raw(mine, header, payload, &forged), SCALEKIT_OK);
+        assert_int_equal(scalekit_validate_access_token(f->client, forged), SCALEKIT_ETOKEN_ALGORITHM);
+        free(forged);
+    }
+    free(payload);
+    json_decref(claims);
+    skit_signing_key_free(mine);
+    free(alg);
+    free(kid);
+    free(real);
+}
+
 static void test_key_rotation(void **state)
 {
+    EMU_FIXTURE_REQUIRE_EMULATOR((emu_fixture *)*state, "/_emulator/keys:rotate");
     /* An emulator of its own: the shared one's clients keep their cached JWKS. */
     emu_fixture *f = emu_fixture_start(NULL, NULL);
     /* A short cooldown, so the unknown kid right after the first fetch may refetch. */
@@ -241,6 +316,7 @@ static void test_key_rotation(void **state)
 
 static void test_rotated_out_key_after_its_grace_is_refused(void **state)
 {
+    EMU_FIXTURE_REQUIRE_EMULATOR((emu_fixture *)*state, "/_emulator/keys:rotate and key_grace_seconds");
     scalekit_emulator_options eo = {.key_grace_seconds = 1};
     emu_fixture *f = emu_fixture_start(&eo, NULL);
     char *old_token = client_token(f->client, NULL);
@@ -260,6 +336,7 @@ static void test_rotated_out_key_after_its_grace_is_refused(void **state)
 static void test_api_token_refreshed_after_revocation(void **state)
 {
     emu_fixture *f = *state;
+    EMU_FIXTURE_REQUIRE_EMULATOR(f, "/_emulator/api-tokens:revoke and the hosted login form");
     scalekit_authentication_response *a = emu_fixture_sign_in(f, "api@example.com");
     char path[256];
     snprintf(path, sizeof path, "/api/v1/users/%s", a->user.id);
@@ -301,6 +378,28 @@ static void test_api_token_refreshed_after_revocation(void **state)
     scalekit_authentication_response_free(a);
 }
 
+/* The API token is fetched on first use; wrong credentials make the call unauthenticated. */
+static void test_api_call_with_the_client_token(void **state)
+{
+    emu_fixture *f = *state;
+    scalekit_client *c = emu_fixture_client(f, NULL);
+    json_t *out = NULL;
+    int rc = skit_api_call(c, "GET", "/api/v1/organizations", "page_size=1", NULL, &out);
+    if (rc != SCALEKIT_OK)
+        fail_msg("GET /api/v1/organizations: %s: %s", scalekit_strerror(rc), last_message());
+    assert_true(json_is_array(json_object_get(out, "organizations")));
+    json_decref(out);
+    scalekit_client_free(c);
+
+    scalekit_client *bad = NULL;
+    assert_int_equal(scalekit_client_new(&bad, f->url, f->client_id, "wrong"), SCALEKIT_OK);
+    out = (json_t *)1;
+    assert_int_equal(skit_api_call(bad, "GET", "/api/v1/organizations", "page_size=1", NULL, &out),
+                     SCALEKIT_EUNAUTHENTICATED);
+    assert_null(out);
+    scalekit_client_free(bad);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -308,9 +407,11 @@ int main(void)
         cmocka_unit_test(test_validate_token_checks_issuer_audience_scopes),
         cmocka_unit_test(test_access_token_claims_of_a_user),
         cmocka_unit_test(test_bad_tokens_are_refused),
+        cmocka_unit_test(test_forged_tokens_are_refused),
         cmocka_unit_test(test_key_rotation),
         cmocka_unit_test(test_rotated_out_key_after_its_grace_is_refused),
         cmocka_unit_test(test_api_token_refreshed_after_revocation),
+        cmocka_unit_test(test_api_call_with_the_client_token),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

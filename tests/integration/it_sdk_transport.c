@@ -5,6 +5,8 @@
  * timeout, malformed JSON, and max_retries = -1 handing out the first failure.
  * Whether a fault was consumed is read from the emulator's fault list, so each
  * test knows how many attempts the SDK made.
+ * Against an external environment (emu_fixture_start_env) every fault test
+ * skips; what remains is the transport's plain path with the same client options.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -28,11 +30,13 @@ typedef struct fixture {
 static int setup(void **state)
 {
     fixture *x = calloc(1, sizeof *x);
-    x->f = emu_fixture_start(NULL, NULL);
+    x->f = emu_fixture_start_env(NULL, NULL);
+    *state = x;
+    if (emu_fixture_is_external(x->f))
+        return 0;   /* no hosted login there, and every test using user_path skips */
     scalekit_authentication_response *a = emu_fixture_sign_in(x->f, "transport@example.com");
     snprintf(x->user_path, sizeof x->user_path, "/api/v1/users/%s", a->user.id);
     scalekit_authentication_response_free(a);
-    *state = x;
     return 0;
 }
 
@@ -47,7 +51,8 @@ static int teardown(void **state)
 static int clear(void **state)
 {
     fixture *x = *state;
-    emu_fixture_clear_faults(x->f);
+    if (!emu_fixture_is_external(x->f))
+        emu_fixture_clear_faults(x->f);
     return 0;
 }
 
@@ -86,6 +91,7 @@ static void add_fault(const fixture *x, const char *method, const char *path, co
 static void test_503_twice_then_success_is_retried(void **state)
 {
     fixture *x = *state;
+    EMU_FIXTURE_REQUIRE_EMULATOR(x->f, "/_emulator/faults");
     scalekit_client *c = quick_client(x, 2, 0);
     add_fault(x, "GET", x->user_path, "\"status\":503,\"count\":2");
     json_t *out = NULL;
@@ -105,6 +111,7 @@ static void test_503_twice_then_success_is_retried(void **state)
 static void test_429_retry_after_is_honoured(void **state)
 {
     fixture *x = *state;
+    EMU_FIXTURE_REQUIRE_EMULATOR(x->f, "/_emulator/faults");
     scalekit_client *c = quick_client(x, 2, 0);
     add_fault(x, "GET", x->user_path, "\"status\":429,\"retry_after\":1");
     int64_t start = skit_monotonic_ms();
@@ -127,6 +134,7 @@ static void test_429_retry_after_is_honoured(void **state)
 static void test_500_on_post_is_not_retried(void **state)
 {
     fixture *x = *state;
+    EMU_FIXTURE_REQUIRE_EMULATOR(x->f, "/_emulator/faults");
     scalekit_client *c = quick_client(x, 2, 0);
     add_fault(x, "POST", "/api/v1/organizations", "\"status\":500,\"count\":2");
     json_t *body = json_pack("{s:s}", "display_name", "Acme");
@@ -151,6 +159,7 @@ static void test_500_on_post_is_not_retried(void **state)
 static void test_dropped_connection_on_get_is_retried(void **state)
 {
     fixture *x = *state;
+    EMU_FIXTURE_REQUIRE_EMULATOR(x->f, "/_emulator/faults");
     scalekit_client *c = quick_client(x, 2, 0);
     add_fault(x, "GET", x->user_path, "\"drop\":true,\"count\":3");
     assert_int_equal(skit_api_call(c, "GET", x->user_path, NULL, NULL, NULL), SCALEKIT_OK);
@@ -171,6 +180,7 @@ static void test_dropped_connection_on_get_is_retried(void **state)
 static void test_dropped_post_is_sent_once(void **state)
 {
     fixture *x = *state;
+    EMU_FIXTURE_REQUIRE_EMULATOR(x->f, "/_emulator/faults");
     scalekit_client *c = quick_client(x, 2, 0);
     assert_int_equal(skit_api_call(c, "GET", x->user_path, NULL, NULL, NULL), SCALEKIT_OK);
     add_fault(x, "POST", "/api/v1/organizations", "\"drop\":true,\"count\":1");
@@ -194,6 +204,7 @@ static void test_dropped_post_is_sent_once(void **state)
 static void test_delay_beyond_timeout_times_out(void **state)
 {
     fixture *x = *state;
+    EMU_FIXTURE_REQUIRE_EMULATOR(x->f, "/_emulator/faults");
     scalekit_client *c = quick_client(x, -1, 300);
     add_fault(x, "GET", x->user_path, "\"delay_ms\":1500");
     int64_t start = skit_monotonic_ms();
@@ -212,6 +223,7 @@ static void test_delay_beyond_timeout_times_out(void **state)
 static void test_malformed_json_is_reported(void **state)
 {
     fixture *x = *state;
+    EMU_FIXTURE_REQUIRE_EMULATOR(x->f, "/_emulator/faults");
     scalekit_client *c = quick_client(x, 2, 0);
     add_fault(x, "GET", x->user_path, "\"malformed\":true");
     json_t *out = (json_t *)1;
@@ -228,6 +240,7 @@ static void test_malformed_json_is_reported(void **state)
 static void test_no_retries_gives_the_first_failure(void **state)
 {
     fixture *x = *state;
+    EMU_FIXTURE_REQUIRE_EMULATOR(x->f, "/_emulator/faults");
     scalekit_client *c = quick_client(x, -1, 0);
     add_fault(x, "GET", x->user_path, "\"status\":503,\"count\":2");
     assert_int_equal(skit_api_call(c, "GET", x->user_path, NULL, NULL, NULL), SCALEKIT_ESERVER);
@@ -239,6 +252,7 @@ static void test_no_retries_gives_the_first_failure(void **state)
 static void test_jwks_and_token_endpoint_survive_faults(void **state)
 {
     fixture *x = *state;
+    EMU_FIXTURE_REQUIRE_EMULATOR(x->f, "/_emulator/faults");
     scalekit_client_options o = {.retry_base_delay_ms = 10};
     scalekit_client *c = emu_fixture_client(x->f, &o);
     scalekit_token_response *t = NULL;
@@ -266,6 +280,28 @@ static void test_jwks_and_token_endpoint_survive_faults(void **state)
     scalekit_client_free(c);
 }
 
+/* The options the fault tests use, on a healthy answer: a client with quick backoff,
+ * no retries, or a total timeout gets its API token and a page of organizations. */
+static void test_client_options_on_a_healthy_environment(void **state)
+{
+    fixture *x = *state;
+    const scalekit_client_options variants[] = {
+        {.max_retries = 2, .retry_base_delay_ms = 10, .retry_max_delay_ms = 5000},
+        {.max_retries = -1},
+        {.timeout_ms = 10000},
+    };
+    for (size_t i = 0; i < sizeof variants / sizeof variants[0]; i++) {
+        scalekit_client *c = emu_fixture_client(x->f, &variants[i]);
+        json_t *out = NULL;
+        int rc = skit_api_call(c, "GET", "/api/v1/organizations", "page_size=1", NULL, &out);
+        if (rc != SCALEKIT_OK)
+            fail_msg("client options #%zu: %s: %s", i, scalekit_strerror(rc), scalekit_error_last()->message);
+        assert_true(json_is_array(json_object_get(out, "organizations")));
+        json_decref(out);
+        scalekit_client_free(c);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -278,6 +314,7 @@ int main(void)
         cmocka_unit_test_teardown(test_malformed_json_is_reported, clear),
         cmocka_unit_test_teardown(test_no_retries_gives_the_first_failure, clear),
         cmocka_unit_test_teardown(test_jwks_and_token_endpoint_survive_faults, clear),
+        cmocka_unit_test(test_client_options_on_a_healthy_environment),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

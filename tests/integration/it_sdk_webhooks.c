@@ -3,6 +3,8 @@
  * signed event (Standard Webhooks) to a local receiver, and the SDK verifies
  * the request exactly as it arrived; interceptor calls are signed here with
  * OpenSSL directly, independent of the SDK's own signer.
+ * Against an external environment (emu_fixture_start_env) the delivery tests
+ * skip (the emulator's events and secret); the locally signed ones still run.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -37,7 +39,7 @@ static int setup(void **state)
     char url[200];
     snprintf(url, sizeof url, "%s/hooks", mock_http_url(x->receiver));
     scalekit_emulator_options o = {.webhook_url = url, .webhook_secret = SECRET};
-    x->f = emu_fixture_start(&o, NULL);
+    x->f = emu_fixture_start_env(&o, NULL);
     *state = x;
     return 0;
 }
@@ -74,6 +76,7 @@ static scalekit_header *headers_of(const mock_request *r)
 static void test_emulator_delivery_verifies(void **state)
 {
     fixture *x = *state;
+    EMU_FIXTURE_REQUIRE_EMULATOR(x->f, "emu_event_emit and the emulator's webhook secret");
     assert_string_equal(scalekit_emulator_webhook_secret(x->f->emu), SECRET);
     json_t *data = json_pack("{s:s, s:s}", "id", "org_42", "display_name", "Acme");
     assert_int_equal(emu_event_emit(x->f->emu, "organization.created", "org_42", data), 0);
@@ -119,6 +122,7 @@ static void test_emulator_delivery_verifies(void **state)
 static void test_each_delivery_has_its_own_id_and_signature(void **state)
 {
     fixture *x = *state;
+    EMU_FIXTURE_REQUIRE_EMULATOR(x->f, "emu_event_emit and the emulator's webhook secret");
     size_t before = mock_http_count(x->receiver, "/hooks");
     assert_int_equal(emu_event_emit(x->f->emu, "organization.updated", "org_42", NULL), 0);
     assert_int_equal(emu_event_emit(x->f->emu, "organization.deleted", "org_42", NULL), 0);
@@ -198,12 +202,46 @@ static void test_interceptor_payload(void **state)
                      SCALEKIT_EINVAL);
 }
 
+/* A webhook signed here, as Scalekit signs its deliveries: accepted, and refused
+ * when the body, the secret or a header is not the signed one. */
+static void test_locally_signed_webhook(void **state)
+{
+    fixture *x = *state;
+    const char *payload = "{\"type\":\"organization.created\",\"data\":{\"id\":\"org_1\"}}";
+    int64_t now = skit_now();
+    char ts[32], sig[128];
+    snprintf(ts, sizeof ts, "%lld", (long long)now);
+    sign("msg_1", now, payload, sig);
+    scalekit_header h[] = {{"Webhook-Id", "msg_1"}, {"webhook-timestamp", ts}, {"webhook-signature", sig}};
+    assert_int_equal(scalekit_verify_webhook_payload(x->f->client, SECRET, h, 3, payload, strlen(payload)),
+                     SCALEKIT_OK);
+    assert_int_equal(scalekit_verify_webhook_payload(NULL, SECRET, h, 3, payload, strlen(payload)), SCALEKIT_OK);
+
+    char *tampered = strdup(payload);
+    tampered[10] ^= 1;
+    assert_int_equal(scalekit_verify_webhook_payload(NULL, SECRET, h, 3, tampered, strlen(tampered)),
+                     SCALEKIT_EWEBHOOK_SIGNATURE);
+    free(tampered);
+    assert_int_equal(scalekit_verify_webhook_payload(NULL, "whsec_b3RoZXItc2VjcmV0", h, 3, payload,
+                                                     strlen(payload)), SCALEKIT_EWEBHOOK_SIGNATURE);
+    assert_int_equal(scalekit_verify_webhook_payload(NULL, "not-a-secret!", h, 3, payload, strlen(payload)),
+                     SCALEKIT_EWEBHOOK_INVALID_SECRET);
+    /* The id is part of what is signed. */
+    scalekit_header other_id[] = {{"webhook-id", "msg_2"}, {"webhook-timestamp", ts}, {"webhook-signature", sig}};
+    assert_int_equal(scalekit_verify_webhook_payload(NULL, SECRET, other_id, 3, payload, strlen(payload)),
+                     SCALEKIT_EWEBHOOK_SIGNATURE);
+    /* Without its signature header. */
+    assert_int_equal(scalekit_verify_webhook_payload(NULL, SECRET, h, 2, payload, strlen(payload)),
+                     SCALEKIT_EWEBHOOK_MISSING_HEADER);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_emulator_delivery_verifies),
         cmocka_unit_test(test_each_delivery_has_its_own_id_and_signature),
         cmocka_unit_test(test_interceptor_payload),
+        cmocka_unit_test(test_locally_signed_webhook),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
