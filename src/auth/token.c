@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/core.h"
+#include "core/decode.h"
 #include "jose/jose.h"
 
 struct scalekit_claims {
@@ -106,12 +107,6 @@ static const char *const *scope_list(void *result, const json_t *payload)
     }
     list[k] = NULL;
     return list;
-}
-
-static const char *arena_string(void *result, const json_t *payload, const char *name)
-{
-    const json_t *v = json_object_get(payload, name);
-    return json_is_string(v) ? skit_result_strdup(result, json_string_value(v)) : NULL;
 }
 
 /* ---- option checks ------------------------------------------------------- */
@@ -251,15 +246,43 @@ int64_t scalekit_claims_expires_at(const scalekit_claims *claims) { return claim
 int64_t scalekit_claims_issued_at(const scalekit_claims *claims) { return claims ? int64_claim(claims->payload, "iat") : 0; }
 const char *const *scalekit_claims_audiences(const scalekit_claims *claims) { return claims ? claims->audiences : NULL; }
 
-/* Validate @p token and hold its payload with the claims tree built: the start of
- * every function that hands out claims. On failure nothing is held. */
-static int validated_claims(scalekit_client *client, const char *token, skit_payload **held,
-                            const json_t **payload)
+/* The string members of the claim structs: the table decoder fills them, as it
+ * fills every other result; lists and NumericDates are the claims' own (below). */
+static const skit_field access_claim_fields[] = {
+    SKIT_FIELD(scalekit_access_token_claims, sub, SKIT_F_STRING),
+    SKIT_FIELD(scalekit_access_token_claims, iss, SKIT_F_STRING),
+    SKIT_FIELD(scalekit_access_token_claims, jti, SKIT_F_STRING),
+    SKIT_FIELD(scalekit_access_token_claims, sid, SKIT_F_STRING),
+    SKIT_FIELD(scalekit_access_token_claims, client_id, SKIT_F_STRING),
+    SKIT_FIELD_NAMED(scalekit_access_token_claims, organization_id, "oid", SKIT_F_STRING, 0),
+    SKIT_FIELD_SELF(scalekit_access_token_claims, raw_json),
+};
+static const skit_schema access_claims_schema =
+    SKIT_SCHEMA(scalekit_access_token_claims, "access token claims", access_claim_fields);
+
+static const skit_field idp_claim_fields[] = {
+    SKIT_FIELD(scalekit_idp_initiated_login_claims, connection_id, SKIT_F_STRING),
+    SKIT_FIELD(scalekit_idp_initiated_login_claims, organization_id, SKIT_F_STRING),
+    SKIT_FIELD(scalekit_idp_initiated_login_claims, login_hint, SKIT_F_STRING),
+    SKIT_FIELD(scalekit_idp_initiated_login_claims, relay_state, SKIT_F_STRING),
+    SKIT_FIELD_SELF(scalekit_idp_initiated_login_claims, raw_json),
+};
+static const skit_schema idp_claims_schema =
+    SKIT_SCHEMA(scalekit_idp_initiated_login_claims, "IdP-initiated login claims", idp_claim_fields);
+
+/* Validate @p token and decode its payload with @p schema into a new result whose
+ * raw_json is the signed payload text. *payload is the claims tree, valid while
+ * *held is; on failure nothing is held and *out is NULL. */
+static int claims_result(scalekit_client *client, const char *token, const skit_schema *schema,
+                         void **out, skit_payload **held, const json_t **payload)
 {
+    *out = NULL;
     *held = NULL;
     int rc = skit_jose_validate(client, token, 0, held);
     if (rc == SCALEKIT_OK)
         rc = skit_payload_json(*held, payload);
+    if (rc == SCALEKIT_OK)
+        rc = skit_decode_new(schema, *payload, (*held)->text, out);
     if (rc != SCALEKIT_OK) {
         skit_payload_release(*held);
         *held = NULL;
@@ -272,31 +295,22 @@ int scalekit_get_access_token_claims(scalekit_client *client, const char *token,
 {
     if (!out)
         return skit_error_set(SCALEKIT_EINVAL, "out must not be NULL");
-    *out = NULL;
     skit_payload *held = NULL;
     const json_t *p = NULL;
-    int rc = validated_claims(client, token, &held, &p);
+    scalekit_access_token_claims *c = NULL;
+    int rc = claims_result(client, token, &access_claims_schema, (void **)&c, &held, &p);
+    *out = NULL;
     if (rc != SCALEKIT_OK)
         return rc;
-    scalekit_access_token_claims *c = skit_result_new(sizeof *c);
-    if (c) {
-        c->sub = arena_string(c, p, "sub");
-        c->iss = arena_string(c, p, "iss");
-        c->audiences = string_list(c, json_object_get(p, "aud"));
-        c->iat = int64_claim(p, "iat");
-        c->exp = int64_claim(p, "exp");
-        c->nbf = int64_claim(p, "nbf");
-        c->jti = arena_string(c, p, "jti");
-        c->sid = arena_string(c, p, "sid");
-        c->client_id = arena_string(c, p, "client_id");
-        c->organization_id = arena_string(c, p, "oid");
-        c->roles = string_list(c, json_object_get(p, "roles"));
-        c->permissions = string_list(c, json_object_get(p, "permissions"));
-        c->scopes = scope_list(c, p);
-        c->raw_json = skit_result_strndup(c, held->text, held->len);
-    }
+    c->audiences = string_list(c, json_object_get(p, "aud"));
+    c->iat = int64_claim(p, "iat");
+    c->exp = int64_claim(p, "exp");
+    c->nbf = int64_claim(p, "nbf");
+    c->roles = string_list(c, json_object_get(p, "roles"));
+    c->permissions = string_list(c, json_object_get(p, "permissions"));
+    c->scopes = scope_list(c, p);
     skit_payload_release(held);
-    if (!c || !c->audiences || !c->roles || !c->permissions || !c->scopes || !c->raw_json) {
+    if (!c->audiences || !c->roles || !c->permissions || !c->scopes) {
         skit_result_free(c);
         return skit_error_oom();
     }
@@ -323,28 +337,13 @@ int scalekit_get_idp_initiated_login_claims(scalekit_client *client, const char 
 {
     if (!out)
         return skit_error_set(SCALEKIT_EINVAL, "out must not be NULL");
-    *out = NULL;
     skit_payload *held = NULL;
     const json_t *p = NULL;
-    int rc = validated_claims(client, token, &held, &p);
-    if (rc != SCALEKIT_OK)
-        return rc;
-    scalekit_idp_initiated_login_claims *c = skit_result_new(sizeof *c);
-    if (c) {
-        c->connection_id = arena_string(c, p, "connection_id");
-        c->organization_id = arena_string(c, p, "organization_id");
-        c->login_hint = arena_string(c, p, "login_hint");
-        c->relay_state = arena_string(c, p, "relay_state");
-        c->raw_json = skit_result_strndup(c, held->text, held->len);
-    }
+    int rc = claims_result(client, token, &idp_claims_schema, (void **)out, &held, &p);
     skit_payload_release(held);
-    if (!c || !c->raw_json) {
-        skit_result_free(c);
-        return skit_error_oom();
-    }
-    *out = c;
-    skit_error_reset();
-    return SCALEKIT_OK;
+    if (rc == SCALEKIT_OK)
+        skit_error_reset();
+    return rc;
 }
 
 void scalekit_idp_initiated_login_claims_free(scalekit_idp_initiated_login_claims *claims)
