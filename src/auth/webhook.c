@@ -150,17 +150,27 @@ static int decode_secret(const char *secret, unsigned char **key, size_t *key_le
     return SCALEKIT_OK;
 }
 
-/* The key of @p secret: from this thread's cache, else decoded (and cached when small).
- * *heap_key is set when the key had to stay on the heap (free it). */
-static int thread_secret_key(thread_mac *tm, const char *secret, const unsigned char **key,
-                             size_t *key_len, unsigned char **heap_key)
+/* The HMAC key of a secret on this thread: the thread's context, the key bytes
+ * (from the thread's cache when the secret is the one used last), and the heap
+ * copy to wipe when the key was too long to cache. */
+typedef struct hmac_key {
+    thread_mac *tm;
+    const unsigned char *bytes;
+    size_t len;
+    unsigned char *heap;
+} hmac_key;
+
+static int hmac_key_acquire(const char *secret, hmac_key *k)
 {
-    *heap_key = NULL;
+    memset(k, 0, sizeof *k);
+    if ((k->tm = get_thread_mac()) == NULL)
+        return scalekit_error_last()->code;
+    thread_mac *tm = k->tm;
     size_t len = secret ? strnlen(secret, SECRET_CACHE_MAX) : 0;
     if (secret != NULL && tm->secret_len > 0 && len == tm->secret_len &&
         memcmp(secret, tm->secret, len) == 0) {
-        *key = tm->key;
-        *key_len = tm->key_len;
+        k->bytes = tm->key;
+        k->len = tm->key_len;
         return SCALEKIT_OK;
     }
     unsigned char *decoded;
@@ -175,21 +185,22 @@ static int thread_secret_key(thread_mac *tm, const char *secret, const unsigned 
         tm->key_len = decoded_len;
         OPENSSL_cleanse(decoded, decoded_len);
         free(decoded);
-        *key = tm->key;
-        *key_len = tm->key_len;
+        k->bytes = tm->key;
+        k->len = tm->key_len;
         return SCALEKIT_OK;
     }
-    *heap_key = decoded;
-    *key = decoded;
-    *key_len = decoded_len;
+    k->heap = decoded;
+    k->bytes = decoded;
+    k->len = decoded_len;
     return SCALEKIT_OK;
 }
 
-static void release_heap_key(unsigned char *heap_key, size_t len)
+static void hmac_key_release(hmac_key *k)
 {
-    if (heap_key != NULL) {
-        OPENSSL_cleanse(heap_key, len);
-        free(heap_key);
+    if (k->heap != NULL) {
+        OPENSSL_cleanse(k->heap, k->len);
+        free(k->heap);
+        k->heap = NULL;
     }
 }
 
@@ -359,17 +370,12 @@ static int verify(const char *secret, const scalekit_header *headers, size_t n_h
     if (payload == NULL && payload_len > 0)
         return skit_error_set(SCALEKIT_EINVAL, "payload must not be NULL when payload_len is %zu",
                               payload_len);
-    thread_mac *tm = get_thread_mac();
-    if (tm == NULL)
-        return scalekit_error_last()->code;
-    const unsigned char *key;
-    size_t key_len;
-    unsigned char *heap_key;
-    int rc = thread_secret_key(tm, secret, &key, &key_len, &heap_key);
-    if (rc != SCALEKIT_OK)
-        return rc;
-    rc = check_signed_headers(tm->ctx, key, key_len, headers, n_headers, payload, payload_len, names);
-    release_heap_key(heap_key, key_len);
+    hmac_key key;
+    int rc = hmac_key_acquire(secret, &key);
+    if (rc == SCALEKIT_OK)
+        rc = check_signed_headers(key.tm->ctx, key.bytes, key.len, headers, n_headers, payload,
+                                  payload_len, names);
+    hmac_key_release(&key);
     if (rc == SCALEKIT_OK)
         skit_error_reset();
     return rc;
@@ -402,18 +408,13 @@ int scalekit_sign_webhook_payload(const char *secret, const char *id, int64_t ti
     if (payload == NULL && payload_len > 0)
         return skit_error_set(SCALEKIT_EINVAL, "payload must not be NULL when payload_len is %zu",
                               payload_len);
-    thread_mac *tm = get_thread_mac();
-    if (tm == NULL)
-        return scalekit_error_last()->code;
-    const unsigned char *key;
-    size_t key_len;
-    unsigned char *heap_key;
-    int rc = thread_secret_key(tm, secret, &key, &key_len, &heap_key);
-    if (rc != SCALEKIT_OK)
-        return rc;
+    hmac_key key;
     unsigned char mac[HMAC_SHA256_LEN];
-    rc = compute_mac(tm->ctx, key, key_len, id, strlen(id), timestamp, payload, payload_len, mac);
-    release_heap_key(heap_key, key_len);
+    int rc = hmac_key_acquire(secret, &key);
+    if (rc == SCALEKIT_OK)
+        rc = compute_mac(key.tm->ctx, key.bytes, key.len, id, strlen(id), timestamp, payload,
+                         payload_len, mac);
+    hmac_key_release(&key);
     if (rc != SCALEKIT_OK)
         return rc;
 
