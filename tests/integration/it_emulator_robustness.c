@@ -23,32 +23,7 @@
 #include "emu_testhttp.h"
 #include "core/core.h"
 
-typedef struct raw_state {
-    emu_fixture *f;
-    char *token;
-} raw_state;
-
-static int setup(void **state)
-{
-    raw_state *s = calloc(1, sizeof *s);
-    assert_non_null(s);
-    s->f = emu_fixture_start(NULL, NULL);
-    s->token = emu_test_client_token(s->f->emu);
-    assert_non_null(s->token);
-    *state = s;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    raw_state *s = *state;
-    free(s->token);
-    emu_fixture_stop(s->f);
-    free(s);
-    return 0;
-}
-
-static long api(const raw_state *s, const char *method, const char *path, const char *body,
+static long api(const emu_raw_fixture *s, const char *method, const char *path, const char *body,
                 json_t **out)
 {
     char url[512], auth[4096];
@@ -65,7 +40,7 @@ static long api(const raw_state *s, const char *method, const char *path, const 
 }
 
 /* The server still answers: GET /keys is 200. */
-static void assert_alive(const raw_state *s)
+static void assert_alive(const emu_raw_fixture *s)
 {
     char url[512];
     emu_fixture_url(s->f, "/keys", url, sizeof url);
@@ -101,7 +76,7 @@ static void send_all(int fd, const char *data, size_t len)
 }
 
 /* Send @p request on a new connection; the status of the answer, 0 when none. */
-static int raw_exchange(const raw_state *s, const char *request, size_t len, bool close_write)
+static int raw_exchange(const emu_raw_fixture *s, const char *request, size_t len, bool close_write)
 {
     int fd = connect_to(scalekit_emulator_port(s->f->emu));
     send_all(fd, request, len);
@@ -124,7 +99,7 @@ static int raw_exchange(const raw_state *s, const char *request, size_t len, boo
 
 static void test_lying_content_length(void **state)
 {
-    raw_state *s = *state;
+    emu_raw_fixture *s = *state;
     /* Announces far more than it sends, then stops sending: no answer, no crash, no hang. */
     static const char lie[] = "POST /api/v1/organizations HTTP/1.1\r\nHost: x\r\n"
                               "Content-Length: 99999999999\r\n\r\n{\"display_name\":\"x\"}";
@@ -144,7 +119,7 @@ static void test_lying_content_length(void **state)
 
 static void test_chunked_body_over_cap(void **state)
 {
-    raw_state *s = *state;
+    emu_raw_fixture *s = *state;
     skit_buf req = SKIT_BUF_INIT;
     skit_buf_puts(&req, "POST /api/v1/organizations HTTP/1.1\r\nHost: x\r\n"
                         "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n");
@@ -169,7 +144,7 @@ static void test_chunked_body_over_cap(void **state)
 
 static void test_invalid_utf8_json(void **state)
 {
-    raw_state *s = *state;
+    emu_raw_fixture *s = *state;
     json_t *reply = NULL;
     assert_int_equal(api(s, "POST", "/api/v1/organizations", "{\"display_name\":\"\xff\xfe\"}",
                          &reply), 400);
@@ -184,7 +159,7 @@ static void test_invalid_utf8_json(void **state)
     assert_alive(s);
 }
 
-static long token_form(const raw_state *s, const char *form)
+static long token_form(const emu_raw_fixture *s, const char *form)
 {
     char url[512];
     emu_fixture_url(s->f, "/oauth/token", url, sizeof url);
@@ -202,7 +177,7 @@ static long token_form(const raw_state *s, const char *form)
 
 static void test_odd_form_encodings(void **state)
 {
-    raw_state *s = *state;
+    emu_raw_fixture *s = *state;
     const char *refused[] = {
         "grant_type=client_credentials&client_id=%zz&client_secret=%",
         "grant_type=client_credentials&client_id=%ff%fe&client_secret=%00",
@@ -226,7 +201,7 @@ static void test_odd_form_encodings(void **state)
 
 static void test_encoded_path_params(void **state)
 {
-    raw_state *s = *state;
+    emu_raw_fixture *s = *state;
     const char *paths[] = {
         "/api/v1/organizations/..%2F..%2Fkeys",
         "/api/v1/organizations/%2E%2E",
@@ -249,7 +224,7 @@ static void test_encoded_path_params(void **state)
 
 static void test_long_urls_and_many_headers(void **state)
 {
-    raw_state *s = *state;
+    emu_raw_fixture *s = *state;
     size_t n = 200000;
     char *path = malloc(n + 64);
     assert_non_null(path);
@@ -289,7 +264,7 @@ static void test_long_urls_and_many_headers(void **state)
 enum { RACERS = 8 };
 
 typedef struct racer {
-    const raw_state *s;
+    const emu_raw_fixture *s;
     pthread_barrier_t *start;
     long status;
 } racer;
@@ -305,7 +280,7 @@ static void *create_same(void *arg)
 
 static void test_concurrent_creates_one_external_id(void **state)
 {
-    raw_state *s = *state;
+    emu_raw_fixture *s = *state;
     pthread_barrier_t start;
     pthread_barrier_init(&start, NULL, RACERS);
     racer racers[RACERS];
@@ -382,7 +357,7 @@ static void test_stop_with_hanging_webhook_receiver(void **state)
     snprintf(hook, sizeof hook, "http://127.0.0.1:%d/hook", ntohs(sa.sin_port));
     scalekit_emulator_options o = {.webhook_url = hook};
     emu_fixture *f = emu_fixture_start(&o, NULL);
-    raw_state s = {.f = f, .token = emu_test_client_token(f->emu)};
+    emu_raw_fixture s = {.f = f, .token = emu_test_client_token(f->emu)};
     assert_non_null(s.token);
     assert_int_equal(api(&s, "POST", "/api/v1/organizations", "{\"display_name\":\"Hook\"}", NULL),
                      201);
@@ -399,13 +374,20 @@ static void test_stop_with_hanging_webhook_receiver(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_lying_content_length, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_chunked_body_over_cap, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_invalid_utf8_json, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_odd_form_encodings, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_encoded_path_params, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_long_urls_and_many_headers, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_concurrent_creates_one_external_id, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_lying_content_length, emu_raw_fixture_setup,
+                                        emu_raw_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_chunked_body_over_cap, emu_raw_fixture_setup,
+                                        emu_raw_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_invalid_utf8_json, emu_raw_fixture_setup,
+                                        emu_raw_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_odd_form_encodings, emu_raw_fixture_setup,
+                                        emu_raw_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_encoded_path_params, emu_raw_fixture_setup,
+                                        emu_raw_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_long_urls_and_many_headers, emu_raw_fixture_setup,
+                                        emu_raw_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_concurrent_creates_one_external_id, emu_raw_fixture_setup,
+                                        emu_raw_fixture_teardown),
         cmocka_unit_test(test_stop_with_requests_in_flight),
         cmocka_unit_test(test_stop_with_hanging_webhook_receiver),
     };

@@ -17,18 +17,6 @@
 #include "core/core.h"
 #include "scalekit/organization.h"
 
-static int setup(void **state)
-{
-    *state = emu_fixture_start_env(NULL, NULL);
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    emu_fixture_stop(*state);
-    return 0;
-}
-
 /* The last error's code and HTTP status, and its first field violation's field when wanted. */
 static void assert_failed(int rc, int code, long status, const char *field)
 {
@@ -388,5 +376,5 @@ int main(void)
         cmocka_unit_test(user_management_settings),
         cmocka_unit_test(session_policy),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, emu_fixture_setup, emu_fixture_teardown);
 }

@@ -19,33 +19,8 @@
 /* From the emulator's internal server.h (whose typedef `emu` would clash here). */
 char *emu_user_ensure(scalekit_emulator *e, const char *email, const char *organization_id);
 
-typedef struct raw_state {
-    emu_fixture *f;
-    char *token;
-} raw_state;
-
-static int setup(void **state)
-{
-    raw_state *s = calloc(1, sizeof *s);
-    assert_non_null(s);
-    s->f = emu_fixture_start(NULL, NULL);
-    s->token = emu_test_client_token(s->f->emu);
-    assert_non_null(s->token);
-    *state = s;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    raw_state *s = *state;
-    free(s->token);
-    emu_fixture_stop(s->f);
-    free(s);
-    return 0;
-}
-
 /* One API request; the status, and the body as JSON in *out when wanted. */
-static long api(raw_state *s, const char *method, const char *path, const char *body, json_t **out)
+static long api(emu_raw_fixture *s, const char *method, const char *path, const char *body, json_t **out)
 {
     char url[512], auth[4096];
     emu_fixture_url(s->f, path, url, sizeof url);
@@ -61,7 +36,7 @@ static long api(raw_state *s, const char *method, const char *path, const char *
 }
 
 /* POST @p body; assert a 400 whose field violation names @p field. */
-static void assert_rejected(raw_state *s, const char *method, const char *path, const char *body,
+static void assert_rejected(emu_raw_fixture *s, const char *method, const char *path, const char *body,
                             const char *field)
 {
     json_t *reply = NULL;
@@ -80,7 +55,7 @@ static void assert_rejected(raw_state *s, const char *method, const char *path, 
 
 static void create_validation(void **state)
 {
-    raw_state *s = *state;
+    emu_raw_fixture *s = *state;
     const char *p = "/api/v1/organizations";
     assert_rejected(s, "POST", p, "{}", "display_name");
     assert_rejected(s, "POST", p, "{\"display_name\":\"\"}", "display_name");
@@ -111,7 +86,7 @@ static void create_validation(void **state)
 
 static void update_and_settings_validation(void **state)
 {
-    raw_state *s = *state;
+    emu_raw_fixture *s = *state;
     json_t *reply = NULL;
     assert_int_equal(api(s, "POST", "/api/v1/organizations", "{\"display_name\":\"Valid\"}", &reply), 201);
     char path[256], settings[300];
@@ -130,7 +105,7 @@ static void update_and_settings_validation(void **state)
 
 static void delete_takes_the_memberships(void **state)
 {
-    raw_state *s = *state;
+    emu_raw_fixture *s = *state;
     json_t *reply = NULL;
     assert_int_equal(api(s, "POST", "/api/v1/organizations", "{\"display_name\":\"Members\"}", &reply), 201);
     char org_id[96], path[256];
@@ -163,5 +138,5 @@ int main(void)
         cmocka_unit_test(update_and_settings_validation),
         cmocka_unit_test(delete_takes_the_memberships),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, emu_raw_fixture_setup, emu_raw_fixture_teardown);
 }

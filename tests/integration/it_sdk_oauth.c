@@ -22,24 +22,6 @@
 
 #define REDIRECT "http://app.example/callback"
 
-static int setup(void **state)
-{
-    *state = emu_fixture_start_env(NULL, NULL);
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    emu_fixture_stop(*state);
-    return 0;
-}
-
-static const char *last_message(void)
-{
-    const char *m = scalekit_error_last()->message;
-    return m ? m : "";
-}
-
 static void assert_oauth_error(int rc, int code, long status, const char *error_code)
 {
     assert_int_equal(rc, code);
@@ -80,7 +62,7 @@ static void test_client_new_and_its_refusals(void **state)
     c = (scalekit_client *)1;
     assert_int_equal(scalekit_client_new(&c, f->url, "", f->client_secret), SCALEKIT_EINVAL);
     assert_null(c);
-    assert_non_null(strstr(last_message(), "client_id"));
+    assert_non_null(strstr(emu_fixture_last_message(), "client_id"));
     assert_int_equal(scalekit_client_new(&c, f->url, f->client_id, ""), SCALEKIT_EINVAL);
     assert_int_equal(scalekit_client_new(&c, "ftp://example.com", f->client_id, f->client_secret),
                      SCALEKIT_EINVAL);
@@ -93,7 +75,7 @@ static void test_client_new_and_its_refusals(void **state)
     scalekit_client_options bad_ca = {.ca_bundle_path = "/nonexistent/ca.pem"};
     assert_int_equal(scalekit_client_new_with_options(&c, f->url, f->client_id, f->client_secret, &bad_ca),
                      SCALEKIT_EINVAL);
-    assert_non_null(strstr(last_message(), "/nonexistent/ca.pem"));
+    assert_non_null(strstr(emu_fixture_last_message(), "/nonexistent/ca.pem"));
 
     /* A client with options works against the environment. */
     scalekit_client_options o = {.timeout_ms = 5000, .max_retries = 1, .user_agent_suffix = "it/1"};
@@ -225,7 +207,7 @@ static void test_code_exchange_with_pkce_fills_the_user(void **state)
     scalekit_authentication_response *r = NULL;
     int rc = scalekit_authenticate_with_code(f->client, code, REDIRECT, &ao, &r);
     if (rc != SCALEKIT_OK)
-        fail_msg("%s: %s", scalekit_strerror(rc), last_message());
+        fail_msg("%s: %s", scalekit_strerror(rc), emu_fixture_last_message());
     assert_non_null(r->user.id);
     assert_int_equal(strncmp(r->user.id, "usr_", 4), 0);
     assert_string_equal(r->user.email, "grace.hopper@example.com");
@@ -285,9 +267,9 @@ static void test_code_exchange_checks_the_nonce(void **state)
     EMU_FIXTURE_REQUIRE_EMULATOR(f, "the hosted login form");
     assert_int_equal(exchange_with_nonce(f, "n-good", "n-good"), SCALEKIT_OK);
     assert_int_equal(exchange_with_nonce(f, "n-good", "n-other"), SCALEKIT_ETOKEN_CLAIM);
-    assert_non_null(strstr(last_message(), "does not match"));
+    assert_non_null(strstr(emu_fixture_last_message(), "does not match"));
     assert_int_equal(exchange_with_nonce(f, NULL, "n-expected"), SCALEKIT_ETOKEN_CLAIM);
-    assert_non_null(strstr(last_message(), "no nonce"));
+    assert_non_null(strstr(emu_fixture_last_message(), "no nonce"));
     /* No nonce expected: the claim is not looked at. */
     assert_int_equal(exchange_with_nonce(f, "n-any", NULL), SCALEKIT_OK);
 }
@@ -401,7 +383,7 @@ static void test_refresh_rotates_the_refresh_token(void **state)
     scalekit_token_response *t = NULL;
     int rc = scalekit_refresh_access_token(f->client, a->refresh_token, &t);
     if (rc != SCALEKIT_OK)
-        fail_msg("%s: %s", scalekit_strerror(rc), last_message());
+        fail_msg("%s: %s", scalekit_strerror(rc), emu_fixture_last_message());
     assert_non_null(t->access_token);
     assert_non_null(t->refresh_token);
     assert_string_not_equal(t->refresh_token, a->refresh_token);
@@ -519,7 +501,7 @@ static void test_idp_initiated_login(void **state)
     scalekit_idp_initiated_login_claims *c = NULL;
     int rc = scalekit_get_idp_initiated_login_claims(f->client, token, &c);
     if (rc != SCALEKIT_OK)
-        fail_msg("%s: %s", scalekit_strerror(rc), last_message());
+        fail_msg("%s: %s", scalekit_strerror(rc), emu_fixture_last_message());
     assert_string_equal(c->connection_id, "conn_9");
     assert_string_equal(c->organization_id, "org_9");
     assert_string_equal(c->login_hint, "idp@example.com");
@@ -580,5 +562,5 @@ int main(void)
         cmocka_unit_test(test_idp_initiated_login),
         cmocka_unit_test(test_idp_initiated_login_refuses_malformed_tokens),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, emu_fixture_setup, emu_fixture_teardown);
 }

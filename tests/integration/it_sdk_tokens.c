@@ -21,24 +21,6 @@
 #include "emu_fixture.h"
 #include "jose/jose.h"
 
-static int setup(void **state)
-{
-    *state = emu_fixture_start_env(NULL, NULL);
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    emu_fixture_stop(*state);
-    return 0;
-}
-
-static const char *last_message(void)
-{
-    const char *m = scalekit_error_last()->message;
-    return m ? m : "";
-}
-
 /* A client-credentials token of @p client with @p scopes; the token (malloc'd). */
 static char *client_token(scalekit_client *client, const char *const *scopes)
 {
@@ -46,7 +28,7 @@ static char *client_token(scalekit_client *client, const char *const *scopes)
     scalekit_token_response *t = NULL;
     int rc = scalekit_generate_client_token(client, &o, &t);
     if (rc != SCALEKIT_OK)
-        fail_msg("scalekit_generate_client_token: %s: %s", scalekit_strerror(rc), last_message());
+        fail_msg("scalekit_generate_client_token: %s: %s", scalekit_strerror(rc), emu_fixture_last_message());
     char *copy = strdup(t->access_token);
     scalekit_token_response_free(t);
     return copy;
@@ -117,7 +99,7 @@ static void test_validate_token_checks_issuer_audience_scopes(void **state)
     scalekit_claims *c = NULL;
     int rc = scalekit_validate_token(f->client, token, &ok, &c);
     if (rc != SCALEKIT_OK)
-        fail_msg("%s: %s", scalekit_strerror(rc), last_message());
+        fail_msg("%s: %s", scalekit_strerror(rc), emu_fixture_last_message());
     assert_string_equal(scalekit_claims_issuer(c), f->url);
     if (!external) {
         assert_string_equal(scalekit_claims_subject(c), f->client_id);
@@ -139,18 +121,18 @@ static void test_validate_token_checks_issuer_audience_scopes(void **state)
     c = (scalekit_claims *)1;
     assert_int_equal(scalekit_validate_token(f->client, token, &bad_iss, &c), SCALEKIT_ETOKEN_CLAIM);
     assert_null(c);
-    assert_non_null(strstr(last_message(), "iss"));
+    assert_non_null(strstr(emu_fixture_last_message(), "iss"));
 
     const char *aud_bad[] = {"someone-else", NULL};
     scalekit_validate_options bad_aud = {.audiences = aud_bad};
     assert_int_equal(scalekit_validate_token(f->client, token, &bad_aud, NULL), SCALEKIT_ETOKEN_CLAIM);
-    assert_non_null(strstr(last_message(), "aud"));
+    assert_non_null(strstr(emu_fixture_last_message(), "aud"));
 
     /* Externally the token has no read:users, which would be the scope named missing. */
     const char *need_more[] = {"read:users", "delete:users", NULL};
     scalekit_validate_options bad_scope = {.required_scopes = external ? need_more + 1 : need_more};
     assert_int_equal(scalekit_validate_token(f->client, token, &bad_scope, NULL), SCALEKIT_ETOKEN_CLAIM);
-    assert_non_null(strstr(last_message(), "delete:users"));
+    assert_non_null(strstr(emu_fixture_last_message(), "delete:users"));
 
     /* The same checks pass again after the failures (nothing cached wrongly). */
     assert_int_equal(scalekit_validate_token(f->client, token, &ok, NULL), SCALEKIT_OK);
@@ -240,7 +222,7 @@ static void test_forged_tokens_are_refused(void **state)
     assert_int_equal(skit_signing_key_generate(alg, "forged-kid", &mine), SCALEKIT_OK);
     assert_int_equal(skit_jwt_sign(mine, claims, &forged), SCALEKIT_OK);
     assert_int_equal(scalekit_validate_access_token(f->client, forged), SCALEKIT_ETOKEN_UNKNOWN_KEY);
-    assert_non_null(strstr(last_message(), "forged-kid"));
+    assert_non_null(strstr(emu_fixture_last_message(), "forged-kid"));
     free(forged);
 
     char *payload = json_dumps(claims, JSON_COMPACT);
@@ -299,7 +281,7 @@ static void test_key_rotation(void **state)
     kid = emu_fixture_rotate_keys(f);
     char *third = client_token(s, NULL);
     assert_int_equal(scalekit_validate_access_token(s, third), SCALEKIT_ETOKEN_UNKNOWN_KEY);
-    assert_non_null(strstr(last_message(), kid));
+    assert_non_null(strstr(emu_fixture_last_message(), kid));
     assert_int_equal(skit_jose_fetch_count(s), 1);
     assert_int_equal(scalekit_validate_access_token(s, third), SCALEKIT_ETOKEN_UNKNOWN_KEY);
     assert_int_equal(skit_jose_fetch_count(s), 1);
@@ -346,7 +328,7 @@ static void test_api_token_refreshed_after_revocation(void **state)
     json_t *out = NULL;
     int rc = skit_api_call(c, "GET", path, NULL, NULL, &out);
     if (rc != SCALEKIT_OK)
-        fail_msg("GET %s: %s: %s", path, scalekit_strerror(rc), last_message());
+        fail_msg("GET %s: %s: %s", path, scalekit_strerror(rc), emu_fixture_last_message());
     json_t *user = json_object_get(out, "user");
     assert_non_null(user);
     assert_string_equal(json_string_value(json_object_get(user, "email")), "api@example.com");
@@ -386,7 +368,7 @@ static void test_api_call_with_the_client_token(void **state)
     json_t *out = NULL;
     int rc = skit_api_call(c, "GET", "/api/v1/organizations", "page_size=1", NULL, &out);
     if (rc != SCALEKIT_OK)
-        fail_msg("GET /api/v1/organizations: %s: %s", scalekit_strerror(rc), last_message());
+        fail_msg("GET /api/v1/organizations: %s: %s", scalekit_strerror(rc), emu_fixture_last_message());
     assert_true(json_is_array(json_object_get(out, "organizations")));
     json_decref(out);
     scalekit_client_free(c);
@@ -413,5 +395,5 @@ int main(void)
         cmocka_unit_test(test_api_token_refreshed_after_revocation),
         cmocka_unit_test(test_api_call_with_the_client_token),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, emu_fixture_setup, emu_fixture_teardown);
 }

@@ -93,6 +93,25 @@ int emu_fixture_is_external(const emu_fixture *f);
  * shared environment never collide (lowercase, a valid slug when prefix is one). */
 void emu_fixture_unique(char *out, size_t n, const char *prefix);
 
+/* ---- cmocka setup/teardown pairs shared by the integration suites --------- */
+
+/* *state = emu_fixture_start_env(NULL, NULL) / its stop. */
+int emu_fixture_setup(void **state);
+int emu_fixture_teardown(void **state);
+
+/* The in-process emulator and a client-credentials token for raw HTTP calls
+ * (emu_testhttp.h), for suites that talk to the emulator without the SDK. */
+typedef struct emu_raw_fixture {
+    emu_fixture *f;
+    char *token;
+} emu_raw_fixture;
+/* *state = a new emu_raw_fixture / its stop. */
+int emu_raw_fixture_setup(void **state);
+int emu_raw_fixture_teardown(void **state);
+
+/* scalekit_error_last()->message, "" when there is none (for failure messages). */
+const char *emu_fixture_last_message(void);
+
 /* Skip the running cmocka test, printing why, when @p f has no emulator. */
 #define EMU_FIXTURE_REQUIRE_EMULATOR(f, what)                                              \
     do {                                                                                    \

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "emu_fixture.h"
+#include "emu_testhttp.h"
 #include "core/core.h"
 
 static const char *env(const char *name)
@@ -65,4 +66,42 @@ void emu_fixture_unique(char *out, size_t n, const char *prefix)
     unsigned k = ++counter;
     pthread_mutex_unlock(&lock);
     snprintf(out, n, "%s-%s-%u", prefix, run_id, k);
+}
+
+int emu_fixture_setup(void **state)
+{
+    *state = emu_fixture_start_env(NULL, NULL);
+    return 0;
+}
+
+int emu_fixture_teardown(void **state)
+{
+    emu_fixture_stop(*state);
+    return 0;
+}
+
+int emu_raw_fixture_setup(void **state)
+{
+    emu_raw_fixture *s = calloc(1, sizeof *s);
+    assert_non_null(s);
+    s->f = emu_fixture_start(NULL, NULL);
+    s->token = emu_test_client_token(s->f->emu);
+    assert_non_null(s->token);
+    *state = s;
+    return 0;
+}
+
+int emu_raw_fixture_teardown(void **state)
+{
+    emu_raw_fixture *s = *state;
+    free(s->token);
+    emu_fixture_stop(s->f);
+    free(s);
+    return 0;
+}
+
+const char *emu_fixture_last_message(void)
+{
+    const char *m = scalekit_error_last()->message;
+    return m ? m : "";
 }
