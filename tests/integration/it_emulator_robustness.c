@@ -23,22 +23,6 @@
 #include "emu_testhttp.h"
 #include "core/core.h"
 
-static long api(const emu_raw_fixture *s, const char *method, const char *path, const char *body,
-                json_t **out)
-{
-    char url[512], auth[4096];
-    emu_fixture_url(s->f, path, url, sizeof url);
-    snprintf(auth, sizeof auth, "Authorization: Bearer %s", s->token);
-    const char *headers[] = {auth, "Content-Type: application/json", NULL};
-    emu_http_response r;
-    emu_http(method, url, headers, body, &r);
-    long status = r.status;
-    if (out)
-        *out = emu_http_json(&r);
-    emu_http_response_free(&r);
-    return status;
-}
-
 /* The server still answers: GET /keys is 200. */
 static void assert_alive(const emu_raw_fixture *s)
 {
@@ -146,15 +130,15 @@ static void test_invalid_utf8_json(void **state)
 {
     emu_raw_fixture *s = *state;
     json_t *reply = NULL;
-    assert_int_equal(api(s, "POST", "/api/v1/organizations", "{\"display_name\":\"\xff\xfe\"}",
+    assert_int_equal(emu_raw_fixture_api(s, "POST", "/api/v1/organizations", "{\"display_name\":\"\xff\xfe\"}",
                          &reply), 400);
     assert_non_null(reply);
     assert_non_null(json_object_get(reply, "message"));
     json_decref(reply);
     /* an overlong encoding of '/' and a lone surrogate escape */
-    assert_int_equal(api(s, "POST", "/api/v1/organizations",
+    assert_int_equal(emu_raw_fixture_api(s, "POST", "/api/v1/organizations",
                          "{\"display_name\":\"\xc0\xaf\"}", NULL), 400);
-    assert_int_equal(api(s, "POST", "/api/v1/organizations",
+    assert_int_equal(emu_raw_fixture_api(s, "POST", "/api/v1/organizations",
                          "{\"display_name\":\"\\ud800\"}", NULL), 400);
     assert_alive(s);
 }
@@ -213,7 +197,7 @@ static void test_encoded_path_params(void **state)
     };
     for (size_t i = 0; i < sizeof paths / sizeof *paths; i++) {
         json_t *reply = NULL;
-        long status = api(s, "GET", paths[i], NULL, &reply);
+        long status = emu_raw_fixture_api(s, "GET", paths[i], NULL, &reply);
         if (status != 404 && status != 400)
             fail_msg("GET %s answered %ld", paths[i], status);
         assert_non_null(reply);
@@ -231,7 +215,7 @@ static void test_long_urls_and_many_headers(void **state)
     strcpy(path, "/api/v1/organizations/");
     memset(path + strlen(path), 'a', n);
     path[n] = '\0';
-    long status = api(s, "GET", path, NULL, NULL);
+    long status = emu_raw_fixture_api(s, "GET", path, NULL, NULL);
     assert_true(status == 414 || status == 404 || status == 400 || status == 431);
     strcpy(path, "/keys?x=");
     memset(path + 8, 'q', n - 8);
@@ -273,7 +257,7 @@ static void *create_same(void *arg)
 {
     racer *k = arg;
     pthread_barrier_wait(k->start);
-    k->status = api(k->s, "POST", "/api/v1/organizations",
+    k->status = emu_raw_fixture_api(k->s, "POST", "/api/v1/organizations",
                     "{\"display_name\":\"Race\",\"external_id\":\"race-1\"}", NULL);
     return NULL;
 }
@@ -359,7 +343,7 @@ static void test_stop_with_hanging_webhook_receiver(void **state)
     emu_fixture *f = emu_fixture_start(&o, NULL);
     emu_raw_fixture s = {.f = f, .token = emu_test_client_token(f->emu)};
     assert_non_null(s.token);
-    assert_int_equal(api(&s, "POST", "/api/v1/organizations", "{\"display_name\":\"Hook\"}", NULL),
+    assert_int_equal(emu_raw_fixture_api(&s, "POST", "/api/v1/organizations", "{\"display_name\":\"Hook\"}", NULL),
                      201);
     usleep(300 * 1000);   /* the delivery is now waiting on the receiver */
     int64_t start = skit_monotonic_ms();

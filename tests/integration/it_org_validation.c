@@ -19,28 +19,12 @@
 /* From the emulator's internal server.h (whose typedef `emu` would clash here). */
 char *emu_user_ensure(scalekit_emulator *e, const char *email, const char *organization_id);
 
-/* One API request; the status, and the body as JSON in *out when wanted. */
-static long api(emu_raw_fixture *s, const char *method, const char *path, const char *body, json_t **out)
-{
-    char url[512], auth[4096];
-    emu_fixture_url(s->f, path, url, sizeof url);
-    snprintf(auth, sizeof auth, "Authorization: Bearer %s", s->token);
-    const char *headers[] = {auth, "Content-Type: application/json", NULL};
-    emu_http_response r;
-    emu_http(method, url, headers, body, &r);
-    long status = r.status;
-    if (out)
-        *out = emu_http_json(&r);
-    emu_http_response_free(&r);
-    return status;
-}
-
 /* POST @p body; assert a 400 whose field violation names @p field. */
 static void assert_rejected(emu_raw_fixture *s, const char *method, const char *path, const char *body,
                             const char *field)
 {
     json_t *reply = NULL;
-    long status = api(s, method, path, body, &reply);
+    long status = emu_raw_fixture_api(s, method, path, body, &reply);
     if (status != 400)
         fail_msg("%s %s %s answered %ld", method, path, body, status);
     assert_int_equal(json_integer_value(json_object_get(reply, "code")), 3);
@@ -76,7 +60,7 @@ static void create_validation(void **state)
     slug[253] = '\0';
     snprintf(body, sizeof body, "{\"display_name\":\"long slug\",\"slug\":\"%s\"}", slug);
     json_t *reply = NULL;
-    assert_int_equal(api(s, "POST", p, body, &reply), 201);
+    assert_int_equal(emu_raw_fixture_api(s, "POST", p, body, &reply), 201);
     json_decref(reply);
     slug[253] = 'a';
     slug[254] = '\0';
@@ -88,7 +72,7 @@ static void update_and_settings_validation(void **state)
 {
     emu_raw_fixture *s = *state;
     json_t *reply = NULL;
-    assert_int_equal(api(s, "POST", "/api/v1/organizations", "{\"display_name\":\"Valid\"}", &reply), 201);
+    assert_int_equal(emu_raw_fixture_api(s, "POST", "/api/v1/organizations", "{\"display_name\":\"Valid\"}", &reply), 201);
     char path[256], settings[300];
     snprintf(path, sizeof path, "/api/v1/organizations/%s",
              json_string_value(json_object_get(json_object_get(reply, "organization"), "id")));
@@ -99,15 +83,15 @@ static void update_and_settings_validation(void **state)
     assert_rejected(s, "PATCH", settings, "{\"features\":{}}", "features");
     assert_rejected(s, "PATCH", settings, "{\"features\":[{\"name\":\"sso\"}]}", "features[0].enabled");
     /* "" clears a slug on update. */
-    assert_int_equal(api(s, "PATCH", path, "{\"slug\":\"\"}", NULL), 200);
-    assert_int_equal(api(s, "GET", "/api/v1/organizations?page_size=abc", NULL, NULL), 400);
+    assert_int_equal(emu_raw_fixture_api(s, "PATCH", path, "{\"slug\":\"\"}", NULL), 200);
+    assert_int_equal(emu_raw_fixture_api(s, "GET", "/api/v1/organizations?page_size=abc", NULL, NULL), 400);
 }
 
 static void delete_takes_the_memberships(void **state)
 {
     emu_raw_fixture *s = *state;
     json_t *reply = NULL;
-    assert_int_equal(api(s, "POST", "/api/v1/organizations", "{\"display_name\":\"Members\"}", &reply), 201);
+    assert_int_equal(emu_raw_fixture_api(s, "POST", "/api/v1/organizations", "{\"display_name\":\"Members\"}", &reply), 201);
     char org_id[96], path[256];
     snprintf(org_id, sizeof org_id, "%s",
              json_string_value(json_object_get(json_object_get(reply, "organization"), "id")));
@@ -115,7 +99,7 @@ static void delete_takes_the_memberships(void **state)
     char *user_id = emu_user_ensure(s->f->emu, "member@example.com", org_id);
     assert_non_null(user_id);
     snprintf(path, sizeof path, "/api/v1/users/%s", user_id);
-    assert_int_equal(api(s, "GET", path, NULL, &reply), 200);
+    assert_int_equal(emu_raw_fixture_api(s, "GET", path, NULL, &reply), 200);
     json_t *memberships = json_object_get(json_object_get(reply, "user"), "memberships");
     assert_int_equal(json_array_size(memberships), 1);
     assert_string_equal(json_string_value(json_object_get(json_array_get(memberships, 0), "organization_id")),
@@ -124,8 +108,8 @@ static void delete_takes_the_memberships(void **state)
 
     char org_path[256];
     snprintf(org_path, sizeof org_path, "/api/v1/organizations/%s", org_id);
-    assert_int_equal(api(s, "DELETE", org_path, NULL, NULL), 200);
-    assert_int_equal(api(s, "GET", path, NULL, &reply), 200);
+    assert_int_equal(emu_raw_fixture_api(s, "DELETE", org_path, NULL, NULL), 200);
+    assert_int_equal(emu_raw_fixture_api(s, "GET", path, NULL, &reply), 200);
     assert_int_equal(json_array_size(json_object_get(json_object_get(reply, "user"), "memberships")), 0);
     json_decref(reply);
     free(user_id);

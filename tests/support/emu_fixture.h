@@ -108,6 +108,10 @@ typedef struct emu_raw_fixture {
 /* *state = a new emu_raw_fixture / its stop. */
 int emu_raw_fixture_setup(void **state);
 int emu_raw_fixture_teardown(void **state);
+/* One JSON API request with the fixture's token: the HTTP status, and the body
+ * as JSON in *out when @p out is not NULL (json_decref it). */
+long emu_raw_fixture_api(const emu_raw_fixture *s, const char *method, const char *path,
+                         const char *body, json_t **out);
 
 /* scalekit_error_last()->message, "" when there is none (for failure messages). */
 const char *emu_fixture_last_message(void);

@@ -100,6 +100,22 @@ int emu_raw_fixture_teardown(void **state)
     return 0;
 }
 
+long emu_raw_fixture_api(const emu_raw_fixture *s, const char *method, const char *path,
+                         const char *body, json_t **out)
+{
+    char url[512], auth[4096];
+    emu_fixture_url(s->f, path, url, sizeof url);
+    snprintf(auth, sizeof auth, "Authorization: Bearer %s", s->token);
+    const char *headers[] = {auth, "Content-Type: application/json", NULL};
+    emu_http_response r;
+    emu_http(method, url, headers, body, &r);
+    long status = r.status;
+    if (out)
+        *out = emu_http_json(&r);
+    emu_http_response_free(&r);
+    return status;
+}
+
 const char *emu_fixture_last_message(void)
 {
     const char *m = scalekit_error_last()->message;
