@@ -2,7 +2,8 @@
  * Test controls under /_emulator (no token: a local test tool): health, fault
  * injection, signing key rotation, API token revocation and IdP-initiated login tokens.
  */
-#include "server.h"
+#include "environment.h"
+#include "resources.h"
 
 #include <stdlib.h>
 #include <string.h>

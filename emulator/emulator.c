@@ -1,5 +1,5 @@
 /* scalekit_emulator_start / _stop: the public face of the emulator library. */
-#include "server.h"
+#include "environment.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -3,7 +3,7 @@
  * and POSTed by one background thread to the webhook URL, signed with the
  * webhook secret, retried with exponential backoff, abandoned on stop.
  */
-#include "server.h"
+#include "environment.h"
 
 #include <ctype.h>
 #include <stdio.h>

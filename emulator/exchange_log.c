@@ -4,7 +4,7 @@
  * one JSON line, so tests/contract/validate_openapi.py can check each request
  * and response body against the OpenAPI description.
  */
-#include "server.h"
+#include "environment.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,5 +1,5 @@
 /* Injected faults: a list of {path, method, count, ...} consumed by matching requests. */
-#include "server.h"
+#include "environment.h"
 
 #include <stdlib.h>
 #include <string.h>

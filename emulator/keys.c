@@ -3,7 +3,7 @@
  * one signs, retired ones stay published in /keys for key_grace_seconds and keep
  * verifying until then.
  */
-#include "server.h"
+#include "environment.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -6,7 +6,8 @@
  * The emulator accepts any absolute http or https redirect_uri: it has no
  * dashboard where allowed redirect URIs would be registered.
  */
-#include "server.h"
+#include "environment.h"
+#include "resources.h"
 
 #include <stdlib.h>
 #include <string.h>

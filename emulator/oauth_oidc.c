@@ -1,5 +1,6 @@
 /* OpenID Connect metadata: GET /keys, GET /.well-known/openid-configuration, GET /oidc/logout. */
-#include "server.h"
+#include "environment.h"
+#include "resources.h"
 
 #include <stdlib.h>
 #include <string.h>

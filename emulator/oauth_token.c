@@ -2,7 +2,8 @@
  * POST /oauth/token: client_credentials, authorization_code (PKCE S256 / plain)
  * and refresh_token (rotating). Errors follow RFC 6749 section 5.2.
  */
-#include "server.h"
+#include "environment.h"
+#include "resources.h"
 
 #include <stdlib.h>
 #include <string.h>

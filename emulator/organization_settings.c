@@ -3,7 +3,8 @@
  * session policy, and admin portal links (organizations.c has the organization
  * itself).
  */
-#include "server.h"
+#include "environment.h"
+#include "resources.h"
 
 #include <stdio.h>
 #include <stdlib.h>

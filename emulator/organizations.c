@@ -5,7 +5,8 @@
  * .updated / .deleted webhook events. Settings, session policy and portal links
  * are in organization_settings.c.
  */
-#include "server.h"
+#include "environment.h"
+#include "resources.h"
 
 #include <inttypes.h>
 #include <stdio.h>

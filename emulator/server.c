@@ -1,9 +1,10 @@
 /*
  * The emulator's HTTP server on libmicrohttpd: routing by table, the request /
- * reply API of server.h, bearer authentication of /api/v1, fault injection,
+ * reply API of http.h, bearer authentication of /api/v1, fault injection,
  * body size cap and the request log.
  */
-#include "server.h"
+#include "environment.h"
+#include "resources.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>

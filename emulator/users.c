@@ -2,7 +2,8 @@
  * Users: the store functions the login page needs and GET /api/v1/users/{id}
  * (usersGetUserResponse). The users helper extends this file's route table.
  */
-#include "server.h"
+#include "environment.h"
+#include "resources.h"
 
 #include <stdlib.h>
 #include <string.h>

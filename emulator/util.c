@@ -1,5 +1,5 @@
 /* Small helpers shared by the emulator's handlers. */
-#include "server.h"
+#include "environment.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -17,7 +17,7 @@
 #include "mock_http.h"
 #include "scalekit/webhook.h"
 
-/* From the emulator's internal server.h (whose typedef `emu` would shadow the
+/* From the emulator's internal environment.h (whose typedef `emu` would shadow the
  * variables here): the webhook hook other resource files call. */
 int emu_event_emit(scalekit_emulator *e, const char *type, const char *organization_id, json_t *object_data);
 uint64_t emu_events_delivered(scalekit_emulator *e);

@@ -16,7 +16,7 @@
 #include "emu_fixture.h"
 #include "emu_testhttp.h"
 
-/* From the emulator's internal server.h (whose typedef `emu` would clash here). */
+/* From the emulator's internal resources.h (whose typedef `emu` would clash here). */
 char *emu_user_ensure(scalekit_emulator *e, const char *email, const char *organization_id);
 
 /* POST @p body; assert a 400 whose field violation names @p field. */

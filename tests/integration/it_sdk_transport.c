@@ -20,7 +20,7 @@
 #include "core/core.h"
 #include "emu_fixture.h"
 #include "emu_testhttp.h"
-#include "server.h"
+#include "environment.h"
 
 typedef struct fixture {
     emu_fixture *f;

@@ -21,7 +21,7 @@
 #include "core/core.h"
 #include "emu_fixture.h"
 #include "mock_http.h"
-#include "server.h"
+#include "environment.h"
 
 #define SECRET "whsec_c2VjcmV0LWtleS1vZi10aGUtd2ViaG9vaw=="
 

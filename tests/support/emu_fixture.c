@@ -10,7 +10,7 @@
 
 #include "emu_fixture.h"
 #include "emu_testhttp.h"
-#include "server.h"
+#include "environment.h"
 
 emu_fixture *emu_fixture_start(const scalekit_emulator_options *emu_opts,
                                const scalekit_client_options *client_opts)

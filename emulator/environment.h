@@ -1,0 +1,140 @@
+/*
+ * The environment's state: the emulator object and its parts (signing keys,
+ * faults, webhook events, the exchange log) and the small helpers every file
+ * shares. The HTTP framework is emulator/http.h; resources are resources.h.
+ */
+#ifndef EMU_ENVIRONMENT_H
+#define EMU_ENVIRONMENT_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <jansson.h>
+
+#include "emulator.h"
+#include "http.h"
+#include "store.h"
+#include "core/core.h"
+#include "jose/jose.h"
+
+/* ---- signing keys (keys.c) ------------------------------------------------ */
+
+typedef struct emu_key {
+    skit_signing_key *key;
+    int64_t created_at;
+    int64_t retired_at;    /* 0: the current key */
+} emu_key;
+
+typedef struct emu_keyring {
+    pthread_mutex_t lock;
+    emu_key *keys;         /* keys[count-1] is the current one */
+    size_t count;
+    skit_jwks *jwks;       /* public halves of the keys still published */
+} emu_keyring;
+
+int emu_keys_load(emu *e);          /* from the store, or a first generated key */
+void emu_keys_free(emu *e);
+int emu_keys_rotate(emu *e, char **new_kid_out);
+/* Sign @p payload with the current key; *jwt_out malloc'd. */
+int emu_keys_sign(emu *e, const json_t *payload, char **jwt_out);
+/* The published JWKS document (new reference). */
+json_t *emu_keys_jwks(emu *e);
+/* Verify a token issued by this emulator: signature, iss, and (when @p check_time)
+ * exp/nbf/iat. 0 and *payload_out (new reference), or -1 with *why set to a static reason. */
+int emu_keys_verify(emu *e, const char *token, bool check_time, json_t **payload_out,
+                    const char **why);
+
+/* ---- faults (faults.c) ---------------------------------------------------- */
+
+typedef struct emu_fault {
+    char *path;            /* exact, or a prefix when it ends with '*' */
+    char *method;          /* NULL: any */
+    long count;
+    unsigned status;       /* 0: no status (delay only, drop, ...) */
+    long retry_after;      /* seconds; < 0 absent */
+    long delay_ms;
+    bool drop;
+    bool malformed;
+} emu_fault;
+
+typedef struct emu_faults {
+    pthread_mutex_t lock;
+    pthread_cond_t stop_wake;   /* server stop cuts injected delays short */
+    bool stopping;
+    emu_fault *items;
+    size_t count;
+} emu_faults;
+
+/* Take one use of the first fault matching; false when none applies (*out untouched).
+ * out->path and out->method are NULL in the copy. */
+bool emu_faults_take(emu *e, const char *method, const char *path, emu_fault *out);
+void emu_faults_clear(emu *e);
+/* Add a fault; takes ownership of f->path and f->method. 0 or -1 (out of memory). */
+int emu_faults_add(emu *e, emu_fault *f);
+
+/* ---- webhook events (events.c) --------------------------------------------- */
+
+typedef struct emu_events emu_events;
+int emu_events_start(emu *e);
+void emu_events_stop(emu *e);
+/*
+ * Queue a Standard Webhooks-signed delivery of event @p type to the webhook URL
+ * (no-op without one). @p object_data is borrowed (copied), may be NULL; the
+ * event's "object" is derived from the type ("organization.created" -> "Organization").
+ * Delivery runs on a background thread with retries and backoff.
+ * Returns 0, or -1 when out of memory.
+ */
+int emu_event_emit(emu *e, const char *type, const char *organization_id, json_t *object_data);
+/* Deliveries answered 2xx so far (tests). */
+uint64_t emu_events_delivered(emu *e);
+
+/* ---- the emulator ----------------------------------------------------------- */
+
+struct scalekit_emulator {
+    char url[160];
+    char *host;
+    int port;
+    char *client_id;
+    char *client_secret;
+    char *webhook_url;
+    char *webhook_secret;
+    char *environment_id;
+    int64_t key_grace_seconds;
+    int64_t access_token_ttl;
+    bool quiet;
+    struct MHD_Daemon *daemon;
+    emu_store *store;
+    emu_keyring keys;
+    emu_faults faults;
+    emu_events *events;
+    FILE *exchange_log;              /* exchange_log.c: one JSON line per /api/v1 exchange */
+    pthread_mutex_t exchange_log_lock;
+};
+
+/* ---- the exchange log (exchange_log.c), for the contract test --------------- */
+
+/* Open @p path for appending, or SCALEKIT_EMULATOR_EXCHANGE_LOG's file when @p path
+ * is NULL or ""; no log when neither is set. 0, or -1 when the file cannot be opened. */
+int emu_exchange_log_open(emu *e, const char *path);
+void emu_exchange_log_close(emu *e);
+/* Append {"method","path","status","request","response"} for an answered /api/v1 request. */
+void emu_exchange_log_write(emu *e, const emu_req *r);
+
+/* Start / stop the HTTP daemon of @p e (server.c); start fills e->port and e->url. */
+int emu_server_start(emu *e);
+void emu_server_stop(emu *e);
+
+/* ---- small shared helpers (util.c) ------------------------------------------- */
+
+/* "<prefix><random hex of 2*nbytes>" (malloc'd). */
+char *emu_new_id(const char *prefix, size_t nbytes);
+/* Lower-case hex SHA-256 of @p s into out[65]. */
+void emu_sha256_hex(const char *s, char out[65]);
+/* Append @p s HTML-escaped (& < > " '). */
+int emu_html_escape(skit_buf *b, const char *s);
+/* RFC 3339 text of @p t (seconds) as a new JSON string. */
+json_t *emu_json_time(int64_t t);
+
+#endif

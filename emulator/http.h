@@ -1,0 +1,112 @@
+/*
+ * The emulator's HTTP framework: routes, requests and replies. Knows nothing
+ * of any resource; emulator/environment.h is the state, emulator/resources.h
+ * the list of what is served.
+ *
+ * A resource file declares one NULL-terminated route table:
+ *
+ *     const emu_route emu_organization_routes[] = {
+ *         {"GET", "/api/v1/organizations/{id}", get_organization},
+ *         {"PATCH", "/api/v1/organizations/{id}:disable", disable},
+ *         {NULL, NULL, NULL}
+ *     };
+ *
+ * and adds it to emulator/resources.h and the list in server.c.
+ *
+ * Patterns: segments separated by '/'; a segment is literal text, or
+ * "prefix{name}suffix" where {name} captures a non-empty value ("{id}:disable").
+ * When several routes match, the one with the most literal characters wins.
+ * Every /api/v1 route is authenticated before its handler runs (a bearer token
+ * this emulator issued, not revoked, not expired): r->claims holds its payload.
+ * /_emulator, /oauth, /keys, /.well-known and /oidc routes are public.
+ * Handlers return the value of one of the emu_reply_* calls (0, or -1 when out
+ * of memory; the server then answers 500).
+ */
+#ifndef EMU_HTTP_H
+#define EMU_HTTP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <jansson.h>
+
+#include "core/core.h"
+
+typedef struct scalekit_emulator emu;
+typedef struct emu_req emu_req;
+typedef int (*emu_handler)(emu *e, emu_req *r);
+
+typedef struct emu_route {
+    const char *method;    /* "GET", "POST", ... */
+    const char *pattern;   /* "/api/v1/users/{id}" */
+    emu_handler handler;
+} emu_route;
+
+
+/* ---- requests and replies (server.c) ---------------------------------------- */
+
+#define EMU_MAX_PARAMS 8
+#define EMU_MAX_HEADERS 8
+#define EMU_MAX_BODY (1024 * 1024)
+
+struct emu_req {
+    emu *e;
+    struct MHD_Connection *conn;
+    const char *method;
+    const char *path;
+    const char *body;          /* NUL-terminated, may be "" */
+    size_t body_len;
+    char request_id[40];
+    json_t *claims;            /* /api/v1: the verified access token's payload */
+
+    /* private to server.c */
+    const char *param_names[EMU_MAX_PARAMS];
+    char *param_values[EMU_MAX_PARAMS];
+    size_t n_params;
+    json_t *json;              /* parsed body, lazily */
+    json_t *form;              /* decoded form, lazily */
+    bool json_tried;
+    unsigned status;
+    char *resp_body;
+    size_t resp_len;
+    const char *content_type;
+    char *header_names[EMU_MAX_HEADERS];
+    char *header_values[EMU_MAX_HEADERS];
+    size_t n_headers;
+    bool replied;
+};
+
+/* A {name} of the matched pattern; NULL when the pattern has none of that name. */
+const char *emu_path_param(emu_req *r, const char *name);
+/* A query parameter, decoded; NULL when absent. */
+const char *emu_query(emu_req *r, const char *name);
+/* A request header (case-insensitive); NULL when absent. */
+const char *emu_header(emu_req *r, const char *name);
+/* The body as a JSON object (borrowed), or NULL when it is not one. */
+json_t *emu_json_body(emu_req *r);
+/* A field of an application/x-www-form-urlencoded body, decoded; NULL when absent. */
+const char *emu_form(emu_req *r, const char *name);
+
+/* Reply with JSON (steals @p body). */
+int emu_reply_json(emu_req *r, unsigned status, json_t *body);
+/* Reply with the API's error body: {"code": <gRPC>, "message", "details": [ErrorInfo]}.
+ * @p error_code e.g. "NOT_FOUND"; the gRPC code follows from @p status. */
+int emu_reply_error(emu_req *r, unsigned status, const char *error_code, const char *fmt, ...)
+    SKIT_PRINTF(4, 5);
+/* 400 INVALID_ARGUMENT naming one invalid field. */
+int emu_reply_field_error(emu_req *r, const char *field, const char *description);
+/* RFC 6749 section 5.2: {"error","error_description"}; 401 adds WWW-Authenticate. */
+int emu_reply_oauth_error(emu_req *r, unsigned status, const char *error, const char *description);
+/* 302 to @p location. */
+int emu_reply_redirect(emu_req *r, const char *location);
+/* An HTML page (the text is copied). */
+int emu_reply_html(emu_req *r, unsigned status, const char *html);
+/* Any body of any type (copied). */
+int emu_reply_raw(emu_req *r, unsigned status, const char *content_type, const char *body, size_t len);
+/* An extra response header (both copied). */
+int emu_add_header(emu_req *r, const char *name, const char *value);
+
+/* Start / stop the HTTP daemon of @p e (server.c); start fills e->port and e->url. */
+int emu_server_start(emu *e);
+void emu_server_stop(emu *e);
+
+#endif
