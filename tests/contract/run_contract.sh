@@ -12,7 +12,7 @@ fi
 openapi=$1 validator=$2 log=$3 prefix=$4
 shift 4
 if [ ! -r "$openapi" ]; then
-    echo "contract: the OpenAPI description $openapi is missing (shared/ beside the clone)" >&2
+    echo "contract: the OpenAPI description $openapi is missing" >&2
     exit 1
 fi
 # The log checks the emulator's answers: never an external environment's.
