@@ -23,6 +23,7 @@
 #include <openssl/evp.h>
 
 #include "core/core.h"
+#include "client/client.h"
 #include "jose/jose.h"
 #include "scalekit/scalekit.h"
 

@@ -6,7 +6,7 @@
 #define SKIT_AUTH_INTERNAL_H
 
 #include <stddef.h>
-#include "../core/core.h"
+#include "core/core.h"
 
 /* The scopes OIDC logins ask for when the caller names none. */
 #define SKIT_DEFAULT_SCOPES "openid profile email"

@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../core/client_internal.h"
-#include "../core/decode.h"
+#include "core/client_internal.h"
+#include "core/decode.h"
 #include "scalekit/token.h"
 #include "auth_internal.h"
 
@@ -67,9 +67,9 @@ static int decode_user(void *result, const scalekit_claims *claims, scalekit_use
 static int validate_id_token(scalekit_client *client, const char *id_token, const char *nonce,
                              scalekit_claims **claims)
 {
-    const char *audiences[] = {client->client_id, NULL};
+    const char *audiences[] = {skit_core_of(client)->client_id, NULL};
     scalekit_validate_options v = {
-        .issuer = client->env_url,
+        .issuer = skit_core_of(client)->env_url,
         .audiences = audiences,
     };
     int rc = scalekit_validate_token(client, id_token, &v, claims);
@@ -147,8 +147,8 @@ int scalekit_authenticate_with_code(scalekit_client *client, const char *code,
     int rc = skit_form_add(&form, "grant_type", "authorization_code");
     if (rc == SCALEKIT_OK) rc = skit_form_add(&form, "code", code);
     if (rc == SCALEKIT_OK) rc = skit_form_add(&form, "redirect_uri", redirect_uri);
-    if (rc == SCALEKIT_OK) rc = skit_form_add(&form, "client_id", client->client_id);
-    if (rc == SCALEKIT_OK) rc = skit_form_add(&form, "client_secret", client->client_secret);
+    if (rc == SCALEKIT_OK) rc = skit_form_add(&form, "client_id", skit_core_of(client)->client_id);
+    if (rc == SCALEKIT_OK) rc = skit_form_add(&form, "client_secret", skit_core_of(client)->client_secret);
     if (rc == SCALEKIT_OK && opts != NULL)
         rc = skit_form_add(&form, "code_verifier", opts->code_verifier);
     if (rc != SCALEKIT_OK) {

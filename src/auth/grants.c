@@ -6,14 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../core/client_internal.h"
-#include "../core/decode.h"
+#include "core/client_internal.h"
+#include "core/decode.h"
 #include "auth_internal.h"
-
-static bool is_empty(const char *s)
-{
-    return s == NULL || s[0] == '\0';
-}
 
 int skit_auth_post_token_form(scalekit_client *client, const skit_buf *form, json_t **json,
                            char **raw_out)
@@ -96,14 +91,14 @@ int scalekit_refresh_access_token(scalekit_client *client, const char *refresh_t
     *out = NULL;
     if (client == NULL)
         return skit_error_set(SCALEKIT_EINVAL, "client must not be NULL");
-    if (is_empty(refresh_token))
+    if (skit_is_empty(refresh_token))
         return skit_error_set(SCALEKIT_EINVAL, "refresh_token must not be empty");
 
     skit_buf form = SKIT_BUF_INIT;
     int rc = skit_form_add(&form, "grant_type", "refresh_token");
     if (rc == SCALEKIT_OK) rc = skit_form_add(&form, "refresh_token", refresh_token);
-    if (rc == SCALEKIT_OK) rc = skit_form_add(&form, "client_id", client->client_id);
-    if (rc == SCALEKIT_OK) rc = skit_form_add(&form, "client_secret", client->client_secret);
+    if (rc == SCALEKIT_OK) rc = skit_form_add(&form, "client_id", skit_core_of(client)->client_id);
+    if (rc == SCALEKIT_OK) rc = skit_form_add(&form, "client_secret", skit_core_of(client)->client_secret);
     if (rc == SCALEKIT_OK)
         rc = exchange_for_tokens(client, &form, out);
     skit_buf_free_secret(&form);
@@ -119,11 +114,11 @@ int scalekit_generate_client_token(scalekit_client *client,
     *out = NULL;
     if (client == NULL)
         return skit_error_set(SCALEKIT_EINVAL, "client must not be NULL");
-    const char *client_id = client->client_id;
-    const char *client_secret = client->client_secret;
-    if (opts != NULL && !is_empty(opts->client_id))
+    const char *client_id = skit_core_of(client)->client_id;
+    const char *client_secret = skit_core_of(client)->client_secret;
+    if (opts != NULL && !skit_is_empty(opts->client_id))
         client_id = opts->client_id;
-    if (opts != NULL && !is_empty(opts->client_secret))
+    if (opts != NULL && !skit_is_empty(opts->client_secret))
         client_secret = opts->client_secret;
 
     skit_buf scope = SKIT_BUF_INIT;

@@ -9,12 +9,6 @@
 #define PKCE_VERIFIER_MIN 43
 #define PKCE_VERIFIER_MAX 128
 
-static bool is_unreserved(unsigned char c)
-{
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-           c == '-' || c == '.' || c == '_' || c == '~';
-}
-
 int scalekit_pkce_challenge_s256(const char *verifier, char *challenge, size_t size)
 {
     if (verifier == NULL)
@@ -34,7 +28,7 @@ int scalekit_pkce_challenge_s256(const char *verifier, char *challenge, size_t s
         return skit_error_set(SCALEKIT_EINVAL,
                               "code_verifier must be at least 43 characters long, not %zu", len);
     for (size_t i = 0; i < len; i++) {
-        if (!is_unreserved((unsigned char)verifier[i]))
+        if (!skit_is_unreserved((unsigned char)verifier[i]))
             return skit_error_set(SCALEKIT_EINVAL,
                                   "code_verifier holds character 0x%02x at %zu; only [A-Za-z0-9-._~] are allowed",
                                   (unsigned char)verifier[i], i);

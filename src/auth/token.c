@@ -7,6 +7,7 @@
 
 #include "core/core.h"
 #include "core/decode.h"
+#include "client/client.h"
 #include "jose/jose.h"
 
 struct scalekit_claims {

@@ -1,13 +1,8 @@
 /* The browser-facing URLs: the hosted login page and the logout endpoint. No network. */
 #include <string.h>
 
-#include "../core/client_internal.h"
+#include "core/client_internal.h"
 #include "auth_internal.h"
-
-static bool is_empty(const char *s)
-{
-    return s == NULL || s[0] == '\0';
-}
 
 int skit_auth_join_scopes(skit_buf *out, const char *const *scopes, const char *what)
 {
@@ -39,7 +34,7 @@ static int build_authorize_query(const scalekit_client *client, const char *redi
         rc = skit_buf_puts(&scope, SKIT_DEFAULT_SCOPES);
 
     if (rc == SCALEKIT_OK) rc = skit_form_add(q, "response_type", "code");
-    if (rc == SCALEKIT_OK) rc = skit_form_add(q, "client_id", client->client_id);
+    if (rc == SCALEKIT_OK) rc = skit_form_add(q, "client_id", skit_core_of(client)->client_id);
     if (rc == SCALEKIT_OK) rc = skit_form_add(q, "redirect_uri", redirect_uri);
     if (rc == SCALEKIT_OK) rc = skit_form_add(q, "scope", scope.ptr);
     skit_buf_free(&scope);
@@ -67,7 +62,7 @@ static int finish_url(const scalekit_client *client, const char *path, const ski
                       char **url_out)
 {
     skit_buf url = SKIT_BUF_INIT;
-    int rc = skit_buf_printf(&url, "%s%s", client->env_url, path);
+    int rc = skit_buf_printf(&url, "%s%s", skit_core_of(client)->env_url, path);
     if (rc == SCALEKIT_OK && query->len > 0)
         rc = skit_buf_printf(&url, "?%s", query->ptr);
     if (rc != SCALEKIT_OK) {
@@ -89,7 +84,7 @@ int scalekit_get_authorization_url(scalekit_client *client, const char *redirect
     *url_out = NULL;
     if (client == NULL)
         return skit_error_set(SCALEKIT_EINVAL, "client must not be NULL");
-    if (is_empty(redirect_uri))
+    if (skit_is_empty(redirect_uri))
         return skit_error_set(SCALEKIT_EINVAL, "redirect_uri must not be empty");
 
     static const scalekit_authorization_url_options no_options;

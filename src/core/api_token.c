@@ -16,12 +16,13 @@
 
 static int fetch_token(scalekit_client *client, char **token, int64_t *lifetime)
 {
+    const skit_core *core = skit_core_of(client);
     skit_buf form = SKIT_BUF_INIT;
     int rc = skit_form_add(&form, "grant_type", "client_credentials");
     if (!rc)
-        rc = skit_form_add(&form, "client_id", client->client_id);
+        rc = skit_form_add(&form, "client_id", core->client_id);
     if (!rc)
-        rc = skit_form_add(&form, "client_secret", client->client_secret);
+        rc = skit_form_add(&form, "client_secret", core->client_secret);
     if (rc) {
         skit_buf_free_secret(&form);
         return rc;
@@ -34,7 +35,6 @@ static int fetch_token(scalekit_client *client, char **token, int64_t *lifetime)
     };
     skit_response resp;
     rc = skit_http_send(client, &req, &resp);
-    memset(form.ptr, 0, form.len);
     skit_buf_free_secret(&form);
     if (rc) {
         long status = scalekit_error_last()->http_status;
@@ -66,103 +66,98 @@ static int fetch_token(scalekit_client *client, char **token, int64_t *lifetime)
 }
 
 /* Under token_mu: the cached token, copied, when still fresh. */
-static int take_cached(scalekit_client *client, char **token, uint64_t *generation, bool *found)
+static int take_cached(skit_core *core, char **token, uint64_t *generation, bool *found)
 {
     *found = false;
-    if (!client->api_token || skit_now() >= client->api_token_refresh_at)
+    if (!core->api_token || skit_now() >= core->api_token_refresh_at)
         return SCALEKIT_OK;
     *found = true;
-    *token = strdup(client->api_token);
+    *token = strdup(core->api_token);
     if (!*token)
         return skit_error_oom();
     if (generation)
-        *generation = client->api_token_generation;
+        *generation = core->api_token_generation;
     return SCALEKIT_OK;
 }
 
-static void install_token(scalekit_client *client, char *token, int64_t lifetime)
+static void install_token(skit_core *core, char *token, int64_t lifetime)
 {
     int64_t now = skit_now();
     /* A short-lived token is renewed halfway through rather than on every call. */
-    int64_t margin = client->opts.api_token_refresh_margin_seconds;
+    int64_t margin = core->opts.api_token_refresh_margin_seconds;
     if (margin > lifetime / 2)
         margin = lifetime / 2;
-    if (client->api_token) {
-        memset(client->api_token, 0, strlen(client->api_token));
-        free(client->api_token);
-    }
-    client->api_token = token;
-    client->api_token_expires_at = now + lifetime;
-    client->api_token_refresh_at = now + lifetime - margin;
-    client->api_token_generation++;
+    skit_free_secret(core->api_token);
+    core->api_token = token;
+    core->api_token_expires_at = now + lifetime;
+    core->api_token_refresh_at = now + lifetime - margin;
+    core->api_token_generation++;
 }
 
 int skit_api_token_get(scalekit_client *client, char **token, uint64_t *generation)
 {
+    skit_core *core = skit_core_of(client);
     *token = NULL;
     bool found;
-    pthread_mutex_lock(&client->token_mu);
+    pthread_mutex_lock(&core->token_mu);
     for (;;) {
-        int rc = take_cached(client, token, generation, &found);
+        int rc = take_cached(core, token, generation, &found);
         if (found || rc) {
-            pthread_mutex_unlock(&client->token_mu);
+            pthread_mutex_unlock(&core->token_mu);
             return rc;
         }
-        if (!client->token_fetching)
+        if (!core->token_fetching)
             break;
-        uint64_t seq = client->token_fetch_seq;
-        while (client->token_fetching && seq == client->token_fetch_seq)
-            pthread_cond_wait(&client->token_cv, &client->token_mu);
-        if (seq != client->token_fetch_seq && client->token_fetch_error) {
-            rc = skit_error_restore(client->token_fetch_error);
-            pthread_mutex_unlock(&client->token_mu);
+        uint64_t seq = core->token_fetch_seq;
+        while (core->token_fetching && seq == core->token_fetch_seq)
+            pthread_cond_wait(&core->token_cv, &core->token_mu);
+        if (seq != core->token_fetch_seq && core->token_fetch_error) {
+            rc = skit_error_restore(core->token_fetch_error);
+            pthread_mutex_unlock(&core->token_mu);
             return rc;
         }
     }
-    client->token_fetching = true;
-    pthread_mutex_unlock(&client->token_mu);
+    core->token_fetching = true;
+    pthread_mutex_unlock(&core->token_mu);
 
     char *fresh = NULL;
     int64_t lifetime = 0;
     int rc = fetch_token(client, &fresh, &lifetime);
     skit_error_state *failure = rc ? skit_error_save() : NULL;
 
-    pthread_mutex_lock(&client->token_mu);
-    client->token_fetching = false;
-    client->token_fetch_seq++;
-    skit_error_state_free(client->token_fetch_error);
-    client->token_fetch_error = failure;
+    pthread_mutex_lock(&core->token_mu);
+    core->token_fetching = false;
+    core->token_fetch_seq++;
+    skit_error_state_free(core->token_fetch_error);
+    core->token_fetch_error = failure;
     if (!rc) {
-        install_token(client, fresh, lifetime);
-        *token = strdup(client->api_token);
+        install_token(core, fresh, lifetime);
+        *token = strdup(core->api_token);
         if (generation)
-            *generation = client->api_token_generation;
+            *generation = core->api_token_generation;
         if (!*token)
             rc = skit_error_oom();
     }
-    pthread_cond_broadcast(&client->token_cv);
-    pthread_mutex_unlock(&client->token_mu);
+    pthread_cond_broadcast(&core->token_cv);
+    pthread_mutex_unlock(&core->token_mu);
     return rc;
 }
 
 void skit_api_token_invalidate(scalekit_client *client, uint64_t generation)
 {
-    pthread_mutex_lock(&client->token_mu);
-    if (client->api_token && client->api_token_generation == generation) {
-        memset(client->api_token, 0, strlen(client->api_token));
-        free(client->api_token);
-        client->api_token = NULL;
+    skit_core *core = skit_core_of(client);
+    pthread_mutex_lock(&core->token_mu);
+    if (core->api_token && core->api_token_generation == generation) {
+        skit_free_secret(core->api_token);
+        core->api_token = NULL;
     }
-    pthread_mutex_unlock(&client->token_mu);
+    pthread_mutex_unlock(&core->token_mu);
 }
 
-void skit_api_token_cleanup(scalekit_client *client)
+void skit_api_token_cleanup(skit_core *core)
 {
-    if (client->api_token) {
-        memset(client->api_token, 0, strlen(client->api_token));
-        free(client->api_token);
-        client->api_token = NULL;
-    }
-    skit_error_state_free(client->token_fetch_error);
-    client->token_fetch_error = NULL;
+    skit_free_secret(core->api_token);
+    core->api_token = NULL;
+    skit_error_state_free(core->token_fetch_error);
+    core->token_fetch_error = NULL;
 }

@@ -1,4 +1,4 @@
-/* A growable, always NUL-terminated byte buffer. */
+/* A growable, always NUL-terminated byte buffer, and small string helpers. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -115,4 +115,22 @@ void skit_buf_free_secret(skit_buf *b)
     if (b && b->ptr)
         OPENSSL_cleanse(b->ptr, b->cap);
     skit_buf_free(b);
+}
+
+void skit_free_secret(char *s)
+{
+    if (s) {
+        OPENSSL_cleanse(s, strlen(s));
+        free(s);
+    }
+}
+
+bool skit_is_empty(const char *s)
+{
+    return s == NULL || s[0] == '\0';
+}
+
+char *skit_strdup_or_null(const char *s)
+{
+    return s ? strdup(s) : NULL;
 }

@@ -1,4 +1,5 @@
-/* The client: validated environment URL, credentials, resolved options. */
+/* The core part of a client: validated environment URL, credentials, resolved options.
+ * The client itself is put together in src/client/client.c. */
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -179,13 +180,11 @@ static char *build_user_agent(const char *suffix, size_t *prefix_len)
     return skit_buf_detach(&b);
 }
 
-int scalekit_client_new_with_options(scalekit_client **out, const char *env_url,
-                                     const char *client_id, const char *client_secret,
-                                     const scalekit_client_options *opts)
+int skit_core_init(skit_core *core, const char *env_url, const char *client_id,
+                   const char *client_secret, const scalekit_client_options *opts)
 {
-    if (!out)
-        return skit_error_set(SCALEKIT_EINVAL, "out must not be NULL");
-    *out = NULL;
+    pthread_mutex_init(&core->token_mu, NULL);
+    pthread_cond_init(&core->token_cv, NULL);
     if (!client_id || !*client_id)
         return skit_error_set(SCALEKIT_EINVAL, "client_id must not be empty");
     if (!client_secret || !*client_secret)
@@ -194,76 +193,45 @@ int scalekit_client_new_with_options(scalekit_client **out, const char *env_url,
     int rc = resolve_options(opts, &resolved);
     if (rc)
         return rc;
-
-    scalekit_client *c = calloc(1, sizeof *c);
-    if (!c)
-        return skit_error_oom();
-    pthread_mutex_init(&c->token_mu, NULL);
-    pthread_cond_init(&c->token_cv, NULL);
-    rc = normalise_env_url(env_url, &c->env_url);
+    rc = normalise_env_url(env_url, &core->env_url);
     if (rc)
-        goto fail;
-    c->opts = resolved;
+        return rc;
+    core->opts = resolved;
     size_t prefix_len = 0;
-    c->client_id = strdup(client_id);
-    c->client_secret = strdup(client_secret);
-    c->user_agent = build_user_agent(resolved.user_agent_suffix, &prefix_len);
+    core->client_id = strdup(client_id);
+    core->client_secret = strdup(client_secret);
+    core->user_agent = build_user_agent(resolved.user_agent_suffix, &prefix_len);
     if (resolved.ca_bundle_path && *resolved.ca_bundle_path)
-        c->ca_bundle_path = strdup(resolved.ca_bundle_path);
-    if (!c->client_id || !c->client_secret || !c->user_agent ||
-        (resolved.ca_bundle_path && *resolved.ca_bundle_path && !c->ca_bundle_path)) {
-        rc = skit_error_oom();
-        goto fail;
-    }
+        core->ca_bundle_path = strdup(resolved.ca_bundle_path);
+    if (!core->client_id || !core->client_secret || !core->user_agent ||
+        (resolved.ca_bundle_path && *resolved.ca_bundle_path && !core->ca_bundle_path))
+        return skit_error_oom();
     /* The options keep no pointer to the caller's strings. */
-    c->opts.ca_bundle_path = c->ca_bundle_path;
-    c->opts.user_agent_suffix =
-        c->user_agent[prefix_len] ? c->user_agent + prefix_len + 1 : NULL;
-    rc = skit_http_client_init(c);
-    if (rc)
-        goto fail;
-    c->jose = skit_jose_state_new(c);
-    if (!c->jose) {
-        rc = skit_error_oom();
-        goto fail;
-    }
-    *out = c;
-    skit_error_reset();
-    return SCALEKIT_OK;
-fail:
-    scalekit_client_free(c);
-    return rc;
+    core->opts.ca_bundle_path = core->ca_bundle_path;
+    core->opts.user_agent_suffix =
+        core->user_agent[prefix_len] ? core->user_agent + prefix_len + 1 : NULL;
+    return skit_http_core_init(core);
 }
 
-int scalekit_client_new(scalekit_client **out, const char *env_url, const char *client_id,
-                        const char *client_secret)
+void skit_core_cleanup(skit_core *core)
 {
-    return scalekit_client_new_with_options(out, env_url, client_id, client_secret, NULL);
-}
-
-void scalekit_client_free(scalekit_client *client)
-{
-    if (!client)
-        return;
-    skit_jose_state_free(client->jose);
-    skit_http_client_cleanup(client);
-    skit_api_token_cleanup(client);
-    pthread_cond_destroy(&client->token_cv);
-    pthread_mutex_destroy(&client->token_mu);
-    free(client->env_url);
-    free(client->client_id);
-    if (client->client_secret) {
-        OPENSSL_cleanse(client->client_secret, strlen(client->client_secret));
-        free(client->client_secret);
+    skit_http_core_cleanup(core);
+    skit_api_token_cleanup(core);
+    pthread_cond_destroy(&core->token_cv);
+    pthread_mutex_destroy(&core->token_mu);
+    free(core->env_url);
+    free(core->client_id);
+    if (core->client_secret) {
+        OPENSSL_cleanse(core->client_secret, strlen(core->client_secret));
+        free(core->client_secret);
     }
-    free(client->ca_bundle_path);
-    free(client->user_agent);
-    free(client);
+    free(core->ca_bundle_path);
+    free(core->user_agent);
 }
 
 const char *scalekit_client_env_url(const scalekit_client *client)
 {
-    return client ? client->env_url : NULL;
+    return client ? skit_core_of(client)->env_url : NULL;
 }
 
 void scalekit_free(void *p)

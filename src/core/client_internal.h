@@ -1,6 +1,12 @@
 /*
- * The client's internals, shared by src/core (transport, API token) and
- * src/jose (JWKS cache, verified-token cache). Not exported.
+ * The core part of a client: what the transport and the API token need
+ * (environment URL, credentials, resolved options, the libcurl share handle,
+ * the cached API token). Not exported.
+ *
+ * The client itself (struct scalekit_client) is defined above core, in
+ * src/client/client.h, which wires core, jose and auth together; it holds a
+ * skit_core as its first member, so core reaches its part of any client
+ * through skit_core_of() without knowing the rest.
  */
 #ifndef SKIT_CLIENT_INTERNAL_H
 #define SKIT_CLIENT_INTERNAL_H
@@ -10,9 +16,7 @@
 
 #include "core.h"
 
-struct skit_jose_state;   /* owned by src/jose: JWKS cache and verified-token cache */
-
-struct scalekit_client {
+typedef struct skit_core {
     char *env_url;          /* normalised: scheme://host[:port][/path], no trailing slash */
     char *client_id;
     char *client_secret;
@@ -35,24 +39,35 @@ struct scalekit_client {
     uint64_t api_token_generation;  /* bumped on every new token: a 401 refreshes only the stale one */
     uint64_t token_fetch_seq;       /* bumped when a fetch ends: waiters know theirs is done */
     skit_error_state *token_fetch_error; /* the last fetch's failure, NULL after a success */
+} skit_core;
 
-    struct skit_jose_state *jose;
-};
+/* The core part of @p client (its first member, see above); NULL for NULL. */
+static inline skit_core *skit_core_of(const scalekit_client *client)
+{
+    return (skit_core *)(void *)client;
+}
 
-/* The transport's part of a client (src/core/http.c): the share handle and its locks. */
-int skit_http_client_init(scalekit_client *client);
-void skit_http_client_cleanup(scalekit_client *client);
+/*
+ * Fill @p core (zeroed by the caller): check and normalise @p env_url, check
+ * and resolve @p opts (NULL: the defaults), copy the credentials, set up the
+ * transport. On failure the error is recorded and its code returned; call
+ * skit_core_cleanup() either way.
+ */
+int skit_core_init(skit_core *core, const char *env_url, const char *client_id,
+                   const char *client_secret, const scalekit_client_options *opts);
+/* Free what skit_core_init() allocated (safe on a partly filled core). */
+void skit_core_cleanup(skit_core *core);
+
+/* The transport's part of a core (src/core/http.c): the share handle and its locks. */
+int skit_http_core_init(skit_core *core);
+void skit_http_core_cleanup(skit_core *core);
 
 /* The client-credentials API token (src/core/api_token.c). Hands out a malloc'd
  * copy of a valid token and its generation, fetching it once for all waiting threads. */
 int skit_api_token_get(scalekit_client *client, char **token, uint64_t *generation);
 /* Forget the token of @p generation after the server refused it (a newer one is kept). */
 void skit_api_token_invalidate(scalekit_client *client, uint64_t generation);
-/* Free the cached token state (scalekit_client_free). */
-void skit_api_token_cleanup(scalekit_client *client);
-
-/* Created by scalekit_client_new*, freed by scalekit_client_free (src/jose/state.c). */
-struct skit_jose_state *skit_jose_state_new(scalekit_client *client);
-void skit_jose_state_free(struct skit_jose_state *state);
+/* Free the cached token state (skit_core_cleanup). */
+void skit_api_token_cleanup(skit_core *core);
 
 #endif

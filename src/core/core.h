@@ -79,9 +79,23 @@ char *skit_buf_detach(skit_buf *b);  /* hands out ptr (malloc'd, "" when empty) 
 void skit_buf_free(skit_buf *b);
 /* Free a buffer that held a secret (a form with client_secret): wiped first. */
 void skit_buf_free_secret(skit_buf *b);
+/* Free a malloc'd string that held a secret (a token), wiped first. Safe on NULL. */
+void skit_free_secret(char *s);
+
+/* ---- small string helpers ------------------------------------------------ */
+
+/* True when @p s is NULL or "": the SDK's "absent" for optional strings. */
+bool skit_is_empty(const char *s);
+/* strdup() that passes NULL through: NULL in, NULL out (so NULL out is ENOMEM only
+ * when @p s was not NULL). The result is malloc'd. */
+char *skit_strdup_or_null(const char *s);
 
 /* ---- encodings ----------------------------------------------------------- */
 
+/* An RFC 3986 unreserved character: ALPHA / DIGIT / "-" / "." / "_" / "~". */
+bool skit_is_unreserved(unsigned char c);
+/* Lower-case hex of @p len bytes into @p out, which must hold 2 * len + 1 bytes. */
+void skit_hex_encode(const unsigned char *in, size_t len, char *out);
 /* Append @p s percent-encoded: everything but RFC 3986 unreserved characters. */
 int skit_url_encode(skit_buf *b, const char *s);
 /* Append "name=value" to a query or form (with '&' when @p b is not empty);

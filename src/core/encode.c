@@ -6,10 +6,20 @@
 
 #include "core.h"
 
-static bool is_unreserved(unsigned char c)
+bool skit_is_unreserved(unsigned char c)
 {
     return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
            c == '-' || c == '.' || c == '_' || c == '~';
+}
+
+void skit_hex_encode(const unsigned char *in, size_t len, char *out)
+{
+    static const char hex[] = "0123456789abcdef";
+    for (size_t i = 0; i < len; i++) {
+        out[2 * i] = hex[in[i] >> 4];
+        out[2 * i + 1] = hex[in[i] & 15];
+    }
+    out[2 * len] = '\0';
 }
 
 int skit_url_encode(skit_buf *b, const char *s)
@@ -19,7 +29,7 @@ int skit_url_encode(skit_buf *b, const char *s)
         return SCALEKIT_OK;
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
         int rc;
-        if (is_unreserved(*p)) {
+        if (skit_is_unreserved(*p)) {
             rc = skit_buf_put(b, p, 1);
         } else {
             char esc[3] = {'%', hex[*p >> 4], hex[*p & 0x0f]};

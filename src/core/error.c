@@ -96,11 +96,6 @@ static skit_error_state *state_begin(int code, long http_status)
     return st;
 }
 
-static char *dup_or_null(const char *s)
-{
-    return s ? strdup(s) : NULL;
-}
-
 int skit_error_set(int code, const char *fmt, ...)
 {
     skit_error_state *st = state_begin(code, 0);
@@ -184,9 +179,9 @@ static void decode_details(skit_error_state *st, const json_t *details)
             if (!json_is_object(fv))
                 continue;
             scalekit_field_violation *out = &st->violations[st->violation_count++];
-            out->field = dup_or_null(skit_json_string(fv, "field"));
-            out->description = dup_or_null(skit_json_string(fv, "description"));
-            out->constraint = dup_or_null(skit_json_string(fv, "constraint"));
+            out->field = skit_strdup_or_null(skit_json_string(fv, "field"));
+            out->description = skit_strdup_or_null(skit_json_string(fv, "description"));
+            out->constraint = skit_strdup_or_null(skit_json_string(fv, "constraint"));
         }
     }
 }
@@ -254,18 +249,18 @@ static skit_error_state *state_copy(const scalekit_error *cur)
         return NULL;
     copy->pub.code = cur->code;
     copy->pub.http_status = cur->http_status;
-    copy->message = dup_or_null(cur->message);
-    copy->error_code = dup_or_null(cur->error_code);
-    copy->request_id = dup_or_null(cur->request_id);
+    copy->message = skit_strdup_or_null(cur->message);
+    copy->error_code = skit_strdup_or_null(cur->error_code);
+    copy->request_id = skit_strdup_or_null(cur->request_id);
     if (cur->field_violation_count) {
         copy->violations = calloc(cur->field_violation_count, sizeof *copy->violations);
         if (copy->violations) {
             copy->violation_count = cur->field_violation_count;
             for (size_t i = 0; i < cur->field_violation_count; i++) {
-                copy->violations[i].field = dup_or_null(cur->field_violations[i].field);
+                copy->violations[i].field = skit_strdup_or_null(cur->field_violations[i].field);
                 copy->violations[i].description =
-                    dup_or_null(cur->field_violations[i].description);
-                copy->violations[i].constraint = dup_or_null(cur->field_violations[i].constraint);
+                    skit_strdup_or_null(cur->field_violations[i].description);
+                copy->violations[i].constraint = skit_strdup_or_null(cur->field_violations[i].constraint);
             }
         }
     }

@@ -1,13 +1,15 @@
 /*
  * The HTTP transport on libcurl: one share handle per client (DNS cache, TLS
  * sessions, connection pool) and a fresh easy handle per attempt, so threads
- * never contend for a handle yet still reuse connections. Retries with capped
- * exponential backoff and full jitter; API token attached and refreshed on 401.
+ * never contend for a handle yet still reuse connections. skit_http_send runs
+ * attempts and asks the retry policy (retry.c, pure) what each one calls for:
+ * done, a new API token, another attempt after a delay, or failure.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "client_internal.h"
+#include "retry.h"
 
 static pthread_once_t curl_init_once = PTHREAD_ONCE_INIT;
 static CURLcode curl_init_result = CURLE_FAILED_INIT;
@@ -19,19 +21,19 @@ static void curl_init(void)
 
 static void share_lock(CURL *handle, curl_lock_data data, curl_lock_access access, void *userptr)
 {
-    scalekit_client *client = userptr;
+    skit_core *core = userptr;
     if (data >= 0 && data < CURL_LOCK_DATA_LAST)
-        pthread_mutex_lock(&client->share_locks[data]);
+        pthread_mutex_lock(&core->share_locks[data]);
 }
 
 static void share_unlock(CURL *handle, curl_lock_data data, void *userptr)
 {
-    scalekit_client *client = userptr;
+    skit_core *core = userptr;
     if (data >= 0 && data < CURL_LOCK_DATA_LAST)
-        pthread_mutex_unlock(&client->share_locks[data]);
+        pthread_mutex_unlock(&core->share_locks[data]);
 }
 
-int skit_http_client_init(scalekit_client *client)
+int skit_http_core_init(skit_core *core)
 {
     pthread_once(&curl_init_once, curl_init);
     if (curl_init_result != CURLE_OK)
@@ -41,30 +43,30 @@ int skit_http_client_init(scalekit_client *client)
     if (!share)
         return skit_error_oom();
     for (int i = 0; i < CURL_LOCK_DATA_LAST; i++)
-        pthread_mutex_init(&client->share_locks[i], NULL);
+        pthread_mutex_init(&core->share_locks[i], NULL);
     if (curl_share_setopt(share, CURLSHOPT_LOCKFUNC, share_lock) ||
         curl_share_setopt(share, CURLSHOPT_UNLOCKFUNC, share_unlock) ||
-        curl_share_setopt(share, CURLSHOPT_USERDATA, client) ||
+        curl_share_setopt(share, CURLSHOPT_USERDATA, core) ||
         curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS) ||
         curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION) ||
         curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT)) {
         curl_share_cleanup(share);
         for (int i = 0; i < CURL_LOCK_DATA_LAST; i++)
-            pthread_mutex_destroy(&client->share_locks[i]);
+            pthread_mutex_destroy(&core->share_locks[i]);
         return skit_error_set(SCALEKIT_EINTERNAL, "libcurl share setup failed");
     }
-    client->share = share;
+    core->share = share;
     return SCALEKIT_OK;
 }
 
-void skit_http_client_cleanup(scalekit_client *client)
+void skit_http_core_cleanup(skit_core *core)
 {
-    if (!client->share)
+    if (!core->share)
         return;
-    curl_share_cleanup(client->share);
-    client->share = NULL;
+    curl_share_cleanup(core->share);
+    core->share = NULL;
     for (int i = 0; i < CURL_LOCK_DATA_LAST; i++)
-        pthread_mutex_destroy(&client->share_locks[i]);
+        pthread_mutex_destroy(&core->share_locks[i]);
 }
 
 /* ---- one attempt -------------------------------------------------------- */
@@ -175,7 +177,7 @@ static struct curl_slist *add_header(struct curl_slist *list, bool *failed, cons
 
 /* Run one HTTP exchange; fills @p a (status or curl_code). Returns ENOMEM/EINTERNAL
  * only for local failures; network and HTTP outcomes are left to the caller. */
-static int run_attempt(scalekit_client *client, const skit_request *req, const char *url,
+static int run_attempt(const skit_core *core, const skit_request *req, const char *url,
                        const char *bearer, attempt *a)
 {
     memset(a, 0, sizeof *a);
@@ -213,9 +215,9 @@ static int run_attempt(scalekit_client *client, const skit_request *req, const c
         return skit_error_oom();
     }
 
-    const scalekit_client_options *o = &client->opts;
+    const scalekit_client_options *o = &core->opts;
     curl_easy_setopt(h, CURLOPT_URL, url);
-    curl_easy_setopt(h, CURLOPT_SHARE, client->share);
+    curl_easy_setopt(h, CURLOPT_SHARE, core->share);
     /* libcurl silently resends a request once when a reused connection dies
      * before any answer, which would send a POST twice. Non-idempotent calls
      * therefore take a new connection (it joins the pool afterwards). */
@@ -228,9 +230,9 @@ static int run_attempt(scalekit_client *client, const skit_request *req, const c
     curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, o->connect_timeout_ms);
     curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
     curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
-    if (client->ca_bundle_path)
-        curl_easy_setopt(h, CURLOPT_CAINFO, client->ca_bundle_path);
-    curl_easy_setopt(h, CURLOPT_USERAGENT, client->user_agent);
+    if (core->ca_bundle_path)
+        curl_easy_setopt(h, CURLOPT_CAINFO, core->ca_bundle_path);
+    curl_easy_setopt(h, CURLOPT_USERAGENT, core->user_agent);
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(h, CURLOPT_WRITEDATA, a);
@@ -260,66 +262,67 @@ static int run_attempt(scalekit_client *client, const skit_request *req, const c
     return SCALEKIT_OK;
 }
 
-/* ---- retry policy ------------------------------------------------------- */
-
-typedef enum failure_kind {
-    FAIL_NOT_SENT,    /* provably not processed: connection refused, DNS failure */
-    FAIL_NETWORK,     /* sent, maybe processed: reset, empty reply */
-    FAIL_TIMEOUT,
-    FAIL_FATAL,       /* retrying cannot help: TLS verification, bad URL, body too large */
-} failure_kind;
-
-static failure_kind classify_curl(CURLcode cc)
+static int build_url(const skit_core *core, const skit_request *req, skit_buf *url)
 {
-    switch (cc) {
-    case CURLE_COULDNT_CONNECT:
-    case CURLE_COULDNT_RESOLVE_HOST:
-    case CURLE_COULDNT_RESOLVE_PROXY:
-        return FAIL_NOT_SENT;
-    case CURLE_OPERATION_TIMEDOUT:
-        return FAIL_TIMEOUT;
-    case CURLE_SEND_ERROR:
-    case CURLE_RECV_ERROR:
-    case CURLE_GOT_NOTHING:
-    case CURLE_PARTIAL_FILE:
-    case CURLE_HTTP2:
-    case CURLE_HTTP2_STREAM:
-        return FAIL_NETWORK;
-    default:
-        return FAIL_FATAL;
-    }
-}
-
-static bool status_retryable(long status, bool idempotent)
-{
-    /* 429 and 503 mean the server declined the work, so even a POST may go again. */
-    if (status == 429 || status == 503)
-        return true;
-    return idempotent && (status == 502 || status == 504);
-}
-
-/* Full jitter: a random delay in [0, min(max, base * 2^retry)]. */
-static long backoff_ms(const scalekit_client_options *o, int retry)
-{
-    long cap = o->retry_base_delay_ms;
-    for (int i = 0; i < retry && cap < o->retry_max_delay_ms; i++)
-        cap = cap > LONG_MAX / 2 ? LONG_MAX : cap * 2;
-    if (cap > o->retry_max_delay_ms)
-        cap = o->retry_max_delay_ms;
-    uint64_t r = 0;
-    if (skit_random_bytes((unsigned char *)&r, sizeof r) != SCALEKIT_OK)
-        return cap;
-    return (long)(r % ((uint64_t)cap + 1));
-}
-
-static int build_url(scalekit_client *client, const skit_request *req, skit_buf *url)
-{
-    int rc = skit_buf_puts(url, client->env_url);
+    int rc = skit_buf_puts(url, core->env_url);
     if (!rc)
         rc = skit_buf_puts(url, req->path);
     if (!rc && req->query && *req->query)
         rc = skit_buf_printf(url, "?%s", req->query);
     return rc;
+}
+
+static int check_request(const skit_request *req)
+{
+    if (!method_known(req->method))
+        return skit_error_set(SCALEKIT_EINVAL, "HTTP method \"%s\" is not supported",
+                              req->method ? req->method : "(null)");
+    if (!req->path || req->path[0] != '/')
+        return skit_error_set(SCALEKIT_EINVAL, "request path \"%s\" must start with '/'",
+                              req->path ? req->path : "(null)");
+    return SCALEKIT_OK;
+}
+
+/* The attempt as the retry policy sees it. Random bits are drawn only for a
+ * failed attempt: a 2xx needs no jitter, and it is the hot path. */
+static void describe_attempt(const attempt *a, skit_attempt_result *r)
+{
+    r->outcome = a->too_large ? SKIT_OUTCOME_TOO_LARGE : skit_outcome_of_curl(a->curl_code);
+    r->status = a->status;
+    r->retry_after_ms = a->retry_after_ms;
+    r->random = 0;
+    bool success = r->outcome == SKIT_OUTCOME_ANSWER && a->status >= 200 && a->status <= 299;
+    if (!success && skit_random_bytes((unsigned char *)&r->random, sizeof r->random))
+        r->random = UINT64_MAX;   /* no randomness: still a delay within the bounds */
+}
+
+/* Move a 2xx answer into @p resp. */
+static int hand_out(attempt *a, skit_response *resp)
+{
+    resp->status = a->status;
+    resp->body_len = a->body.len;
+    resp->body = skit_buf_detach(&a->body);
+    resp->request_id = a->request_id;
+    resp->retry_after_ms = a->retry_after_ms;
+    a->request_id = NULL;
+    if (!resp->body)
+        return skit_error_oom();
+    skit_error_reset();
+    return SCALEKIT_OK;
+}
+
+/* Record why the call failed (@p code, from the policy); returns the code recorded. */
+static int record_failure(const skit_core *core, const skit_request *req, const attempt *a,
+                          const skit_attempt_result *r, int code)
+{
+    if (r->outcome == SKIT_OUTCOME_ANSWER)
+        return skit_error_from_response(a->status, a->body.ptr, a->body.len, a->request_id);
+    if (r->outcome == SKIT_OUTCOME_TOO_LARGE)
+        return skit_error_set(code, "%s %s: response body exceeds %zu bytes", req->method,
+                              req->path, SKIT_MAX_RESPONSE_BYTES);
+    const char *why = a->curl_error[0] ? a->curl_error : curl_easy_strerror(a->curl_code);
+    return skit_error_set(code, "%s %s%s failed after %d attempt(s): %s", req->method,
+                          core->env_url, req->path, r->retries_done + 1, why);
 }
 
 int skit_http_send(scalekit_client *client, const skit_request *req, skit_response *resp)
@@ -330,97 +333,60 @@ int skit_http_send(scalekit_client *client, const skit_request *req, skit_respon
     }
     if (!client || !req || !resp)
         return skit_error_set(SCALEKIT_EINVAL, "client, request and response must not be NULL");
-    if (!method_known(req->method))
-        return skit_error_set(SCALEKIT_EINVAL, "HTTP method \"%s\" is not supported",
-                              req->method ? req->method : "(null)");
-    if (!req->path || req->path[0] != '/')
-        return skit_error_set(SCALEKIT_EINVAL, "request path \"%s\" must start with '/'",
-                              req->path ? req->path : "(null)");
+    int rc = check_request(req);
+    if (rc)
+        return rc;
+    const skit_core *core = skit_core_of(client);
     skit_buf url = SKIT_BUF_INIT;
-    int rc = build_url(client, req, &url);
+    rc = build_url(core, req, &url);
     if (rc)
         return rc;
 
-    const int max_retries = client->opts.max_retries < 0 ? 0 : client->opts.max_retries;
-    bool refreshed_token = false;
+    const skit_retry_policy policy = {
+        .max_retries = core->opts.max_retries,
+        .base_delay_ms = core->opts.retry_base_delay_ms,
+        .max_delay_ms = core->opts.retry_max_delay_ms,
+    };
+    skit_attempt_result r = {.idempotent = req->idempotent, .authenticated = req->authenticated};
     char *token = NULL;
     uint64_t generation = 0;
-    int retry = 0;
     attempt a;
-    for (;;) {
+    for (bool finished = false; !finished;) {
         if (req->authenticated && !token) {
             rc = skit_api_token_get(client, &token, &generation);
             if (rc)
                 break;
         }
-        rc = run_attempt(client, req, url.ptr, token, &a);
+        rc = run_attempt(core, req, url.ptr, token, &a);
         if (rc) {
             attempt_cleanup(&a);
             break;
         }
-        long delay = -1;
-        if (a.curl_code == CURLE_OK) {
-            if (a.status >= 200 && a.status <= 299) {
-                resp->status = a.status;
-                resp->body_len = a.body.len;
-                resp->body = skit_buf_detach(&a.body);
-                resp->request_id = a.request_id;
-                resp->retry_after_ms = a.retry_after_ms;
-                a.request_id = NULL;
-                rc = resp->body ? SCALEKIT_OK : SCALEKIT_ENOMEM;
-                attempt_cleanup(&a);
-                if (!rc)
-                    skit_error_reset();
-                break;
-            }
-            if (a.status == 401 && req->authenticated && !refreshed_token) {
-                /* The token may have been revoked or rotated: get a new one, try once more. */
-                refreshed_token = true;
-                skit_api_token_invalidate(client, generation);
-                free(token);
-                token = NULL;
-                attempt_cleanup(&a);
-                continue;
-            }
-            if (retry < max_retries && status_retryable(a.status, req->idempotent)) {
-                delay = a.retry_after_ms >= 0
-                            ? (a.retry_after_ms < client->opts.retry_max_delay_ms
-                                   ? a.retry_after_ms : client->opts.retry_max_delay_ms)
-                            : backoff_ms(&client->opts, retry);
-            } else {
-                rc = skit_error_from_response(a.status, a.body.ptr, a.body.len, a.request_id);
-                attempt_cleanup(&a);
-                break;
-            }
-        } else {
-            failure_kind kind = a.too_large ? FAIL_FATAL : classify_curl(a.curl_code);
-            bool retryable = kind == FAIL_NOT_SENT ||
-                             (req->idempotent && (kind == FAIL_NETWORK || kind == FAIL_TIMEOUT));
-            if (retry < max_retries && retryable) {
-                delay = backoff_ms(&client->opts, retry);
-            } else {
-                const char *why = a.curl_error[0] ? a.curl_error : curl_easy_strerror(a.curl_code);
-                if (a.too_large)
-                    rc = skit_error_set(SCALEKIT_EMALFORMED_RESPONSE,
-                                        "%s %s: response body exceeds %zu bytes", req->method,
-                                        req->path, SKIT_MAX_RESPONSE_BYTES);
-                else
-                    rc = skit_error_set(kind == FAIL_TIMEOUT ? SCALEKIT_ETIMEOUT
-                                                             : SCALEKIT_ENETWORK,
-                                        "%s %s%s failed after %d attempt(s): %s", req->method,
-                                        client->env_url, req->path, retry + 1, why);
-                attempt_cleanup(&a);
-                break;
-            }
+        describe_attempt(&a, &r);
+        skit_decision d = skit_retry_decide(&policy, &r);
+        switch (d.next) {
+        case SKIT_NEXT_DONE:
+            rc = hand_out(&a, resp);
+            finished = true;
+            break;
+        case SKIT_NEXT_FAIL:
+            rc = record_failure(core, req, &a, &r, d.code);
+            finished = true;
+            break;
+        case SKIT_NEXT_REFRESH_TOKEN:
+            r.token_refreshed = true;
+            skit_api_token_invalidate(client, generation);
+            skit_free_secret(token);
+            token = NULL;
+            break;
+        case SKIT_NEXT_RETRY:
+            skit_sleep_ms(d.delay_ms);
+            r.retries_done++;
+            break;
         }
         attempt_cleanup(&a);
-        skit_sleep_ms(delay);
-        retry++;
     }
-    if (token) {
-        memset(token, 0, strlen(token));
-        free(token);
-    }
+    skit_free_secret(token);
     skit_buf_free(&url);
     return rc;
 }

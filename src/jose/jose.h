@@ -146,24 +146,35 @@ int skit_jws_verify(const skit_jwks *set, const char *token, size_t len, json_t 
  * <= now + leeway. ETOKEN_EXPIRED / ETOKEN_NOT_YET_VALID / ETOKEN_MALFORMED. */
 int skit_jwt_check_time(const json_t *payload, int64_t now, long leeway_seconds);
 
-/* ---- per-client validation (JWKS cache + verified-token cache) ------------ */
+/* ---- the JOSE state of one client (JWKS cache + verified-token cache) ----- */
 
 #define SKIT_DEFAULT_LEEWAY_SECONDS 60
 
-/* Full validation of @p token against the client's environment: size limit,
- * verified-token cache, JWKS (fetched / refetched as needed), signature, time.
- * @p leeway_seconds <= 0 means the default. *payload_out (may be NULL) gets a
- * reference to the verified payload (release with skit_payload_release). */
+typedef struct skit_jose_state skit_jose_state;
 struct skit_payload;
-int skit_jose_validate(scalekit_client *client, const char *token, long leeway_seconds,
-                       struct skit_payload **payload_out);
 
+/*
+ * A new JOSE state that fetches GET /keys through @p transport's core (borrowed:
+ * it must outlive the state) and takes its limits from @p opts (read now:
+ * jwks_ttl_seconds, jwks_min_refetch_interval_ms, max_token_bytes,
+ * verified_token_cache_entries; zero fields mean the defaults). NULL on out of memory.
+ */
+skit_jose_state *skit_jose_state_new(scalekit_client *transport,
+                                     const scalekit_client_options *opts);
+void skit_jose_state_free(skit_jose_state *state);   /* safe on NULL */
+
+/* Full validation of @p token: size limit, verified-token cache, JWKS (fetched /
+ * refetched as needed), signature, time. @p leeway_seconds 0 means the default,
+ * negative none. *payload_out (may be NULL) gets a reference to the verified
+ * payload (release with skit_payload_release). */
+int skit_jose_state_validate(skit_jose_state *state, const char *token, long leeway_seconds,
+                             struct skit_payload **payload_out);
 /* Install a JWKS document as if fetched now (tests, benchmarks). */
-int skit_jose_set_jwks(scalekit_client *client, const char *jwks_json);
+int skit_jose_state_set_jwks(skit_jose_state *state, const char *jwks_json);
 /* The current JWKS generation (0: none fetched yet). */
-uint64_t skit_jose_jwks_generation(scalekit_client *client);
+uint64_t skit_jose_state_generation(skit_jose_state *state);
 /* How many fetches of /keys were attempted (tests). */
-uint64_t skit_jose_fetch_count(scalekit_client *client);
+uint64_t skit_jose_state_fetch_count(skit_jose_state *state);
 
 /* The time claims of a payload (RFC 7519 4.1.4-4.1.6). */
 typedef struct skit_jwt_times {

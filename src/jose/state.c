@@ -1,13 +1,14 @@
 /* Per-client JOSE state: the JWKS cache (TTL, refetch on an unknown kid with a
  * cooldown, single flight, stale set kept when a refetch fails) and the
  * verified-token cache, and skit_jose_validate() which uses both. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <openssl/sha.h>
 
-#include "core/client_internal.h"
+#include "core/core.h"
 #include "jose/jose.h"
 
 #define DEFAULT_JWKS_TTL_SECONDS 3600
@@ -16,7 +17,10 @@
 #define DEFAULT_TOKEN_CACHE_ENTRIES 1024
 
 struct skit_jose_state {
-    scalekit_client *client;
+    scalekit_client *transport;  /* borrowed: its core fetches GET /keys */
+    int64_t ttl_ms;              /* a fetched set is trusted this long */
+    int64_t cooldown_ms;         /* an unknown kid refetches at most this often */
+    size_t max_token_bytes;
     pthread_mutex_t mu;
     pthread_cond_t cv;
     skit_jwks *jwks;            /* current set (one reference held here), NULL before a fetch */
@@ -31,13 +35,22 @@ struct skit_jose_state {
     skit_token_cache *tokens;
 };
 
-struct skit_jose_state *skit_jose_state_new(scalekit_client *client)
+static long opt_or(long v, long dflt) { return v > 0 ? v : dflt; }
+
+skit_jose_state *skit_jose_state_new(scalekit_client *transport,
+                                     const scalekit_client_options *opts)
 {
     struct skit_jose_state *s = calloc(1, sizeof *s);
     if (!s)
         return NULL;
-    s->client = client;
-    long entries = client ? client->opts.verified_token_cache_entries : 0;
+    s->transport = transport;
+    /* saturated: a "forever" TTL such as LONG_MAX must not overflow into the past */
+    int64_t ttl_s = opt_or(opts ? opts->jwks_ttl_seconds : 0, DEFAULT_JWKS_TTL_SECONDS);
+    s->ttl_ms = ttl_s > INT64_MAX / 1000 ? INT64_MAX : ttl_s * 1000;
+    s->cooldown_ms = opt_or(opts ? opts->jwks_min_refetch_interval_ms : 0, DEFAULT_MIN_REFETCH_MS);
+    s->max_token_bytes = opts && opts->max_token_bytes ? opts->max_token_bytes
+                                                       : DEFAULT_MAX_TOKEN_BYTES;
+    long entries = opts ? opts->verified_token_cache_entries : 0;
     if (entries == 0)
         entries = DEFAULT_TOKEN_CACHE_ENTRIES;
     if (entries > 0 && !(s->tokens = skit_token_cache_new(entries))) {
@@ -60,8 +73,6 @@ void skit_jose_state_free(struct skit_jose_state *state)
     free(state);
 }
 
-static long opt_or(long v, long dflt) { return v > 0 ? v : dflt; }
-
 /* Install a freshly fetched set; the caller holds mu. Takes @p set's reference. */
 static void install_locked(struct skit_jose_state *s, skit_jwks *set, int64_t now_ms)
 {
@@ -75,13 +86,13 @@ static void install_locked(struct skit_jose_state *s, skit_jwks *set, int64_t no
     __atomic_add_fetch(&s->generation, 1, __ATOMIC_RELEASE);
 }
 
-static int fetch_jwks(scalekit_client *client, skit_jwks **out)
+static int fetch_jwks(scalekit_client *transport, skit_jwks **out)
 {
     skit_request req = {.method = "GET", .path = "/keys", .authenticated = false,
                         .idempotent = true};
     skit_response resp;
     memset(&resp, 0, sizeof resp);
-    int rc = skit_http_send(client, &req, &resp);
+    int rc = skit_http_send(transport, &req, &resp);
     if (rc != SCALEKIT_OK)
         return rc;
     rc = skit_jwks_parse(resp.body ? resp.body : "", resp.body_len, out);
@@ -104,11 +115,7 @@ static int fetch_jwks(scalekit_client *client, skit_jwks **out)
 static int get_jwks(struct skit_jose_state *s, bool want_newer, uint64_t seen,
                     skit_jwks **out, uint64_t *gen_out)
 {
-    const scalekit_client_options *o = &s->client->opts;
-    /* saturated: a "forever" TTL such as LONG_MAX must not overflow into the past */
-    int64_t ttl_s = opt_or(o->jwks_ttl_seconds, DEFAULT_JWKS_TTL_SECONDS);
-    int64_t ttl_ms = ttl_s > INT64_MAX / 1000 ? INT64_MAX : ttl_s * 1000;
-    int64_t cooldown_ms = opt_or(o->jwks_min_refetch_interval_ms, DEFAULT_MIN_REFETCH_MS);
+    const int64_t ttl_ms = s->ttl_ms, cooldown_ms = s->cooldown_ms;
     int rc = SCALEKIT_OK;
     *out = NULL;
     pthread_mutex_lock(&s->mu);
@@ -135,7 +142,7 @@ static int get_jwks(struct skit_jose_state *s, bool want_newer, uint64_t seen,
         s->fetch_count++;
         pthread_mutex_unlock(&s->mu);
         skit_jwks *fresh = NULL;
-        int frc = fetch_jwks(s->client, &fresh);
+        int frc = fetch_jwks(s->transport, &fresh);
         pthread_mutex_lock(&s->mu);
         s->fetching = false;
         s->has_attempted = true;
@@ -160,15 +167,14 @@ static int get_jwks(struct skit_jose_state *s, bool want_newer, uint64_t seen,
     return rc;
 }
 
-int skit_jose_set_jwks(scalekit_client *client, const char *jwks_json)
+int skit_jose_state_set_jwks(skit_jose_state *s, const char *jwks_json)
 {
-    if (!client || !client->jose || !jwks_json)
+    if (!s || !jwks_json)
         return skit_error_set(SCALEKIT_EINVAL, "client and jwks_json must not be NULL");
     skit_jwks *set = NULL;
     int rc = skit_jwks_parse(jwks_json, strlen(jwks_json), &set);
     if (rc != SCALEKIT_OK)
         return rc;
-    struct skit_jose_state *s = client->jose;
     pthread_mutex_lock(&s->mu);
     s->has_attempted = true;
     s->attempt_ms = skit_monotonic_ms();
@@ -177,19 +183,18 @@ int skit_jose_set_jwks(scalekit_client *client, const char *jwks_json)
     return SCALEKIT_OK;
 }
 
-uint64_t skit_jose_jwks_generation(scalekit_client *client)
+uint64_t skit_jose_state_generation(skit_jose_state *s)
 {
-    return client && client->jose ? __atomic_load_n(&client->jose->generation, __ATOMIC_ACQUIRE)
-                                  : 0;
+    return s ? __atomic_load_n(&s->generation, __ATOMIC_ACQUIRE) : 0;
 }
 
-uint64_t skit_jose_fetch_count(scalekit_client *client)
+uint64_t skit_jose_state_fetch_count(skit_jose_state *s)
 {
-    if (!client || !client->jose)
+    if (!s)
         return 0;
-    pthread_mutex_lock(&client->jose->mu);
-    uint64_t n = client->jose->fetch_count;
-    pthread_mutex_unlock(&client->jose->mu);
+    pthread_mutex_lock(&s->mu);
+    uint64_t n = s->fetch_count;
+    pthread_mutex_unlock(&s->mu);
     return n;
 }
 
@@ -218,18 +223,16 @@ static int verify_parsed(struct skit_jose_state *s, const skit_jws *jws, uint64_
     return rc;
 }
 
-int skit_jose_validate(scalekit_client *client, const char *token, long leeway_seconds,
-                       skit_payload **payload_out)
+int skit_jose_state_validate(skit_jose_state *s, const char *token, long leeway_seconds,
+                             skit_payload **payload_out)
 {
     if (payload_out)
         *payload_out = NULL;
-    if (!client || !client->jose)
+    if (!s)
         return skit_error_set(SCALEKIT_EINVAL, "client must not be NULL");
     if (!token || !*token)
         return skit_error_set(SCALEKIT_EINVAL, "token must not be empty");
-    struct skit_jose_state *s = client->jose;
-    size_t max = client->opts.max_token_bytes ? client->opts.max_token_bytes
-                                              : DEFAULT_MAX_TOKEN_BYTES;
+    size_t max = s->max_token_bytes;
     /* max + 1 would wrap to 0 for a "no limit" SIZE_MAX and read no byte at all */
     size_t len = strnlen(token, max < SIZE_MAX ? max + 1 : max);
     if (len > max)
@@ -245,7 +248,7 @@ int skit_jose_validate(scalekit_client *client, const char *token, long leeway_s
     skit_payload *payload = NULL;
     if (s->tokens) {
         SHA256((const unsigned char *)token, len, digest);
-        payload = skit_token_cache_get(s->tokens, digest, skit_jose_jwks_generation(client));
+        payload = skit_token_cache_get(s->tokens, digest, skit_jose_state_generation(s));
     }
     if (!payload) {
         skit_jws_lite lite;

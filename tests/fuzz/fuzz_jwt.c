@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/core.h"
+#include "client/client.h"
 #include "jose/jose.h"
 
 static const char jwks_text[] =

@@ -19,6 +19,7 @@
 
 #include "core/core.h"
 #include "emu_fixture.h"
+#include "client/client.h"
 #include "jose/jose.h"
 
 /* A client-credentials token of @p client with @p scopes; the token (malloc'd). */

@@ -4,6 +4,7 @@
 #define JOSE_TESTKIT_H
 
 #include <jansson.h>
+#include "client/client.h"
 #include "jose/jose.h"
 
 /* A client for @p env_url ("http://127.0.0.1:1" when NULL) with @p opts (may be NULL). */

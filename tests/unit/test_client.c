@@ -6,7 +6,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "core/client_internal.h"
+#include "client/client.h"
 
 static void expect_bad_url(const char *url, const char *fragment)
 {
@@ -89,7 +89,7 @@ static void test_option_defaults(void **state)
         assert_int_equal(scalekit_client_new_with_options(&c, "https://a.example", "id", "s",
                                                           pass ? &zero : NULL),
                          SCALEKIT_OK);
-        const scalekit_client_options *o = &c->opts;
+        const scalekit_client_options *o = &c->core.opts;
         assert_int_equal(o->timeout_ms, 10000);
         assert_int_equal(o->connect_timeout_ms, 5000);
         assert_int_equal(o->max_retries, 2);
@@ -102,11 +102,11 @@ static void test_option_defaults(void **state)
         assert_int_equal(o->api_token_refresh_margin_seconds, 60);
         assert_int_equal(o->max_token_bytes, 16384);
         assert_int_equal(o->verified_token_cache_entries, 1024);
-        assert_non_null(c->share);
+        assert_non_null(c->core.share);
         assert_non_null(c->jose);
-        assert_string_equal(c->client_id, "id");
-        assert_string_equal(c->client_secret, "s");
-        assert_non_null(strstr(c->user_agent, "Scalekit-C/" SCALEKIT_VERSION " ("));
+        assert_string_equal(c->core.client_id, "id");
+        assert_string_equal(c->core.client_secret, "s");
+        assert_non_null(strstr(c->core.user_agent, "Scalekit-C/" SCALEKIT_VERSION " ("));
         scalekit_client_free(c);
     }
 }
@@ -128,22 +128,22 @@ static void test_options_copied_and_honoured(void **state)
                      SCALEKIT_OK);
     memset(suffix, 'X', sizeof suffix - 1);   /* the client must hold its own copies */
     memset(ca, 'X', sizeof ca - 1);
-    assert_int_equal(c->opts.timeout_ms, 1234);
-    assert_int_equal(c->opts.connect_timeout_ms, 567);
-    assert_int_equal(c->opts.max_retries, -1);
-    assert_string_equal(c->opts.ca_bundle_path, "/etc/hostname");
-    assert_string_equal(c->ca_bundle_path, "/etc/hostname");
-    assert_string_equal(c->opts.user_agent_suffix, "myapp/1.2");
-    assert_int_equal(c->opts.jwks_ttl_seconds, 10);
-    assert_int_equal(c->opts.jwks_min_refetch_interval_ms, 20);
-    assert_int_equal(c->opts.retry_base_delay_ms, 3);
-    assert_int_equal(c->opts.retry_max_delay_ms, 40);
-    assert_int_equal(c->opts.api_token_refresh_margin_seconds, 5);
-    assert_int_equal(c->opts.max_token_bytes, 999);
-    assert_int_equal(c->opts.verified_token_cache_entries, -1);
-    size_t n = strlen(c->user_agent);
+    assert_int_equal(c->core.opts.timeout_ms, 1234);
+    assert_int_equal(c->core.opts.connect_timeout_ms, 567);
+    assert_int_equal(c->core.opts.max_retries, -1);
+    assert_string_equal(c->core.opts.ca_bundle_path, "/etc/hostname");
+    assert_string_equal(c->core.ca_bundle_path, "/etc/hostname");
+    assert_string_equal(c->core.opts.user_agent_suffix, "myapp/1.2");
+    assert_int_equal(c->core.opts.jwks_ttl_seconds, 10);
+    assert_int_equal(c->core.opts.jwks_min_refetch_interval_ms, 20);
+    assert_int_equal(c->core.opts.retry_base_delay_ms, 3);
+    assert_int_equal(c->core.opts.retry_max_delay_ms, 40);
+    assert_int_equal(c->core.opts.api_token_refresh_margin_seconds, 5);
+    assert_int_equal(c->core.opts.max_token_bytes, 999);
+    assert_int_equal(c->core.opts.verified_token_cache_entries, -1);
+    size_t n = strlen(c->core.user_agent);
     assert_true(n > 10);
-    assert_string_equal(c->user_agent + n - strlen(" myapp/1.2"), " myapp/1.2");
+    assert_string_equal(c->core.user_agent + n - strlen(" myapp/1.2"), " myapp/1.2");
     scalekit_client_free(c);
 }
 
