@@ -5,11 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char *dup_or_null(const char *s)
-{
-    return s && *s ? strdup(s) : NULL;
-}
-
 /* A "whsec_" secret over 24 random bytes. */
 static char *new_webhook_secret(void)
 {
@@ -86,7 +81,7 @@ int scalekit_emulator_start(const scalekit_emulator_options *opts, scalekit_emul
     pthread_cond_init(&e->faults.stop_wake, NULL);
     e->host = strdup(o->host && *o->host ? o->host : "127.0.0.1");
     e->port = o->port;
-    e->webhook_url = dup_or_null(o->webhook_url);
+    e->webhook_url = skit_is_empty(o->webhook_url) ? NULL : strdup(o->webhook_url);
     e->webhook_secret = o->webhook_secret && *o->webhook_secret ? strdup(o->webhook_secret)
                                                                   : new_webhook_secret();
     e->key_grace_seconds = o->key_grace_seconds > 0 ? o->key_grace_seconds : 86400;

@@ -15,12 +15,7 @@ char *emu_new_id(const char *prefix, size_t nbytes)
     if (!out)
         return NULL;
     memcpy(out, prefix, plen);
-    static const char hex[] = "0123456789abcdef";
-    for (size_t i = 0; i < nbytes; i++) {
-        out[plen + 2 * i] = hex[raw[i] >> 4];
-        out[plen + 2 * i + 1] = hex[raw[i] & 15];
-    }
-    out[plen + 2 * nbytes] = '\0';
+    skit_hex_encode(raw, nbytes, out + plen);
     return out;
 }
 
@@ -28,14 +23,9 @@ void emu_sha256_hex(const char *s, char out[65])
 {
     unsigned char md[32];
     unsigned int len = 0;
-    static const char hex[] = "0123456789abcdef";
     if (!EVP_Digest(s, strlen(s), md, &len, EVP_sha256(), NULL))
         memset(md, 0, sizeof md);
-    for (size_t i = 0; i < 32; i++) {
-        out[2 * i] = hex[md[i] >> 4];
-        out[2 * i + 1] = hex[md[i] & 15];
-    }
-    out[64] = '\0';
+    skit_hex_encode(md, sizeof md, out);
 }
 
 int emu_html_escape(skit_buf *b, const char *s)

@@ -140,7 +140,11 @@ void skit_format_rfc3339(int64_t t, char out[32]);
 /* Typed reads with a default: a missing field or a field of another type gives the default. */
 const char *skit_json_string(const json_t *obj, const char *name);          /* NULL default */
 bool skit_json_bool(const json_t *obj, const char *name, bool dflt);
-/* An integer sent as a JSON number or as a decimal string (the API's int64s). */
+/* An integer sent as a JSON number or as a decimal string (the API's int64s):
+ * digits with an optional '-'; reals, blanks, '+', embedded NULs and overflow are
+ * refused (false, *out untouched). */
+bool skit_json_value_int64(const json_t *v, int64_t *out);
+/* The same for the member @p name of @p obj. */
 bool skit_json_int64(const json_t *obj, const char *name, int64_t *out);
 /* Parse a response body; NULL (and EMALFORMED_RESPONSE set) unless it is a JSON object. */
 json_t *skit_json_parse_object(const char *body, size_t len);

@@ -5,7 +5,6 @@
  */
 #include "decode.h"
 
-#include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,30 +21,6 @@ static const void *load_ptr(const void *base, size_t offset)
     const void *p;
     memcpy(&p, (const char *)base + offset, sizeof p);
     return p;
-}
-
-/* A JSON integer, or a string of decimal digits with an optional '-' (the API sends
- * 64-bit integers as strings). Reals, blanks, signs like '+' and overflow are refused. */
-static bool value_int64(const json_t *v, int64_t *out)
-{
-    if (json_is_integer(v)) {
-        *out = (int64_t)json_integer_value(v);
-        return true;
-    }
-    if (!json_is_string(v))
-        return false;
-    const char *s = json_string_value(v);
-    size_t len = json_string_length(v);
-    const char *digits = s[0] == '-' ? s + 1 : s;
-    if (*digits < '0' || *digits > '9' || strlen(s) != len)
-        return false;
-    errno = 0;
-    char *end = NULL;
-    long long n = strtoll(s, &end, 10);
-    if (errno != 0 || end != s + len)
-        return false;
-    *out = (int64_t)n;
-    return true;
 }
 
 static char *dump_compact(void *result, const json_t *v)
@@ -178,7 +153,7 @@ static int decode_field(void *result, const skit_field *f, const json_t *obj, vo
     }
     case SKIT_F_INT32:
     case SKIT_F_OPT_INT32: {
-        if (!value_int64(v, &n) || n < INT32_MIN || n > INT32_MAX)
+        if (!skit_json_value_int64(v, &n) || n < INT32_MIN || n > INT32_MAX)
             return SCALEKIT_OK;
         int32_t i = (int32_t)n;
         if (f->type == SKIT_F_OPT_INT32)
@@ -188,7 +163,7 @@ static int decode_field(void *result, const skit_field *f, const json_t *obj, vo
     }
     case SKIT_F_INT64:
     case SKIT_F_OPT_INT64:
-        if (!value_int64(v, &n))
+        if (!skit_json_value_int64(v, &n))
             return SCALEKIT_OK;
         if (f->type == SKIT_F_OPT_INT64)
             return store_opt(result, out, f->offset, &n, sizeof n);

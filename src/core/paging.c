@@ -71,16 +71,6 @@ static int seen_add(skit_iterator *it, const char *token, bool *repeated)
     return SCALEKIT_OK;
 }
 
-static char *dup_or_null(const char *s, bool *oom)
-{
-    if (!s)
-        return NULL;
-    char *copy = strdup(s);
-    if (!copy)
-        *oom = true;
-    return copy;
-}
-
 int skit_iterator_new(scalekit_client *client, const char *path, const char *base_query,
                       uint32_t page_size, const char *first_page_token,
                       const skit_schema *list_schema, skit_iterator **out)
@@ -103,14 +93,14 @@ int skit_iterator_new(scalekit_client *client, const char *path, const char *bas
         return skit_error_set(SCALEKIT_EINTERNAL, "list table %s has no items or next_page_token",
                               list_schema->name);
     }
-    bool oom = false;
+    const char *first = skit_is_empty(first_page_token) ? NULL : first_page_token;
     it->client = client;
     it->schema = list_schema;
     it->page_size = page_size;
-    it->path = dup_or_null(path, &oom);
-    it->base_query = dup_or_null(base_query, &oom);
-    it->pending = dup_or_null(first_page_token && *first_page_token ? first_page_token : NULL, &oom);
-    if (oom) {
+    it->path = skit_strdup_or_null(path);
+    it->base_query = skit_strdup_or_null(base_query);
+    it->pending = skit_strdup_or_null(first);
+    if ((path && !it->path) || (base_query && !it->base_query) || (first && !it->pending)) {
         skit_iterator_free(it);
         return skit_error_oom();
     }

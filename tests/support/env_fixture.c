@@ -48,13 +48,9 @@ static pthread_once_t run_id_once = PTHREAD_ONCE_INIT;
 static void make_run_id(void)
 {
     unsigned char raw[8];
-    static const char hex[] = "0123456789abcdef";
     if (skit_random_bytes(raw, sizeof raw) != SCALEKIT_OK)
         memset(raw, 0x5a, sizeof raw);
-    for (size_t i = 0; i < sizeof raw; i++) {
-        run_id[2 * i] = hex[raw[i] >> 4];
-        run_id[2 * i + 1] = hex[raw[i] & 15];
-    }
+    skit_hex_encode(raw, sizeof raw, run_id);
 }
 
 void emu_fixture_unique(char *out, size_t n, const char *prefix)
