@@ -29,6 +29,10 @@ int skit_auth_join_scopes(skit_buf *out, const char *const *scopes, const char *
 int skit_auth_post_token_form(scalekit_client *client, const skit_buf *form, json_t **json,
                               char **raw_out);
 
+/* Append the client's client_id and client_secret to a token request form
+ * (free it with skit_buf_free_secret). SCALEKIT_OK or ENOMEM. */
+int skit_auth_add_credentials(skit_buf *form, const scalekit_client *client);
+
 /* EMALFORMED_RESPONSE (recorded) unless the answer has a non-empty string @p name. */
 int skit_auth_require_token(const json_t *json, const char *name);
 

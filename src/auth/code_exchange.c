@@ -147,8 +147,7 @@ int scalekit_authenticate_with_code(scalekit_client *client, const char *code,
     int rc = skit_form_add(&form, "grant_type", "authorization_code");
     if (rc == SCALEKIT_OK) rc = skit_form_add(&form, "code", code);
     if (rc == SCALEKIT_OK) rc = skit_form_add(&form, "redirect_uri", redirect_uri);
-    if (rc == SCALEKIT_OK) rc = skit_form_add(&form, "client_id", skit_core_of(client)->client_id);
-    if (rc == SCALEKIT_OK) rc = skit_form_add(&form, "client_secret", skit_core_of(client)->client_secret);
+    if (rc == SCALEKIT_OK) rc = skit_auth_add_credentials(&form, client);
     if (rc == SCALEKIT_OK && opts != NULL)
         rc = skit_form_add(&form, "code_verifier", opts->code_verifier);
     if (rc != SCALEKIT_OK) {

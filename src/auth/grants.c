@@ -10,6 +10,13 @@
 #include "core/decode.h"
 #include "auth_internal.h"
 
+int skit_auth_add_credentials(skit_buf *form, const scalekit_client *client)
+{
+    const skit_core *core = skit_core_of(client);
+    int rc = skit_form_add(form, "client_id", core->client_id);
+    return rc == SCALEKIT_OK ? skit_form_add(form, "client_secret", core->client_secret) : rc;
+}
+
 int skit_auth_post_token_form(scalekit_client *client, const skit_buf *form, json_t **json,
                            char **raw_out)
 {
@@ -97,8 +104,7 @@ int scalekit_refresh_access_token(scalekit_client *client, const char *refresh_t
     skit_buf form = SKIT_BUF_INIT;
     int rc = skit_form_add(&form, "grant_type", "refresh_token");
     if (rc == SCALEKIT_OK) rc = skit_form_add(&form, "refresh_token", refresh_token);
-    if (rc == SCALEKIT_OK) rc = skit_form_add(&form, "client_id", skit_core_of(client)->client_id);
-    if (rc == SCALEKIT_OK) rc = skit_form_add(&form, "client_secret", skit_core_of(client)->client_secret);
+    if (rc == SCALEKIT_OK) rc = skit_auth_add_credentials(&form, client);
     if (rc == SCALEKIT_OK)
         rc = exchange_for_tokens(client, &form, out);
     skit_buf_free_secret(&form);
