@@ -178,7 +178,7 @@ static int step_authorization_url(demo *d)
     if (rc != SCALEKIT_OK)
         return report("scalekit_generate_pkce", rc);
     /* A real app makes state and nonce random per login and keeps them in the session. */
-    scalekit_authorization_url_options o = {.state = "demo-state", .nonce = DEMO_NONCE,
+    scalekit_authorization_url_options o = { .struct_size = sizeof(scalekit_authorization_url_options), .state = "demo-state", .nonce = DEMO_NONCE,
                                             .code_challenge = d->pkce.code_challenge,
                                             .code_challenge_method = d->pkce.code_challenge_method,
                                             .login_hint = DEMO_EMAIL};
@@ -216,13 +216,13 @@ static int step_code_exchange(demo *d)
         printf("   skipped: no authorization code (see the step above)\n");
         return 0;
     }
-    scalekit_authentication_options o = {.code_verifier = d->pkce.code_verifier, .nonce = DEMO_NONCE};
+    scalekit_authentication_options o = { .struct_size = sizeof(scalekit_authentication_options), .code_verifier = d->pkce.code_verifier, .nonce = DEMO_NONCE};
     int rc = scalekit_authenticate_with_code(d->client, d->code, REDIRECT_URI, &o, &d->auth);
     if (rc != SCALEKIT_OK)
         return report("scalekit_authenticate_with_code", rc);
     d->access_token = strdup(d->auth->access_token);
-    line("user id", d->auth->user.id);
-    line("email", d->auth->user.email);
+    line("user id", d->auth->user->id);
+    line("email", d->auth->user->email);
     line_short("ID token", d->auth->id_token);
     line_short("access token", d->auth->access_token);
     line_short("refresh token", d->auth->refresh_token);
@@ -305,7 +305,7 @@ static int step_client_token(demo *d)
         return report("scalekit_generate_client_token", rc);
     line_short("client token", t->access_token);
     const char *audiences[] = {d->client_id, NULL};
-    scalekit_validate_options o = {.issuer = d->env_url, .audiences = audiences};
+    scalekit_validate_options o = { .struct_size = sizeof(scalekit_validate_options), .issuer = d->env_url, .audiences = audiences};
     scalekit_claims *c = NULL;
     rc = scalekit_validate_token(d->client, t->access_token, &o, &c);
     scalekit_token_response_free(t);
@@ -346,7 +346,7 @@ static int step_webhook(demo *d)
 
 static int step_logout_url(demo *d)
 {
-    scalekit_logout_url_options o = {.id_token_hint = d->auth ? d->auth->id_token : NULL,
+    scalekit_logout_url_options o = { .struct_size = sizeof(scalekit_logout_url_options), .id_token_hint = d->auth ? d->auth->id_token : NULL,
                                      .post_logout_redirect_uri = "http://localhost:8080/signed-out",
                                      .state = "bye"};
     char *url = NULL;
@@ -383,7 +383,7 @@ static int step_organizations(demo *d)
     char external_id[64];
     snprintf(external_id, sizeof external_id, "quickstart-%lld", (long long)time(NULL));
     scalekit_header metadata[] = {{"plan", "trial"}};
-    scalekit_organization_create_options o = {.external_id = external_id, .metadata = {metadata, 1}};
+    scalekit_organization_create_options o = { .struct_size = sizeof(scalekit_organization_create_options), .external_id = external_id, .metadata = {metadata, 1}};
     scalekit_organization *org = NULL, *updated = NULL;
     int rc = scalekit_organization_create(d->client, "Acme Corp", &o, &org);
     if (rc != SCALEKIT_OK)
@@ -391,7 +391,7 @@ static int step_organizations(demo *d)
     line("created", org->id);
     line("external id", org->external_id);
 
-    scalekit_organization_list_options lo = {.page_size = 10};
+    scalekit_organization_list_options lo = { .struct_size = sizeof(scalekit_organization_list_options), .page_size = 10};
     scalekit_organization_page *page = NULL;
     rc = scalekit_organization_list(d->client, &lo, &page);
     if (rc == SCALEKIT_OK) {
@@ -400,7 +400,7 @@ static int step_organizations(demo *d)
                  (long long)page->total_size);
         line("listed", listed);
         scalekit_organization_page_free(page);
-        scalekit_organization_update_options u = {.display_name = "Acme Corporation"};
+        scalekit_organization_update_options u = { .struct_size = sizeof(scalekit_organization_update_options), .display_name = "Acme Corporation"};
         rc = scalekit_organization_update(d->client, org->id, &u, &updated);
         if (rc != SCALEKIT_OK)
             report("scalekit_organization_update", rc);
@@ -410,7 +410,7 @@ static int step_organizations(demo *d)
     if (rc == SCALEKIT_OK) {
         line("renamed to", updated->display_name);
         const char *features[] = {"sso", "dir_sync", NULL};
-        scalekit_organization_portal_link_options po = {.features = features};
+        scalekit_organization_portal_link_options po = { .struct_size = sizeof(scalekit_organization_portal_link_options), .features = features};
         scalekit_organization_portal_link *link = NULL;
         rc = scalekit_organization_generate_portal_link(d->client, org->id, &po, &link);
         if (rc == SCALEKIT_OK) {

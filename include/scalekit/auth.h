@@ -14,6 +14,8 @@ SCALEKIT_BEGIN_DECLS
 
 /** Options of scalekit_get_authorization_url(); NULL or "" strings are left out. */
 typedef struct scalekit_authorization_url_options {
+    /** sizeof the caller's struct; set by the _INIT macro (0 is SCALEKIT_EINVAL). */
+    size_t struct_size;
     const char *const *scopes;   /**< NULL-terminated; NULL (or an empty list) means
                                       openid profile email; each entry is one scope:
                                       an empty one or one holding a space is EINVAL */
@@ -26,8 +28,11 @@ typedef struct scalekit_authorization_url_options {
     const char *provider;        /**< social provider: google, github, microsoft ... */
     const char *code_challenge;
     const char *code_challenge_method; /**< "S256" or "plain" */
-    const char *prompt;          /**< login, consent, create ... */
+    const char *prompt;          /**< login, consent, create ... [newest] */
 } scalekit_authorization_url_options;
+
+/** The initialiser of scalekit_authorization_url_options: nothing set. */
+#define SCALEKIT_AUTHORIZATION_URL_OPTIONS_INIT SCALEKIT_STRUCT_INIT(scalekit_authorization_url_options)
 
 /**
  * Build the URL of the hosted login page (GET /oauth/authorize). No network.
@@ -43,10 +48,15 @@ SCALEKIT_API int scalekit_get_authorization_url(scalekit_client *client, const c
 
 /** Options of scalekit_get_logout_url(); NULL or "" strings are left out. */
 typedef struct scalekit_logout_url_options {
+    /** sizeof the caller's struct; set by the _INIT macro (0 is SCALEKIT_EINVAL). */
+    size_t struct_size;
     const char *id_token_hint;
     const char *post_logout_redirect_uri;
     const char *state;
 } scalekit_logout_url_options;
+
+/** The initialiser of scalekit_logout_url_options: nothing set. */
+#define SCALEKIT_LOGOUT_URL_OPTIONS_INIT SCALEKIT_STRUCT_INIT(scalekit_logout_url_options)
 
 /**
  * Build the URL that ends the user's Scalekit session (GET /oidc/logout). No network.
@@ -81,11 +91,16 @@ SCALEKIT_API int scalekit_pkce_challenge_s256(const char *verifier, char *challe
 
 /** Options of scalekit_authenticate_with_code(). */
 typedef struct scalekit_authentication_options {
+    /** sizeof the caller's struct; set by the _INIT macro (0 is SCALEKIT_EINVAL). */
+    size_t struct_size;
     const char *code_verifier;   /**< the PKCE verifier, when a challenge was sent */
     /** The nonce sent in the authorization URL, when one was: the ID token's nonce
      *  claim must equal it (OIDC Core 3.1.3.7), else SCALEKIT_ETOKEN_CLAIM. */
     const char *nonce;
 } scalekit_authentication_options;
+
+/** The initialiser of scalekit_authentication_options: nothing set. */
+#define SCALEKIT_AUTHENTICATION_OPTIONS_INIT SCALEKIT_STRUCT_INIT(scalekit_authentication_options)
 
 /** The user, from the ID token's claims. */
 typedef struct scalekit_user_profile {
@@ -104,7 +119,8 @@ typedef struct scalekit_user_profile {
 
 /** What the code exchange gives. Free with scalekit_authentication_response_free(). */
 typedef struct scalekit_authentication_response {
-    scalekit_user_profile user;
+    /** The user; a pointer so the profile can gain members without moving the ones below. */
+    const scalekit_user_profile *user;
     const char *id_token;
     const char *access_token;
     const char *refresh_token;   /**< NULL when the grant gave none */
@@ -161,11 +177,16 @@ SCALEKIT_API int scalekit_refresh_access_token(scalekit_client *client, const ch
 
 /** Options of scalekit_generate_client_token(). NULL fields use the client's own. */
 typedef struct scalekit_client_token_options {
+    /** sizeof the caller's struct; set by the _INIT macro (0 is SCALEKIT_EINVAL). */
+    size_t struct_size;
     const char *client_id;
     const char *client_secret;
     const char *const *scopes;   /**< NULL-terminated; sent space separated as scope;
                                       NULL sends none; an empty or spaced entry is EINVAL */
 } scalekit_client_token_options;
+
+/** The initialiser of scalekit_client_token_options: nothing set. */
+#define SCALEKIT_CLIENT_TOKEN_OPTIONS_INIT SCALEKIT_STRUCT_INIT(scalekit_client_token_options)
 
 /**
  * Run the client-credentials grant (POST /oauth/token) and hand out the token.

@@ -23,10 +23,17 @@ typedef struct scalekit_header {
 } scalekit_header;
 
 /**
- * Options of a client. A zeroed struct (or NULL) means every default; a zero
- * field takes its default. New fields are only ever added at the end.
+ * Options of a client. Initialise with SCALEKIT_CLIENT_OPTIONS_INIT, then set
+ * what you need; every member left zero takes its default (NULL options: all
+ * defaults). New members are only ever added at the end (see docs/abi.md).
+ *
+ *     scalekit_client_options opts = SCALEKIT_CLIENT_OPTIONS_INIT;
+ *     opts.timeout_ms = 3000;
  */
 typedef struct scalekit_client_options {
+    /** sizeof the struct the caller was compiled with; set by the _INIT macro.
+     *  0 is SCALEKIT_EINVAL. Lets a newer library read an older caller's struct. */
+    size_t struct_size;
     long timeout_ms;                  /**< total time of one HTTP attempt (10000) */
     long connect_timeout_ms;          /**< TCP + TLS connect time (5000) */
     int max_retries;                  /**< retries after the first attempt (2); -1 disables */
@@ -38,8 +45,11 @@ typedef struct scalekit_client_options {
     long retry_max_delay_ms;          /**< cap of one backoff sleep and of Retry-After (10000) */
     long api_token_refresh_margin_seconds; /**< renew the API token this long before exp (60) */
     size_t max_token_bytes;           /**< longer JWTs are refused unparsed (16384) */
-    long verified_token_cache_entries;/**< verified-token cache size (1024); -1 disables */
+    long verified_token_cache_entries;/**< verified-token cache size (1024); -1 disables [newest] */
 } scalekit_client_options;
+
+/** The initialiser of scalekit_client_options: every default. */
+#define SCALEKIT_CLIENT_OPTIONS_INIT SCALEKIT_STRUCT_INIT(scalekit_client_options)
 
 /**
  * Create a client with the default options.
@@ -58,7 +68,8 @@ SCALEKIT_API int scalekit_client_new(scalekit_client **out, const char *env_url,
 /**
  * Create a client with options; see scalekit_client_new(). @p opts may be NULL.
  * Options are copied; the caller keeps ownership of @p opts and its strings.
- * @return as scalekit_client_new(), and SCALEKIT_EINVAL for a negative timeout, a
+ * @return as scalekit_client_new(), and SCALEKIT_EINVAL for a struct_size of 0 (not
+ *         initialised with SCALEKIT_CLIENT_OPTIONS_INIT), a negative timeout, a
  *         user_agent_suffix with a control character or a CA bundle path that cannot be read.
  */
 SCALEKIT_API int scalekit_client_new_with_options(scalekit_client **out, const char *env_url,

@@ -14,6 +14,17 @@
  *   iterator stops rather than loop forever).
  * - Results are read-only and library-allocated; each is freed by its own
  *   `_free` (safe on NULL), which frees every string and array inside it.
+ *   Arrays of structs in results (page items, nested lists) are arrays of
+ *   pointers, so a result struct can gain members at its end without changing
+ *   the stride a compiled program uses.
+ * - Every struct you fill (options, inputs) starts with `size_t struct_size`:
+ *   initialise it with its `SCALEKIT_<TYPE>_INIT` macro (which sets it to the
+ *   sizeof your headers give), then set members; a struct_size of 0 is
+ *   SCALEKIT_EINVAL. The library reads only the bytes your struct has, so a
+ *   program built against older headers keeps working with a newer library
+ *   (members it lacks take their defaults). A NULL options pointer still means
+ *   every default. Structs the library returns have struct_size set, so a
+ *   returned policy or settings can be changed and sent back as it is.
  */
 #ifndef SCALEKIT_COMMON_H
 #define SCALEKIT_COMMON_H

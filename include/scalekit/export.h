@@ -19,4 +19,12 @@
 #  define SCALEKIT_END_DECLS
 #endif
 
+/* The body of every SCALEKIT_<TYPE>_INIT macro: struct_size set, every other
+ * member zero. Designated in C, so -Wmissing-field-initializers stays quiet. */
+#ifdef __cplusplus
+#  define SCALEKIT_STRUCT_INIT(type) { sizeof(type) }
+#else
+#  define SCALEKIT_STRUCT_INIT(type) { .struct_size = sizeof(type) }
+#endif
+
 #endif

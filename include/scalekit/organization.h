@@ -9,8 +9,18 @@
  * PUT .../{id}/portal_links, PATCH .../{id}/settings, PATCH
  * .../{organization_id}/settings/usermanagement, GET|PATCH .../{organization_id}/session-policy.
  *
- * Every function checks its arguments before any request: an empty id is
+ * Every function checks what C needs before any request (NULL out pointers, empty
+ * ids, path-segment safety, valid UTF-8, members it cannot encode): a failure is
  * SCALEKIT_EINVAL with a message naming the parameter, and nothing is sent.
+ * Business rules (lengths, the slug pattern, https logo URLs, metadata limits)
+ * are the server's: a value it refuses is SCALEKIT_EINVALID_REQUEST with its
+ * field violations in scalekit_error_last().
+ *
+ * Every struct you fill starts with struct_size: initialise it with its
+ * SCALEKIT_<TYPE>_INIT macro, then set members, e.g.
+ *
+ *     scalekit_organization_create_options opts = SCALEKIT_ORGANIZATION_CREATE_OPTIONS_INIT;
+ *     opts.external_id = "acme-42";
  * Besides the codes listed, every call that reaches the network can return
  * SCALEKIT_ENETWORK, SCALEKIT_ETIMEOUT, SCALEKIT_EUNAUTHENTICATED,
  * SCALEKIT_EPERMISSION, SCALEKIT_ENOTFOUND, SCALEKIT_EEXISTS,
@@ -33,15 +43,20 @@ SCALEKIT_BEGIN_DECLS
 /** One feature toggle of an organization ("sso", "dir_sync", "domain_verification",
  *  "session_policy", ...). */
 typedef struct scalekit_organization_feature {
+    size_t struct_size;             /**< set by the _INIT macro; see common.h */
     const char *name;
     bool enabled;
 } scalekit_organization_feature;
+#define SCALEKIT_ORGANIZATION_FEATURE_INIT SCALEKIT_STRUCT_INIT(scalekit_organization_feature)
 
 /** An organization's settings: its feature toggles (input and output). */
 typedef struct scalekit_organization_settings {
-    const scalekit_organization_feature *features;
+    size_t struct_size;             /**< set by the _INIT macro; see common.h */
+    /** feature_count pointers (pointers, so a feature can gain members). */
+    const scalekit_organization_feature *const *features;
     size_t feature_count;
 } scalekit_organization_settings;
+#define SCALEKIT_ORGANIZATION_SETTINGS_INIT SCALEKIT_STRUCT_INIT(scalekit_organization_settings)
 
 /** An organization. Strings are NULL when the server did not send them. */
 typedef struct scalekit_organization {
@@ -52,44 +67,51 @@ typedef struct scalekit_organization {
     const char *slug;
     const char *logo_url;
     scalekit_string_map metadata;
-    scalekit_organization_settings settings;
+    const scalekit_organization_settings *settings; /**< NULL when the server sent none */
     int64_t create_time;            /**< Unix seconds; 0 when absent */
     int64_t update_time;            /**< Unix seconds; 0 when absent */
     /** A result from a call: the whole response body. An item of a page: that
-     *  item's JSON. Every field, modelled or not, is there. */
+     *  item's JSON. Every field, modelled or not, is there. [newest] */
     const char *raw_json;
 } scalekit_organization;
 
 /** Optional fields of scalekit_organization_create(); NULL strings are not sent. */
 typedef struct scalekit_organization_create_options {
+    size_t struct_size;             /**< set by the _INIT macro; see common.h */
     const char *external_id;
     scalekit_string_map metadata;   /**< entries NULL: none */
-    const char *slug;               /**< a DNS label or host name: [a-z0-9-.], at most 253 */
-    const char *logo_url;           /**< https://..., at most 1024 characters */
+    const char *slug;               /**< a DNS label or host name */
+    const char *logo_url;           /**< an https:// URL [newest] */
 } scalekit_organization_create_options;
+#define SCALEKIT_ORGANIZATION_CREATE_OPTIONS_INIT SCALEKIT_STRUCT_INIT(scalekit_organization_create_options)
 
 /**
  * The fields of scalekit_organization_update() to change: NULL (or metadata
  * with entries NULL) leaves a field unchanged. slug "" clears the slug.
  */
 typedef struct scalekit_organization_update_options {
-    const char *display_name;       /**< 1 to 200 characters */
+    size_t struct_size;             /**< set by the _INIT macro; see common.h */
+    const char *display_name;
     const char *external_id;
     scalekit_string_map metadata;
     const char *slug;
     const char *logo_url;
 } scalekit_organization_update_options;
+#define SCALEKIT_ORGANIZATION_UPDATE_OPTIONS_INIT SCALEKIT_STRUCT_INIT(scalekit_organization_update_options)
 
 /** Options of scalekit_organization_list() and the iterator. */
 typedef struct scalekit_organization_list_options {
+    size_t struct_size;             /**< set by the _INIT macro; see common.h */
     uint32_t page_size;             /**< 0: the server's default */
     const char *page_token;         /**< NULL or "": the first page */
     const char *external_id;        /**< only organizations with this external id */
 } scalekit_organization_list_options;
+#define SCALEKIT_ORGANIZATION_LIST_OPTIONS_INIT SCALEKIT_STRUCT_INIT(scalekit_organization_list_options)
 
 /** One page of organizations. */
 typedef struct scalekit_organization_page {
-    const scalekit_organization *items;
+    /** count pointers (pointers, so an organization can gain members). */
+    const scalekit_organization *const *items;
     size_t count;
     const char *next_page_token;    /**< NULL or "" on the last page */
     const char *prev_page_token;
@@ -107,22 +129,27 @@ typedef struct scalekit_organization_portal_link {
 
 /** Options of scalekit_organization_generate_portal_link(). */
 typedef struct scalekit_organization_portal_link_options {
+    size_t struct_size;             /**< set by the _INIT macro; see common.h */
     /** The portal features to show ("sso", "dir_sync"); NULL-terminated; NULL: the server's default. */
     const char *const *features;
 } scalekit_organization_portal_link_options;
+#define SCALEKIT_ORGANIZATION_PORTAL_LINK_OPTIONS_INIT SCALEKIT_STRUCT_INIT(scalekit_organization_portal_link_options)
 
 /** User management settings (input and output; raw_json is ignored on input). */
 typedef struct scalekit_organization_user_management_settings {
+    size_t struct_size;             /**< set by the _INIT macro; see common.h */
     /** NULL: not set (no limit enforced); 0 also means no limit. */
     const int32_t *max_allowed_users;
     const char *raw_json;
 } scalekit_organization_user_management_settings;
+#define SCALEKIT_ORGANIZATION_USER_MANAGEMENT_SETTINGS_INIT SCALEKIT_STRUCT_INIT(scalekit_organization_user_management_settings)
 
 /**
  * An organization's session policy (input and output; raw_json is ignored on input).
  * Optional scalars are NULL when absent (not sent, or not received).
  */
 typedef struct scalekit_organization_session_policy {
+    size_t struct_size;             /**< set by the _INIT macro; see common.h */
     const char *policy_source;                 /**< "APPLICATION" or "CUSTOM" */
     const int32_t *absolute_session_timeout;
     const char *absolute_session_timeout_unit; /**< "MINUTES", "HOURS", "DAYS" */
@@ -131,6 +158,7 @@ typedef struct scalekit_organization_session_policy {
     const char *idle_session_timeout_unit;
     const char *raw_json;
 } scalekit_organization_session_policy;
+#define SCALEKIT_ORGANIZATION_SESSION_POLICY_INIT SCALEKIT_STRUCT_INIT(scalekit_organization_session_policy)
 
 /** An iterator over every organization; see scalekit_organization_iterator_new(). */
 typedef struct scalekit_organization_iterator scalekit_organization_iterator;
@@ -139,11 +167,13 @@ typedef struct scalekit_organization_iterator scalekit_organization_iterator;
  * Create an organization.
  *
  * @param client       the client
- * @param display_name its name, 1 to 200 characters
- * @param opts         optional fields; NULL for none. Not kept after the call.
+ * @param display_name its name; must not be empty
+ * @param opts         optional fields (SCALEKIT_ORGANIZATION_CREATE_OPTIONS_INIT); NULL
+ *                     for none. Not kept after the call.
  * @param out          receives the new organization; free with scalekit_organization_free()
- * @return SCALEKIT_OK; SCALEKIT_EINVAL (display_name length, slug pattern, logo_url
- *         not https, metadata entry without a name or value, out NULL); see the file comment
+ * @return SCALEKIT_OK; SCALEKIT_EINVAL (display_name empty, opts not initialised, a
+ *         string not UTF-8, a metadata entry with a NULL name or value, out NULL);
+ *         see the file comment
  */
 SCALEKIT_API int scalekit_organization_create(scalekit_client *client, const char *display_name,
         const scalekit_organization_create_options *opts, scalekit_organization **out);
@@ -186,7 +216,8 @@ SCALEKIT_API int scalekit_organization_get_by_external_id(scalekit_client *clien
  *
  * @param client the client
  * @param id     the organization id; must not be empty
- * @param update the fields to change; must not be NULL. Not kept.
+ * @param update the fields to change (SCALEKIT_ORGANIZATION_UPDATE_OPTIONS_INIT); must
+ *               not be NULL. Not kept.
  * @param out    receives the updated organization; free with scalekit_organization_free()
  * @return SCALEKIT_OK; SCALEKIT_EINVAL (as for create); SCALEKIT_ENOTFOUND; see the file comment
  */
@@ -234,7 +265,8 @@ SCALEKIT_API int scalekit_organization_generate_portal_link(scalekit_client *cli
  *
  * @param client   the client
  * @param id       the organization id; must not be empty
- * @param settings the features to set; must not be NULL; each needs a non-empty name
+ * @param settings the features to set (SCALEKIT_ORGANIZATION_SETTINGS_INIT, each feature
+ *                 SCALEKIT_ORGANIZATION_FEATURE_INIT); must not be NULL, nor any feature
  * @param out      receives the updated organization; free with scalekit_organization_free()
  * @return SCALEKIT_OK; SCALEKIT_EINVAL; SCALEKIT_ENOTFOUND; see the file comment
  */
@@ -249,7 +281,7 @@ SCALEKIT_API int scalekit_organization_update_settings(scalekit_client *client, 
  * @param settings        the settings; must not be NULL (a NULL max_allowed_users is not sent)
  * @param out             receives the stored settings; free with
  *                        scalekit_organization_user_management_settings_free()
- * @return SCALEKIT_OK; SCALEKIT_EINVAL (also for a negative max_allowed_users); see the file comment
+ * @return SCALEKIT_OK; SCALEKIT_EINVAL; see the file comment
  */
 SCALEKIT_API int scalekit_organization_upsert_user_management_settings(scalekit_client *client,
         const char *organization_id,
@@ -272,7 +304,8 @@ SCALEKIT_API int scalekit_organization_get_session_policy(scalekit_client *clien
  *
  * @param client          the client
  * @param organization_id the organization id; must not be empty
- * @param policy          the policy; must not be NULL; timeouts must not be negative
+ * @param policy          the policy (SCALEKIT_ORGANIZATION_SESSION_POLICY_INIT, or a policy
+ *                        the library returned); must not be NULL
  * @param out             receives the stored policy; free with
  *                        scalekit_organization_session_policy_free()
  * @return SCALEKIT_OK; SCALEKIT_EINVAL; SCALEKIT_ENOTFOUND; see the file comment

@@ -24,12 +24,17 @@ SCALEKIT_BEGIN_DECLS
 
 /** Options of scalekit_validate_token(). NULL or zero fields are not checked / defaults. */
 typedef struct scalekit_validate_options {
+    /** sizeof the caller's struct; set by the _INIT macro (0 is SCALEKIT_EINVAL). */
+    size_t struct_size;
     const char *issuer;                   /**< iss must equal this */
     const char *const *audiences;         /**< NULL-terminated; aud must contain any one */
     const char *const *required_scopes;   /**< NULL-terminated; all must be granted */
     long leeway_seconds;                  /**< clock skew allowed for exp/nbf/iat: 0 means the
                                                default (60), a negative value none at all */
 } scalekit_validate_options;
+
+/** The initialiser of scalekit_validate_options: nothing set. */
+#define SCALEKIT_VALIDATE_OPTIONS_INIT SCALEKIT_STRUCT_INIT(scalekit_validate_options)
 
 /** Verified claims of any token. Free with scalekit_claims_free(). */
 typedef struct scalekit_claims scalekit_claims;

@@ -1,27 +1,27 @@
 /*
- * Organizations: field tables and routes. The mechanism (encoding, calls,
- * decoding, pages, iterators) is src/core/decode.h's.
+ * Organizations: field tables and one operation per method. The mechanism
+ * (checks, paths, encoding, calls, decoding, pages, iterators) is
+ * src/core/decode.h's; a method here is its operation plus its result type.
  */
 #include "api/schemas.h"
-
-#include <stdlib.h>
-#include <string.h>
 
 /* ---- field tables -------------------------------------------------------- */
 
 static const skit_field feature_fields[] = {
+    SKIT_FIELD_STRUCT_SIZE(scalekit_organization_feature, SCALEKIT_ORGANIZATION_FEATURE_INIT),
     SKIT_FIELD(scalekit_organization_feature, name, SKIT_F_STRING),
     SKIT_FIELD(scalekit_organization_feature, enabled, SKIT_F_BOOL),
 };
 static const skit_schema feature_schema =
-    SKIT_SCHEMA(scalekit_organization_feature, "feature", feature_fields);
+    SKIT_SCHEMA(scalekit_organization_feature, "scalekit_organization_feature", feature_fields);
 
 static const skit_field settings_fields[] = {
+    SKIT_FIELD_STRUCT_SIZE(scalekit_organization_settings, SCALEKIT_ORGANIZATION_SETTINGS_INIT),
     SKIT_FIELD_ARRAY(scalekit_organization_settings, features, "features", feature_count,
                      feature_schema),
 };
 static const skit_schema settings_schema =
-    SKIT_SCHEMA(scalekit_organization_settings, "settings", settings_fields);
+    SKIT_SCHEMA(scalekit_organization_settings, "scalekit_organization_settings", settings_fields);
 
 static const skit_field organization_fields[] = {
     SKIT_FIELD_RO(scalekit_organization, id, SKIT_F_STRING),
@@ -31,7 +31,7 @@ static const skit_field organization_fields[] = {
     SKIT_FIELD(scalekit_organization, slug, SKIT_F_STRING),
     SKIT_FIELD(scalekit_organization, logo_url, SKIT_F_STRING),
     SKIT_FIELD(scalekit_organization, metadata, SKIT_F_STRING_MAP),
-    SKIT_FIELD_OBJECT(scalekit_organization, settings, SKIT_F_OBJECT, settings_schema),
+    SKIT_FIELD_OBJECT(scalekit_organization, settings, SKIT_F_OBJECT_PTR, settings_schema),
     SKIT_FIELD_RO(scalekit_organization, create_time, SKIT_F_TIMESTAMP),
     SKIT_FIELD_RO(scalekit_organization, update_time, SKIT_F_TIMESTAMP),
     SKIT_FIELD_SELF(scalekit_organization, raw_json),
@@ -50,27 +50,55 @@ static const skit_field page_fields[] = {
 const skit_schema skit_organization_page_schema =
     SKIT_SCHEMA(scalekit_organization_page, "organization page", page_fields);
 
+#define CREATE_OPTS scalekit_organization_create_options
 static const skit_field create_fields[] = {
-    SKIT_FIELD_NAMED(scalekit_organization_create_options, external_id, "external_id",
-                     SKIT_F_STRING, SKIT_FIELD_OMIT_EMPTY),
-    SKIT_FIELD(scalekit_organization_create_options, metadata, SKIT_F_STRING_MAP),
-    SKIT_FIELD_NAMED(scalekit_organization_create_options, slug, "slug", SKIT_F_STRING,
-                     SKIT_FIELD_OMIT_EMPTY),
-    SKIT_FIELD_NAMED(scalekit_organization_create_options, logo_url, "logo_url", SKIT_F_STRING,
-                     SKIT_FIELD_OMIT_EMPTY),
+    SKIT_FIELD_STRUCT_SIZE(CREATE_OPTS, SCALEKIT_ORGANIZATION_CREATE_OPTIONS_INIT),
+    SKIT_FIELD_NAMED(CREATE_OPTS, external_id, "external_id", SKIT_F_STRING, SKIT_FIELD_OMIT_EMPTY),
+    SKIT_FIELD(CREATE_OPTS, metadata, SKIT_F_STRING_MAP),
+    SKIT_FIELD_NAMED(CREATE_OPTS, slug, "slug", SKIT_F_STRING, SKIT_FIELD_OMIT_EMPTY),
+    SKIT_FIELD_NAMED(CREATE_OPTS, logo_url, "logo_url", SKIT_F_STRING, SKIT_FIELD_OMIT_EMPTY),
 };
-static const skit_schema create_schema =
-    SKIT_SCHEMA(scalekit_organization_create_options, "organization", create_fields);
+static const skit_schema create_schema = SKIT_SCHEMA(CREATE_OPTS, "scalekit_organization_create_options", create_fields);
 
-static const skit_field update_fields[] = {
-    SKIT_FIELD(scalekit_organization_update_options, display_name, SKIT_F_STRING),
-    SKIT_FIELD(scalekit_organization_update_options, external_id, SKIT_F_STRING),
-    SKIT_FIELD(scalekit_organization_update_options, metadata, SKIT_F_STRING_MAP),
-    SKIT_FIELD(scalekit_organization_update_options, slug, SKIT_F_STRING),
-    SKIT_FIELD(scalekit_organization_update_options, logo_url, SKIT_F_STRING),
+/* The create body: the required name, then the options' members inlined. */
+typedef struct create_body {
+    const char *display_name;
+    const CREATE_OPTS *opts;
+} create_body;
+static const skit_field create_body_fields[] = {
+    SKIT_FIELD(create_body, display_name, SKIT_F_STRING),
+    SKIT_FIELD_INLINE(create_body, opts, create_schema),
 };
-static const skit_schema update_schema =
-    SKIT_SCHEMA(scalekit_organization_update_options, "organization", update_fields);
+static const skit_schema create_body_schema =
+    SKIT_SCHEMA(create_body, "organization", create_body_fields);
+
+#define UPDATE_OPTS scalekit_organization_update_options
+static const skit_field update_fields[] = {
+    SKIT_FIELD_STRUCT_SIZE(UPDATE_OPTS, SCALEKIT_ORGANIZATION_UPDATE_OPTIONS_INIT),
+    SKIT_FIELD(UPDATE_OPTS, display_name, SKIT_F_STRING),
+    SKIT_FIELD(UPDATE_OPTS, external_id, SKIT_F_STRING),
+    SKIT_FIELD(UPDATE_OPTS, metadata, SKIT_F_STRING_MAP),
+    SKIT_FIELD(UPDATE_OPTS, slug, SKIT_F_STRING),
+    SKIT_FIELD(UPDATE_OPTS, logo_url, SKIT_F_STRING),
+};
+static const skit_schema update_schema = SKIT_SCHEMA(UPDATE_OPTS, "scalekit_organization_update_options", update_fields);
+
+#define LIST_OPTS scalekit_organization_list_options
+static const skit_field list_fields[] = {
+    SKIT_FIELD_STRUCT_SIZE(LIST_OPTS, SCALEKIT_ORGANIZATION_LIST_OPTIONS_INIT),
+    SKIT_FIELD(LIST_OPTS, external_id, SKIT_F_STRING),
+    SKIT_FIELD_NAMED(LIST_OPTS, page_size, "page_size", SKIT_F_UINT32, SKIT_FIELD_OMIT_EMPTY),
+    SKIT_FIELD(LIST_OPTS, page_token, SKIT_F_STRING),
+};
+static const skit_schema list_schema = SKIT_SCHEMA(LIST_OPTS, "scalekit_organization_list_options", list_fields);
+
+#define LINK_OPTS scalekit_organization_portal_link_options
+static const skit_field link_options_fields[] = {
+    SKIT_FIELD_STRUCT_SIZE(LINK_OPTS, SCALEKIT_ORGANIZATION_PORTAL_LINK_OPTIONS_INIT),
+    SKIT_FIELD(LINK_OPTS, features, SKIT_F_STRING_LIST),
+};
+static const skit_schema link_options_schema =
+    SKIT_SCHEMA(LINK_OPTS, "scalekit_organization_portal_link_options", link_options_fields);
 
 static const skit_field link_fields[] = {
     SKIT_FIELD(scalekit_organization_portal_link, id, SKIT_F_STRING),
@@ -81,217 +109,122 @@ static const skit_field link_fields[] = {
 const skit_schema skit_organization_portal_link_schema =
     SKIT_SCHEMA(scalekit_organization_portal_link, "link", link_fields);
 
+#define USER_MGMT scalekit_organization_user_management_settings
 static const skit_field user_management_fields[] = {
-    SKIT_FIELD(scalekit_organization_user_management_settings, max_allowed_users,
-               SKIT_F_OPT_INT32),
-    SKIT_FIELD_SELF(scalekit_organization_user_management_settings, raw_json),
+    SKIT_FIELD_STRUCT_SIZE(USER_MGMT, SCALEKIT_ORGANIZATION_USER_MANAGEMENT_SETTINGS_INIT),
+    SKIT_FIELD(USER_MGMT, max_allowed_users, SKIT_F_OPT_INT32),
+    SKIT_FIELD_SELF(USER_MGMT, raw_json),
 };
-const skit_schema skit_organization_user_management_schema = SKIT_SCHEMA(
-    scalekit_organization_user_management_settings, "settings", user_management_fields);
+const skit_schema skit_organization_user_management_schema =
+    SKIT_SCHEMA(USER_MGMT, "scalekit_organization_user_management_settings", user_management_fields);
 
+/* The user management body: {"settings": {...}}. */
+typedef struct user_management_body {
+    const USER_MGMT *settings;
+} user_management_body;
+static const skit_field user_management_body_fields[] = {
+    SKIT_FIELD_OBJECT(user_management_body, settings, SKIT_F_OBJECT_PTR,
+                      skit_organization_user_management_schema),
+};
+static const skit_schema user_management_body_schema =
+    SKIT_SCHEMA(user_management_body, "settings", user_management_body_fields);
+
+#define POLICY scalekit_organization_session_policy
 static const skit_field session_policy_fields[] = {
-    SKIT_FIELD(scalekit_organization_session_policy, policy_source, SKIT_F_STRING),
-    SKIT_FIELD(scalekit_organization_session_policy, absolute_session_timeout, SKIT_F_OPT_INT32),
-    SKIT_FIELD(scalekit_organization_session_policy, absolute_session_timeout_unit, SKIT_F_STRING),
-    SKIT_FIELD(scalekit_organization_session_policy, idle_session_timeout_enabled, SKIT_F_OPT_BOOL),
-    SKIT_FIELD(scalekit_organization_session_policy, idle_session_timeout, SKIT_F_OPT_INT32),
-    SKIT_FIELD(scalekit_organization_session_policy, idle_session_timeout_unit, SKIT_F_STRING),
-    SKIT_FIELD_SELF(scalekit_organization_session_policy, raw_json),
+    SKIT_FIELD_STRUCT_SIZE(POLICY, SCALEKIT_ORGANIZATION_SESSION_POLICY_INIT),
+    SKIT_FIELD(POLICY, policy_source, SKIT_F_STRING),
+    SKIT_FIELD(POLICY, absolute_session_timeout, SKIT_F_OPT_INT32),
+    SKIT_FIELD(POLICY, absolute_session_timeout_unit, SKIT_F_STRING),
+    SKIT_FIELD(POLICY, idle_session_timeout_enabled, SKIT_F_OPT_BOOL),
+    SKIT_FIELD(POLICY, idle_session_timeout, SKIT_F_OPT_INT32),
+    SKIT_FIELD(POLICY, idle_session_timeout_unit, SKIT_F_STRING),
+    SKIT_FIELD_SELF(POLICY, raw_json),
 };
 const skit_schema skit_organization_session_policy_schema =
-    SKIT_SCHEMA(scalekit_organization_session_policy, "policy", session_policy_fields);
+    SKIT_SCHEMA(POLICY, "scalekit_organization_session_policy", session_policy_fields);
 
-/* ---- argument checks ----------------------------------------------------- */
+/* ---- operations: method, path, query, body, required input, member, result ---- */
 
-/* The API's slug: dot-separated labels of [a-z0-9-], 1..63 each, neither starting
- * nor ending with '-', 253 characters at most. "" is allowed where it clears. */
-static int check_slug(const char *slug, bool empty_ok)
-{
-    if (!slug || (empty_ok && !*slug))
-        return SCALEKIT_OK;
-    size_t len = strlen(slug), label = 0;
-    bool ok = len >= 1 && len <= 253;
-    for (size_t i = 0; ok && i <= len; i++) {
-        char c = slug[i];
-        if (c == '.' || c == '\0') {
-            ok = label >= 1 && label <= 63 && slug[i - 1] != '-';
-            label = 0;
-        } else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (c == '-' && label > 0)) {
-            label++;
-        } else {
-            ok = false;
-        }
-    }
-    if (!ok)
-        return skit_error_set(SCALEKIT_EINVAL,
-                              "slug \"%s\" is not a lowercase DNS label or host name", slug);
-    return SCALEKIT_OK;
-}
+#define ORGS "/api/v1/organizations"
+static const skit_op create_op = { "POST", ORGS, NULL, &create_body_schema, NULL,
+                                   "organization", &skit_organization_schema };
+static const skit_op list_op = { "GET", ORGS, &list_schema, NULL, NULL, NULL,
+                                 &skit_organization_page_schema };
+static const skit_op get_op = { "GET", ORGS "/{id}", NULL, NULL, NULL, "organization",
+                                &skit_organization_schema };
+static const skit_op get_external_op = { "GET", ORGS ":external/{external_id}", NULL, NULL, NULL,
+                                         "organization", &skit_organization_schema };
+static const skit_op update_op = { "PATCH", ORGS "/{id}", NULL, &update_schema, "update",
+                                   "organization", &skit_organization_schema };
+static const skit_op delete_op = { "DELETE", ORGS "/{id}", NULL, NULL, NULL, NULL, NULL };
+static const skit_op portal_link_op = { "PUT", ORGS "/{organization_id}/portal_links",
+                                        &link_options_schema, NULL, NULL, "link",
+                                        &skit_organization_portal_link_schema };
+static const skit_op settings_op = { "PATCH", ORGS "/{id}/settings", NULL, &settings_schema,
+                                     "settings", "organization", &skit_organization_schema };
+static const skit_op user_management_op = {
+    "PATCH", ORGS "/{organization_id}/settings/usermanagement", NULL,
+    &user_management_body_schema, "settings", "settings",
+    &skit_organization_user_management_schema };
+static const skit_op get_policy_op = { "GET", ORGS "/{organization_id}/session-policy", NULL,
+                                       NULL, NULL, "policy",
+                                       &skit_organization_session_policy_schema };
+static const skit_op update_policy_op = { "PATCH", ORGS "/{organization_id}/session-policy",
+                                          NULL, &skit_organization_session_policy_schema,
+                                          "policy", "policy",
+                                          &skit_organization_session_policy_schema };
 
-static int check_logo_url(const char *url)
-{
-    if (!url)
-        return SCALEKIT_OK;
-    if (strncmp(url, "https://", 8) != 0 || strlen(url) == 8)
-        return skit_error_set(SCALEKIT_EINVAL, "logo_url \"%s\" must be an https:// URL", url);
-    return skit_check_length(url, "logo_url", 9, 1024);
-}
-
-static int check_fields(const char *display_name, const scalekit_string_map *metadata,
-                        const char *slug, bool slug_empty_ok, const char *logo_url)
-{
-    int rc = skit_check_length(display_name, "display_name", 1, 200);
-    if (rc == SCALEKIT_OK)
-        rc = skit_check_string_map(metadata, "metadata");
-    if (rc == SCALEKIT_OK)
-        rc = check_slug(slug, slug_empty_ok);
-    if (rc == SCALEKIT_OK)
-        rc = check_logo_url(logo_url);
-    return rc;
-}
-
-/* ---- calls --------------------------------------------------------------- */
-
-/* One call on /api/v1/organizations/{id}<suffix>, decoding @p member with @p schema. */
-static int call_on(scalekit_client *client, const char *method, const char *pattern,
-                   const char *id, const char *query, const json_t *body, const char *member,
-                   const skit_schema *schema, void **out)
-{
-    char *path = NULL;
-    int rc = skit_path(&path, pattern, id);
-    if (rc == SCALEKIT_OK) {
-        skit_call call = { method, path, query, body, member, schema };
-        rc = skit_resource_call(client, &call, out);
-    }
-    free(path);
-    return rc;
-}
+/* ---- methods ------------------------------------------------------------- */
 
 int scalekit_organization_create(scalekit_client *client, const char *display_name,
-                                 const scalekit_organization_create_options *opts,
-                                 scalekit_organization **out)
+                                 const CREATE_OPTS *opts, scalekit_organization **out)
 {
-    static const scalekit_organization_create_options none;
-    if (!opts)
-        opts = &none;
     int rc = skit_check_out(out, "out");
     if (rc == SCALEKIT_OK)
         rc = skit_check_required(display_name, "display_name");
-    if (rc == SCALEKIT_OK)
-        rc = check_fields(display_name, &opts->metadata, opts->slug, false, opts->logo_url);
-    if (rc != SCALEKIT_OK)
-        return rc;
-    json_t *name = json_string(display_name);
-    if (!name)
-        return skit_error_set(SCALEKIT_EINVAL, "display_name is not valid UTF-8");
-    json_t *body = json_pack("{s:o}", "display_name", name);
-    rc = body ? skit_encode_into(&create_schema, opts, body) : skit_error_oom();
-    if (rc == SCALEKIT_OK)
-        rc = call_on(client, "POST", "/api/v1/organizations", NULL, NULL, body, "organization",
-                     &skit_organization_schema, (void **)out);
-    json_decref(body);
-    return rc;
+    create_body body = { display_name, opts };
+    return rc == SCALEKIT_OK ? skit_op_call(client, &create_op, &body, (void **)out) : rc;
 }
 
-static int list_query(const scalekit_organization_list_options *opts, char **out)
-{
-    skit_buf q = SKIT_BUF_INIT;
-    int rc = skit_form_add(&q, "external_id", opts ? opts->external_id : NULL);
-    if (rc != SCALEKIT_OK) {
-        skit_buf_free(&q);
-        return rc;
-    }
-    *out = q.ptr;   /* NULL when nothing was put */
-    return SCALEKIT_OK;
-}
-
-int scalekit_organization_list(scalekit_client *client,
-                               const scalekit_organization_list_options *opts,
+int scalekit_organization_list(scalekit_client *client, const LIST_OPTS *opts,
                                scalekit_organization_page **out)
 {
-    char *query = NULL;
-    int rc = skit_check_out(out, "out");
-    if (rc == SCALEKIT_OK)
-        rc = list_query(opts, &query);
-    if (rc == SCALEKIT_OK)
-        rc = skit_list_page(client, "/api/v1/organizations", query, opts ? opts->page_size : 0,
-                            opts ? opts->page_token : NULL, &skit_organization_page_schema,
-                            (void **)out);
-    free(query);
-    return rc;
+    return skit_op_call(client, &list_op, opts, (void **)out);
 }
 
 int scalekit_organization_get(scalekit_client *client, const char *id, scalekit_organization **out)
 {
-    int rc = skit_check_out(out, "out");
-    if (rc == SCALEKIT_OK)
-        rc = skit_check_required(id, "id");
-    if (rc != SCALEKIT_OK)
-        return rc;
-    return call_on(client, "GET", "/api/v1/organizations/{}", id, NULL, NULL, "organization",
-                   &skit_organization_schema, (void **)out);
+    return skit_op_call(client, &get_op, NULL, (void **)out, id);
 }
 
 int scalekit_organization_get_by_external_id(scalekit_client *client, const char *external_id,
                                              scalekit_organization **out)
 {
-    int rc = skit_check_out(out, "out");
-    if (rc == SCALEKIT_OK)
-        rc = skit_check_required(external_id, "external_id");
-    if (rc != SCALEKIT_OK)
-        return rc;
-    return call_on(client, "GET", "/api/v1/organizations:external/{}", external_id, NULL, NULL,
-                   "organization", &skit_organization_schema, (void **)out);
-}
-
-static int check_update(const scalekit_organization_update_options *update)
-{
-    if (!update)
-        return skit_error_set(SCALEKIT_EINVAL, "update must not be NULL");
-    return check_fields(update->display_name, &update->metadata, update->slug, true,
-                        update->logo_url);
+    return skit_op_call(client, &get_external_op, NULL, (void **)out, external_id);
 }
 
 int scalekit_organization_update(scalekit_client *client, const char *id,
-                                 const scalekit_organization_update_options *update,
-                                 scalekit_organization **out)
+                                 const UPDATE_OPTS *update, scalekit_organization **out)
 {
-    int rc = skit_check_out(out, "out");
-    if (rc == SCALEKIT_OK)
-        rc = skit_check_required(id, "id");
-    if (rc == SCALEKIT_OK)
-        rc = check_update(update);
-    if (rc != SCALEKIT_OK)
-        return rc;
-    json_t *body = NULL;
-    rc = skit_encode(&update_schema, update, &body);
-    if (rc == SCALEKIT_OK)
-        rc = call_on(client, "PATCH", "/api/v1/organizations/{}", id, NULL, body, "organization",
-                     &skit_organization_schema, (void **)out);
-    json_decref(body);
-    return rc;
+    return skit_op_call(client, &update_op, update, (void **)out, id);
 }
 
 int scalekit_organization_update_by_external_id(scalekit_client *client, const char *external_id,
-                                                const scalekit_organization_update_options *update,
+                                                const UPDATE_OPTS *update,
                                                 scalekit_organization **out)
 {
+    /* The API has no route of its own: find the id, then update by id. */
     int rc = skit_check_out(out, "out");
-    if (rc == SCALEKIT_OK)
-        rc = skit_check_required(external_id, "external_id");
-    if (rc == SCALEKIT_OK)
-        rc = check_update(update);
-    if (rc != SCALEKIT_OK)
-        return rc;
+    if (rc == SCALEKIT_OK && !update)
+        rc = skit_error_set(SCALEKIT_EINVAL, "update must not be NULL");
     scalekit_organization *found = NULL;
-    rc = scalekit_organization_get_by_external_id(client, external_id, &found);
-    if (rc != SCALEKIT_OK)
-        return rc;
-    if (!found->id || !*found->id)
+    if (rc == SCALEKIT_OK)
+        rc = scalekit_organization_get_by_external_id(client, external_id, &found);
+    if (rc == SCALEKIT_OK && (!found->id || !*found->id))
         rc = skit_error_set(SCALEKIT_EMALFORMED_RESPONSE,
                             "the organization with external_id \"%s\" came without an id",
                             external_id);
-    else
+    if (rc == SCALEKIT_OK)
         rc = scalekit_organization_update(client, found->id, update, out);
     skit_result_free(found);
     return rc;
@@ -299,146 +232,49 @@ int scalekit_organization_update_by_external_id(scalekit_client *client, const c
 
 int scalekit_organization_delete(scalekit_client *client, const char *id)
 {
-    int rc = skit_check_required(id, "id");
-    if (rc != SCALEKIT_OK)
-        return rc;
-    return call_on(client, "DELETE", "/api/v1/organizations/{}", id, NULL, NULL, NULL, NULL, NULL);
+    return skit_op_call(client, &delete_op, NULL, NULL, id);
 }
 
 int scalekit_organization_generate_portal_link(scalekit_client *client,
-        const char *organization_id, const scalekit_organization_portal_link_options *opts,
+        const char *organization_id, const LINK_OPTS *opts,
         scalekit_organization_portal_link **out)
 {
-    int rc = skit_check_out(out, "out");
-    if (rc == SCALEKIT_OK)
-        rc = skit_check_required(organization_id, "organization_id");
-    if (rc != SCALEKIT_OK)
-        return rc;
-    skit_buf q = SKIT_BUF_INIT;
-    for (size_t i = 0; rc == SCALEKIT_OK && opts && opts->features && opts->features[i]; i++)
-        rc = skit_form_add(&q, "features", opts->features[i]);
-    if (rc == SCALEKIT_OK)
-        rc = call_on(client, "PUT", "/api/v1/organizations/{}/portal_links", organization_id,
-                     q.ptr, NULL, "link", &skit_organization_portal_link_schema, (void **)out);
-    skit_buf_free(&q);
-    return rc;
+    return skit_op_call(client, &portal_link_op, opts, (void **)out, organization_id);
 }
 
 int scalekit_organization_update_settings(scalekit_client *client, const char *id,
                                           const scalekit_organization_settings *settings,
                                           scalekit_organization **out)
 {
-    int rc = skit_check_out(out, "out");
-    if (rc == SCALEKIT_OK)
-        rc = skit_check_required(id, "id");
-    if (rc == SCALEKIT_OK && !settings)
-        rc = skit_error_set(SCALEKIT_EINVAL, "settings must not be NULL");
-    for (size_t i = 0; rc == SCALEKIT_OK && settings->features && i < settings->feature_count; i++) {
-        if (!settings->features[i].name || !*settings->features[i].name)
-            rc = skit_error_set(SCALEKIT_EINVAL, "settings feature %zu has an empty name", i);
-    }
-    if (rc != SCALEKIT_OK)
-        return rc;
-    json_t *body = NULL;
-    rc = skit_encode(&settings_schema, settings, &body);
-    if (rc == SCALEKIT_OK)
-        rc = call_on(client, "PATCH", "/api/v1/organizations/{}/settings", id, NULL, body,
-                     "organization", &skit_organization_schema, (void **)out);
-    json_decref(body);
-    return rc;
+    return skit_op_call(client, &settings_op, settings, (void **)out, id);
 }
 
 int scalekit_organization_upsert_user_management_settings(scalekit_client *client,
-        const char *organization_id,
-        const scalekit_organization_user_management_settings *settings,
-        scalekit_organization_user_management_settings **out)
+        const char *organization_id, const USER_MGMT *settings, USER_MGMT **out)
 {
-    int rc = skit_check_out(out, "out");
-    if (rc == SCALEKIT_OK)
-        rc = skit_check_required(organization_id, "organization_id");
-    if (rc == SCALEKIT_OK && !settings)
-        rc = skit_error_set(SCALEKIT_EINVAL, "settings must not be NULL");
-    if (rc == SCALEKIT_OK && settings->max_allowed_users && *settings->max_allowed_users < 0)
-        rc = skit_error_set(SCALEKIT_EINVAL, "max_allowed_users must not be negative, not %d",
-                            (int)*settings->max_allowed_users);
-    if (rc != SCALEKIT_OK)
-        return rc;
-    json_t *inner = NULL, *body = NULL;
-    rc = skit_encode(&skit_organization_user_management_schema, settings, &inner);
-    if (rc == SCALEKIT_OK && !(body = json_pack("{s:o}", "settings", inner)))
-        rc = skit_error_oom();
-    if (rc == SCALEKIT_OK)
-        rc = call_on(client, "PATCH", "/api/v1/organizations/{}/settings/usermanagement",
-                     organization_id, NULL, body, "settings", &skit_organization_user_management_schema,
-                     (void **)out);
-    json_decref(body);
-    return rc;
+    user_management_body body = { settings };
+    return skit_op_call(client, &user_management_op, settings ? &body : NULL, (void **)out,
+                        organization_id);
 }
 
 int scalekit_organization_get_session_policy(scalekit_client *client, const char *organization_id,
-                                             scalekit_organization_session_policy **out)
+                                             POLICY **out)
 {
-    int rc = skit_check_out(out, "out");
-    if (rc == SCALEKIT_OK)
-        rc = skit_check_required(organization_id, "organization_id");
-    if (rc != SCALEKIT_OK)
-        return rc;
-    return call_on(client, "GET", "/api/v1/organizations/{}/session-policy", organization_id,
-                   NULL, NULL, "policy", &skit_organization_session_policy_schema, (void **)out);
-}
-
-static int check_timeout(const int32_t *value, const char *name)
-{
-    if (value && *value < 0)
-        return skit_error_set(SCALEKIT_EINVAL, "%s must not be negative, not %d", name, (int)*value);
-    return SCALEKIT_OK;
+    return skit_op_call(client, &get_policy_op, NULL, (void **)out, organization_id);
 }
 
 int scalekit_organization_update_session_policy(scalekit_client *client,
-        const char *organization_id, const scalekit_organization_session_policy *policy,
-        scalekit_organization_session_policy **out)
+        const char *organization_id, const POLICY *policy, POLICY **out)
 {
-    int rc = skit_check_out(out, "out");
-    if (rc == SCALEKIT_OK)
-        rc = skit_check_required(organization_id, "organization_id");
-    if (rc == SCALEKIT_OK && !policy)
-        rc = skit_error_set(SCALEKIT_EINVAL, "policy must not be NULL");
-    if (rc == SCALEKIT_OK)
-        rc = check_timeout(policy->absolute_session_timeout, "absolute_session_timeout");
-    if (rc == SCALEKIT_OK)
-        rc = check_timeout(policy->idle_session_timeout, "idle_session_timeout");
-    if (rc != SCALEKIT_OK)
-        return rc;
-    json_t *body = NULL;
-    rc = skit_encode(&skit_organization_session_policy_schema, policy, &body);
-    if (rc == SCALEKIT_OK)
-        rc = call_on(client, "PATCH", "/api/v1/organizations/{}/session-policy", organization_id,
-                     NULL, body, "policy", &skit_organization_session_policy_schema, (void **)out);
-    json_decref(body);
-    return rc;
+    return skit_op_call(client, &update_policy_op, policy, (void **)out, organization_id);
 }
-
-/* ---- iterator ------------------------------------------------------------ */
 
 /* The public iterator is the generic one under a service-specific name, so a
  * caller cannot hand an organization iterator to another service's _next. */
-int scalekit_organization_iterator_new(scalekit_client *client,
-                                       const scalekit_organization_list_options *opts,
+int scalekit_organization_iterator_new(scalekit_client *client, const LIST_OPTS *opts,
                                        scalekit_organization_iterator **out)
 {
-    char *query = NULL;
-    skit_iterator *it = NULL;
-    int rc = skit_check_out(out, "out");
-    if (rc == SCALEKIT_OK)
-        rc = list_query(opts, &query);
-    if (rc == SCALEKIT_OK)
-        rc = skit_iterator_new(client, "/api/v1/organizations", query,
-                               opts ? opts->page_size : 0, opts ? opts->page_token : NULL,
-                               &skit_organization_page_schema, &it);
-    free(query);
-    if (out)
-        *out = (scalekit_organization_iterator *)it;
-    return rc;
+    return skit_op_iterator_new(client, &list_op, opts, (skit_iterator **)out);
 }
 
 int scalekit_organization_iterator_next(scalekit_organization_iterator *it,
@@ -462,12 +298,8 @@ void scalekit_organization_portal_link_free(scalekit_organization_portal_link *l
 {
     skit_result_free(link);
 }
-void scalekit_organization_user_management_settings_free(
-    scalekit_organization_user_management_settings *settings)
+void scalekit_organization_user_management_settings_free(USER_MGMT *settings)
 {
     skit_result_free(settings);
 }
-void scalekit_organization_session_policy_free(scalekit_organization_session_policy *policy)
-{
-    skit_result_free(policy);
-}
+void scalekit_organization_session_policy_free(POLICY *policy) { skit_result_free(policy); }

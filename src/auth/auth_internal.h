@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include "core/core.h"
+#include "core/growable.h"
 
 /* The scopes OIDC logins ask for when the caller names none. */
 #define SKIT_DEFAULT_SCOPES "openid profile email"

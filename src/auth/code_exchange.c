@@ -69,6 +69,7 @@ static int validate_id_token(scalekit_client *client, const char *id_token, cons
 {
     const char *audiences[] = {skit_core_of(client)->client_id, NULL};
     scalekit_validate_options v = {
+        .struct_size = sizeof v,
         .issuer = skit_core_of(client)->env_url,
         .audiences = audiences,
     };
@@ -109,7 +110,9 @@ static int build_response(scalekit_client *client, const json_t *json, const cha
         scalekit_claims_free(claims);
         return SCALEKIT_ENOMEM;
     }
-    rc = decode_user(r, claims, &r->user);
+    scalekit_user_profile *user = skit_result_alloc(r, sizeof *user);
+    rc = user ? decode_user(r, claims, user) : skit_error_oom();
+    r->user = user;
     scalekit_claims_free(claims);
     const char *refresh_token = skit_json_string(json, "refresh_token");
     if (rc == SCALEKIT_OK &&
@@ -143,13 +146,18 @@ int scalekit_authenticate_with_code(scalekit_client *client, const char *code,
     if (redirect_uri == NULL || redirect_uri[0] == '\0')
         return skit_error_set(SCALEKIT_EINVAL, "redirect_uri must not be empty");
 
+    scalekit_authentication_options o;
+    int rc = SKIT_STRUCT_COPY(&o, opts, scalekit_authentication_options,
+                              SCALEKIT_AUTHENTICATION_OPTIONS_INIT);
+    if (rc != SCALEKIT_OK)
+        return rc;
     skit_buf form = SKIT_BUF_INIT;
-    int rc = skit_form_add(&form, "grant_type", "authorization_code");
+    rc = skit_form_add(&form, "grant_type", "authorization_code");
     if (rc == SCALEKIT_OK) rc = skit_form_add(&form, "code", code);
     if (rc == SCALEKIT_OK) rc = skit_form_add(&form, "redirect_uri", redirect_uri);
     if (rc == SCALEKIT_OK) rc = skit_auth_add_credentials(&form, client);
-    if (rc == SCALEKIT_OK && opts != NULL)
-        rc = skit_form_add(&form, "code_verifier", opts->code_verifier);
+    if (rc == SCALEKIT_OK)
+        rc = skit_form_add(&form, "code_verifier", o.code_verifier);
     if (rc != SCALEKIT_OK) {
         skit_buf_free_secret(&form);
         return rc;
@@ -161,7 +169,7 @@ int scalekit_authenticate_with_code(scalekit_client *client, const char *code,
     skit_buf_free_secret(&form);
     if (rc != SCALEKIT_OK)
         return rc;
-    rc = build_response(client, json, raw, opts ? opts->nonce : NULL, out);
+    rc = build_response(client, json, raw, o.nonce, out);
     json_decref(json);
     free(raw);
     if (rc == SCALEKIT_OK)

@@ -120,18 +120,20 @@ int scalekit_generate_client_token(scalekit_client *client,
     *out = NULL;
     if (client == NULL)
         return skit_error_set(SCALEKIT_EINVAL, "client must not be NULL");
-    const char *client_id = skit_core_of(client)->client_id;
-    const char *client_secret = skit_core_of(client)->client_secret;
-    if (opts != NULL && !skit_is_empty(opts->client_id))
-        client_id = opts->client_id;
-    if (opts != NULL && !skit_is_empty(opts->client_secret))
-        client_secret = opts->client_secret;
+    scalekit_client_token_options o;
+    int rc = SKIT_STRUCT_COPY(&o, opts, scalekit_client_token_options,
+                              SCALEKIT_CLIENT_TOKEN_OPTIONS_INIT);
+    if (rc != SCALEKIT_OK)
+        return rc;
+    const char *client_id = skit_is_empty(o.client_id) ? skit_core_of(client)->client_id
+                                                       : o.client_id;
+    const char *client_secret = skit_is_empty(o.client_secret)
+                                    ? skit_core_of(client)->client_secret : o.client_secret;
 
     skit_buf scope = SKIT_BUF_INIT;
     skit_buf form = SKIT_BUF_INIT;
-    int rc = SCALEKIT_OK;
-    if (opts != NULL && opts->scopes != NULL)
-        rc = skit_auth_join_scopes(&scope, opts->scopes, "scopes");
+    if (o.scopes != NULL)
+        rc = skit_auth_join_scopes(&scope, o.scopes, "scopes");
     if (rc == SCALEKIT_OK) rc = skit_form_add(&form, "grant_type", "client_credentials");
     if (rc == SCALEKIT_OK) rc = skit_form_add(&form, "client_id", client_id);
     if (rc == SCALEKIT_OK) rc = skit_form_add(&form, "client_secret", client_secret);

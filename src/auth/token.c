@@ -8,6 +8,7 @@
 #include "core/core.h"
 #include "core/decode.h"
 #include "client/client.h"
+#include "core/growable.h"
 #include "jose/jose.h"
 
 struct scalekit_claims {
@@ -176,17 +177,20 @@ int scalekit_validate_token(scalekit_client *client, const char *token,
 {
     if (out)
         *out = NULL;
+    scalekit_validate_options o;
+    int rc = SKIT_STRUCT_COPY(&o, opts, scalekit_validate_options, SCALEKIT_VALIDATE_OPTIONS_INIT);
+    if (rc != SCALEKIT_OK)
+        return rc;
     skit_payload *held = NULL;
-    int rc = skit_jose_validate(client, token, opts ? opts->leeway_seconds : 0, &held);
+    rc = skit_jose_validate(client, token, o.leeway_seconds, &held);
     const json_t *payload = NULL;
     /* the claims tree is built only when something reads claims */
-    bool needs_claims = out || (opts && ((opts->issuer && *opts->issuer) ||
-                                         (opts->audiences && opts->audiences[0]) ||
-                                         (opts->required_scopes && opts->required_scopes[0])));
+    bool needs_claims = out || (o.issuer && *o.issuer) || (o.audiences && o.audiences[0]) ||
+                        (o.required_scopes && o.required_scopes[0]);
     if (rc == SCALEKIT_OK && needs_claims)
         rc = skit_payload_json(held, &payload);
     if (rc == SCALEKIT_OK)
-        rc = check_options(payload, opts);
+        rc = check_options(payload, &o);
     if (rc == SCALEKIT_OK && out)
         rc = make_claims(held, payload, out);
     skit_payload_release(held);

@@ -87,9 +87,13 @@ int scalekit_get_authorization_url(scalekit_client *client, const char *redirect
     if (skit_is_empty(redirect_uri))
         return skit_error_set(SCALEKIT_EINVAL, "redirect_uri must not be empty");
 
-    static const scalekit_authorization_url_options no_options;
+    scalekit_authorization_url_options o;
+    int rc = SKIT_STRUCT_COPY(&o, opts, scalekit_authorization_url_options,
+                              SCALEKIT_AUTHORIZATION_URL_OPTIONS_INIT);
+    if (rc != SCALEKIT_OK)
+        return rc;
     skit_buf query = SKIT_BUF_INIT;
-    int rc = build_authorize_query(client, redirect_uri, opts ? opts : &no_options, &query);
+    rc = build_authorize_query(client, redirect_uri, &o, &query);
     if (rc == SCALEKIT_OK)
         rc = finish_url(client, "/oauth/authorize", &query, url_out);
     skit_buf_free(&query);
@@ -105,15 +109,17 @@ int scalekit_get_logout_url(scalekit_client *client, const scalekit_logout_url_o
     if (client == NULL)
         return skit_error_set(SCALEKIT_EINVAL, "client must not be NULL");
 
+    scalekit_logout_url_options o;
+    int rc = SKIT_STRUCT_COPY(&o, opts, scalekit_logout_url_options,
+                              SCALEKIT_LOGOUT_URL_OPTIONS_INIT);
+    if (rc != SCALEKIT_OK)
+        return rc;
     skit_buf query = SKIT_BUF_INIT;
-    int rc = SCALEKIT_OK;
-    if (opts != NULL) {
-        rc = skit_form_add(&query, "id_token_hint", opts->id_token_hint);
-        if (rc == SCALEKIT_OK)
-            rc = skit_form_add(&query, "post_logout_redirect_uri", opts->post_logout_redirect_uri);
-        if (rc == SCALEKIT_OK)
-            rc = skit_form_add(&query, "state", opts->state);
-    }
+    rc = skit_form_add(&query, "id_token_hint", o.id_token_hint);
+    if (rc == SCALEKIT_OK)
+        rc = skit_form_add(&query, "post_logout_redirect_uri", o.post_logout_redirect_uri);
+    if (rc == SCALEKIT_OK)
+        rc = skit_form_add(&query, "state", o.state);
     if (rc == SCALEKIT_OK)
         rc = finish_url(client, "/oidc/logout", &query, url_out);
     skit_buf_free(&query);

@@ -8,6 +8,7 @@
 #include <openssl/crypto.h>
 
 #include "client_internal.h"
+#include "growable.h"
 
 #define DEFAULT_TIMEOUT_MS 10000L
 #define DEFAULT_CONNECT_TIMEOUT_MS 5000L
@@ -105,8 +106,9 @@ static int normalise_env_url(const char *url, char **out)
 
 static int resolve_options(const scalekit_client_options *in, scalekit_client_options *o)
 {
-    scalekit_client_options zero = {0};
-    *o = in ? *in : zero;
+    int rc = SKIT_STRUCT_COPY(o, in, scalekit_client_options, SCALEKIT_CLIENT_OPTIONS_INIT);
+    if (rc != SCALEKIT_OK)
+        return rc;
     if (o->timeout_ms < 0)
         return skit_error_set(SCALEKIT_EINVAL, "timeout_ms must not be negative (%ld)",
                               o->timeout_ms);

@@ -4,6 +4,7 @@
  * left zero, so a server adding or changing a field cannot crash a caller.
  */
 #include "decode.h"
+#include "growable.h"
 
 #include <limits.h>
 #include <stdlib.h>
@@ -84,8 +85,8 @@ static int decode_array(void *result, const skit_field *f, const json_t *v, void
 {
     if (!json_is_array(v) || json_array_size(v) == 0)
         return SCALEKIT_OK;
-    size_t n = json_array_size(v), size = f->schema->size;
-    char *items = skit_result_alloc(result, n * size);
+    size_t n = json_array_size(v);
+    void **items = skit_result_alloc(result, n * sizeof *items);
     if (!items)
         return SCALEKIT_ENOMEM;
     size_t used = 0;
@@ -93,7 +94,9 @@ static int decode_array(void *result, const skit_field *f, const json_t *v, void
         const json_t *e = json_array_get(v, i);
         if (!json_is_object(e))
             continue;
-        int rc = decode_fields(result, f->schema, e, items + used * size, true);
+        if (!(items[used] = skit_result_alloc(result, f->schema->size)))
+            return SCALEKIT_ENOMEM;
+        int rc = decode_fields(result, f->schema, e, items[used], true);
         if (rc != SCALEKIT_OK)
             return rc;
         used++;
@@ -126,7 +129,8 @@ static int decode_field(void *result, const skit_field *f, const json_t *obj, vo
         store_ptr(out, f->offset, text);
         return SCALEKIT_OK;
     }
-    const json_t *v = json_object_get(obj, f->json_name);
+    /* an inlined object (no json name) reads its members from this object */
+    const json_t *v = f->json_name ? json_object_get(obj, f->json_name) : obj;
     if (!v || json_is_null(v))
         return SCALEKIT_OK;
     char *at = (char *)out + f->offset;
@@ -159,6 +163,13 @@ static int decode_field(void *result, const skit_field *f, const json_t *obj, vo
         if (f->type == SKIT_F_OPT_INT32)
             return store_opt(result, out, f->offset, &i, sizeof i);
         memcpy(at, &i, sizeof i);
+        return SCALEKIT_OK;
+    }
+    case SKIT_F_UINT32: {
+        if (!value_int64(v, &n) || n < 0 || n > UINT32_MAX)
+            return SCALEKIT_OK;
+        uint32_t u = (uint32_t)n;
+        memcpy(at, &u, sizeof u);
         return SCALEKIT_OK;
     }
     case SKIT_F_INT64:
@@ -200,6 +211,7 @@ static int decode_field(void *result, const skit_field *f, const json_t *obj, vo
         return SCALEKIT_OK;
     }
     case SKIT_F_SELF_JSON:
+    case SKIT_F_STRUCT_SIZE:
         break;
     }
     return SCALEKIT_OK;
@@ -209,6 +221,11 @@ static int decode_fields(void *result, const skit_schema *schema, const json_t *
                          void *out, bool with_self)
 {
     for (size_t i = 0; i < schema->field_count; i++) {
+        if (schema->fields[i].type == SKIT_F_STRUCT_SIZE) {
+            /* a result handed back as input (get, change, update) is then valid as it is */
+            memcpy((char *)out + schema->fields[i].offset, &schema->size, sizeof schema->size);
+            continue;
+        }
         int rc = decode_field(result, &schema->fields[i], obj, out, with_self);
         if (rc != SCALEKIT_OK)
             return skit_error_oom();
@@ -229,9 +246,8 @@ int skit_decode_new(const skit_schema *schema, const json_t *obj, const char *ra
     void *result = skit_result_new(schema->size);
     if (!result)
         return SCALEKIT_ENOMEM;
-    int rc = SCALEKIT_OK;
-    if (json_is_object(obj))
-        rc = decode_fields(result, schema, obj, result, raw == NULL);
+    bool is_object = json_is_object(obj);
+    int rc = decode_fields(result, schema, is_object ? obj : NULL, result, is_object && !raw);
     for (size_t i = 0; rc == SCALEKIT_OK && raw && i < schema->field_count; i++) {
         if (schema->fields[i].type != SKIT_F_SELF_JSON)
             continue;
@@ -250,16 +266,23 @@ int skit_decode_new(const skit_schema *schema, const json_t *obj, const char *ra
 
 /* ---- encoding ------------------------------------------------------------ */
 
-static int encode_fields(const skit_schema *schema, const void *in, json_t *obj);
+static int encode_struct(const skit_schema *schema, const void *in, json_t *obj);
 
 static int set_new(json_t *obj, const skit_schema *schema, const skit_field *f, json_t *v)
 {
-    if (!v)
-        return skit_error_set(SCALEKIT_EINVAL, "%s.%s cannot be encoded as JSON (invalid UTF-8?)",
-                              schema->name, f->json_name);
-    if (json_object_set_new(obj, f->json_name, v) != 0)
+    (void)schema;
+    if (!v || json_object_set_new(obj, f->json_name, v) != 0)
         return skit_error_oom();
     return SCALEKIT_OK;
+}
+
+/* A JSON string of @p s, which must be valid UTF-8 (the message names the field). */
+static int new_string(const skit_schema *schema, const skit_field *f, const char *s, json_t **out)
+{
+    if (!skit_utf8_valid(s))
+        return skit_error_set(SCALEKIT_EINVAL, "%s.%s is not valid UTF-8", schema->name,
+                              f->json_name);
+    return (*out = json_string(s)) ? SCALEKIT_OK : skit_error_oom();
 }
 
 static json_t *int64_string(int64_t n)
@@ -279,17 +302,21 @@ static int encode_map(const skit_schema *schema, const skit_field *f, const void
     if (!m)
         return skit_error_oom();
     for (size_t i = 0; i < map.count; i++) {
+        /* C-level only: JSON has no NULL key or value; empty names are the server's call */
         const scalekit_header *e = &map.entries[i];
-        if (!e->name || !*e->name || !e->value) {
+        if (!e->name || !e->value) {
             json_decref(m);
-            return skit_error_set(SCALEKIT_EINVAL, "%s entry %zu needs a name and a value",
-                                  f->json_name, i);
+            return skit_error_set(SCALEKIT_EINVAL, "%s.%s entry %zu has a NULL %s", schema->name,
+                                  f->json_name, i, e->name ? "value" : "name");
         }
-        json_t *s = json_string(e->value);
-        if (!s || json_object_set_new(m, e->name, s) != 0) {
+        if (!skit_utf8_valid(e->name) || !skit_utf8_valid(e->value)) {
             json_decref(m);
-            return skit_error_set(SCALEKIT_EINVAL, "%s entry \"%s\" is not valid UTF-8",
-                                  f->json_name, e->name);
+            return skit_error_set(SCALEKIT_EINVAL, "%s.%s entry %zu is not valid UTF-8",
+                                  schema->name, f->json_name, i);
+        }
+        if (json_object_set_new(m, e->name, json_string(e->value)) != 0) {
+            json_decref(m);
+            return skit_error_oom();
         }
     }
     return set_new(obj, schema, f, m);
@@ -304,9 +331,14 @@ static int encode_list(const skit_schema *schema, const skit_field *f, const voi
     if (!a)
         return skit_error_oom();
     for (size_t i = 0; list[i]; i++) {
+        if (!skit_utf8_valid(list[i])) {
+            json_decref(a);
+            return skit_error_set(SCALEKIT_EINVAL, "%s.%s item %zu is not valid UTF-8",
+                                  schema->name, f->json_name, i);
+        }
         if (json_array_append_new(a, json_string(list[i])) != 0) {
             json_decref(a);
-            return skit_error_set(SCALEKIT_EINVAL, "%s item %zu is not valid UTF-8", f->json_name, i);
+            return skit_error_oom();
         }
     }
     return set_new(obj, schema, f, a);
@@ -317,7 +349,7 @@ static int encode_nested(const skit_schema *sub, const void *in, json_t **out)
     json_t *o = json_object();
     if (!o)
         return skit_error_oom();
-    int rc = encode_fields(sub, in, o);
+    int rc = encode_struct(sub, in, o);
     if (rc != SCALEKIT_OK) {
         json_decref(o);
         return rc;
@@ -328,7 +360,7 @@ static int encode_nested(const skit_schema *sub, const void *in, json_t **out)
 
 static int encode_array(const skit_schema *schema, const skit_field *f, const void *in, json_t *obj)
 {
-    const char *items = load_ptr(in, f->offset);
+    const void *const *items = load_ptr(in, f->offset);
     size_t count;
     memcpy(&count, (const char *)in + f->count_offset, sizeof count);
     if (!items)
@@ -338,7 +370,9 @@ static int encode_array(const skit_schema *schema, const skit_field *f, const vo
         return skit_error_oom();
     for (size_t i = 0; i < count; i++) {
         json_t *o = NULL;
-        int rc = encode_nested(f->schema, items + i * f->schema->size, &o);
+        int rc = items[i] ? encode_nested(f->schema, items[i], &o)
+                          : skit_error_set(SCALEKIT_EINVAL, "%s.%s item %zu is NULL",
+                                           schema->name, f->json_name, i);
         if (rc == SCALEKIT_OK && json_array_append_new(a, o) != 0)
             rc = skit_error_oom();
         if (rc != SCALEKIT_OK) {
@@ -353,16 +387,26 @@ static int encode_field(const skit_schema *schema, const skit_field *f, const vo
 {
     const char *at = (const char *)in + f->offset;
     const void *p = NULL;
-    if (f->type != SKIT_F_BOOL && f->type != SKIT_F_INT32 && f->type != SKIT_F_INT64 &&
-        f->type != SKIT_F_TIMESTAMP && f->type != SKIT_F_STRING_MAP && f->type != SKIT_F_OBJECT)
+    if (f->type != SKIT_F_BOOL && f->type != SKIT_F_INT32 && f->type != SKIT_F_UINT32 &&
+        f->type != SKIT_F_INT64 && f->type != SKIT_F_TIMESTAMP &&
+        f->type != SKIT_F_STRING_MAP && f->type != SKIT_F_OBJECT)
         p = load_ptr(in, f->offset);
     int32_t i32;
+    uint32_t u32;
     int64_t i64;
     switch (f->type) {
-    case SKIT_F_STRING:
+    case SKIT_F_STRING: {
         if (!p || ((f->flags & SKIT_FIELD_OMIT_EMPTY) && !*(const char *)p))
             return SCALEKIT_OK;
-        return set_new(obj, schema, f, json_string(p));
+        json_t *s = NULL;
+        int rc = new_string(schema, f, p, &s);
+        return rc == SCALEKIT_OK ? set_new(obj, schema, f, s) : rc;
+    }
+    case SKIT_F_UINT32:
+        memcpy(&u32, at, sizeof u32);
+        if (u32 == 0 && (f->flags & SKIT_FIELD_OMIT_EMPTY))
+            return SCALEKIT_OK;
+        return set_new(obj, schema, f, json_integer(u32));
     case SKIT_F_BOOL:
         return set_new(obj, schema, f, json_boolean(*(const bool *)at));
     case SKIT_F_INT32:
@@ -394,6 +438,8 @@ static int encode_field(const skit_schema *schema, const skit_field *f, const vo
         const void *src = f->type == SKIT_F_OBJECT ? (const void *)at : p;
         if (!src)
             return SCALEKIT_OK;
+        if (!f->json_name)
+            return encode_struct(f->schema, src, obj);
         json_t *o = NULL;
         int rc = encode_nested(f->schema, src, &o);
         return rc == SCALEKIT_OK ? set_new(obj, schema, f, o) : rc;
@@ -410,6 +456,7 @@ static int encode_field(const skit_schema *schema, const skit_field *f, const vo
         return set_new(obj, schema, f, v);
     }
     case SKIT_F_SELF_JSON:
+    case SKIT_F_STRUCT_SIZE:
         break;
     }
     return SCALEKIT_OK;
@@ -428,9 +475,48 @@ static int encode_fields(const skit_schema *schema, const void *in, json_t *obj)
     return SCALEKIT_OK;
 }
 
+/* A struct callers fill (first row STRUCT_SIZE) is read through the library's copy of it. */
+static int encode_struct(const skit_schema *schema, const void *in, json_t *obj)
+{
+    if (schema->field_count == 0 || schema->fields[0].type != SKIT_F_STRUCT_SIZE)
+        return encode_fields(schema, in, obj);
+    void *copy = malloc(schema->size);
+    if (!copy)
+        return skit_error_oom();
+    int rc = skit_struct_copy(copy, schema->size, in, schema->name, schema->fields[0].json_name);
+    if (rc == SCALEKIT_OK)
+        rc = encode_fields(schema, copy, obj);
+    free(copy);
+    return rc;
+}
+
 int skit_encode_into(const skit_schema *schema, const void *in, json_t *obj)
 {
-    return encode_fields(schema, in, obj);
+    return encode_struct(schema, in, obj);
+}
+
+int skit_query_from_json(const json_t *obj, skit_buf *q)
+{
+    const char *name;
+    json_t *v;
+    int rc = SCALEKIT_OK;
+    json_object_foreach((json_t *)obj, name, v) {
+        char text[24];
+        if (rc != SCALEKIT_OK)
+            break;
+        if (json_is_string(v)) {
+            rc = skit_form_add(q, name, json_string_value(v));
+        } else if (json_is_integer(v)) {
+            snprintf(text, sizeof text, "%lld", (long long)json_integer_value(v));
+            rc = skit_form_add(q, name, text);
+        } else if (json_is_boolean(v)) {
+            rc = skit_form_add(q, name, json_is_true(v) ? "true" : "false");
+        } else if (json_is_array(v)) {
+            for (size_t i = 0; rc == SCALEKIT_OK && i < json_array_size(v); i++)
+                rc = skit_form_add(q, name, json_string_value(json_array_get(v, i)));
+        }
+    }
+    return rc;
 }
 
 int skit_encode(const skit_schema *schema, const void *in, json_t **out)

@@ -1,7 +1,7 @@
 /*
  * The generic page iterator (see decode.h). It learns where the items, their
- * count and the next page token live from the list page's field table, so a
- * service's iterator is a path, a query and that table.
+ * count and the next page token live from the list operation's result table,
+ * so a service's iterator is its list operation and nothing more.
  *
  * Every page token requested is remembered: a server that hands back a token
  * already used (A -> B -> A) would otherwise make the caller loop forever.
@@ -13,10 +13,9 @@
 
 struct skit_iterator {
     scalekit_client *client;
+    const skit_op *op;
     char *path;
-    char *base_query;
-    uint32_t page_size;
-    const skit_schema *schema;
+    char *base_query;             /* the list options but the page token */
     const skit_field *items;      /* the ARRAY field of the page */
     const skit_field *next_token; /* the "next_page_token" field */
     void *page;                   /* the current page result */
@@ -71,16 +70,38 @@ static int seen_add(skit_iterator *it, const char *token, bool *repeated)
     return SCALEKIT_OK;
 }
 
-int skit_iterator_new(scalekit_client *client, const char *path, const char *base_query,
-                      uint32_t page_size, const char *first_page_token,
-                      const skit_schema *list_schema, skit_iterator **out)
+/* The list options @p in as a query without "page_token", which *first_token receives. */
+static int split_options(const skit_op *op, const void *in, char **base_query, char **first_token)
 {
-    *out = NULL;
+    json_t *q = NULL;
+    int rc = in ? skit_encode(op->query, in, &q) : SCALEKIT_OK;
+    skit_buf b = SKIT_BUF_INIT;
+    const char *token = skit_json_string(q, "page_token");
+    if (rc == SCALEKIT_OK && token && *token && !(*first_token = strdup(token)))
+        rc = skit_error_oom();
+    if (rc == SCALEKIT_OK && q) {
+        json_object_del(q, "page_token");
+        rc = skit_query_from_json(q, &b);
+    }
+    json_decref(q);
+    *base_query = b.ptr;   /* NULL when empty */
+    if (rc != SCALEKIT_OK)
+        skit_buf_free(&b);
+    return rc;
+}
+
+int skit_op_iterator_new(scalekit_client *client, const skit_op *op, const void *in,
+                         skit_iterator **out, ...)
+{
+    int rc = skit_check_out(out, "out");
+    if (rc != SCALEKIT_OK)
+        return rc;
     if (!client)
         return skit_error_set(SCALEKIT_EINVAL, "client must not be NULL");
     skit_iterator *it = calloc(1, sizeof *it);
     if (!it)
         return skit_error_oom();
+    const skit_schema *list_schema = op->result;
     for (size_t i = 0; i < list_schema->field_count; i++) {
         const skit_field *f = &list_schema->fields[i];
         if (f->type == SKIT_F_ARRAY)
@@ -93,16 +114,17 @@ int skit_iterator_new(scalekit_client *client, const char *path, const char *bas
         return skit_error_set(SCALEKIT_EINTERNAL, "list table %s has no items or next_page_token",
                               list_schema->name);
     }
-    const char *first = skit_is_empty(first_page_token) ? NULL : first_page_token;
     it->client = client;
-    it->schema = list_schema;
-    it->page_size = page_size;
-    it->path = skit_strdup_or_null(path);
-    it->base_query = skit_strdup_or_null(base_query);
-    it->pending = skit_strdup_or_null(first);
-    if ((path && !it->path) || (base_query && !it->base_query) || (first && !it->pending)) {
+    it->op = op;
+    va_list ap;
+    va_start(ap, out);
+    rc = skit_op_path(&it->path, op->path, ap);
+    va_end(ap);
+    if (rc == SCALEKIT_OK)
+        rc = split_options(op, in, &it->base_query, &it->pending);
+    if (rc != SCALEKIT_OK) {
         skit_iterator_free(it);
-        return skit_error_oom();
+        return rc;
     }
     *out = it;
     return SCALEKIT_OK;
@@ -130,8 +152,13 @@ static int fetch_next_page(skit_iterator *it)
     skit_result_free(it->page);
     it->page = NULL;
     it->index = 0;
-    int rc = skit_list_page(it->client, it->path, it->base_query, it->page_size, it->pending,
-                            it->schema, &it->page);
+    skit_buf q = SKIT_BUF_INIT;
+    int rc = it->base_query ? skit_buf_puts(&q, it->base_query) : SCALEKIT_OK;
+    if (rc == SCALEKIT_OK)
+        rc = skit_form_add(&q, "page_token", it->pending);
+    if (rc == SCALEKIT_OK)
+        rc = skit_op_send(it->client, it->op, it->path, q.ptr, NULL, &it->page);
+    skit_buf_free(&q);
     if (rc != SCALEKIT_OK)
         return rc;
     it->started = true;
@@ -154,12 +181,12 @@ int skit_iterator_next(skit_iterator *it, const void **item)
                               scalekit_strerror(it->failed));
     for (;;) {
         if (it->page) {
-            const char *items;
+            const void *const *items;
             size_t count;
             memcpy(&items, (const char *)it->page + it->items->offset, sizeof items);
             memcpy(&count, (const char *)it->page + it->items->count_offset, sizeof count);
             if (it->index < count) {
-                *item = items + it->index++ * it->items->schema->size;
+                *item = items[it->index++];
                 skit_error_reset();
                 return SCALEKIT_OK;
             }

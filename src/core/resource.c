@@ -1,10 +1,10 @@
 /*
- * The call side of the resource machinery (see decode.h): argument checks,
- * paths, one call decoded into one result, list pages.
+ * The call side of the resource machinery (see decode.h): the C-level argument
+ * checks, paths from templates, and one operation call: check, encode, send,
+ * decode. Business rules (lengths, patterns, URL schemes) are the server's.
  */
 #include "decode.h"
 
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,16 +15,42 @@ int skit_check_required(const char *value, const char *name)
     return SCALEKIT_OK;
 }
 
-int skit_check_length(const char *value, const char *name, size_t min, size_t max)
+bool skit_utf8_valid(const char *s)
 {
-    if (!value)
-        return SCALEKIT_OK;
-    size_t len = 0;   /* characters, not bytes: UTF-8 continuation bytes do not count */
-    for (const unsigned char *p = (const unsigned char *)value; *p; p++)
-        len += (*p & 0xC0) != 0x80;
-    if (len < min || len > max)
-        return skit_error_set(SCALEKIT_EINVAL, "%s must have %zu to %zu characters, not %zu",
-                              name, min, max, len);
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        unsigned char c = *p;
+        size_t n;
+        uint32_t cp;
+        if (c < 0x80) {
+            p++;
+            continue;
+        } else if (c >= 0xC2 && c <= 0xDF) {
+            n = 1, cp = c & 0x1F;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            n = 2, cp = c & 0x0F;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            n = 3, cp = c & 0x07;
+        } else {
+            return false;   /* a continuation byte, an overlong lead (C0, C1) or > F4 */
+        }
+        for (size_t i = 1; i <= n; i++) {
+            if ((p[i] & 0xC0) != 0x80)
+                return false;   /* also stops at the NUL */
+            cp = cp << 6 | (p[i] & 0x3F);
+        }
+        if ((n == 2 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
+            (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)))
+            return false;
+        p += n + 1;
+    }
+    return true;
+}
+
+int skit_check_utf8(const char *value, const char *name)
+{
+    if (value && !skit_utf8_valid(value))
+        return skit_error_set(SCALEKIT_EINVAL, "%s is not valid UTF-8", name);
     return SCALEKIT_OK;
 }
 
@@ -34,20 +60,6 @@ int skit_check_out(void *out, const char *name)
         return skit_error_set(SCALEKIT_EINVAL, "%s must not be NULL", name);
     const void *none = NULL;
     memcpy(out, &none, sizeof none);
-    return SCALEKIT_OK;
-}
-
-int skit_check_string_map(const scalekit_string_map *map, const char *name)
-{
-    if (!map || !map->entries)
-        return SCALEKIT_OK;
-    for (size_t i = 0; i < map->count; i++) {
-        if (!map->entries[i].name || !*map->entries[i].name)
-            return skit_error_set(SCALEKIT_EINVAL, "%s entry %zu has an empty name", name, i);
-        if (!map->entries[i].value)
-            return skit_error_set(SCALEKIT_EINVAL, "%s entry \"%s\" has a NULL value", name,
-                                  map->entries[i].name);
-    }
     return SCALEKIT_OK;
 }
 
@@ -62,31 +74,37 @@ const char *scalekit_string_map_get(const scalekit_string_map *map, const char *
     return NULL;
 }
 
-int skit_path(char **out, const char *pattern, ...)
+/* One path argument named @p name (from "{name}"), checked and percent-encoded. */
+static int add_segment(skit_buf *b, const char *name, size_t name_len, const char *segment)
+{
+    if (!segment || !*segment)
+        return skit_error_set(SCALEKIT_EINVAL, "%.*s must not be empty", (int)name_len, name);
+    if (!skit_utf8_valid(segment))
+        return skit_error_set(SCALEKIT_EINVAL, "%.*s is not valid UTF-8", (int)name_len, name);
+    /* HTTP clients collapse dot segments: ".." would address another resource. */
+    if (strcmp(segment, ".") == 0 || strcmp(segment, "..") == 0)
+        return skit_error_set(SCALEKIT_EINVAL, "%.*s \"%s\" is not a valid path segment",
+                              (int)name_len, name, segment);
+    return skit_path_add(b, segment);
+}
+
+int skit_op_path(char **out, const char *pattern, va_list ap)
 {
     skit_buf b = SKIT_BUF_INIT;
-    va_list ap;
-    va_start(ap, pattern);
     int rc = SCALEKIT_OK;
     const char *p = pattern;
     while (rc == SCALEKIT_OK && *p) {
-        const char *hole = strstr(p, "{}");
-        size_t literal = hole ? (size_t)(hole - p) : strlen(p);
+        const char *open = strchr(p, '{');
+        const char *close = open ? strchr(open, '}') : NULL;
+        size_t literal = close ? (size_t)(open - p) : strlen(p);
         if (literal)
             rc = skit_buf_put(&b, p, literal);
-        if (!hole)
+        if (!close)
             break;
-        const char *segment = va_arg(ap, const char *);
-        /* HTTP clients collapse dot segments: ".." would address another resource. */
-        if (rc == SCALEKIT_OK && (!segment || !*segment || strcmp(segment, ".") == 0 ||
-                                  strcmp(segment, "..") == 0))
-            rc = skit_error_set(SCALEKIT_EINVAL, "\"%s\" is not a valid id in a path",
-                                segment ? segment : "(null)");
         if (rc == SCALEKIT_OK)
-            rc = skit_path_add(&b, segment);
-        p = hole + 2;
+            rc = add_segment(&b, open + 1, (size_t)(close - open - 1), va_arg(ap, const char *));
+        p = close + 1;
     }
-    va_end(ap);
     if (rc != SCALEKIT_OK) {
         skit_buf_free(&b);
         *out = NULL;
@@ -96,54 +114,71 @@ int skit_path(char **out, const char *pattern, ...)
     return *out ? SCALEKIT_OK : skit_error_oom();
 }
 
-int skit_resource_call(scalekit_client *client, const skit_call *call, void **out)
+int skit_op_send(scalekit_client *client, const skit_op *op, const char *path, const char *query,
+                 const json_t *body, void **out)
 {
-    if (out)
-        *out = NULL;
     if (!client)
         return skit_error_set(SCALEKIT_EINVAL, "client must not be NULL");
-    json_t *body = NULL;
+    json_t *answer = NULL;
     char *raw = NULL;
-    bool want = call->schema != NULL;
-    int rc = skit_api_call_raw(client, call->method, call->path, call->query, call->body,
-                               want ? &body : NULL, want ? &raw : NULL);
+    bool want = op->result != NULL;
+    int rc = skit_api_call_raw(client, op->method, path, query, body, want ? &answer : NULL,
+                               want ? &raw : NULL);
     if (rc != SCALEKIT_OK || !want)
         goto done;
-    const json_t *obj = call->member ? json_object_get(body, call->member) : body;
+    const json_t *obj = op->member ? json_object_get(answer, op->member) : answer;
     if (!json_is_object(obj)) {
         rc = skit_error_set(SCALEKIT_EMALFORMED_RESPONSE,
-                            "%s %s: the response has no \"%s\" object", call->method, call->path,
-                            call->member ? call->member : "(body)");
+                            "%s %s: the response has no \"%s\" object", op->method, path,
+                            op->member ? op->member : "(body)");
         goto done;
     }
-    rc = skit_decode_new(call->schema, obj, raw, out);
+    rc = skit_decode_new(op->result, obj, raw, out);
 done:
-    json_decref(body);
+    json_decref(answer);
     free(raw);
     if (rc == SCALEKIT_OK)
         skit_error_reset();
     return rc;
 }
 
-int skit_list_page(scalekit_client *client, const char *path, const char *base_query,
-                   uint32_t page_size, const char *page_token,
-                   const skit_schema *list_schema, void **out)
+/* The query and body of @p op from the input @p in. */
+static int encode_input(const skit_op *op, const void *in, skit_buf *query, json_t **body)
 {
-    skit_buf q = SKIT_BUF_INIT;
+    if (!in)
+        return op->input ? skit_error_set(SCALEKIT_EINVAL, "%s must not be NULL", op->input)
+                         : SCALEKIT_OK;
     int rc = SCALEKIT_OK;
-    if (base_query && *base_query)
-        rc = skit_buf_puts(&q, base_query);
-    if (rc == SCALEKIT_OK && page_size) {
-        char size[16];
-        snprintf(size, sizeof size, "%u", (unsigned)page_size);
-        rc = skit_form_add(&q, "page_size", size);
+    if (op->query) {
+        json_t *q = NULL;
+        rc = skit_encode(op->query, in, &q);
+        if (rc == SCALEKIT_OK)
+            rc = skit_query_from_json(q, query);
+        json_decref(q);
     }
+    if (rc == SCALEKIT_OK && op->body)
+        rc = skit_encode(op->body, in, body);
+    return rc;
+}
+
+int skit_op_call(scalekit_client *client, const skit_op *op, const void *in, void **out, ...)
+{
+    int rc = op->result ? skit_check_out(out, "out") : SCALEKIT_OK;
+    if (rc != SCALEKIT_OK)
+        return rc;
+    char *path = NULL;
+    va_list ap;
+    va_start(ap, out);
+    rc = skit_op_path(&path, op->path, ap);
+    va_end(ap);
+    skit_buf query = SKIT_BUF_INIT;
+    json_t *body = NULL;
     if (rc == SCALEKIT_OK)
-        rc = skit_form_add(&q, "page_token", page_token);
-    if (rc == SCALEKIT_OK) {
-        skit_call call = { "GET", path, q.ptr, NULL, NULL, list_schema };
-        rc = skit_resource_call(client, &call, out);
-    }
-    skit_buf_free(&q);
+        rc = encode_input(op, in, &query, &body);
+    if (rc == SCALEKIT_OK)
+        rc = skit_op_send(client, op, path, query.ptr, body, out);
+    json_decref(body);
+    skit_buf_free(&query);
+    free(path);
     return rc;
 }

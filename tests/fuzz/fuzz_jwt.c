@@ -55,7 +55,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     token[size] = '\0';
     scalekit_claims *claims = NULL;
     const char *const audiences[] = {"fuzz", NULL};
-    scalekit_validate_options opts = {.issuer = "joe", .audiences = audiences};
+    scalekit_validate_options opts = { .struct_size = sizeof(scalekit_validate_options), .issuer = "joe", .audiences = audiences};
     if (scalekit_validate_token(client, token, NULL, &claims) == SCALEKIT_OK) {
         (void)scalekit_claims_json(claims);
         (void)scalekit_claims_audiences(claims);

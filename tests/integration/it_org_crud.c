@@ -55,7 +55,7 @@ static void create_get_and_by_external_id(void **state)
     emu_fixture_unique(ext, sizeof ext, "ext");
     emu_fixture_unique(slug, sizeof slug, "acme");
     scalekit_header meta[] = {{"plan", "enterprise"}, {"tier", "gold"}};
-    scalekit_organization_create_options o = {.external_id = ext, .slug = slug,
+    scalekit_organization_create_options o = { .struct_size = sizeof(scalekit_organization_create_options), .external_id = ext, .slug = slug,
                                               .logo_url = "https://example.com/logo.png",
                                               .metadata = {meta, 2}};
     int64_t before = skit_now() - 5;
@@ -72,11 +72,12 @@ static void create_get_and_by_external_id(void **state)
     assert_non_null(strstr(org->raw_json, "\"organization\""));
     if (!emu_fixture_is_external(f)) {
         /* A new organization starts with SSO and directory sync off. */
-        assert_int_equal(org->settings.feature_count, 2);
-        assert_string_equal(org->settings.features[0].name, "sso");
-        assert_false(org->settings.features[0].enabled);
-        assert_string_equal(org->settings.features[1].name, "dir_sync");
-        assert_false(org->settings.features[1].enabled);
+        assert_non_null(org->settings);
+        assert_int_equal(org->settings->feature_count, 2);
+        assert_string_equal(org->settings->features[0]->name, "sso");
+        assert_false(org->settings->features[0]->enabled);
+        assert_string_equal(org->settings->features[1]->name, "dir_sync");
+        assert_false(org->settings->features[1]->enabled);
     }
 
     scalekit_organization *got = NULL;
@@ -93,22 +94,38 @@ static void create_get_and_by_external_id(void **state)
     delete_org(f, org);
 }
 
+/* Only what C cannot send is refused before a request. */
 static void create_refused_by_the_sdk_sends_nothing(void **state)
+{
+    emu_fixture *f = *state;
+    scalekit_organization *org = NULL;
+    assert_failed(scalekit_organization_create(f->client, "", NULL, &org), SCALEKIT_EINVAL, 0, NULL);
+    assert_failed(scalekit_organization_create(f->client, "x", NULL, NULL), SCALEKIT_EINVAL, 0, NULL);
+    assert_failed(scalekit_organization_create(f->client, "bad \xc3", NULL, &org), SCALEKIT_EINVAL, 0, NULL);
+    scalekit_organization_create_options unset = {0};
+    assert_failed(scalekit_organization_create(f->client, "x", &unset, &org), SCALEKIT_EINVAL, 0, NULL);
+    assert_null(org);
+}
+
+/* The business rules the SDK no longer copies: the server's 400 names the field. */
+static void business_rules_are_the_servers(void **state)
 {
     emu_fixture *f = *state;
     scalekit_organization *org = NULL;
     char long_name[202];
     memset(long_name, 'n', 201);
     long_name[201] = '\0';
-    assert_failed(scalekit_organization_create(f->client, "", NULL, &org), SCALEKIT_EINVAL, 0, NULL);
-    assert_failed(scalekit_organization_create(f->client, long_name, NULL, &org), SCALEKIT_EINVAL, 0, NULL);
-    scalekit_organization_create_options bad_slug = {.slug = "Not A Slug"};
-    assert_failed(scalekit_organization_create(f->client, "x", &bad_slug, &org), SCALEKIT_EINVAL, 0, NULL);
-    assert_non_null(strstr(scalekit_error_last()->message, "slug"));
-    scalekit_organization_create_options bad_logo = {.logo_url = "http://example.com/l.png"};
-    assert_failed(scalekit_organization_create(f->client, "x", &bad_logo, &org), SCALEKIT_EINVAL, 0, NULL);
-    assert_non_null(strstr(scalekit_error_last()->message, "logo_url"));
-    assert_failed(scalekit_organization_create(f->client, "x", NULL, NULL), SCALEKIT_EINVAL, 0, NULL);
+    bool local = !emu_fixture_is_external(f);   /* field names are the emulator's */
+    assert_failed(scalekit_organization_create(f->client, long_name, NULL, &org),
+                  SCALEKIT_EINVALID_REQUEST, 400, local ? "display_name" : NULL);
+    scalekit_organization_create_options bad_slug = SCALEKIT_ORGANIZATION_CREATE_OPTIONS_INIT;
+    bad_slug.slug = "Not A Slug";
+    assert_failed(scalekit_organization_create(f->client, "x", &bad_slug, &org),
+                  SCALEKIT_EINVALID_REQUEST, 400, local ? "slug" : NULL);
+    scalekit_organization_create_options bad_logo = SCALEKIT_ORGANIZATION_CREATE_OPTIONS_INIT;
+    bad_logo.logo_url = "http://example.com/l.png";
+    assert_failed(scalekit_organization_create(f->client, "x", &bad_logo, &org),
+                  SCALEKIT_EINVALID_REQUEST, 400, local ? "logo_url" : NULL);
     assert_null(org);
 }
 
@@ -118,7 +135,7 @@ static void create_refused_by_the_server_has_field_violations(void **state)
     scalekit_organization *org = NULL;
     /* Metadata keys must be 3 to 25 characters: a rule only the server checks. */
     scalekit_header meta[] = {{"ab", "too short a key"}};
-    scalekit_organization_create_options o = {.metadata = {meta, 1}};
+    scalekit_organization_create_options o = { .struct_size = sizeof(scalekit_organization_create_options), .metadata = {meta, 1}};
     int rc = scalekit_organization_create(f->client, "Short Keys Inc", &o, &org);
     assert_failed(rc, SCALEKIT_EINVALID_REQUEST, 400, emu_fixture_is_external(f) ? NULL : "metadata.ab");
     assert_non_null(scalekit_error_last()->request_id);
@@ -142,20 +159,20 @@ static void duplicate_external_id_or_slug_is_409(void **state)
     char ext[80], slug[80];
     emu_fixture_unique(ext, sizeof ext, "dup");
     emu_fixture_unique(slug, sizeof slug, "dup");
-    scalekit_organization_create_options o = {.external_id = ext, .slug = slug};
+    scalekit_organization_create_options o = { .struct_size = sizeof(scalekit_organization_create_options), .external_id = ext, .slug = slug};
     scalekit_organization *first = create(f, "First", &o), *second = NULL;
 
-    scalekit_organization_create_options same_ext = {.external_id = ext};
+    scalekit_organization_create_options same_ext = { .struct_size = sizeof(scalekit_organization_create_options), .external_id = ext};
     assert_failed(scalekit_organization_create(f->client, "Second", &same_ext, &second), SCALEKIT_EEXISTS,
                   409, NULL);
-    scalekit_organization_create_options same_slug = {.slug = slug};
+    scalekit_organization_create_options same_slug = { .struct_size = sizeof(scalekit_organization_create_options), .slug = slug};
     assert_failed(scalekit_organization_create(f->client, "Second", &same_slug, &second), SCALEKIT_EEXISTS,
                   409, NULL);
     assert_null(second);
 
     /* Updating another organization onto the taken external id conflicts too. */
     scalekit_organization *other = create(f, "Other", NULL), *updated = NULL;
-    scalekit_organization_update_options u = {.external_id = ext};
+    scalekit_organization_update_options u = { .struct_size = sizeof(scalekit_organization_update_options), .external_id = ext};
     assert_failed(scalekit_organization_update(f->client, other->id, &u, &updated), SCALEKIT_EEXISTS,
                   409, NULL);
     assert_null(updated);
@@ -174,7 +191,7 @@ static void unknown_ids_are_404(void **state)
     emu_fixture_unique(ext, sizeof ext, "nobody");
     assert_failed(scalekit_organization_get_by_external_id(f->client, ext, &org), SCALEKIT_ENOTFOUND,
                   404, NULL);
-    scalekit_organization_update_options u = {.display_name = "x"};
+    scalekit_organization_update_options u = { .struct_size = sizeof(scalekit_organization_update_options), .display_name = "x"};
     assert_failed(scalekit_organization_update(f->client, "org_does_not_exist", &u, &org),
                   SCALEKIT_ENOTFOUND, 404, NULL);
     assert_failed(scalekit_organization_update_by_external_id(f->client, ext, &u, &org),
@@ -197,10 +214,10 @@ static void update_changes_only_what_is_set(void **state)
     emu_fixture_unique(slug, sizeof slug, "upd");
     emu_fixture_unique(ext2, sizeof ext2, "upd-renamed");
     scalekit_header meta[] = {{"plan", "free"}};
-    scalekit_organization_create_options o = {.external_id = ext, .slug = slug, .metadata = {meta, 1}};
+    scalekit_organization_create_options o = { .struct_size = sizeof(scalekit_organization_create_options), .external_id = ext, .slug = slug, .metadata = {meta, 1}};
     scalekit_organization *org = create(f, "Before", &o), *updated = NULL;
 
-    scalekit_organization_update_options u = {.display_name = "After"};
+    scalekit_organization_update_options u = { .struct_size = sizeof(scalekit_organization_update_options), .display_name = "After"};
     assert_int_equal(scalekit_organization_update(f->client, org->id, &u, &updated), SCALEKIT_OK);
     assert_string_equal(updated->display_name, "After");
     assert_string_equal(updated->external_id, ext);
@@ -211,7 +228,7 @@ static void update_changes_only_what_is_set(void **state)
 
     /* By external id: the SDK resolves the id, then patches it; "" clears the slug. */
     scalekit_header meta2[] = {{"plan", "pro"}};
-    scalekit_organization_update_options by_ext = {.external_id = ext2, .slug = "", .metadata = {meta2, 1}};
+    scalekit_organization_update_options by_ext = { .struct_size = sizeof(scalekit_organization_update_options), .external_id = ext2, .slug = "", .metadata = {meta2, 1}};
     updated = NULL;
     assert_int_equal(scalekit_organization_update_by_external_id(f->client, ext, &by_ext, &updated),
                      SCALEKIT_OK);
@@ -223,13 +240,14 @@ static void update_changes_only_what_is_set(void **state)
 
     /* The server refuses what the SDK lets through: a one-character metadata key. */
     scalekit_header bad[] = {{"k", "v"}};
-    scalekit_organization_update_options bad_meta = {.metadata = {bad, 1}};
+    scalekit_organization_update_options bad_meta = { .struct_size = sizeof(scalekit_organization_update_options), .metadata = {bad, 1}};
     updated = NULL;
     assert_failed(scalekit_organization_update(f->client, org->id, &bad_meta, &updated),
                   SCALEKIT_EINVALID_REQUEST, 400, emu_fixture_is_external(f) ? NULL : "metadata.k");
-    scalekit_organization_update_options empty_name = {.display_name = ""};
-    assert_failed(scalekit_organization_update(f->client, org->id, &empty_name, &updated), SCALEKIT_EINVAL,
-                  0, NULL);
+    scalekit_organization_update_options empty_name = SCALEKIT_ORGANIZATION_UPDATE_OPTIONS_INIT;
+    empty_name.display_name = "";
+    assert_failed(scalekit_organization_update(f->client, org->id, &empty_name, &updated),
+                  SCALEKIT_EINVALID_REQUEST, 400, emu_fixture_is_external(f) ? NULL : "display_name");
     assert_null(updated);
     delete_org(f, org);
 }
@@ -251,7 +269,7 @@ static void portal_link_expires_soon(void **state)
     scalekit_organization *org = create(f, "Portal Co", NULL);
     scalekit_organization_portal_link *link = NULL;
     const char *features[] = {"sso", "dir_sync", NULL};
-    scalekit_organization_portal_link_options o = {.features = features};
+    scalekit_organization_portal_link_options o = { .struct_size = sizeof(scalekit_organization_portal_link_options), .features = features};
     assert_int_equal(scalekit_organization_generate_portal_link(f->client, org->id, &o, &link), SCALEKIT_OK);
     assert_non_null(link->id);
     assert_true(strncmp(link->location, "http", 4) == 0);
@@ -272,19 +290,30 @@ static void settings_toggle_features(void **state)
 {
     emu_fixture *f = *state;
     scalekit_organization *org = create(f, "Settings Co", NULL), *updated = NULL;
-    scalekit_organization_feature on[] = {{"sso", true}, {"dir_sync", true}};
-    scalekit_organization_settings s = {on, 2};
+    scalekit_organization_feature sso = SCALEKIT_ORGANIZATION_FEATURE_INIT;
+    scalekit_organization_feature dir_sync = SCALEKIT_ORGANIZATION_FEATURE_INIT;
+    sso.name = "sso";
+    dir_sync.name = "dir_sync";
+    sso.enabled = dir_sync.enabled = true;
+    const scalekit_organization_feature *on[] = {&sso, &dir_sync};
+    scalekit_organization_settings s = SCALEKIT_ORGANIZATION_SETTINGS_INIT;
+    s.features = on;
+    s.feature_count = 2;
     assert_int_equal(scalekit_organization_update_settings(f->client, org->id, &s, &updated), SCALEKIT_OK);
     size_t enabled = 0;
-    for (size_t i = 0; i < updated->settings.feature_count; i++)
-        if (updated->settings.features[i].enabled)
+    for (size_t i = 0; i < updated->settings->feature_count; i++)
+        if (updated->settings->features[i]->enabled)
             enabled++;
     assert_int_equal(enabled, 2);
     scalekit_organization_free(updated);
 
     /* A feature the API does not know is the server's to refuse. */
-    scalekit_organization_feature unknown[] = {{"teleportation", true}};
-    scalekit_organization_settings bad = {unknown, 1};
+    scalekit_organization_feature teleportation = SCALEKIT_ORGANIZATION_FEATURE_INIT;
+    teleportation.name = "teleportation";
+    const scalekit_organization_feature *unknown[] = {&teleportation};
+    scalekit_organization_settings bad = SCALEKIT_ORGANIZATION_SETTINGS_INIT;
+    bad.features = unknown;
+    bad.feature_count = 1;
     updated = NULL;
     assert_failed(scalekit_organization_update_settings(f->client, org->id, &bad, &updated),
                   SCALEKIT_EINVALID_REQUEST, 400, emu_fixture_is_external(f) ? NULL : "features[0].name");
@@ -300,7 +329,7 @@ static void user_management_settings(void **state)
 {
     emu_fixture *f = *state;
     scalekit_organization *org = create(f, "Seats Co", NULL);
-    scalekit_organization_user_management_settings in = {.max_allowed_users = &(int32_t){25}}, *out = NULL;
+    scalekit_organization_user_management_settings in = { .struct_size = sizeof(scalekit_organization_user_management_settings), .max_allowed_users = &(int32_t){25}}, *out = NULL;
     assert_int_equal(scalekit_organization_upsert_user_management_settings(f->client, org->id, &in, &out),
                      SCALEKIT_OK);
     assert_non_null(out->max_allowed_users);
@@ -308,9 +337,10 @@ static void user_management_settings(void **state)
     scalekit_organization_user_management_settings_free(out);
 
     out = NULL;
-    scalekit_organization_user_management_settings negative = {.max_allowed_users = &(int32_t){-1}};
+    scalekit_organization_user_management_settings negative = { .struct_size = sizeof(scalekit_organization_user_management_settings), .max_allowed_users = &(int32_t){-1}};
     assert_failed(scalekit_organization_upsert_user_management_settings(f->client, org->id, &negative, &out),
-                  SCALEKIT_EINVAL, 0, NULL);
+                  SCALEKIT_EINVALID_REQUEST, 400,
+                  emu_fixture_is_external(f) ? NULL : "settings.max_allowed_users");
     assert_failed(scalekit_organization_upsert_user_management_settings(f->client, "org_does_not_exist", &in,
                                                                         &out),
                   SCALEKIT_ENOTFOUND, 404, NULL);
@@ -327,7 +357,7 @@ static void session_policy(void **state)
     assert_string_equal(p->policy_source, "APPLICATION");
     scalekit_organization_session_policy_free(p);
 
-    scalekit_organization_session_policy custom = {
+    scalekit_organization_session_policy custom = { .struct_size = sizeof(scalekit_organization_session_policy),
         .policy_source = "CUSTOM", .absolute_session_timeout = &(int32_t){2},
         .absolute_session_timeout_unit = "HOURS", .idle_session_timeout_enabled = &(bool){true},
         .idle_session_timeout = &(int32_t){30}, .idle_session_timeout_unit = "MINUTES"};
@@ -348,15 +378,16 @@ static void session_policy(void **state)
 
     p = NULL;
     /* A custom policy without its absolute timeout: the server's rule. */
-    scalekit_organization_session_policy no_timeout = {.policy_source = "CUSTOM"};
+    scalekit_organization_session_policy no_timeout = { .struct_size = sizeof(scalekit_organization_session_policy), .policy_source = "CUSTOM"};
     int rc = scalekit_organization_update_session_policy(f->client, org->id, &no_timeout, &p);
     assert_failed(rc, SCALEKIT_EINVALID_REQUEST, 400,
                   emu_fixture_is_external(f) ? NULL : "absolute_session_timeout");
     assert_failed(scalekit_organization_get_session_policy(f->client, "org_does_not_exist", &p),
                   SCALEKIT_ENOTFOUND, 404, NULL);
-    scalekit_organization_session_policy negative = {.absolute_session_timeout = &(int32_t){-5}};
+    scalekit_organization_session_policy negative = { .struct_size = sizeof(scalekit_organization_session_policy), .absolute_session_timeout = &(int32_t){-5}};
     assert_failed(scalekit_organization_update_session_policy(f->client, org->id, &negative, &p),
-                  SCALEKIT_EINVAL, 0, NULL);
+                  SCALEKIT_EINVALID_REQUEST, 400,
+                  emu_fixture_is_external(f) ? NULL : "absolute_session_timeout");
     assert_null(p);
     delete_org(f, org);
 }
@@ -366,6 +397,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(create_get_and_by_external_id),
         cmocka_unit_test(create_refused_by_the_sdk_sends_nothing),
+        cmocka_unit_test(business_rules_are_the_servers),
         cmocka_unit_test(create_refused_by_the_server_has_field_violations),
         cmocka_unit_test(duplicate_external_id_or_slug_is_409),
         cmocka_unit_test(unknown_ids_are_404),

@@ -35,7 +35,7 @@ static int setup(void **state)
         char name[32];
         snprintf(name, sizeof name, "Listed %02d", i);
         emu_fixture_unique(s->external_ids[i], sizeof s->external_ids[i], "list");
-        scalekit_organization_create_options o = {.external_id = s->external_ids[i]};
+        scalekit_organization_create_options o = { .struct_size = sizeof(scalekit_organization_create_options), .external_id = s->external_ids[i]};
         scalekit_organization *org = NULL;
         assert_int_equal(scalekit_organization_create(s->f->client, name, &o, &org), SCALEKIT_OK);
         snprintf(s->ids[i], sizeof s->ids[i], "%s", org->id);
@@ -81,15 +81,15 @@ static void page_by_page(void **state)
     char token[512] = "", second_page_prev[512] = "", first_page_first[64] = "";
     size_t pages = 0, items = 0;
     for (;;) {
-        scalekit_organization_list_options o = {.page_size = PAGE, .page_token = token};
+        scalekit_organization_list_options o = { .struct_size = sizeof(scalekit_organization_list_options), .page_size = PAGE, .page_token = token};
         scalekit_organization_page *page = NULL;
         assert_int_equal(scalekit_organization_list(s->f->client, &o, &page), SCALEKIT_OK);
         assert_true(page->count <= PAGE);
         assert_true(page->total_size >= N_ORGS);
         for (size_t i = 0; i < page->count; i++)
-            mark_seen(s, page->items[i].id, seen);
+            mark_seen(s, page->items[i]->id, seen);
         if (pages == 0 && page->count)
-            snprintf(first_page_first, sizeof first_page_first, "%s", page->items[0].id);
+            snprintf(first_page_first, sizeof first_page_first, "%s", page->items[0]->id);
         if (pages == 1 && page->prev_page_token)
             snprintf(second_page_prev, sizeof second_page_prev, "%s", page->prev_page_token);
         pages++;
@@ -114,11 +114,11 @@ static void page_by_page(void **state)
 
     /* The second page's prev_page_token leads back to the first page. */
     assert_true(second_page_prev[0] != '\0');
-    scalekit_organization_list_options back = {.page_size = PAGE, .page_token = second_page_prev};
+    scalekit_organization_list_options back = { .struct_size = sizeof(scalekit_organization_list_options), .page_size = PAGE, .page_token = second_page_prev};
     scalekit_organization_page *page = NULL;
     assert_int_equal(scalekit_organization_list(s->f->client, &back, &page), SCALEKIT_OK);
     assert_int_equal(page->count, PAGE);
-    assert_string_equal(page->items[0].id, first_page_first);
+    assert_string_equal(page->items[0]->id, first_page_first);
     scalekit_organization_page_free(page);
 }
 
@@ -126,7 +126,7 @@ static void iterator_walks_every_one_once(void **state)
 {
     list_state *s = *state;
     int seen[N_ORGS] = {0};
-    scalekit_organization_list_options o = {.page_size = PAGE};
+    scalekit_organization_list_options o = { .struct_size = sizeof(scalekit_organization_list_options), .page_size = PAGE};
     scalekit_organization_iterator *it = NULL;
     assert_int_equal(scalekit_organization_iterator_new(s->f->client, &o, &it), SCALEKIT_OK);
     const scalekit_organization *org;
@@ -151,11 +151,11 @@ static void iterator_walks_every_one_once(void **state)
 static void filter_by_external_id(void **state)
 {
     list_state *s = *state;
-    scalekit_organization_list_options o = {.external_id = s->external_ids[3]};
+    scalekit_organization_list_options o = { .struct_size = sizeof(scalekit_organization_list_options), .external_id = s->external_ids[3]};
     scalekit_organization_page *page = NULL;
     assert_int_equal(scalekit_organization_list(s->f->client, &o, &page), SCALEKIT_OK);
     assert_int_equal(page->count, 1);
-    assert_string_equal(page->items[0].id, s->ids[3]);
+    assert_string_equal(page->items[0]->id, s->ids[3]);
     assert_true(page->next_page_token == NULL || *page->next_page_token == '\0');
     scalekit_organization_page_free(page);
 }
@@ -164,14 +164,14 @@ static void refused_page_size_and_token(void **state)
 {
     list_state *s = *state;
     scalekit_organization_page *page = NULL;
-    scalekit_organization_list_options big = {.page_size = 1000};
+    scalekit_organization_list_options big = { .struct_size = sizeof(scalekit_organization_list_options), .page_size = 1000};
     assert_int_equal(scalekit_organization_list(s->f->client, &big, &page), SCALEKIT_EINVALID_REQUEST);
     assert_int_equal(scalekit_error_last()->http_status, 400);
     if (!emu_fixture_is_external(s->f)) {
         assert_int_equal(scalekit_error_last()->field_violation_count, 1);
         assert_string_equal(scalekit_error_last()->field_violations[0].field, "page_size");
     }
-    scalekit_organization_list_options junk = {.page_token = "not-a-token"};
+    scalekit_organization_list_options junk = { .struct_size = sizeof(scalekit_organization_list_options), .page_token = "not-a-token"};
     assert_int_equal(scalekit_organization_list(s->f->client, &junk, &page), SCALEKIT_EINVALID_REQUEST);
     assert_int_equal(scalekit_error_last()->http_status, 400);
     assert_int_equal(scalekit_organization_list(s->f->client, NULL, NULL), SCALEKIT_EINVAL);

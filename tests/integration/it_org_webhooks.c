@@ -106,10 +106,10 @@ static void create_update_delete_are_delivered_signed(void **state)
     const char *secret = scalekit_emulator_webhook_secret(s->f->emu);
     char ext[80];
     emu_fixture_unique(ext, sizeof ext, "hook");
-    scalekit_organization_create_options o = {.external_id = ext};
+    scalekit_organization_create_options o = { .struct_size = sizeof(scalekit_organization_create_options), .external_id = ext};
     scalekit_organization *org = NULL, *updated = NULL;
     assert_int_equal(scalekit_organization_create(s->f->client, "Hooked", &o, &org), SCALEKIT_OK);
-    scalekit_organization_update_options u = {.display_name = "Hooked Again"};
+    scalekit_organization_update_options u = { .struct_size = sizeof(scalekit_organization_update_options), .display_name = "Hooked Again"};
     assert_int_equal(scalekit_organization_update(s->f->client, org->id, &u, &updated), SCALEKIT_OK);
     assert_int_equal(scalekit_organization_delete(s->f->client, org->id), SCALEKIT_OK);
     wait_for_deliveries(s->receiver, 3);

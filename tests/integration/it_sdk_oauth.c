@@ -37,7 +37,7 @@ static void assert_oauth_error(int rc, int code, long status, const char *error_
 static char *login_code(emu_fixture *f, const char *email, scalekit_pkce *pkce)
 {
     assert_int_equal(scalekit_generate_pkce(pkce), SCALEKIT_OK);
-    scalekit_authorization_url_options o = {.state = "s1", .code_challenge = pkce->code_challenge,
+    scalekit_authorization_url_options o = { .struct_size = sizeof(scalekit_authorization_url_options), .state = "s1", .code_challenge = pkce->code_challenge,
                                             .code_challenge_method = pkce->code_challenge_method};
     char *url = NULL;
     assert_int_equal(scalekit_get_authorization_url(f->client, REDIRECT, &o, &url), SCALEKIT_OK);
@@ -69,16 +69,16 @@ static void test_client_new_and_its_refusals(void **state)
     assert_int_equal(scalekit_client_new(&c, NULL, f->client_id, f->client_secret), SCALEKIT_EINVAL);
     assert_int_equal(scalekit_client_new(NULL, f->url, f->client_id, f->client_secret), SCALEKIT_EINVAL);
 
-    scalekit_client_options bad_timeout = {.timeout_ms = -5};
+    scalekit_client_options bad_timeout = { .struct_size = sizeof(scalekit_client_options), .timeout_ms = -5};
     assert_int_equal(scalekit_client_new_with_options(&c, f->url, f->client_id, f->client_secret, &bad_timeout),
                      SCALEKIT_EINVAL);
-    scalekit_client_options bad_ca = {.ca_bundle_path = "/nonexistent/ca.pem"};
+    scalekit_client_options bad_ca = { .struct_size = sizeof(scalekit_client_options), .ca_bundle_path = "/nonexistent/ca.pem"};
     assert_int_equal(scalekit_client_new_with_options(&c, f->url, f->client_id, f->client_secret, &bad_ca),
                      SCALEKIT_EINVAL);
     assert_non_null(strstr(emu_fixture_last_message(), "/nonexistent/ca.pem"));
 
     /* A client with options works against the environment. */
-    scalekit_client_options o = {.timeout_ms = 5000, .max_retries = 1, .user_agent_suffix = "it/1"};
+    scalekit_client_options o = { .struct_size = sizeof(scalekit_client_options), .timeout_ms = 5000, .max_retries = 1, .user_agent_suffix = "it/1"};
     assert_int_equal(scalekit_client_new_with_options(&c, f->url, f->client_id, f->client_secret, &o),
                      SCALEKIT_OK);
     scalekit_token_response *t = NULL;
@@ -92,7 +92,7 @@ static void test_authorization_url_carries_the_options(void **state)
 {
     emu_fixture *f = *state;
     const char *scopes[] = {"openid", "email", "offline_access", NULL};
-    scalekit_authorization_url_options o = {
+    scalekit_authorization_url_options o = { .struct_size = sizeof(scalekit_authorization_url_options),
         .scopes = scopes, .state = "st&=/ é", .nonce = "n-123", .login_hint = "ada@example.com",
         .domain_hint = "example.com", .connection_id = "conn_1", .organization_id = "org_1",
         .code_challenge = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM", .code_challenge_method = "S256",
@@ -140,7 +140,7 @@ static void test_authorization_url_renders_the_login_page(void **state)
     emu_fixture *f = *state;
     EMU_FIXTURE_REQUIRE_EMULATOR(f, "following the URL to the hosted login form");
     const char *scopes[] = {"openid", "email", "offline_access", NULL};
-    scalekit_authorization_url_options o = {
+    scalekit_authorization_url_options o = { .struct_size = sizeof(scalekit_authorization_url_options),
         .scopes = scopes, .state = "st&=/ é", .nonce = "n-123", .login_hint = "ada@example.com",
         .domain_hint = "example.com", .connection_id = "conn_1", .organization_id = "org_1",
         .code_challenge = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM", .code_challenge_method = "S256",
@@ -191,7 +191,7 @@ static void test_code_exchange_with_pkce_fills_the_user(void **state)
     scalekit_pkce pkce;
     assert_int_equal(scalekit_generate_pkce(&pkce), SCALEKIT_OK);
     assert_string_equal(pkce.code_challenge_method, "S256");
-    scalekit_authorization_url_options o = {.state = "xyz", .nonce = "nonce-1",
+    scalekit_authorization_url_options o = { .struct_size = sizeof(scalekit_authorization_url_options), .state = "xyz", .nonce = "nonce-1",
                                             .code_challenge = pkce.code_challenge,
                                             .code_challenge_method = pkce.code_challenge_method};
     char *url = NULL;
@@ -203,18 +203,18 @@ static void test_code_exchange_with_pkce_fills_the_user(void **state)
     char *code = emu_test_query_param(location, "code");
     assert_non_null(code);
 
-    scalekit_authentication_options ao = {.code_verifier = pkce.code_verifier, .nonce = "nonce-1"};
+    scalekit_authentication_options ao = { .struct_size = sizeof(scalekit_authentication_options), .code_verifier = pkce.code_verifier, .nonce = "nonce-1"};
     scalekit_authentication_response *r = NULL;
     int rc = scalekit_authenticate_with_code(f->client, code, REDIRECT, &ao, &r);
     if (rc != SCALEKIT_OK)
         fail_msg("%s: %s", scalekit_strerror(rc), emu_fixture_last_message());
-    assert_non_null(r->user.id);
-    assert_int_equal(strncmp(r->user.id, "usr_", 4), 0);
-    assert_string_equal(r->user.email, "grace.hopper@example.com");
-    assert_int_equal(r->user.identity_count, 1);
-    assert_non_null(r->user.identities_json[0]);
-    assert_null(r->user.identities_json[1]);
-    assert_non_null(strstr(r->user.identities_json[0], "conn_emulator"));
+    assert_non_null(r->user->id);
+    assert_int_equal(strncmp(r->user->id, "usr_", 4), 0);
+    assert_string_equal(r->user->email, "grace.hopper@example.com");
+    assert_int_equal(r->user->identity_count, 1);
+    assert_non_null(r->user->identities_json[0]);
+    assert_null(r->user->identities_json[1]);
+    assert_non_null(strstr(r->user->identities_json[0], "conn_emulator"));
     assert_non_null(r->id_token);
     assert_non_null(r->access_token);
     assert_non_null(r->refresh_token);
@@ -224,12 +224,12 @@ static void test_code_exchange_with_pkce_fills_the_user(void **state)
     /* The ID token's claims are the user; the access token validates and names them. */
     scalekit_claims *idc = NULL;
     assert_int_equal(scalekit_validate_token(f->client, r->id_token, NULL, &idc), SCALEKIT_OK);
-    assert_string_equal(scalekit_claims_subject(idc), r->user.id);
+    assert_string_equal(scalekit_claims_subject(idc), r->user->id);
     assert_string_equal(scalekit_claims_get_string(idc, "nonce"), "nonce-1");
     scalekit_claims_free(idc);
     scalekit_access_token_claims *ac = NULL;
     assert_int_equal(scalekit_get_access_token_claims(f->client, r->access_token, &ac), SCALEKIT_OK);
-    assert_string_equal(ac->sub, r->user.id);
+    assert_string_equal(ac->sub, r->user->id);
     assert_non_null(ac->sid);
     scalekit_access_token_claims_free(ac);
 
@@ -244,13 +244,13 @@ static void test_code_exchange_with_pkce_fills_the_user(void **state)
  * code expecting @p expected_nonce; returns the exchange's code. */
 static int exchange_with_nonce(emu_fixture *f, const char *sent_nonce, const char *expected_nonce)
 {
-    scalekit_authorization_url_options o = {.nonce = sent_nonce};
+    scalekit_authorization_url_options o = { .struct_size = sizeof(scalekit_authorization_url_options), .nonce = sent_nonce};
     char *url = NULL;
     assert_int_equal(scalekit_get_authorization_url(f->client, REDIRECT, &o, &url), SCALEKIT_OK);
     char *location = emu_fixture_login(f, url, "nonce.user@example.com", NULL);
     char *code = emu_test_query_param(location, "code");
     assert_non_null(code);
-    scalekit_authentication_options ao = {.nonce = expected_nonce};
+    scalekit_authentication_options ao = { .struct_size = sizeof(scalekit_authentication_options), .nonce = expected_nonce};
     scalekit_authentication_response *r = NULL;
     int rc = scalekit_authenticate_with_code(f->client, code, REDIRECT, &ao, &r);
     assert_true(rc == SCALEKIT_OK ? r != NULL : r == NULL);
@@ -281,7 +281,7 @@ static void test_pkce_mismatch_is_refused(void **state)
     scalekit_pkce pkce, other;
     char *code = login_code(f, "pkce@example.com", &pkce);
     assert_int_equal(scalekit_generate_pkce(&other), SCALEKIT_OK);
-    scalekit_authentication_options ao = {.code_verifier = other.code_verifier};
+    scalekit_authentication_options ao = { .struct_size = sizeof(scalekit_authentication_options), .code_verifier = other.code_verifier};
     scalekit_authentication_response *r = (scalekit_authentication_response *)1;
     assert_oauth_error(scalekit_authenticate_with_code(f->client, code, REDIRECT, &ao, &r),
                        SCALEKIT_EINVALID_REQUEST, 400, "invalid_grant");
@@ -301,7 +301,7 @@ static void test_code_used_twice_is_refused(void **state)
     EMU_FIXTURE_REQUIRE_EMULATOR(f, "the hosted login form");
     scalekit_pkce pkce;
     char *code = login_code(f, "twice@example.com", &pkce);
-    scalekit_authentication_options ao = {.code_verifier = pkce.code_verifier};
+    scalekit_authentication_options ao = { .struct_size = sizeof(scalekit_authentication_options), .code_verifier = pkce.code_verifier};
     scalekit_authentication_response *r = NULL;
     assert_int_equal(scalekit_authenticate_with_code(f->client, code, REDIRECT, &ao, &r), SCALEKIT_OK);
     scalekit_authentication_response_free(r);
@@ -318,7 +318,7 @@ static void test_wrong_redirect_uri_is_refused(void **state)
     EMU_FIXTURE_REQUIRE_EMULATOR(f, "the hosted login form");
     scalekit_pkce pkce;
     char *code = login_code(f, "redirect@example.com", &pkce);
-    scalekit_authentication_options ao = {.code_verifier = pkce.code_verifier};
+    scalekit_authentication_options ao = { .struct_size = sizeof(scalekit_authentication_options), .code_verifier = pkce.code_verifier};
     scalekit_authentication_response *r = NULL;
     assert_oauth_error(scalekit_authenticate_with_code(f->client, code, "http://evil.example/cb", &ao, &r),
                        SCALEKIT_EINVALID_REQUEST, 400, "invalid_grant");
@@ -331,7 +331,7 @@ static void test_unknown_code_and_bad_input_are_refused(void **state)
     emu_fixture *f = *state;
     scalekit_pkce pkce;
     assert_int_equal(scalekit_generate_pkce(&pkce), SCALEKIT_OK);
-    scalekit_authentication_options ao = {.code_verifier = pkce.code_verifier};
+    scalekit_authentication_options ao = { .struct_size = sizeof(scalekit_authentication_options), .code_verifier = pkce.code_verifier};
     scalekit_authentication_response *r = (scalekit_authentication_response *)1;
     assert_oauth_error(scalekit_authenticate_with_code(f->client, "not-a-code", REDIRECT, &ao, &r),
                        SCALEKIT_EINVALID_REQUEST, 400, "invalid_grant");
@@ -351,7 +351,7 @@ static void test_wrong_client_secret_is_refused(void **state)
     char *code = login_code(f, "secret@example.com", &pkce);
     scalekit_client *bad = NULL;
     assert_int_equal(scalekit_client_new(&bad, f->url, f->client_id, "not-the-secret"), SCALEKIT_OK);
-    scalekit_authentication_options ao = {.code_verifier = pkce.code_verifier};
+    scalekit_authentication_options ao = { .struct_size = sizeof(scalekit_authentication_options), .code_verifier = pkce.code_verifier};
     scalekit_authentication_response *r = NULL;
     assert_oauth_error(scalekit_authenticate_with_code(bad, code, REDIRECT, &ao, &r),
                        SCALEKIT_EUNAUTHENTICATED, 401, "invalid_client");
@@ -391,7 +391,7 @@ static void test_refresh_rotates_the_refresh_token(void **state)
     assert_int_equal(scalekit_validate_access_token(f->client, t->access_token), SCALEKIT_OK);
     scalekit_access_token_claims *c = NULL;
     assert_int_equal(scalekit_get_access_token_claims(f->client, t->access_token, &c), SCALEKIT_OK);
-    assert_string_equal(c->sub, a->user.id);
+    assert_string_equal(c->sub, a->user->id);
     scalekit_access_token_claims_free(c);
 
     /* The old refresh token was spent by the rotation. */
@@ -423,7 +423,7 @@ static void test_refresh_refuses_unknown_and_bad_input(void **state)
 static void test_logout_url_shape(void **state)
 {
     emu_fixture *f = *state;
-    scalekit_logout_url_options o = {.id_token_hint = "eyJ.hint.sig",
+    scalekit_logout_url_options o = { .struct_size = sizeof(scalekit_logout_url_options), .id_token_hint = "eyJ.hint.sig",
                                      .post_logout_redirect_uri = "http://app.example/bye?x=1&y=2",
                                      .state = "bye state"};
     char *url = NULL;
@@ -457,7 +457,7 @@ static void test_logout_url_ends_the_session(void **state)
     emu_fixture *f = *state;
     EMU_FIXTURE_REQUIRE_EMULATOR(f, "the hosted login form and the emulator's session store");
     scalekit_authentication_response *a = emu_fixture_sign_in(f, "logout@example.com");
-    scalekit_logout_url_options o = {.id_token_hint = a->id_token,
+    scalekit_logout_url_options o = { .struct_size = sizeof(scalekit_logout_url_options), .id_token_hint = a->id_token,
                                      .post_logout_redirect_uri = "http://app.example/bye",
                                      .state = "bye state"};
     char *url = NULL;
@@ -509,7 +509,7 @@ static void test_idp_initiated_login(void **state)
     assert_non_null(c->raw_json);
 
     /* Continue as the docs say: a normal login with the claims, relay_state as state. */
-    scalekit_authorization_url_options o = {.connection_id = c->connection_id,
+    scalekit_authorization_url_options o = { .struct_size = sizeof(scalekit_authorization_url_options), .connection_id = c->connection_id,
                                             .organization_id = c->organization_id,
                                             .login_hint = c->login_hint, .state = c->relay_state};
     char *url = NULL;

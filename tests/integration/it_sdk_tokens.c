@@ -25,7 +25,7 @@
 /* A client-credentials token of @p client with @p scopes; the token (malloc'd). */
 static char *client_token(scalekit_client *client, const char *const *scopes)
 {
-    scalekit_client_token_options o = {.scopes = scopes};
+    scalekit_client_token_options o = { .struct_size = sizeof(scalekit_client_token_options), .scopes = scopes};
     scalekit_token_response *t = NULL;
     int rc = scalekit_generate_client_token(client, &o, &t);
     if (rc != SCALEKIT_OK)
@@ -41,7 +41,7 @@ static void test_client_token_and_its_refusals(void **state)
     int external = emu_fixture_is_external(f);
     /* A real environment grants only the scopes configured for its client: ask for none there. */
     const char *scopes[] = {"read:users", "write:users", NULL};
-    scalekit_client_token_options o = {.scopes = external ? NULL : scopes};
+    scalekit_client_token_options o = { .struct_size = sizeof(scalekit_client_token_options), .scopes = external ? NULL : scopes};
     scalekit_token_response *t = NULL;
     assert_int_equal(scalekit_generate_client_token(f->client, &o, &t), SCALEKIT_OK);
     assert_non_null(t->access_token);
@@ -55,11 +55,11 @@ static void test_client_token_and_its_refusals(void **state)
     scalekit_token_response_free(t);
 
     /* Explicit credentials, the right ones. */
-    scalekit_client_token_options same = {.client_id = f->client_id, .client_secret = f->client_secret};
+    scalekit_client_token_options same = { .struct_size = sizeof(scalekit_client_token_options), .client_id = f->client_id, .client_secret = f->client_secret};
     assert_int_equal(scalekit_generate_client_token(f->client, &same, &t), SCALEKIT_OK);
     scalekit_token_response_free(t);
 
-    scalekit_client_token_options wrong = {.client_secret = "wrong-secret"};
+    scalekit_client_token_options wrong = { .struct_size = sizeof(scalekit_client_token_options), .client_secret = "wrong-secret"};
     t = (scalekit_token_response *)1;
     assert_int_equal(scalekit_generate_client_token(f->client, &wrong, &t), SCALEKIT_EUNAUTHENTICATED);
     assert_null(t);
@@ -67,7 +67,7 @@ static void test_client_token_and_its_refusals(void **state)
     assert_non_null(scalekit_error_last()->error_code);
     assert_string_equal(scalekit_error_last()->error_code, "invalid_client");
 
-    scalekit_client_token_options unknown = {.client_id = "skc_unknown", .client_secret = "x"};
+    scalekit_client_token_options unknown = { .struct_size = sizeof(scalekit_client_token_options), .client_id = "skc_unknown", .client_secret = "x"};
     assert_int_equal(scalekit_generate_client_token(f->client, &unknown, &t), SCALEKIT_EUNAUTHENTICATED);
     assert_string_equal(scalekit_error_last()->error_code, "invalid_client");
 
@@ -95,7 +95,7 @@ static void test_validate_token_checks_issuer_audience_scopes(void **state)
 
     const char *aud_ok[] = {"someone-else", f->client_id, NULL};
     const char *need_ok[] = {"write:users", "read:users", NULL};
-    scalekit_validate_options ok = {.issuer = f->url, .audiences = external ? NULL : aud_ok,
+    scalekit_validate_options ok = { .struct_size = sizeof(scalekit_validate_options), .issuer = f->url, .audiences = external ? NULL : aud_ok,
                                     .required_scopes = external ? NULL : need_ok};
     scalekit_claims *c = NULL;
     int rc = scalekit_validate_token(f->client, token, &ok, &c);
@@ -118,20 +118,20 @@ static void test_validate_token_checks_issuer_audience_scopes(void **state)
 
     char other_issuer[200];
     snprintf(other_issuer, sizeof other_issuer, "%s/other", f->url);
-    scalekit_validate_options bad_iss = {.issuer = other_issuer};
+    scalekit_validate_options bad_iss = { .struct_size = sizeof(scalekit_validate_options), .issuer = other_issuer};
     c = (scalekit_claims *)1;
     assert_int_equal(scalekit_validate_token(f->client, token, &bad_iss, &c), SCALEKIT_ETOKEN_CLAIM);
     assert_null(c);
     assert_non_null(strstr(emu_fixture_last_message(), "iss"));
 
     const char *aud_bad[] = {"someone-else", NULL};
-    scalekit_validate_options bad_aud = {.audiences = aud_bad};
+    scalekit_validate_options bad_aud = { .struct_size = sizeof(scalekit_validate_options), .audiences = aud_bad};
     assert_int_equal(scalekit_validate_token(f->client, token, &bad_aud, NULL), SCALEKIT_ETOKEN_CLAIM);
     assert_non_null(strstr(emu_fixture_last_message(), "aud"));
 
     /* Externally the token has no read:users, which would be the scope named missing. */
     const char *need_more[] = {"read:users", "delete:users", NULL};
-    scalekit_validate_options bad_scope = {.required_scopes = external ? need_more + 1 : need_more};
+    scalekit_validate_options bad_scope = { .struct_size = sizeof(scalekit_validate_options), .required_scopes = external ? need_more + 1 : need_more};
     assert_int_equal(scalekit_validate_token(f->client, token, &bad_scope, NULL), SCALEKIT_ETOKEN_CLAIM);
     assert_non_null(strstr(emu_fixture_last_message(), "delete:users"));
 
@@ -147,7 +147,7 @@ static void test_access_token_claims_of_a_user(void **state)
     scalekit_authentication_response *a = emu_fixture_sign_in(f, "claims@example.com");
     scalekit_access_token_claims *c = NULL;
     assert_int_equal(scalekit_get_access_token_claims(f->client, a->access_token, &c), SCALEKIT_OK);
-    assert_string_equal(c->sub, a->user.id);
+    assert_string_equal(c->sub, a->user->id);
     assert_string_equal(c->iss, f->url);
     assert_string_equal(c->audiences[0], f->client_id);
     assert_string_equal(c->client_id, f->client_id);
@@ -165,7 +165,7 @@ static void test_access_token_claims_of_a_user(void **state)
         has_openid |= strcmp(c->scopes[n], "openid") == 0;
     assert_int_equal(n, 3);
     assert_true(has_openid);
-    assert_non_null(strstr(c->raw_json, a->user.id));
+    assert_non_null(strstr(c->raw_json, a->user->id));
     scalekit_access_token_claims_free(c);
     scalekit_authentication_response_free(a);
 }
@@ -249,7 +249,7 @@ static void test_key_rotation(void **state)
     /* An emulator of its own: the shared one's clients keep their cached JWKS. */
     emu_fixture *f = emu_fixture_start(NULL, NULL);
     /* A short cooldown, so the unknown kid right after the first fetch may refetch. */
-    scalekit_client_options quick = {.jwks_min_refetch_interval_ms = 1};
+    scalekit_client_options quick = { .struct_size = sizeof(scalekit_client_options), .jwks_min_refetch_interval_ms = 1};
     scalekit_client *c = emu_fixture_client(f, &quick);
     char *old_token = client_token(c, NULL);
     assert_int_equal(scalekit_validate_access_token(c, old_token), SCALEKIT_OK);
@@ -275,7 +275,7 @@ static void test_key_rotation(void **state)
     free(new_token);
 
     /* With a long cooldown, a second unknown kid within it is refused without a fetch. */
-    scalekit_client_options slow = {.jwks_min_refetch_interval_ms = 600000};
+    scalekit_client_options slow = { .struct_size = sizeof(scalekit_client_options), .jwks_min_refetch_interval_ms = 600000};
     scalekit_client *s = emu_fixture_client(f, &slow);
     assert_int_equal(scalekit_validate_access_token(s, old_token), SCALEKIT_OK);
     assert_int_equal(skit_jose_fetch_count(s), 1);
@@ -322,7 +322,7 @@ static void test_api_token_refreshed_after_revocation(void **state)
     EMU_FIXTURE_REQUIRE_EMULATOR(f, "/_emulator/api-tokens:revoke and the hosted login form");
     scalekit_authentication_response *a = emu_fixture_sign_in(f, "api@example.com");
     char path[256];
-    snprintf(path, sizeof path, "/api/v1/users/%s", a->user.id);
+    snprintf(path, sizeof path, "/api/v1/users/%s", a->user->id);
     scalekit_client *c = emu_fixture_client(f, NULL);
 
     long before = emu_fixture_tokens_issued(f);

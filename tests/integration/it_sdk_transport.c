@@ -35,7 +35,7 @@ static int setup(void **state)
     if (emu_fixture_is_external(x->f))
         return 0;   /* no hosted login there, and every test using user_path skips */
     scalekit_authentication_response *a = emu_fixture_sign_in(x->f, "transport@example.com");
-    snprintf(x->user_path, sizeof x->user_path, "/api/v1/users/%s", a->user.id);
+    snprintf(x->user_path, sizeof x->user_path, "/api/v1/users/%s", a->user->id);
     scalekit_authentication_response_free(a);
     return 0;
 }
@@ -72,7 +72,7 @@ static size_t faults_left(const fixture *x)
  * so the faults below only meet the call under test. */
 static scalekit_client *quick_client(const fixture *x, int max_retries, long timeout_ms)
 {
-    scalekit_client_options o = {.max_retries = max_retries, .retry_base_delay_ms = 10,
+    scalekit_client_options o = { .struct_size = sizeof(scalekit_client_options), .max_retries = max_retries, .retry_base_delay_ms = 10,
                                  .retry_max_delay_ms = 5000, .timeout_ms = timeout_ms};
     scalekit_client *c = emu_fixture_client(x->f, &o);
     int rc = skit_api_call(c, "GET", x->user_path, NULL, NULL, NULL);
@@ -253,7 +253,7 @@ static void test_jwks_and_token_endpoint_survive_faults(void **state)
 {
     fixture *x = *state;
     EMU_FIXTURE_REQUIRE_EMULATOR(x->f, "/_emulator/faults");
-    scalekit_client_options o = {.retry_base_delay_ms = 10};
+    scalekit_client_options o = { .struct_size = sizeof(scalekit_client_options), .retry_base_delay_ms = 10};
     scalekit_client *c = emu_fixture_client(x->f, &o);
     scalekit_token_response *t = NULL;
     assert_int_equal(scalekit_generate_client_token(c, NULL, &t), SCALEKIT_OK);
@@ -286,9 +286,10 @@ static void test_client_options_on_a_healthy_environment(void **state)
 {
     fixture *x = *state;
     const scalekit_client_options variants[] = {
-        {.max_retries = 2, .retry_base_delay_ms = 10, .retry_max_delay_ms = 5000},
-        {.max_retries = -1},
-        {.timeout_ms = 10000},
+        {.struct_size = sizeof(scalekit_client_options), .max_retries = 2,
+         .retry_base_delay_ms = 10, .retry_max_delay_ms = 5000},
+        {.struct_size = sizeof(scalekit_client_options), .max_retries = -1},
+        {.struct_size = sizeof(scalekit_client_options), .timeout_ms = 10000},
     };
     for (size_t i = 0; i < sizeof variants / sizeof variants[0]; i++) {
         scalekit_client *c = emu_fixture_client(x->f, &variants[i]);

@@ -212,14 +212,14 @@ scalekit_authentication_response *emu_fixture_sign_in(const emu_fixture *f, cons
     static const char redirect[] = "http://app.example/callback";
     scalekit_pkce pkce;
     assert_int_equal(scalekit_generate_pkce(&pkce), SCALEKIT_OK);
-    scalekit_authorization_url_options o = {.state = "st-fixture", .code_challenge = pkce.code_challenge,
+    scalekit_authorization_url_options o = { .struct_size = sizeof(scalekit_authorization_url_options), .state = "st-fixture", .code_challenge = pkce.code_challenge,
                                             .code_challenge_method = pkce.code_challenge_method};
     char *auth_url = NULL;
     assert_int_equal(scalekit_get_authorization_url(f->client, redirect, &o, &auth_url), SCALEKIT_OK);
     char *location = emu_fixture_login(f, auth_url, email, NULL);
     char *code = emu_test_query_param(location, "code");
     assert_non_null(code);
-    scalekit_authentication_options ao = {.code_verifier = pkce.code_verifier};
+    scalekit_authentication_options ao = { .struct_size = sizeof(scalekit_authentication_options), .code_verifier = pkce.code_verifier};
     scalekit_authentication_response *resp = NULL;
     int rc = scalekit_authenticate_with_code(f->client, code, redirect, &ao, &resp);
     if (rc != SCALEKIT_OK)

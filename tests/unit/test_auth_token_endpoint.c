@@ -53,7 +53,7 @@ static int setup(void **state)
     f->key = group_key;
     f->impostor = group_impostor;
     f->mock = mock_http_start();
-    scalekit_client_options o = {.max_retries = -1};
+    scalekit_client_options o = { .struct_size = sizeof(scalekit_client_options), .max_retries = -1};
     if (scalekit_client_new_with_options(&f->client, mock_http_url(f->mock), CLIENT_ID,
                                          CLIENT_SECRET, &o) != SCALEKIT_OK)
         return -1;
@@ -138,7 +138,7 @@ static void code_exchange_success(void **state)
     char *answer = token_answer(tok, true);
     mock_http_enqueue(f->mock, "POST", "/oauth/token", 200, answer);
 
-    scalekit_authentication_options o = {.code_verifier = "verif~ier.1"};
+    scalekit_authentication_options o = { .struct_size = sizeof(scalekit_authentication_options), .code_verifier = "verif~ier.1"};
     scalekit_authentication_response *r = NULL;
     assert_int_equal(scalekit_authenticate_with_code(f->client, "c/o de+1", "https://app/cb?x=1", &o, &r),
                      SCALEKIT_OK);
@@ -154,19 +154,19 @@ static void code_exchange_success(void **state)
     assert_string_equal(r->refresh_token, "rt_new");
     assert_int_equal(r->expires_in, 3600);
     assert_string_equal(r->raw_json, answer);
-    assert_string_equal(r->user.id, "usr_42");
-    assert_string_equal(r->user.email, "jo@acme.com");
-    assert_true(r->user.email_verified);
-    assert_string_equal(r->user.name, "Jo Doe");
-    assert_string_equal(r->user.given_name, "Jo");
-    assert_string_equal(r->user.family_name, "Doe");
-    assert_string_equal(r->user.locale, "en-GB");
-    assert_string_equal(r->user.picture, "https://img/jo.png");
-    assert_string_equal(r->user.phone_number, "+441234");
-    assert_int_equal(r->user.identity_count, 2);
-    assert_string_equal(r->user.identities_json[0], "{\"provider_name\":\"okta\",\"connection_id\":\"conn_1\"}");
-    assert_string_equal(r->user.identities_json[1], "{\"provider_name\":\"google\",\"connection_id\":\"conn_2\"}");
-    assert_null(r->user.identities_json[2]);
+    assert_string_equal(r->user->id, "usr_42");
+    assert_string_equal(r->user->email, "jo@acme.com");
+    assert_true(r->user->email_verified);
+    assert_string_equal(r->user->name, "Jo Doe");
+    assert_string_equal(r->user->given_name, "Jo");
+    assert_string_equal(r->user->family_name, "Doe");
+    assert_string_equal(r->user->locale, "en-GB");
+    assert_string_equal(r->user->picture, "https://img/jo.png");
+    assert_string_equal(r->user->phone_number, "+441234");
+    assert_int_equal(r->user->identity_count, 2);
+    assert_string_equal(r->user->identities_json[0], "{\"provider_name\":\"okta\",\"connection_id\":\"conn_1\"}");
+    assert_string_equal(r->user->identities_json[1], "{\"provider_name\":\"google\",\"connection_id\":\"conn_2\"}");
+    assert_null(r->user->identities_json[2]);
     scalekit_authentication_response_free(r);
     scalekit_authentication_response_free(NULL);
     free(answer);
@@ -310,7 +310,7 @@ static void client_credentials_grant(void **state)
     mock_http_enqueue(f->mock, "POST", "/oauth/token", 200,
                       "{\"access_token\":\"m2m2\",\"token_type\":\"Bearer\",\"expires_in\":60}");
     const char *const scopes[] = {"users:read", "orgs:write", NULL};
-    scalekit_client_token_options o = {.client_id = "m2m_client", .client_secret = "p w", .scopes = scopes};
+    scalekit_client_token_options o = { .struct_size = sizeof(scalekit_client_token_options), .client_id = "m2m_client", .client_secret = "p w", .scopes = scopes};
     assert_int_equal(scalekit_generate_client_token(f->client, &o, &t), SCALEKIT_OK);
     assert_string_equal(only_token_request(f)->body,
         "grant_type=client_credentials&client_id=m2m_client&client_secret=p%20w"
@@ -337,7 +337,7 @@ static void bad_arguments_send_nothing(void **state)
     assert_int_equal(scalekit_refresh_access_token(NULL, "rt", &t), SCALEKIT_EINVAL);
     assert_int_equal(scalekit_refresh_access_token(f->client, "rt", NULL), SCALEKIT_EINVAL);
     const char *const bad_scopes[] = {"a b", NULL};
-    scalekit_client_token_options o = {.scopes = bad_scopes};
+    scalekit_client_token_options o = { .struct_size = sizeof(scalekit_client_token_options), .scopes = bad_scopes};
     assert_int_equal(scalekit_generate_client_token(f->client, &o, &t), SCALEKIT_EINVAL);
     assert_non_null(strstr(scalekit_error_last()->message, "scopes[0]"));
     assert_int_equal(scalekit_generate_client_token(f->client, NULL, NULL), SCALEKIT_EINVAL);

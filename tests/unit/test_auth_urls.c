@@ -43,17 +43,17 @@ static void default_scopes_and_no_options(void **state)
     const char *expected = ENV "/oauth/authorize?response_type=code&client_id=skc_123"
                            "&redirect_uri=" REDIRECT_ENC "&scope=openid%20profile%20email";
     expect_auth_url(*state, NULL, expected);
-    scalekit_authorization_url_options zero = {0};
+    scalekit_authorization_url_options zero = SCALEKIT_AUTHORIZATION_URL_OPTIONS_INIT;
     expect_auth_url(*state, &zero, expected);
     const char *const empty_list[] = {NULL};   /* an empty list means the defaults too */
-    scalekit_authorization_url_options empty = {.scopes = empty_list};
+    scalekit_authorization_url_options empty = { .struct_size = sizeof(scalekit_authorization_url_options), .scopes = empty_list};
     expect_auth_url(*state, &empty, expected);
 }
 
 static void every_option(void **state)
 {
     const char *const scopes[] = {"openid", "offline_access", NULL};
-    scalekit_authorization_url_options o = {
+    scalekit_authorization_url_options o = { .struct_size = sizeof(scalekit_authorization_url_options),
         .scopes = scopes,
         .state = "st1",
         .nonce = "n0",
@@ -76,7 +76,7 @@ static void every_option(void **state)
 
 static void domain_hint_is_sent_twice(void **state)
 {
-    scalekit_authorization_url_options o = {.domain_hint = "example.org"};
+    scalekit_authorization_url_options o = { .struct_size = sizeof(scalekit_authorization_url_options), .domain_hint = "example.org"};
     char *url = NULL;
     assert_int_equal(scalekit_get_authorization_url(*state, REDIRECT, &o, &url), SCALEKIT_OK);
     assert_non_null(strstr(url, "&domain_hint=example.org&domain=example.org"));
@@ -85,7 +85,7 @@ static void domain_hint_is_sent_twice(void **state)
 
 static void reserved_and_non_ascii_are_percent_encoded(void **state)
 {
-    scalekit_authorization_url_options o = {
+    scalekit_authorization_url_options o = { .struct_size = sizeof(scalekit_authorization_url_options),
         .state = "a b+c&d=e/f?g#h%i",
         .login_hint = "j\xc3\xb6hn@example.com",   /* "jöhn" in UTF-8 */
         .nonce = "AZaz09-._~",                       /* unreserved: kept as is */
@@ -103,7 +103,7 @@ static void reserved_and_non_ascii_are_percent_encoded(void **state)
 
 static void empty_options_are_left_out(void **state)
 {
-    scalekit_authorization_url_options o = {
+    scalekit_authorization_url_options o = { .struct_size = sizeof(scalekit_authorization_url_options),
         .state = "", .nonce = "", .login_hint = "", .domain_hint = "", .connection_id = "",
         .organization_id = "", .provider = "", .code_challenge = "", .code_challenge_method = "",
         .prompt = "",
@@ -119,7 +119,7 @@ static void bad_scopes_are_refused(void **state)
     const char *const with_empty[] = {"openid", "", NULL};
     const char *const *cases[] = {with_space, with_empty};
     for (size_t i = 0; i < 2; i++) {
-        scalekit_authorization_url_options o = {.scopes = cases[i]};
+        scalekit_authorization_url_options o = { .struct_size = sizeof(scalekit_authorization_url_options), .scopes = cases[i]};
         char *url = (char *)"sentinel";
         assert_int_equal(scalekit_get_authorization_url(*state, REDIRECT, &o, &url), SCALEKIT_EINVAL);
         assert_null(url);
@@ -156,11 +156,11 @@ static void expect_logout_url(scalekit_client *client, const scalekit_logout_url
 static void logout_url_variants(void **state)
 {
     expect_logout_url(*state, NULL, ENV "/oidc/logout");
-    scalekit_logout_url_options empty = {.id_token_hint = "", .post_logout_redirect_uri = "", .state = ""};
+    scalekit_logout_url_options empty = { .struct_size = sizeof(scalekit_logout_url_options), .id_token_hint = "", .post_logout_redirect_uri = "", .state = ""};
     expect_logout_url(*state, &empty, ENV "/oidc/logout");
-    scalekit_logout_url_options only_state = {.state = "s 1"};
+    scalekit_logout_url_options only_state = { .struct_size = sizeof(scalekit_logout_url_options), .state = "s 1"};
     expect_logout_url(*state, &only_state, ENV "/oidc/logout?state=s%201");
-    scalekit_logout_url_options all = {
+    scalekit_logout_url_options all = { .struct_size = sizeof(scalekit_logout_url_options),
         .id_token_hint = "eyJ.a.b",
         .post_logout_redirect_uri = "https://app.example.com/bye?x=1",
         .state = "xyz",

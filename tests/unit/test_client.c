@@ -84,7 +84,7 @@ static void test_option_defaults(void **state)
 {
     (void)state;
     scalekit_client *c = NULL;
-    scalekit_client_options zero = {0};
+    scalekit_client_options zero = SCALEKIT_CLIENT_OPTIONS_INIT;
     for (int pass = 0; pass < 2; pass++) {
         assert_int_equal(scalekit_client_new_with_options(&c, "https://a.example", "id", "s",
                                                           pass ? &zero : NULL),
@@ -116,7 +116,7 @@ static void test_options_copied_and_honoured(void **state)
     (void)state;
     char suffix[] = "myapp/1.2";
     char ca[] = "/etc/hostname";   /* any readable file: existence is all that is checked */
-    scalekit_client_options o = {
+    scalekit_client_options o = { .struct_size = sizeof(scalekit_client_options),
         .timeout_ms = 1234, .connect_timeout_ms = 567, .max_retries = -1,
         .ca_bundle_path = ca, .user_agent_suffix = suffix, .jwks_ttl_seconds = 10,
         .jwks_min_refetch_interval_ms = 20, .retry_base_delay_ms = 3, .retry_max_delay_ms = 40,
@@ -151,21 +151,21 @@ static void test_bad_options(void **state)
 {
     (void)state;
     scalekit_client *c = NULL;
-    scalekit_client_options o = {.timeout_ms = -1};
+    scalekit_client_options o = { .struct_size = sizeof(scalekit_client_options), .timeout_ms = -1};
     assert_int_equal(scalekit_client_new_with_options(&c, "https://a.example", "id", "s", &o),
                      SCALEKIT_EINVAL);
     assert_non_null(strstr(scalekit_error_last()->message, "timeout_ms"));
-    o = (scalekit_client_options){.connect_timeout_ms = -5};
+    o = (scalekit_client_options){ .struct_size = sizeof(scalekit_client_options), .connect_timeout_ms = -5};
     assert_int_equal(scalekit_client_new_with_options(&c, "https://a.example", "id", "s", &o),
                      SCALEKIT_EINVAL);
-    o = (scalekit_client_options){.max_retries = -2};
+    o = (scalekit_client_options){ .struct_size = sizeof(scalekit_client_options), .max_retries = -2};
     assert_int_equal(scalekit_client_new_with_options(&c, "https://a.example", "id", "s", &o),
                      SCALEKIT_EINVAL);
-    o = (scalekit_client_options){.ca_bundle_path = "/nonexistent/ca.pem"};
+    o = (scalekit_client_options){ .struct_size = sizeof(scalekit_client_options), .ca_bundle_path = "/nonexistent/ca.pem"};
     assert_int_equal(scalekit_client_new_with_options(&c, "https://a.example", "id", "s", &o),
                      SCALEKIT_EINVAL);
     assert_non_null(strstr(scalekit_error_last()->message, "/nonexistent/ca.pem"));
-    o = (scalekit_client_options){.retry_max_delay_ms = -1};
+    o = (scalekit_client_options){ .struct_size = sizeof(scalekit_client_options), .retry_max_delay_ms = -1};
     assert_int_equal(scalekit_client_new_with_options(&c, "https://a.example", "id", "s", &o),
                      SCALEKIT_EINVAL);
     assert_null(c);

@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "core/decode.h"
+#include "core/growable.h"
 
 /* A struct with one member of every field type. */
 typedef struct item {
@@ -28,7 +29,7 @@ typedef struct thing {
     scalekit_string_map labels;
     item inner;
     const item *inner_ptr;
-    const item *items;
+    const item *const *items;
     size_t item_count;
     const char *extra;
     const char *raw_json;
@@ -106,8 +107,8 @@ static void every_type(void **state)
     assert_string_equal(t->inner_ptr->name, "p");
     assert_int_equal(t->inner_ptr->rank, 4);
     assert_int_equal(t->item_count, 2);
-    assert_string_equal(t->items[0].name, "x");
-    assert_int_equal(t->items[1].rank, 2);
+    assert_string_equal(t->items[0]->name, "x");
+    assert_int_equal(t->items[1]->rank, 2);
     assert_string_equal(t->extra, "{\"deep\":[1,true,null]}");
     /* Without a response text, raw_json is the object itself, unknown members included. */
     assert_non_null(strstr(t->raw_json, "\"unknown\":{\"ignored\":1}"));
@@ -162,7 +163,7 @@ static void wrong_types_are_ignored(void **state)
     assert_null(t->inner.name);
     assert_null(t->inner_ptr);
     assert_int_equal(t->item_count, 1);
-    assert_string_equal(t->items[0].name, "only");
+    assert_string_equal(t->items[0]->name, "only");
     skit_result_free(t);
 }
 
@@ -245,7 +246,8 @@ static void encoder_every_type(void **state)
     (void)state;
     static const char *const tags[] = { "a", "b", NULL };
     static const scalekit_header labels[] = { { "k", "v" } };
-    static const item items[] = { { "x", 1 }, { "y", 2 } };
+    static const item x = { "x", 1 }, y = { "y", 2 };
+    static const item *const items[] = { &x, &y };
     static const item ptr = { "p", 5 };
     thing t = {
         .name = "acme", .flag = true, .i32 = -3, .i64 = INT64_C(9007199254740993),
@@ -286,7 +288,8 @@ static void encoder_leaves_out_absent(void **state)
 
     /* A map with entries but no count is an empty object; an empty item list an empty array. */
     static const scalekit_header none[1] = { { "unused", "x" } };
-    static const item no_items[1] = { { "z", 0 } };
+    static const item z = { "z", 0 };
+    static const item *const no_items[1] = { &z };
     t.labels.entries = none;
     t.items = no_items;
     text = encode_text(&t);
@@ -323,10 +326,15 @@ static void encoder_refuses_bad_input(void **state)
     assert_null(out);
     assert_non_null(strstr(scalekit_error_last()->message, "extra"));
 
-    static const scalekit_header unnamed[] = { { "", "v" } };
+    /* An empty name is JSON (the server judges it); a NULL name is not. */
+    static const scalekit_header unnamed[] = { { NULL, "v" } };
     thing m = { .labels = { unnamed, 1 } };
     assert_int_equal(skit_encode(&thing_schema, &m, &out), SCALEKIT_EINVAL);
-    assert_non_null(strstr(scalekit_error_last()->message, "labels"));
+    assert_string_equal(scalekit_error_last()->message, "thing.labels entry 0 has a NULL name");
+    static const scalekit_header empty_name[] = { { "", "v" } };
+    thing e = { .labels = { empty_name, 1 } };
+    assert_int_equal(skit_encode(&thing_schema, &e, &out), SCALEKIT_OK);
+    json_decref(out);
 
     static const scalekit_header no_value[] = { { "k", NULL } };
     thing n = { .labels = { no_value, 1 } };
@@ -334,12 +342,27 @@ static void encoder_refuses_bad_input(void **state)
 
     thing u = { .name = "\xff\xfe" };
     assert_int_equal(skit_encode(&thing_schema, &u, &out), SCALEKIT_EINVAL);
-    assert_non_null(strstr(scalekit_error_last()->message, "thing.name"));
+    assert_string_equal(scalekit_error_last()->message, "thing.name is not valid UTF-8");
+
+    static const item x = { "x", 1 };
+    static const item *const holey[] = { &x, NULL };
+    thing h = { .items = holey, .item_count = 2 };
+    assert_int_equal(skit_encode(&thing_schema, &h, &out), SCALEKIT_EINVAL);
+    assert_string_equal(scalekit_error_last()->message, "thing.items item 1 is NULL");
 
     static const char *const bad_tags[] = { "ok", "\xc3", NULL };
     thing l = { .tags = bad_tags };
     assert_int_equal(skit_encode(&thing_schema, &l, &out), SCALEKIT_EINVAL);
     assert_non_null(strstr(scalekit_error_last()->message, "tags item 1"));
+}
+
+static int path_of(char **out, const char *pattern, ...)
+{
+    va_list ap;
+    va_start(ap, pattern);
+    int rc = skit_op_path(out, pattern, ap);
+    va_end(ap);
+    return rc;
 }
 
 static void checks_and_paths(void **state)
@@ -349,38 +372,169 @@ static void checks_and_paths(void **state)
     assert_string_equal(scalekit_error_last()->message, "organization_id must not be empty");
     assert_int_equal(skit_check_required(NULL, "id"), SCALEKIT_EINVAL);
     assert_int_equal(skit_check_required("x", "id"), SCALEKIT_OK);
-    assert_int_equal(skit_check_length("abc", "name", 1, 2), SCALEKIT_EINVAL);
-    assert_non_null(strstr(scalekit_error_last()->message, "name must have 1 to 2"));
-    assert_int_equal(skit_check_length(NULL, "name", 1, 2), SCALEKIT_OK);
-    assert_int_equal(skit_check_length("\xc3\xbc\xe2\x82\xac", "name", 1, 2), SCALEKIT_OK);
-    assert_int_equal(skit_check_length("\xc3\xbc\xe2\x82\xacx", "name", 1, 2), SCALEKIT_EINVAL);
-    assert_int_equal(skit_check_length("", "name", 1, 2), SCALEKIT_EINVAL);
     assert_int_equal(skit_check_out(NULL, "out"), SCALEKIT_EINVAL);
 
     char *path = NULL;
-    assert_int_equal(skit_path(&path, "/api/v1/organizations/{}/roles/{}", "org 1/a", "r?#%"),
-                     SCALEKIT_OK);
+    assert_int_equal(path_of(&path, "/api/v1/organizations/{organization_id}/roles/{role}",
+                             "org 1/a", "r?#%"), SCALEKIT_OK);
     assert_string_equal(path, "/api/v1/organizations/org%201%2Fa/roles/r%3F%23%25");
     free(path);
-    assert_int_equal(skit_path(&path, "/api/v1/organizations", NULL), SCALEKIT_OK);
+    assert_int_equal(path_of(&path, "/api/v1/organizations"), SCALEKIT_OK);
     assert_string_equal(path, "/api/v1/organizations");
     free(path);
 
-    assert_int_equal(skit_path(&path, "/a/{}", ""), SCALEKIT_EINVAL);
+    /* Each refusal names the argument of the template. */
+    assert_int_equal(path_of(&path, "/a/{organization_id}", ""), SCALEKIT_EINVAL);
     assert_null(path);
-    assert_int_equal(skit_path(&path, "/a/{}/b", "."), SCALEKIT_EINVAL);
-    assert_non_null(strstr(scalekit_error_last()->message, "\".\""));
+    assert_string_equal(scalekit_error_last()->message, "organization_id must not be empty");
+    assert_int_equal(path_of(&path, "/a/{id}/b", NULL), SCALEKIT_EINVAL);
+    assert_string_equal(scalekit_error_last()->message, "id must not be empty");
+    assert_int_equal(path_of(&path, "/a/{id}/b", "."), SCALEKIT_EINVAL);
+    assert_string_equal(scalekit_error_last()->message, "id \".\" is not a valid path segment");
+    assert_int_equal(path_of(&path, "/a/{id}/b", ".."), SCALEKIT_EINVAL);
+    assert_int_equal(path_of(&path, "/a/{external_id}", "caf\xc3"), SCALEKIT_EINVAL);
+    assert_string_equal(scalekit_error_last()->message, "external_id is not valid UTF-8");
 
     /* A list table without items or next_page_token cannot drive an iterator. */
+    static const skit_op bad_list = { "GET", "/x", NULL, NULL, NULL, NULL, &item_schema };
     skit_iterator *it = (skit_iterator *)&path;
-    assert_int_equal(skit_iterator_new((scalekit_client *)&path, "/x", NULL, 0, NULL, &item_schema,
-                                       &it), SCALEKIT_EINTERNAL);
+    assert_int_equal(skit_op_iterator_new((scalekit_client *)&path, &bad_list, NULL, &it),
+                     SCALEKIT_EINTERNAL);
     assert_null(it);
 
     scalekit_string_map map = { NULL, 0 };
     assert_null(scalekit_string_map_get(&map, "a"));
     assert_null(scalekit_string_map_get(NULL, "a"));
-    assert_int_equal(skit_check_string_map(&map, "metadata"), SCALEKIT_OK);
+}
+
+static void utf8_validation(void **state)
+{
+    (void)state;
+    const char *good[] = { "", "ascii", "\xc3\xbc", "\xe2\x82\xac", "\xf0\x9f\x98\x80",
+                           "\xf4\x8f\xbf\xbf", "\xed\x9f\xbf" };
+    const char *bad[] = { "\x80", "\xc0\xaf", "\xc1\xbf", "\xc3", "\xe2\x82", "\xe0\x80\xaf",
+                          "\xed\xa0\x80" /* surrogate */, "\xf0\x80\x80\xaf",
+                          "\xf4\x90\x80\x80" /* > U+10FFFF */, "\xf5\x80\x80\x80", "a\xffz" };
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++)
+        assert_true(skit_utf8_valid(good[i]));
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        if (skit_utf8_valid(bad[i]))
+            fail_msg("bad case %zu passed", i);
+    }
+    assert_int_equal(skit_check_utf8(NULL, "x"), SCALEKIT_OK);
+    assert_int_equal(skit_check_utf8("\xc3", "slug"), SCALEKIT_EINVAL);
+    assert_string_equal(scalekit_error_last()->message, "slug is not valid UTF-8");
+}
+
+/* A caller-filled struct of two layouts: v1 (what an older program has) and v2. */
+typedef struct opts_v1 {
+    size_t struct_size;
+    const char *name;
+} opts_v1;
+typedef struct opts_v2 {
+    size_t struct_size;
+    const char *name;
+    uint32_t page_size;
+} opts_v2;
+static const skit_field opts_fields[] = {
+    SKIT_FIELD_STRUCT_SIZE(opts_v2, OPTS_V2_INIT),
+    SKIT_FIELD(opts_v2, name, SKIT_F_STRING),
+    SKIT_FIELD_NAMED(opts_v2, page_size, "page_size", SKIT_F_UINT32, SKIT_FIELD_OMIT_EMPTY),
+};
+static const skit_schema opts_schema = SKIT_SCHEMA(opts_v2, "opts", opts_fields);
+
+static char *encode_opts(const void *in, int want)
+{
+    json_t *out = NULL;
+    assert_int_equal(skit_encode(&opts_schema, in, &out), want);
+    if (!out)
+        return NULL;
+    char *text = json_dumps(out, JSON_COMPACT | JSON_SORT_KEYS);
+    json_decref(out);
+    return text;
+}
+
+static void struct_size_growth(void **state)
+{
+    (void)state;
+    opts_v2 now = { sizeof now, "n", 7 };
+    char *text = encode_opts(&now, SCALEKIT_OK);
+    assert_string_equal(text, "{\"name\":\"n\",\"page_size\":7}");
+    free(text);
+
+    /* An older caller's struct: the library reads its bytes only, and page_size
+     * (which lies past them, here in poisoned memory) is the default. */
+    struct { opts_v1 v1; uint32_t poison; } old = { { sizeof(opts_v1), "n" }, 12345 };
+    text = encode_opts(&old.v1, SCALEKIT_OK);
+    assert_string_equal(text, "{\"name\":\"n\"}");
+    free(text);
+
+    /* Not initialised: refused with the name of the macro to use. */
+    opts_v2 unset = { 0, "n", 7 };
+    assert_null(encode_opts(&unset, SCALEKIT_EINVAL));
+    assert_string_equal(scalekit_error_last()->message,
+                        "opts.struct_size is 0: initialise the struct with OPTS_V2_INIT");
+
+    /* A newer caller's larger struct: fine while its unknown members are zero. */
+    struct { opts_v2 v2; uint64_t newer; } big = { { sizeof big, "n", 0 }, 0 };
+    text = encode_opts(&big, SCALEKIT_OK);
+    assert_string_equal(text, "{\"name\":\"n\"}");
+    free(text);
+    big.newer = 1;
+    assert_null(encode_opts(&big, SCALEKIT_EINVAL));
+    assert_non_null(strstr(scalekit_error_last()->message, "opts sets a member unknown"));
+
+    /* NULL is every default; decoding sets struct_size to the library's size. */
+    opts_v2 copy;
+    assert_int_equal(skit_struct_copy(&copy, sizeof copy, NULL, "opts", "OPTS_V2_INIT"),
+                     SCALEKIT_OK);
+    assert_int_equal(copy.struct_size, sizeof copy);
+    assert_null(copy.name);
+    json_t *obj = json_pack("{s:s, s:I}", "name", "d", "page_size", (json_int_t)4294967295LL);
+    void *back = NULL;
+    assert_int_equal(skit_decode_new(&opts_schema, obj, NULL, &back), SCALEKIT_OK);
+    assert_int_equal(((opts_v2 *)back)->struct_size, sizeof(opts_v2));
+    assert_true(((opts_v2 *)back)->page_size == UINT32_MAX);
+    skit_result_free(back);
+    json_decref(obj);
+    obj = json_pack("{s:I}", "page_size", (json_int_t)4294967296LL);   /* out of range: 0 */
+    assert_int_equal(skit_decode_new(&opts_schema, obj, NULL, &back), SCALEKIT_OK);
+    assert_int_equal(((opts_v2 *)back)->page_size, 0);
+    skit_result_free(back);
+    json_decref(obj);
+}
+
+/* An inlined member object and the query form of an encoded struct. */
+static void inline_and_query(void **state)
+{
+    (void)state;
+    typedef struct outer { const char *display_name; const opts_v2 *opts; } outer;
+    static const skit_field outer_fields[] = {
+        SKIT_FIELD(outer, display_name, SKIT_F_STRING),
+        SKIT_FIELD_INLINE(outer, opts, opts_schema),
+    };
+    static const skit_schema outer_schema = SKIT_SCHEMA(outer, "outer", outer_fields);
+    opts_v2 o = { sizeof o, "a b&c", 3 };
+    outer v = { "Acme", &o };
+    json_t *obj = NULL;
+    assert_int_equal(skit_encode(&outer_schema, &v, &obj), SCALEKIT_OK);
+    char *text = json_dumps(obj, JSON_COMPACT);
+    assert_string_equal(text, "{\"display_name\":\"Acme\",\"name\":\"a b&c\",\"page_size\":3}");
+    free(text);
+
+    skit_buf q = SKIT_BUF_INIT;
+    json_t *list = json_pack("[s,s]", "sso", "dir sync");
+    json_object_set_new(obj, "features", list);
+    json_object_set_new(obj, "flag", json_true());
+    assert_int_equal(skit_query_from_json(obj, &q), SCALEKIT_OK);
+    assert_string_equal(q.ptr, "display_name=Acme&name=a%20b%26c&page_size=3&features=sso"
+                               "&features=dir%20sync&flag=true");
+    skit_buf_free(&q);
+    json_decref(obj);
+
+    /* The inlined struct is read through its struct_size too. */
+    o.struct_size = 0;
+    assert_int_equal(skit_encode(&outer_schema, &v, &obj), SCALEKIT_EINVAL);
 }
 
 int main(void)
@@ -397,6 +551,9 @@ int main(void)
         cmocka_unit_test(encoder_flags),
         cmocka_unit_test(encoder_refuses_bad_input),
         cmocka_unit_test(checks_and_paths),
+        cmocka_unit_test(utf8_validation),
+        cmocka_unit_test(struct_size_growth),
+        cmocka_unit_test(inline_and_query),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

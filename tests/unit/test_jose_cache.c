@@ -71,7 +71,7 @@ static void serve(fixture *f, int status, const char *body, long delay_ms)
 
 static scalekit_client *client(fixture *f, long ttl_s, long cooldown_ms)
 {
-    scalekit_client_options o = {.jwks_ttl_seconds = ttl_s,
+    scalekit_client_options o = { .struct_size = sizeof(scalekit_client_options), .jwks_ttl_seconds = ttl_s,
                                  .jwks_min_refetch_interval_ms = cooldown_ms,
                                  .max_retries = -1};
     return jt_client(mock_http_url(f->mock), &o);
@@ -238,7 +238,7 @@ static void test_token_cache_disabled(void **state)
 {
     fixture *f = *state;
     serve(f, 200, f->jwks_a, 0);
-    scalekit_client_options o = {.verified_token_cache_entries = -1, .max_retries = -1};
+    scalekit_client_options o = { .struct_size = sizeof(scalekit_client_options), .verified_token_cache_entries = -1, .max_retries = -1};
     scalekit_client *c = jt_client(mock_http_url(f->mock), &o);
     char *t = jt_token(f->a, NULL);
     for (int i = 0; i < 3; i++)

@@ -245,13 +245,13 @@ static void test_time_claims(void **state)
     /* a leeway option of 10 s makes exp 30 s ago expired */
     snprintf(extra, sizeof extra, "{\"exp\":%lld}", now - 30);
     char *t = jt_token(f->rsa, extra);
-    scalekit_validate_options o = {.leeway_seconds = 10};
+    scalekit_validate_options o = { .struct_size = sizeof(scalekit_validate_options), .leeway_seconds = 10};
     assert_int_equal(scalekit_validate_token(f->client, t, &o, NULL), SCALEKIT_ETOKEN_EXPIRED);
     free(t);
     /* a negative leeway allows no skew at all: nbf 30 s ahead is too early */
     snprintf(extra, sizeof extra, "{\"nbf\":%lld}", now + 30);
     t = jt_token(f->rsa, extra);
-    scalekit_validate_options none = {.leeway_seconds = -1};
+    scalekit_validate_options none = { .struct_size = sizeof(scalekit_validate_options), .leeway_seconds = -1};
     assert_int_equal(scalekit_validate_token(f->client, t, &none, NULL), SCALEKIT_ETOKEN_NOT_YET_VALID);
     assert_int_equal(scalekit_validate_token(f->client, t, NULL, NULL), SCALEKIT_OK);
     free(t);
@@ -405,7 +405,7 @@ static void test_too_large(void **state)
     expect(f, big, SCALEKIT_ETOKEN_TOO_LARGE);
     free(big);
     /* the limit is the client's: a token just over a small limit is refused */
-    scalekit_client_options o = {.max_token_bytes = 100};
+    scalekit_client_options o = { .struct_size = sizeof(scalekit_client_options), .max_token_bytes = 100};
     skit_signing_key *keys[] = {f->rsa, NULL};
     scalekit_client *small = jt_client_with_keys(keys, &o);
     char *t = jt_token(f->rsa, NULL);

@@ -21,7 +21,7 @@ static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
     f->mock = mock_http_start();
-    scalekit_client_options opts = { .max_retries = -1, .retry_base_delay_ms = 1 };
+    scalekit_client_options opts = { .struct_size = sizeof(scalekit_client_options), .max_retries = -1, .retry_base_delay_ms = 1 };
     if (scalekit_client_new_with_options(&f->client, mock_http_url(f->mock), "cid", "secret",
                                          &opts) != SCALEKIT_OK)
         return -1;
@@ -55,11 +55,13 @@ static void assert_acme(const scalekit_organization *org)
     assert_string_equal(org->slug, "acme");
     assert_string_equal(org->logo_url, "https://cdn.example.com/l.png");
     assert_string_equal(scalekit_string_map_get(&org->metadata, "plan"), "gold");
-    assert_int_equal(org->settings.feature_count, 2);
-    assert_string_equal(org->settings.features[0].name, "sso");
-    assert_true(org->settings.features[0].enabled);
-    assert_string_equal(org->settings.features[1].name, "dir_sync");
-    assert_false(org->settings.features[1].enabled);
+    assert_non_null(org->settings);
+    assert_int_equal(org->settings->struct_size, sizeof(scalekit_organization_settings));
+    assert_int_equal(org->settings->feature_count, 2);
+    assert_string_equal(org->settings->features[0]->name, "sso");
+    assert_true(org->settings->features[0]->enabled);
+    assert_string_equal(org->settings->features[1]->name, "dir_sync");
+    assert_false(org->settings->features[1]->enabled);
     assert_true(org->create_time == INT64_C(1739600624));
     assert_true(org->update_time == INT64_C(1739600625));
 }
@@ -83,7 +85,7 @@ static void create_sends_every_field(void **state)
     const char *answer = "{\"organization\":" ORG_JSON "}";
     mock_http_enqueue(f->mock, "POST", "/api/v1/organizations", 201, answer);
     scalekit_header meta[] = { { "plan", "gold" }, { "seats", "10" } };
-    scalekit_organization_create_options opts = {
+    scalekit_organization_create_options opts = { .struct_size = sizeof(scalekit_organization_create_options),
         .external_id = "ext_1", .metadata = { meta, 2 }, .slug = "acme",
         .logo_url = "https://cdn.example.com/l.png",
     };
@@ -104,43 +106,54 @@ static void create_sends_every_field(void **state)
     scalekit_organization_free(org);
 }
 
+/* The SDK refuses only what C cannot send; business rules reach the server. */
 static void create_refuses_bad_arguments(void **state)
 {
     fixture *f = *state;
     scalekit_organization *org = (scalekit_organization *)&org;
-    char long_name[202];
-    memset(long_name, 'n', 201);
-    long_name[201] = '\0';
-    struct { const char *name; scalekit_organization_create_options opts; const char *words; } cases[] = {
-        { "", { 0 }, "display_name must not be empty" },
-        { NULL, { 0 }, "display_name must not be empty" },
-        { long_name, { 0 }, "display_name must have 1 to 200" },
-        { "A", { .slug = "Acme" }, "slug \"Acme\"" },
-        { "A", { .slug = "-acme" }, "slug" },
-        { "A", { .slug = "acme-" }, "slug" },
-        { "A", { .slug = "a..b" }, "slug" },
-        { "A", { .slug = "" }, "slug" },
-        { "A", { .slug = "a_b" }, "slug" },
-        { "A", { .logo_url = "http://cdn.example.com/l.png" }, "logo_url" },
-        { "A", { .logo_url = "https://" }, "logo_url" },
-        { "A", { .metadata = { (scalekit_header[]){ { "", "v" } }, 1 } }, "metadata entry 0" },
-        { "A", { .metadata = { (scalekit_header[]){ { "k", NULL } }, 1 } }, "metadata entry \"k\"" },
+    scalekit_organization_create_options unset = { 0 };
+    struct { const char *name; const scalekit_organization_create_options *opts; const char *msg; } cases[] = {
+        { "", NULL, "display_name must not be empty" },
+        { NULL, NULL, "display_name must not be empty" },
+        { "\xc3(", NULL, "organization.display_name is not valid UTF-8" },
+        { "A", &unset, "scalekit_organization_create_options.struct_size is 0: initialise the "
+                       "struct with SCALEKIT_ORGANIZATION_CREATE_OPTIONS_INIT" },
+        { "A", &(scalekit_organization_create_options){ .struct_size = sizeof(scalekit_organization_create_options), .slug = "\xff" },
+          "scalekit_organization_create_options.slug is not valid UTF-8" },
+        { "A", &(scalekit_organization_create_options){ .struct_size = sizeof(scalekit_organization_create_options),
+                 .metadata = { (scalekit_header[]){ { NULL, "v" } }, 1 } },
+          "scalekit_organization_create_options.metadata entry 0 has a NULL name" },
+        { "A", &(scalekit_organization_create_options){ .struct_size = sizeof(scalekit_organization_create_options),
+                 .metadata = { (scalekit_header[]){ { "k", NULL } }, 1 } },
+          "scalekit_organization_create_options.metadata entry 0 has a NULL value" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        assert_int_equal(scalekit_organization_create(f->client, cases[i].name, &cases[i].opts, &org),
+        assert_int_equal(scalekit_organization_create(f->client, cases[i].name, cases[i].opts, &org),
                          SCALEKIT_EINVAL);
         assert_null(org);
         const char *msg = scalekit_error_last()->message;
-        if (!strstr(msg, cases[i].words))
-            fail_msg("case %zu: \"%s\" lacks \"%s\"", i, msg, cases[i].words);
+        if (strcmp(msg, cases[i].msg) != 0)
+            fail_msg("case %zu: \"%s\", not \"%s\"", i, msg, cases[i].msg);
     }
     assert_int_equal(scalekit_organization_create(f->client, "A", NULL, NULL), SCALEKIT_EINVAL);
-    /* Valid edge cases pass the checks (and reach the server). */
+    assert_int_equal(mock_http_count(f->mock, "/api/v1/organizations"), 0);
+
+    /* What the SDK used to refuse itself (a 201-character name, an uppercase slug,
+     * an http logo, an empty metadata name) is sent: the server owns those rules. */
+    char long_name[202];
+    memset(long_name, 'n', 201);
+    long_name[201] = '\0';
     mock_http_enqueue(f->mock, "POST", "/api/v1/organizations", 201, "{\"organization\":{}}");
-    scalekit_organization_create_options ok = { .slug = "oauth.pstmn-1.io" };
-    assert_int_equal(scalekit_organization_create(f->client, long_name + 1, &ok, &org), SCALEKIT_OK);
+    scalekit_organization_create_options relaxed = SCALEKIT_ORGANIZATION_CREATE_OPTIONS_INIT;
+    relaxed.slug = "Acme_1";
+    relaxed.logo_url = "http://cdn.example.com/l.png";
+    relaxed.metadata = (scalekit_string_map){ (scalekit_header[]){ { "", "v" } }, 1 };
+    assert_int_equal(scalekit_organization_create(f->client, long_name, &relaxed, &org), SCALEKIT_OK);
     scalekit_organization_free(org);
-    assert_int_equal(mock_http_count(f->mock, "/api/v1/organizations"), 1);
+    const mock_request *r = mock_http_request_for(f->mock, "/api/v1/organizations", 0);
+    assert_non_null(r);
+    assert_non_null(strstr(r->body, "\"slug\":\"Acme_1\",\"logo_url\":\"http://cdn.example.com/l.png\""));
+    assert_non_null(strstr(r->body, "\"metadata\":{\"\":\"v\"}"));
 }
 
 static void get_encodes_the_id(void **state)
@@ -182,7 +195,7 @@ static void update_sends_only_what_is_set(void **state)
     fixture *f = *state;
     mock_http_enqueue(f->mock, "PATCH", "/api/v1/organizations/org_1", 200,
                       "{\"organization\":" ORG_JSON "}");
-    scalekit_organization_update_options up = { .display_name = "New", .slug = "" };
+    scalekit_organization_update_options up = { .struct_size = sizeof(scalekit_organization_update_options), .display_name = "New", .slug = "" };
     scalekit_organization *org = NULL;
     assert_int_equal(scalekit_organization_update(f->client, "org_1", &up, &org), SCALEKIT_OK);
     assert_request(f, "/api/v1/organizations/org_1", 0, "PATCH", "",
@@ -190,12 +203,15 @@ static void update_sends_only_what_is_set(void **state)
     assert_acme(org);
     scalekit_organization_free(org);
 
-    scalekit_organization_update_options bad_name = { .display_name = "" };
-    scalekit_organization_update_options bad_url = { .logo_url = "ftp://x" };
-    scalekit_organization_update_options bad_slug = { .slug = "UP" };
-    assert_int_equal(scalekit_organization_update(f->client, "org_1", &bad_name, &org), SCALEKIT_EINVAL);
-    assert_int_equal(scalekit_organization_update(f->client, "org_1", &bad_url, &org), SCALEKIT_EINVAL);
-    assert_int_equal(scalekit_organization_update(f->client, "org_1", &bad_slug, &org), SCALEKIT_EINVAL);
+    scalekit_organization_update_options bad_utf8 = SCALEKIT_ORGANIZATION_UPDATE_OPTIONS_INIT;
+    bad_utf8.external_id = "\xe2\x82";
+    assert_int_equal(scalekit_organization_update(f->client, "org_1", &bad_utf8, &org), SCALEKIT_EINVAL);
+    assert_string_equal(scalekit_error_last()->message,
+                        "scalekit_organization_update_options.external_id is not valid UTF-8");
+    scalekit_organization_update_options unset = { 0 };
+    assert_int_equal(scalekit_organization_update(f->client, "org_1", &unset, &org), SCALEKIT_EINVAL);
+    assert_non_null(strstr(scalekit_error_last()->message,
+                           "SCALEKIT_ORGANIZATION_UPDATE_OPTIONS_INIT"));
     assert_int_equal(scalekit_organization_update(f->client, "org_1", NULL, &org), SCALEKIT_EINVAL);
     assert_string_equal(scalekit_error_last()->message, "update must not be NULL");
     assert_int_equal(scalekit_organization_update(f->client, "", &up, &org), SCALEKIT_EINVAL);
@@ -210,7 +226,7 @@ static void update_by_external_id_resolves_then_patches(void **state)
     mock_http_enqueue(f->mock, "PATCH", "/api/v1/organizations/org%209", 200,
                       "{\"organization\":" ORG_JSON "}");
     scalekit_header meta[] = { { "k", "v" } };
-    scalekit_organization_update_options up = { .external_id = "ext_2", .metadata = { meta, 1 } };
+    scalekit_organization_update_options up = { .struct_size = sizeof(scalekit_organization_update_options), .external_id = "ext_2", .metadata = { meta, 1 } };
     scalekit_organization *org = NULL;
     assert_int_equal(scalekit_organization_update_by_external_id(f->client, "ext_1", &up, &org),
                      SCALEKIT_OK);
@@ -295,7 +311,7 @@ static void malformed_responses(void **state)
     assert_int_equal(scalekit_organization_get(f->client, "org_1", &org), SCALEKIT_OK);
     assert_null(org->id);
     assert_string_equal(org->display_name, "A");
-    assert_int_equal(org->settings.feature_count, 0);
+    assert_null(org->settings);
     assert_int_equal(org->metadata.count, 0);
     assert_true(org->create_time == 0);
     scalekit_organization_free(org);
@@ -307,16 +323,16 @@ static void list_one_page(void **state)
     const char *answer = "{\"organizations\":[" ORG_JSON ",{\"id\":\"org_2\"}],"
                          "\"next_page_token\":\"n1\",\"prev_page_token\":\"p0\",\"total_size\":\"30\"}";
     mock_http_enqueue(f->mock, "GET", "/api/v1/organizations", 200, answer);
-    scalekit_organization_list_options opts = { .page_size = 2, .page_token = "tok a",
+    scalekit_organization_list_options opts = { .struct_size = sizeof(scalekit_organization_list_options), .page_size = 2, .page_token = "tok a",
                                                 .external_id = "e/1" };
     scalekit_organization_page *page = NULL;
     assert_int_equal(scalekit_organization_list(f->client, &opts, &page), SCALEKIT_OK);
     assert_request(f, "/api/v1/organizations", 0, "GET",
                    "external_id=e%2F1&page_size=2&page_token=tok%20a", "");
     assert_int_equal(page->count, 2);
-    assert_acme(&page->items[0]);
-    assert_string_equal(page->items[1].id, "org_2");
-    assert_string_equal(page->items[1].raw_json, "{\"id\":\"org_2\"}");
+    assert_acme(page->items[0]);
+    assert_string_equal(page->items[1]->id, "org_2");
+    assert_string_equal(page->items[1]->raw_json, "{\"id\":\"org_2\"}");
     assert_string_equal(page->next_page_token, "n1");
     assert_string_equal(page->prev_page_token, "p0");
     assert_true(page->total_size == 30);
@@ -344,7 +360,7 @@ static void iterator_walks_every_page_once(void **state)
                       "{\"organizations\":[{\"id\":\"o3\"}],\"next_page_token\":\"t4\"}");
     mock_http_enqueue(f->mock, "GET", "/api/v1/organizations", 200,
                       "{\"organizations\":[{\"id\":\"o4\"},{\"id\":\"o5\"}],\"next_page_token\":\"\"}");
-    scalekit_organization_list_options opts = { .page_size = 2, .external_id = "x" };
+    scalekit_organization_list_options opts = { .struct_size = sizeof(scalekit_organization_list_options), .page_size = 2, .external_id = "x" };
     scalekit_organization_iterator *it = NULL;
     assert_int_equal(scalekit_organization_iterator_new(f->client, &opts, &it), SCALEKIT_OK);
     assert_int_equal(mock_http_count(f->mock, "/api/v1/organizations"), 0);   /* lazy */
@@ -395,7 +411,7 @@ static void iterator_stops_on_errors(void **state)
                       "{\"organizations\":[{\"id\":\"o1\"}],\"next_page_token\":\"t1\"}");
     mock_http_enqueue(f->mock, "GET", "/api/v1/organizations", 400,
                       "{\"code\":3,\"message\":\"invalid page token\"}");
-    scalekit_organization_list_options opts = { .page_token = "t0" };
+    scalekit_organization_list_options opts = { .struct_size = sizeof(scalekit_organization_list_options), .page_token = "t0" };
     scalekit_organization_iterator *it = NULL;
     assert_int_equal(scalekit_organization_iterator_new(f->client, &opts, &it), SCALEKIT_OK);
     const scalekit_organization *org = NULL;
@@ -422,7 +438,7 @@ static void portal_link(void **state)
                       "{\"link\":{\"id\":\"lnk_1\",\"location\":\"https://x/portal/lnk_1\","
                       "\"expire_time\":\"2024-02-06T14:48:00Z\"}}");
     const char *features[] = { "sso", "dir_sync", NULL };
-    scalekit_organization_portal_link_options opts = { .features = features };
+    scalekit_organization_portal_link_options opts = { .struct_size = sizeof(scalekit_organization_portal_link_options), .features = features };
     scalekit_organization_portal_link *link = NULL;
     assert_int_equal(scalekit_organization_generate_portal_link(f->client, "org_1", &opts, &link),
                      SCALEKIT_OK);
@@ -447,8 +463,15 @@ static void update_settings(void **state)
     fixture *f = *state;
     const char *path = "/api/v1/organizations/org_1/settings";
     mock_http_enqueue(f->mock, "PATCH", path, 200, "{\"organization\":" ORG_JSON "}");
-    scalekit_organization_feature features[] = { { "sso", true }, { "dir_sync", false } };
-    scalekit_organization_settings settings = { features, 2 };
+    scalekit_organization_feature sso = SCALEKIT_ORGANIZATION_FEATURE_INIT;
+    sso.name = "sso";
+    sso.enabled = true;
+    scalekit_organization_feature dir_sync = SCALEKIT_ORGANIZATION_FEATURE_INIT;
+    dir_sync.name = "dir_sync";
+    const scalekit_organization_feature *features[] = { &sso, &dir_sync };
+    scalekit_organization_settings settings = SCALEKIT_ORGANIZATION_SETTINGS_INIT;
+    settings.features = features;
+    settings.feature_count = 2;
     scalekit_organization *org = NULL;
     assert_int_equal(scalekit_organization_update_settings(f->client, "org_1", &settings, &org),
                      SCALEKIT_OK);
@@ -456,15 +479,34 @@ static void update_settings(void **state)
                    "{\"features\":[{\"name\":\"sso\",\"enabled\":true},"
                    "{\"name\":\"dir_sync\",\"enabled\":false}]}");
     assert_acme(org);
+
+    /* A returned organization's settings go back as they are (struct_size is set). */
+    mock_http_enqueue(f->mock, "PATCH", path, 200, "{\"organization\":" ORG_JSON "}");
+    scalekit_organization *again = NULL;
+    assert_int_equal(scalekit_organization_update_settings(f->client, "org_1", org->settings,
+                                                           &again), SCALEKIT_OK);
+    assert_request(f, path, 1, "PATCH", "",
+                   "{\"features\":[{\"name\":\"sso\",\"enabled\":true},"
+                   "{\"name\":\"dir_sync\",\"enabled\":false}]}");
+    scalekit_organization_free(again);
     scalekit_organization_free(org);
 
-    scalekit_organization_feature unnamed[] = { { NULL, true } };
-    scalekit_organization_settings bad = { unnamed, 1 };
-    assert_int_equal(scalekit_organization_update_settings(f->client, "org_1", &bad, &org),
+    const scalekit_organization_feature *holey[] = { &sso, NULL };
+    settings.features = holey;
+    assert_int_equal(scalekit_organization_update_settings(f->client, "org_1", &settings, &org),
                      SCALEKIT_EINVAL);
+    assert_string_equal(scalekit_error_last()->message,
+                        "scalekit_organization_settings.features item 1 is NULL");
+    scalekit_organization_feature unset = { 0 };
+    const scalekit_organization_feature *uninitialised[] = { &unset };
+    settings.features = uninitialised;
+    settings.feature_count = 1;
+    assert_int_equal(scalekit_organization_update_settings(f->client, "org_1", &settings, &org),
+                     SCALEKIT_EINVAL);
+    assert_non_null(strstr(scalekit_error_last()->message, "SCALEKIT_ORGANIZATION_FEATURE_INIT"));
     assert_int_equal(scalekit_organization_update_settings(f->client, "org_1", NULL, &org),
                      SCALEKIT_EINVAL);
-    assert_int_equal(mock_http_count(f->mock, path), 1);
+    assert_int_equal(mock_http_count(f->mock, path), 2);
 }
 
 static void user_management_settings(void **state)
@@ -473,7 +515,7 @@ static void user_management_settings(void **state)
     const char *path = "/api/v1/organizations/org_1/settings/usermanagement";
     mock_http_enqueue(f->mock, "PATCH", path, 200, "{\"settings\":{\"max_allowed_users\":150}}");
     int32_t max = 150;
-    scalekit_organization_user_management_settings in = { .max_allowed_users = &max };
+    scalekit_organization_user_management_settings in = { .struct_size = sizeof(scalekit_organization_user_management_settings), .max_allowed_users = &max };
     scalekit_organization_user_management_settings *out = NULL;
     assert_int_equal(scalekit_organization_upsert_user_management_settings(f->client, "org_1", &in,
                                                                            &out), SCALEKIT_OK);
@@ -483,20 +525,24 @@ static void user_management_settings(void **state)
     scalekit_organization_user_management_settings_free(out);
 
     mock_http_enqueue(f->mock, "PATCH", path, 200, "{\"settings\":{}}");
-    scalekit_organization_user_management_settings unset = { 0 };
+    scalekit_organization_user_management_settings unset = SCALEKIT_ORGANIZATION_USER_MANAGEMENT_SETTINGS_INIT;
     assert_int_equal(scalekit_organization_upsert_user_management_settings(f->client, "org_1",
                                                                            &unset, &out), SCALEKIT_OK);
     assert_request(f, path, 1, "PATCH", "", "{\"settings\":{}}");
     assert_null(out->max_allowed_users);
     scalekit_organization_user_management_settings_free(out);
 
+    /* A negative limit is representable: the server decides. */
+    mock_http_enqueue(f->mock, "PATCH", path, 400, "{\"code\":3,\"message\":\"bad limit\"}");
     int32_t negative = -1;
     in.max_allowed_users = &negative;
     assert_int_equal(scalekit_organization_upsert_user_management_settings(f->client, "org_1", &in,
-                                                                           &out), SCALEKIT_EINVAL);
+                                                                           &out), SCALEKIT_EINVALID_REQUEST);
+    assert_request(f, path, 2, "PATCH", "", "{\"settings\":{\"max_allowed_users\":-1}}");
     assert_int_equal(scalekit_organization_upsert_user_management_settings(f->client, "org_1",
                                                                            NULL, &out), SCALEKIT_EINVAL);
-    assert_int_equal(mock_http_count(f->mock, path), 2);
+    assert_string_equal(scalekit_error_last()->message, "settings must not be NULL");
+    assert_int_equal(mock_http_count(f->mock, path), 3);
 }
 
 static void session_policy(void **state)
@@ -518,7 +564,7 @@ static void session_policy(void **state)
     scalekit_organization_session_policy_free(p);
 
     mock_http_enqueue(f->mock, "PATCH", path, 200, "{\"policy\":{\"policy_source\":\"APPLICATION\"}}");
-    scalekit_organization_session_policy in = {
+    scalekit_organization_session_policy in = { .struct_size = sizeof(scalekit_organization_session_policy),
         .policy_source = "CUSTOM", .absolute_session_timeout = &(int32_t){ 2 },
         .absolute_session_timeout_unit = "HOURS", .idle_session_timeout_enabled = &(bool){ false },
     };
@@ -532,14 +578,19 @@ static void session_policy(void **state)
     assert_null(p->idle_session_timeout_enabled);
     scalekit_organization_session_policy_free(p);
 
-    scalekit_organization_session_policy negative = { .idle_session_timeout = &(int32_t){ -5 } };
+    /* A negative timeout is representable: it is sent, and the server decides. */
+    mock_http_enqueue(f->mock, "PATCH", path, 400, "{\"code\":3,\"message\":\"bad timeout\"}");
+    scalekit_organization_session_policy negative = SCALEKIT_ORGANIZATION_SESSION_POLICY_INIT;
+    negative.idle_session_timeout = &(int32_t){ -5 };
     assert_int_equal(scalekit_organization_update_session_policy(f->client, "org_1", &negative, &p),
-                     SCALEKIT_EINVAL);
-    assert_non_null(strstr(scalekit_error_last()->message, "idle_session_timeout"));
+                     SCALEKIT_EINVALID_REQUEST);
+    assert_request(f, path, 2, "PATCH", "", "{\"idle_session_timeout\":-5}");
     assert_int_equal(scalekit_organization_update_session_policy(f->client, "org_1", NULL, &p),
                      SCALEKIT_EINVAL);
+    assert_string_equal(scalekit_error_last()->message, "policy must not be NULL");
     assert_int_equal(scalekit_organization_get_session_policy(f->client, "", &p), SCALEKIT_EINVAL);
-    assert_int_equal(mock_http_count(f->mock, path), 2);
+    assert_string_equal(scalekit_error_last()->message, "organization_id must not be empty");
+    assert_int_equal(mock_http_count(f->mock, path), 3);
 }
 
 static void frees_are_safe_on_null(void **state)

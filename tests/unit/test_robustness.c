@@ -27,7 +27,7 @@
 
 static scalekit_client *make_client(const char *url, const scalekit_client_options *extra)
 {
-    scalekit_client_options o = {.retry_base_delay_ms = 1, .retry_max_delay_ms = 5,
+    scalekit_client_options o = { .struct_size = sizeof(scalekit_client_options), .retry_base_delay_ms = 1, .retry_max_delay_ms = 5,
                                  .max_retries = 4};
     if (extra)
         o = *extra;
@@ -95,7 +95,7 @@ static void raw_stop(raw_server *s)
 
 static void expect_suffix_refused(const char *suffix)
 {
-    scalekit_client_options o = {.user_agent_suffix = suffix};
+    scalekit_client_options o = { .struct_size = sizeof(scalekit_client_options), .user_agent_suffix = suffix};
     scalekit_client *c = (scalekit_client *)1;
     assert_int_equal(scalekit_client_new_with_options(&c, "https://example.com", "id", "s", &o),
                      SCALEKIT_EINVAL);
@@ -114,7 +114,7 @@ static void test_user_agent_suffix_header_injection(void **state)
 
     /* A printable suffix still reaches the server, with nothing injected. */
     mock_http *m = mock_http_start();
-    scalekit_client_options o = {.user_agent_suffix = "app/1 (build 7)"};
+    scalekit_client_options o = { .struct_size = sizeof(scalekit_client_options), .user_agent_suffix = "app/1 (build 7)"};
     scalekit_client *c = make_client(mock_http_url(m), &o);
     mock_http_enqueue(m, "GET", API, 200, "{}");
     assert_int_equal(skit_api_call(c, "GET", API, NULL, NULL, NULL), SCALEKIT_OK);
@@ -131,7 +131,7 @@ static void test_huge_timeouts(void **state)
 {
     (void)state;
     mock_http *m = mock_http_start();
-    scalekit_client_options o = {.timeout_ms = LONG_MAX, .connect_timeout_ms = LONG_MAX,
+    scalekit_client_options o = { .struct_size = sizeof(scalekit_client_options), .timeout_ms = LONG_MAX, .connect_timeout_ms = LONG_MAX,
                                  .retry_base_delay_ms = LONG_MAX, .retry_max_delay_ms = 2,
                                  .max_retries = 3};
     scalekit_client *c = make_client(mock_http_url(m), &o);
@@ -234,7 +234,7 @@ static void test_token_failure_reaches_every_waiter(void **state)
     mock_response down = {.status = 500, .body = "{\"message\":\"token service down\"}",
                           .delay_ms = 300};
     mock_http_set_default(m, TOKEN, &down);
-    scalekit_client_options o = {.max_retries = -1};
+    scalekit_client_options o = { .struct_size = sizeof(scalekit_client_options), .max_retries = -1};
     scalekit_client *c = make_client(mock_http_url(m), &o);
     pthread_barrier_t start;
     pthread_barrier_init(&start, NULL, N);
@@ -269,7 +269,7 @@ static void test_retry_after_hostile_values(void **state)
 {
     (void)state;
     mock_http *m = mock_http_start();
-    scalekit_client_options o = {.retry_base_delay_ms = 1, .retry_max_delay_ms = 300,
+    scalekit_client_options o = { .struct_size = sizeof(scalekit_client_options), .retry_base_delay_ms = 1, .retry_max_delay_ms = 300,
                                  .max_retries = 3};
     scalekit_client *c = make_client(mock_http_url(m), &o);
     assert_int_equal(skit_api_call(c, "GET", "/warm", NULL, NULL, NULL), SCALEKIT_ENOTFOUND);

@@ -90,7 +90,7 @@ static void test_max_token_bytes_size_max(void **state)
     (void)state;
     skit_signing_key *k = jt_key("RS256", "k1");
     skit_signing_key *keys[] = {k, NULL};
-    scalekit_client_options o = {.max_token_bytes = SIZE_MAX};   /* "no limit" */
+    scalekit_client_options o = { .struct_size = sizeof(scalekit_client_options), .max_token_bytes = SIZE_MAX};   /* "no limit" */
     scalekit_client *c = jt_client_with_keys(keys, &o);
     char *t = jt_token(k, NULL);
     assert_int_equal(scalekit_validate_token(c, t, NULL, NULL), SCALEKIT_OK);
@@ -106,7 +106,7 @@ static void test_huge_jwks_ttl(void **state)
     (void)state;
     skit_signing_key *k = jt_key("ES256", "e1");
     skit_signing_key *keys[] = {k, NULL};
-    scalekit_client_options o = {.jwks_ttl_seconds = 9223372036854775807L,
+    scalekit_client_options o = { .struct_size = sizeof(scalekit_client_options), .jwks_ttl_seconds = 9223372036854775807L,
                                  .jwks_min_refetch_interval_ms = 9223372036854775807L};
     scalekit_client *c = jt_client_with_keys(keys, &o);
     char *t = jt_token(k, NULL);

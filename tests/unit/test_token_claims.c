@@ -48,7 +48,7 @@ static void test_audiences(void **state)
     fixture *f = *state;
     const char *want_b[] = {"other", "client_b", NULL};
     const char *want_x[] = {"x", NULL};
-    scalekit_validate_options ob = {.audiences = want_b}, ox = {.audiences = want_x};
+    scalekit_validate_options ob = { .struct_size = sizeof(scalekit_validate_options), .audiences = want_b}, ox = {.struct_size = sizeof(scalekit_validate_options), .audiences = want_x};
     assert_int_equal(validate(f, "{\"aud\":\"client_b\"}", &ob), SCALEKIT_OK);
     assert_int_equal(validate(f, "{\"aud\":[\"client_a\",\"client_b\"]}", &ob), SCALEKIT_OK);
     assert_int_equal(validate(f, "{\"aud\":[\"client_a\",\"client_b\"]}", &ox), SCALEKIT_ETOKEN_CLAIM);
@@ -61,7 +61,7 @@ static void test_audiences(void **state)
 static void test_issuer(void **state)
 {
     fixture *f = *state;
-    scalekit_validate_options ok = {.issuer = "https://env"}, bad = {.issuer = "https://evil"};
+    scalekit_validate_options ok = { .struct_size = sizeof(scalekit_validate_options), .issuer = "https://env"}, bad = {.struct_size = sizeof(scalekit_validate_options), .issuer = "https://evil"};
     assert_int_equal(validate(f, NULL, &ok), SCALEKIT_OK);
     assert_int_equal(validate(f, NULL, &bad), SCALEKIT_ETOKEN_CLAIM);
     assert_non_null(strstr(scalekit_error_last()->message, "https://evil"));
@@ -72,7 +72,7 @@ static void test_scopes(void **state)
 {
     fixture *f = *state;
     const char *need[] = {"read", "write", NULL};
-    scalekit_validate_options o = {.required_scopes = need};
+    scalekit_validate_options o = { .struct_size = sizeof(scalekit_validate_options), .required_scopes = need};
     assert_int_equal(validate(f, "{\"scope\":\"openid read  write\"}", &o), SCALEKIT_OK);
     assert_int_equal(validate(f, "{\"scopes\":[\"write\",\"read\"]}", &o), SCALEKIT_OK);
     assert_int_equal(validate(f, "{\"scope\":\"read\",\"scopes\":[\"write\"]}", &o), SCALEKIT_OK);
@@ -115,7 +115,7 @@ static void test_claims_accessors(void **state)
     scalekit_claims_free(NULL);
     /* a failure hands out nothing */
     c = (scalekit_claims *)1;
-    scalekit_validate_options bad = {.issuer = "x"};
+    scalekit_validate_options bad = { .struct_size = sizeof(scalekit_validate_options), .issuer = "x"};
     assert_int_equal(scalekit_validate_token(f->client, t, &bad, &c), SCALEKIT_ETOKEN_CLAIM);
     assert_null(c);
     free(t);

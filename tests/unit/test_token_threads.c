@@ -64,7 +64,7 @@ static void test_validation_during_rotation(void **state)
     mock_http *m = mock_http_start();
     mock_response r = {.status = 200, .body = jwks[0]};
     mock_http_set_default(m, "/keys", &r);
-    scalekit_client_options o = {.jwks_ttl_seconds = 1, .jwks_min_refetch_interval_ms = 20,
+    scalekit_client_options o = { .struct_size = sizeof(scalekit_client_options), .jwks_ttl_seconds = 1, .jwks_min_refetch_interval_ms = 20,
                                  .verified_token_cache_entries = 8, .max_retries = -1};
     shared s = {.client = jt_client(mock_http_url(m), &o)};
     for (int i = 0; i < TOKENS; i++) {

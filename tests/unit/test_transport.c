@@ -20,7 +20,7 @@ typedef struct fixture {
 
 static scalekit_client *make_client(mock_http *m, const scalekit_client_options *extra)
 {
-    scalekit_client_options o = {.retry_base_delay_ms = 1, .retry_max_delay_ms = 5,
+    scalekit_client_options o = { .struct_size = sizeof(scalekit_client_options), .retry_base_delay_ms = 1, .retry_max_delay_ms = 5,
                                  .max_retries = 4};
     if (extra)
         o = *extra;
@@ -53,7 +53,7 @@ static void test_headers_and_token_request(void **state)
 {
     fixture *f = *state;
     scalekit_client_free(f->client);
-    scalekit_client_options o = {.user_agent_suffix = "myapp/1.2"};
+    scalekit_client_options o = { .struct_size = sizeof(scalekit_client_options), .user_agent_suffix = "myapp/1.2"};
     f->client = make_client(f->mock, &o);
     mock_http_enqueue(f->mock, "GET", API, 200, "{\"a\":1}");
     json_t *out = NULL;
@@ -259,7 +259,7 @@ static void test_retry_after_honoured_and_capped(void **state)
 {
     fixture *f = *state;
     scalekit_client_free(f->client);
-    scalekit_client_options o = {.retry_base_delay_ms = 1, .retry_max_delay_ms = 300};
+    scalekit_client_options o = { .struct_size = sizeof(scalekit_client_options), .retry_base_delay_ms = 1, .retry_max_delay_ms = 300};
     f->client = make_client(f->mock, &o);
     assert_int_equal(skit_api_call(f->client, "GET", "/warm", NULL, NULL, NULL),
                      SCALEKIT_ENOTFOUND);   /* fetch the token outside the measurement */
@@ -335,7 +335,7 @@ static void test_timeout(void **state)
 {
     fixture *f = *state;
     scalekit_client_free(f->client);
-    scalekit_client_options o = {.timeout_ms = 200, .max_retries = 1, .retry_base_delay_ms = 1,
+    scalekit_client_options o = { .struct_size = sizeof(scalekit_client_options), .timeout_ms = 200, .max_retries = 1, .retry_base_delay_ms = 1,
                                  .retry_max_delay_ms = 2};
     f->client = make_client(f->mock, &o);
     mock_response slow = {.status = 200, .body = "{}", .delay_ms = 3000};
@@ -377,7 +377,7 @@ static void test_retries_disabled(void **state)
 {
     fixture *f = *state;
     scalekit_client_free(f->client);
-    scalekit_client_options o = {.max_retries = -1, .retry_base_delay_ms = 1};
+    scalekit_client_options o = { .struct_size = sizeof(scalekit_client_options), .max_retries = -1, .retry_base_delay_ms = 1};
     f->client = make_client(f->mock, &o);
     mock_http_enqueue(f->mock, "GET", API, 503, NULL);
     mock_http_enqueue(f->mock, "GET", API, 200, "{}");
@@ -415,7 +415,7 @@ static void test_connection_refused(void **state)
     strcpy(url, mock_http_url(gone));
     mock_http_stop(gone);
     scalekit_client *c = NULL;
-    scalekit_client_options o = {.max_retries = 2, .retry_base_delay_ms = 1,
+    scalekit_client_options o = { .struct_size = sizeof(scalekit_client_options), .max_retries = 2, .retry_base_delay_ms = 1,
                                  .retry_max_delay_ms = 2};
     assert_int_equal(scalekit_client_new_with_options(&c, url, "id", "s", &o), SCALEKIT_OK);
     skit_request req = {.method = "POST", .path = "/x", .idempotent = false};

@@ -94,7 +94,7 @@ static void test_waiters_share_the_fetch_error(void **state)
         .body = "{\"error\":\"invalid_client\",\"error_description\":\"bad secret\"}"};
     mock_http_set_default(m, "/oauth/token", &refused);
     scalekit_client *client = NULL;
-    scalekit_client_options o = {.max_retries = -1};
+    scalekit_client_options o = { .struct_size = sizeof(scalekit_client_options), .max_retries = -1};
     assert_int_equal(scalekit_client_new_with_options(&client, mock_http_url(m), "id", "bad", &o),
                      0);
 
