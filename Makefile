@@ -1,7 +1,7 @@
 # The two commands of the README, and a few more. CMake does the real work.
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all deps build demo test fuzz bench load emulator clean
+.PHONY: all deps build demo test fuzz bench load emulator abi-baseline clean
 
 all: build
 
@@ -34,6 +34,12 @@ bench: build
 # authenticated API GET), then 512 connections for 10 s; fails on errors.
 load: build
 	bench/load.sh build/release/scalekit-emulator
+
+# Move the ABI baseline on purpose (docs/abi.md): from a gcc RelWithDebInfo build.
+abi-baseline: deps
+	cmake -S . -B build/gcc -DCMAKE_C_COMPILER=gcc -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	cmake --build build/gcc -j $(JOBS) --target scalekit
+	scripts/abi.sh baseline build/gcc
 
 emulator: build
 	build/release/scalekit-emulator

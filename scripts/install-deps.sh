@@ -4,7 +4,7 @@
 set -eu
 packages="build-essential cmake pkg-config clang libclang-rt-14-dev llvm
 libcurl4-openssl-dev libssl-dev libjansson-dev libmicrohttpd-dev libsqlite3-dev
-libcmocka-dev python3 python3-jsonschema curl wrk valgrind binutils"
+libcmocka-dev python3 python3-jsonschema curl wrk valgrind binutils abigail-tools"
 missing=""
 for p in $packages; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

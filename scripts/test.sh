@@ -18,6 +18,9 @@ cmake -S . -B build/gcc -DCMAKE_C_COMPILER=gcc -DCMAKE_BUILD_TYPE=RelWithDebInfo
 cmake --build build/gcc -j "$jobs"
 (cd build/gcc && ctest --output-on-failure -j "$jobs" -L unit)
 
+step "abidiff: the gcc build's ABI against abi/libscalekit.abi (docs/abi.md)"
+scripts/abi.sh check build/gcc
+
 step "clang, ThreadSanitizer: the concurrency tests"
 cmake -S . -B build/tsan -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug -DSCALEKIT_TSAN=ON -DSCALEKIT_BUILD_BENCH=OFF >/dev/null
 cmake --build build/tsan -j "$jobs" --target thread_tests

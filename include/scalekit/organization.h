@@ -71,8 +71,8 @@ typedef struct scalekit_organization {
     int64_t create_time;            /**< Unix seconds; 0 when absent */
     int64_t update_time;            /**< Unix seconds; 0 when absent */
     /** A result from a call: the whole response body. An item of a page: that
-     *  item's JSON. Every field, modelled or not, is there. [newest] */
-    const char *raw_json;
+     *  item's JSON. Every field, modelled or not, is there. */
+    const char *raw_json;           /**< [newest] */
 } scalekit_organization;
 
 /** Optional fields of scalekit_organization_create(); NULL strings are not sent. */

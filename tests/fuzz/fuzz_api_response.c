@@ -47,6 +47,8 @@ static void touch(const skit_schema *schema, const void *obj)
             sink += p ? (size_t)*(const int64_t *)p : 0;
             break;
         case SKIT_F_INT32:
+        case SKIT_F_UINT32:
+        case SKIT_F_STRUCT_SIZE:
         case SKIT_F_INT64:
         case SKIT_F_TIMESTAMP:
             sink += (unsigned char)*at;
@@ -73,7 +75,7 @@ static void touch(const skit_schema *schema, const void *obj)
             size_t count;
             memcpy(&count, (const char *)obj + f->count_offset, sizeof count);
             for (size_t j = 0; j < count; j++)
-                touch(f->schema, (const char *)p + j * f->schema->size);
+                touch(f->schema, ((const void *const *)p)[j]);
             break;
         }
         }

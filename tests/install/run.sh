@@ -15,7 +15,8 @@ test -f "$tmp/prefix/include/scalekit/scalekit.h"
 test -f "$tmp/prefix/include/scalekit/version.h"
 test -f "$libdir/libscalekit.a"
 soname=$(objdump -p "$libdir/libscalekit.so" | awk '/SONAME/ {print $2}')
-case "$soname" in libscalekit.so.[0-9]*) ;; *) echo "bad SONAME: $soname"; exit 1 ;; esac
+# 0.x carries major.minor (every 0.x minor may break the ABI): 0.2 since struct_size.
+case "$soname" in libscalekit.so.0.2) ;; *) echo "bad SONAME: $soname (want libscalekit.so.0.2)"; exit 1 ;; esac
 # Only the public API is exported.
 bad=$(nm -D --defined-only "$libdir/libscalekit.so" | awk '{print $3}' | grep -v '^scalekit_' | grep -v '^_' || true)
 if [ -n "$bad" ]; then echo "symbols exported outside scalekit_*: $bad"; exit 1; fi
