@@ -48,6 +48,19 @@ static void default_scopes_and_no_options(void **state)
     const char *const empty_list[] = {NULL};   /* an empty list means the defaults too */
     scalekit_authorization_url_options empty = { .struct_size = sizeof(scalekit_authorization_url_options), .scopes = empty_list};
     expect_auth_url(*state, &empty, expected);
+
+    /* Not initialised with the macro: refused, naming the macro. */
+    scalekit_authorization_url_options unset = {0};
+    unset.state = "s";
+    char *url = (char *)&url;
+    assert_int_equal(scalekit_get_authorization_url(*state, "https://x/cb", &unset, &url),
+                     SCALEKIT_EINVAL);
+    assert_null(url);
+    assert_non_null(strstr(scalekit_error_last()->message,
+                           "SCALEKIT_AUTHORIZATION_URL_OPTIONS_INIT"));
+    scalekit_logout_url_options unset_logout = {0};
+    assert_int_equal(scalekit_get_logout_url(*state, &unset_logout, &url), SCALEKIT_EINVAL);
+    assert_non_null(strstr(scalekit_error_last()->message, "SCALEKIT_LOGOUT_URL_OPTIONS_INIT"));
 }
 
 static void every_option(void **state)

@@ -147,6 +147,46 @@ static void test_options_copied_and_honoured(void **state)
     scalekit_client_free(c);
 }
 
+/* The client reads its options by their struct_size (src/core/growable.c). */
+static void test_options_struct_size(void **state)
+{
+    (void)state;
+    scalekit_client *c = NULL;
+    scalekit_client_options unset = {0};
+    unset.timeout_ms = 1;
+    assert_int_equal(scalekit_client_new_with_options(&c, "https://a.example", "id", "s", &unset),
+                     SCALEKIT_EINVAL);
+    assert_null(c);
+    assert_string_equal(scalekit_error_last()->message,
+                        "scalekit_client_options.struct_size is 0: initialise the struct with "
+                        "SCALEKIT_CLIENT_OPTIONS_INIT");
+
+    /* An older caller's struct ends before verified_token_cache_entries: the bytes
+     * after it (here an invalid -5) are not read, the member takes its default. */
+    struct { scalekit_client_options o; } old = { SCALEKIT_CLIENT_OPTIONS_INIT };
+    old.o.timeout_ms = 1234;
+    old.o.verified_token_cache_entries = -5;
+    old.o.struct_size = offsetof(scalekit_client_options, verified_token_cache_entries);
+    assert_int_equal(scalekit_client_new_with_options(&c, "https://a.example", "id", "s", &old.o),
+                     SCALEKIT_OK);
+    assert_int_equal(c->opts.timeout_ms, 1234);
+    assert_int_equal(c->opts.verified_token_cache_entries, 1024);
+    scalekit_client_free(c);
+    c = NULL;
+
+    /* A newer caller's struct: unknown members must be zero. */
+    struct { scalekit_client_options o; long newer; } big = { SCALEKIT_CLIENT_OPTIONS_INIT, 0 };
+    big.o.struct_size = sizeof big;
+    assert_int_equal(scalekit_client_new_with_options(&c, "https://a.example", "id", "s", &big.o),
+                     SCALEKIT_OK);
+    scalekit_client_free(c);
+    c = NULL;
+    big.newer = 7;
+    assert_int_equal(scalekit_client_new_with_options(&c, "https://a.example", "id", "s", &big.o),
+                     SCALEKIT_EINVAL);
+    assert_non_null(strstr(scalekit_error_last()->message, "sets a member unknown to libscalekit"));
+}
+
 static void test_bad_options(void **state)
 {
     (void)state;
@@ -187,6 +227,7 @@ int main(void)
         cmocka_unit_test(test_credentials_required),
         cmocka_unit_test(test_option_defaults),
         cmocka_unit_test(test_options_copied_and_honoured),
+        cmocka_unit_test(test_options_struct_size),
         cmocka_unit_test(test_bad_options),
         cmocka_unit_test(test_free_null_and_version),
     };
