@@ -166,7 +166,7 @@ static int decode_field(void *result, const skit_field *f, const json_t *obj, vo
         return SCALEKIT_OK;
     }
     case SKIT_F_UINT32: {
-        if (!value_int64(v, &n) || n < 0 || n > UINT32_MAX)
+        if (!skit_json_value_int64(v, &n) || n < 0 || n > UINT32_MAX)
             return SCALEKIT_OK;
         uint32_t u = (uint32_t)n;
         memcpy(at, &u, sizeof u);

@@ -94,7 +94,9 @@ def main(argv):
             problems.append("no operation in the OpenAPI file for this method and path")
         else:
             req_schema = json_schema(op[3].get("requestBody"))
-            if req_schema is not None and ex.get("request") is not None:
+            # A request the server refused with 400 was meant to break a rule: the SDK
+            # leaves business rules to the server, and the tests check that it refuses.
+            if req_schema is not None and ex.get("request") is not None and status != 400:
                 problems += check(req_schema, ex["request"], "request")
             if status >= 400:
                 problems += check(ERROR_BODY, ex.get("response"), "error response")

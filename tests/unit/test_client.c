@@ -169,8 +169,8 @@ static void test_options_struct_size(void **state)
     old.o.struct_size = offsetof(scalekit_client_options, verified_token_cache_entries);
     assert_int_equal(scalekit_client_new_with_options(&c, "https://a.example", "id", "s", &old.o),
                      SCALEKIT_OK);
-    assert_int_equal(c->opts.timeout_ms, 1234);
-    assert_int_equal(c->opts.verified_token_cache_entries, 1024);
+    assert_int_equal(c->core.opts.timeout_ms, 1234);
+    assert_int_equal(c->core.opts.verified_token_cache_entries, 1024);
     scalekit_client_free(c);
     c = NULL;
 
