@@ -57,11 +57,14 @@ struct emu_req {
     size_t body_len;
     char request_id[40];
     json_t *claims;            /* /api/v1: the verified access token's payload */
+    const struct emu_resource *resource;   /* the resource whose route matched (resource.h), or NULL */
 
     /* private to server.c */
     const char *param_names[EMU_MAX_PARAMS];
     char *param_values[EMU_MAX_PARAMS];
     size_t n_params;
+    const char *pattern;       /* the matched route's */
+    const char *missing_param; /* a name emu_path_param was asked for that the pattern lacks */
     json_t *json;              /* parsed body, lazily */
     json_t *form;              /* decoded form, lazily */
     bool json_tried;
@@ -75,7 +78,8 @@ struct emu_req {
     bool replied;
 };
 
-/* A {name} of the matched pattern; NULL when the pattern has none of that name. */
+/* A {name} of the matched pattern. Asking for a name the pattern lacks is a bug
+ * in the route table: NULL, and the request is answered 500 naming route and name. */
 const char *emu_path_param(emu_req *r, const char *name);
 /* A query parameter, decoded; NULL when absent. */
 const char *emu_query(emu_req *r, const char *name);
