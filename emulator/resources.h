@@ -1,6 +1,6 @@
 /*
  * What the emulator serves: the resources declared for the engine (resource.h)
- * in emu_resources, the hand-written route tables in server.c's route_tables,
+ * in emu_resources, the hand-written route tables in emu_route_tables (server.c),
  * and the calls resources make on each other.
  *
  * Adding a plain CRUD resource: its table in schema.sql; a file declaring its
@@ -49,6 +49,8 @@ json_t *emu_user_json(emu *e, const json_t *row);
 
 extern const emu_resource emu_organization_resource;   /* organizations.c */
 
+/* Every hand-written route table, NULL-terminated (server.c). */
+extern const emu_route *const emu_route_tables[];
 /* Every resource the engine serves, NULL-terminated (server.c). */
 extern const emu_resource *const emu_resources[];
 

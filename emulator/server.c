@@ -18,7 +18,7 @@
 #include <microhttpd.h>
 
 /* Every hand-written route table; resources of the engine are in emu_resources. */
-static const emu_route *const route_tables[] = {
+const emu_route *const emu_route_tables[] = {
     emu_token_routes,
     emu_oauth_routes,
     emu_oidc_routes,
@@ -247,7 +247,7 @@ static pthread_once_t served_once = PTHREAD_ONCE_INIT;
 
 static void build_served(void)
 {
-    served_rc = build_routes(&served, route_tables, emu_resources);
+    served_rc = build_routes(&served, emu_route_tables, emu_resources);
 }
 
 /* The best route for the request; *path_matched tells 405 from 404. */
@@ -725,7 +725,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 int emu_server_start(emu *e)
 {
     pthread_once(&served_once, build_served);
-    if (served_rc != 0 || emu_routes_check(route_tables, emu_resources, stderr) != 0) {
+    if (served_rc != 0 || emu_routes_check(emu_route_tables, emu_resources, stderr) != 0) {
         fprintf(stderr, "scalekit-emulator: the route list is refused\n");
         return -1;
     }
