@@ -24,7 +24,6 @@ extern const emu_route emu_oauth_routes[];      /* oauth_authorize.c: the hosted
 extern const emu_route emu_oidc_routes[];       /* oauth_oidc.c: keys, discovery, logout */
 extern const emu_route emu_control_routes[];    /* control.c: /_emulator */
 extern const emu_route emu_user_routes[];       /* users.c */
-extern const emu_route emu_organization_routes[];          /* organizations.c */
 extern const emu_route emu_organization_settings_routes[]; /* organization_settings.c */
 
 /* ---- OAuth and users (oauth_token.c, users.c) ------------------------------- */
