@@ -80,11 +80,14 @@ typedef struct emu_events emu_events;
 int emu_events_start(emu *e);
 void emu_events_stop(emu *e);
 /*
- * Queue a Standard Webhooks-signed delivery of event @p type to the webhook URL
- * (no-op without one). @p object_data is borrowed (copied), may be NULL; the
- * event's "object" is derived from the type ("organization.created" -> "Organization").
- * Delivery runs on a background thread with retries and backoff.
- * Returns 0, or -1 when out of memory.
+ * Record event @p type in the outbox for a Standard Webhooks-signed delivery to
+ * the webhook URL (no-op without one). Call it inside the transaction of the
+ * write that causes the event (emu_tx_begin): the event then commits, or not,
+ * with the write; outside one it commits on its own. @p object_data is borrowed
+ * (copied), may be NULL; the event's "object" is derived from the type
+ * ("organization.created" -> "Organization"). The delivery thread sends events
+ * in commit order, retries with backoff, and resumes after a restart.
+ * Returns 0, or -1 when out of memory or the store failed.
  */
 int emu_event_emit(emu *e, const char *type, const char *organization_id, json_t *object_data);
 /* Deliveries answered 2xx so far (tests). */

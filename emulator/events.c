@@ -1,7 +1,13 @@
 /*
- * Webhook deliveries (Standard Webhooks): events are queued by emu_event_emit
- * and POSTed by one background thread to the webhook URL, signed with the
- * webhook secret, retried with exponential backoff, abandoned on stop.
+ * Webhook deliveries (Standard Webhooks) through a durable outbox:
+ * emu_event_emit inserts the event into the store's outbox table inside the
+ * caller's transaction, so an event exists exactly when its write committed.
+ * One background thread, woken by each commit, POSTs the oldest undelivered
+ * row to the webhook URL, signed with the webhook secret, retrying it with
+ * exponential backoff before it looks at any later row: events reach the
+ * receiver in commit order across the whole environment. Rows not yet
+ * delivered when the process stops (or dies) are sent after a restart on the
+ * same data file, under their original webhook-id.
  */
 #include "environment.h"
 
@@ -16,31 +22,22 @@
 #define FIRST_BACKOFF_MS 500
 #define DELIVERY_TIMEOUT_MS 5000
 
-typedef struct delivery {
-    struct delivery *next;
-    char *id;
-    char *body;
-    int attempts;
-    int64_t not_before_ms;
-} delivery;
-
 struct emu_events {
     pthread_mutex_t lock;
     pthread_cond_t wake;
     pthread_t thread;
     bool stopping;
+    uint64_t commits;   /* bumped by each commit: a new row may be pending */
     CURLM *in_flight;   /* the delivery being sent, so stop can wake it */
-    delivery *head;
     uint64_t delivered;
 };
 
-static void delivery_free(delivery *d)
+/* Wall-clock milliseconds: outbox times outlive the process. */
+static int64_t wall_ms(void)
 {
-    if (d) {
-        free(d->id);
-        free(d->body);
-        free(d);
-    }
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* "v1,<base64 HMAC-SHA256(key, id.timestamp.body)>" into @p out; false on a bad secret. */
@@ -112,13 +109,13 @@ static CURLcode perform_unless_stopping(emu_events *ev, CURL *curl)
 }
 
 /* One attempt; true when the receiver answered 2xx. */
-static bool deliver(emu *e, const delivery *d)
+static bool deliver(emu *e, const char *id, const char *body)
 {
     int64_t ts = skit_now();
     char sig[128], h_id[160], h_ts[64], h_sig[160];
-    if (!sign(e->webhook_secret, d->id, ts, d->body, sig, sizeof sig))
+    if (!sign(e->webhook_secret, id, ts, body, sig, sizeof sig))
         return false;
-    snprintf(h_id, sizeof h_id, "webhook-id: %s", d->id);
+    snprintf(h_id, sizeof h_id, "webhook-id: %s", id);
     snprintf(h_ts, sizeof h_ts, "webhook-timestamp: %lld", (long long)ts);
     snprintf(h_sig, sizeof h_sig, "webhook-signature: %s", sig);
     CURL *curl = curl_easy_init();
@@ -134,8 +131,8 @@ static bool deliver(emu *e, const delivery *d)
     }
     curl_easy_setopt(curl, CURLOPT_URL, e->webhook_url);
     curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, d->body);
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, (long)strlen(d->body));
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body);
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
     curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, (long)DELIVERY_TIMEOUT_MS);
     curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, discard);
@@ -146,9 +143,49 @@ static bool deliver(emu *e, const delivery *d)
     curl_slist_free_all(headers);
     curl_easy_cleanup(curl);
     if (!e->quiet)
-        fprintf(stderr, "webhook %s -> %s: %s %ld\n", d->id, e->webhook_url,
+        fprintf(stderr, "webhook %s -> %s: %s %ld\n", id, e->webhook_url,
                 rc == CURLE_OK ? "HTTP" : curl_easy_strerror(rc), status);
     return rc == CURLE_OK && status >= 200 && status < 300;
+}
+
+/* Wait on ev->wake (ev->lock held) until a commit or stop, or at most @p ms (< 0: no limit). */
+static void wait_for_commit(emu_events *ev, uint64_t seen, int64_t ms)
+{
+    if (ev->stopping || ev->commits != seen)
+        return;
+    if (ms < 0) {
+        pthread_cond_wait(&ev->wake, &ev->lock);
+        return;
+    }
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += ms / 1000;
+    until.tv_nsec += (ms % 1000) * 1000000L;
+    if (until.tv_nsec >= 1000000000L) {
+        until.tv_sec++;
+        until.tv_nsec -= 1000000000L;
+    }
+    pthread_cond_timedwait(&ev->wake, &ev->lock, &until);
+}
+
+/* Record the outcome of one attempt on outbox row @p seq. */
+static void record_attempt(emu *e, const json_t *row, bool ok)
+{
+    int64_t seq = json_integer_value(json_object_get(row, "seq"));
+    int attempts = (int)json_integer_value(json_object_get(row, "attempts")) + 1;
+    int64_t now = wall_ms();
+    if (ok) {
+        emu_db_exec(e->store, "UPDATE outbox SET attempts = ?, delivered_at = ? WHERE seq = ?", "iii",
+                    (int64_t)attempts, now, seq);
+    } else if (attempts >= MAX_ATTEMPTS) {
+        if (!e->quiet)
+            fprintf(stderr, "webhook %s abandoned after %d attempts\n", skit_json_string(row, "id"), attempts);
+        emu_db_exec(e->store, "UPDATE outbox SET attempts = ?, abandoned_at = ? WHERE seq = ?", "iii",
+                    (int64_t)attempts, now, seq);
+    } else {
+        emu_db_exec(e->store, "UPDATE outbox SET attempts = ?, next_attempt_at = ? WHERE seq = ?", "iii",
+                    (int64_t)attempts, now + ((int64_t)FIRST_BACKOFF_MS << (attempts - 1)), seq);
+    }
 }
 
 static void *run(void *arg)
@@ -157,47 +194,43 @@ static void *run(void *arg)
     emu_events *ev = e->events;
     pthread_mutex_lock(&ev->lock);
     while (!ev->stopping) {
-        delivery *d = ev->head;
-        if (!d) {
-            pthread_cond_wait(&ev->wake, &ev->lock);
-            continue;
-        }
-        int64_t wait_ms = d->not_before_ms - skit_monotonic_ms();
-        if (wait_ms > 0) {
-            struct timespec until;
-            clock_gettime(CLOCK_REALTIME, &until);
-            until.tv_sec += wait_ms / 1000;
-            until.tv_nsec += (wait_ms % 1000) * 1000000L;
-            if (until.tv_nsec >= 1000000000L) {
-                until.tv_sec++;
-                until.tv_nsec -= 1000000000L;
-            }
-            pthread_cond_timedwait(&ev->wake, &ev->lock, &until);
-            continue;
-        }
-        ev->head = d->next;
+        uint64_t seen = ev->commits;
         pthread_mutex_unlock(&ev->lock);
-        bool ok = deliver(e, d);
-        pthread_mutex_lock(&ev->lock);
-        if (ok) {
-            ev->delivered++;
-            delivery_free(d);
-        } else if (++d->attempts >= MAX_ATTEMPTS || ev->stopping) {
-            if (!e->quiet)
-                fprintf(stderr, "webhook %s abandoned after %d attempts\n", d->id, d->attempts);
-            delivery_free(d);
-        } else {
-            /* Back to the end of the queue, with exponential backoff. */
-            d->not_before_ms = skit_monotonic_ms() + ((int64_t)FIRST_BACKOFF_MS << (d->attempts - 1));
-            d->next = NULL;
-            delivery **tail = &ev->head;
-            while (*tail)
-                tail = &(*tail)->next;
-            *tail = d;
+        /* The oldest undelivered row blocks every later one: no event overtakes another. */
+        json_t *row = e->webhook_url
+            ? emu_db_row(e->store, "SELECT seq, id, body, attempts, next_attempt_at FROM outbox "
+                                   "WHERE delivered_at IS NULL AND abandoned_at IS NULL ORDER BY seq LIMIT 1", "")
+            : NULL;
+        int64_t wait_ms = row ? json_integer_value(json_object_get(row, "next_attempt_at")) - wall_ms() : -1;
+        bool ok = false, attempted = false;
+        if (row && wait_ms <= 0) {
+            attempted = true;
+            ok = deliver(e, skit_json_string(row, "id"), skit_json_string(row, "body"));
         }
+        pthread_mutex_lock(&ev->lock);
+        /* An attempt cut short by stop does not count: the row is sent again on the next start. */
+        if (attempted && (ok || !ev->stopping)) {
+            pthread_mutex_unlock(&ev->lock);
+            record_attempt(e, row, ok);
+            pthread_mutex_lock(&ev->lock);
+            ev->delivered += ok;
+        } else if (!attempted) {
+            wait_for_commit(ev, seen, wait_ms);
+        }
+        json_decref(row);
     }
     pthread_mutex_unlock(&ev->lock);
     return NULL;
+}
+
+/* The store's commit hook: a committed transaction may have added outbox rows. */
+static void on_commit(void *arg)
+{
+    emu_events *ev = arg;
+    pthread_mutex_lock(&ev->lock);
+    ev->commits++;
+    pthread_cond_signal(&ev->wake);
+    pthread_mutex_unlock(&ev->lock);
 }
 
 int emu_events_start(emu *e)
@@ -208,7 +241,9 @@ int emu_events_start(emu *e)
     pthread_mutex_init(&ev->lock, NULL);
     pthread_cond_init(&ev->wake, NULL);
     e->events = ev;
+    emu_store_set_commit_hook(e->store, on_commit, ev);
     if (pthread_create(&ev->thread, NULL, run, e) != 0) {
+        emu_store_set_commit_hook(e->store, NULL, NULL);
         pthread_cond_destroy(&ev->wake);
         pthread_mutex_destroy(&ev->lock);
         free(ev);
@@ -230,11 +265,7 @@ void emu_events_stop(emu *e)
     pthread_cond_broadcast(&ev->wake);
     pthread_mutex_unlock(&ev->lock);
     pthread_join(ev->thread, NULL);
-    while (ev->head) {
-        delivery *d = ev->head;
-        ev->head = d->next;
-        delivery_free(d);
-    }
+    emu_store_set_commit_hook(e->store, NULL, NULL);
     pthread_cond_destroy(&ev->wake);
     pthread_mutex_destroy(&ev->lock);
     free(ev);
@@ -282,21 +313,17 @@ int emu_event_emit(emu *e, const char *type, const char *organization_id, json_t
         json_object_set_new(event, "organization_id", json_string(organization_id));
     char *body = event ? json_dumps(event, JSON_COMPACT) : NULL;
     json_decref(event);
-    delivery *d = body ? calloc(1, sizeof *d) : NULL;
-    if (!d) {
-        free(id);
-        free(body);
-        return -1;
+    /* Inside the caller's transaction this is a savepoint: the row commits with the write. */
+    int rc = -1;
+    if (body && emu_tx_begin(e->store) == 0) {
+        if (emu_db_exec(e->store, "INSERT INTO outbox(id, type, body, next_attempt_at) VALUES (?, ?, ?, ?)",
+                        "sssi", id, type, body, wall_ms()) == 1) {
+            rc = emu_tx_commit(e->store);
+        } else {
+            emu_tx_rollback(e->store);
+        }
     }
-    d->id = id;
-    d->body = body;
-    d->not_before_ms = skit_monotonic_ms();
-    pthread_mutex_lock(&e->events->lock);
-    delivery **tail = &e->events->head;
-    while (*tail)
-        tail = &(*tail)->next;
-    *tail = d;
-    pthread_cond_signal(&e->events->wake);
-    pthread_mutex_unlock(&e->events->lock);
-    return 0;
+    free(id);
+    free(body);
+    return rc;
 }

@@ -3,19 +3,23 @@
  * of any resource; emulator/environment.h is the state, emulator/resources.h
  * the list of what is served.
  *
- * A resource file declares one NULL-terminated route table:
+ * A REST resource is declared as data for the engine (emulator/resource.h),
+ * which serves its create, get, list, update and delete. What is not CRUD is a
+ * NULL-terminated route table, as a resource's .routes or, for what belongs to
+ * no resource (OAuth, test controls), in emu_route_tables (server.c):
  *
- *     const emu_route emu_organization_routes[] = {
- *         {"GET", "/api/v1/organizations/{id}", get_organization},
- *         {"PATCH", "/api/v1/organizations/{id}:disable", disable},
+ *     static const emu_route routes[] = {
+ *         {"POST", "/api/v1/organizations/{organization_id}:disable", disable},
  *         {NULL, NULL, NULL}
  *     };
  *
- * and adds it to emulator/resources.h and the list in server.c.
- *
  * Patterns: segments separated by '/'; a segment is literal text, or
  * "prefix{name}suffix" where {name} captures a non-empty value ("{id}:disable").
- * When several routes match, the one with the most literal characters wins.
+ * When several routes match, the one with the most literal characters wins;
+ * at start the emulator refuses two routes of one method that some path matches
+ * at equal score (emu_routes_check), so table order never decides. A handler
+ * reads only the {name}s of its own pattern: asking for another is answered 500
+ * naming route and name (tests/integration/it_emulator_routes.c walks every route).
  * Every /api/v1 route is authenticated before its handler runs (a bearer token
  * this emulator issued, not revoked, not expired): r->claims holds its payload.
  * /_emulator, /oauth, /keys, /.well-known and /oidc routes are public.
@@ -57,11 +61,14 @@ struct emu_req {
     size_t body_len;
     char request_id[40];
     json_t *claims;            /* /api/v1: the verified access token's payload */
+    const struct emu_resource *resource;   /* the resource whose route matched (resource.h), or NULL */
 
     /* private to server.c */
     const char *param_names[EMU_MAX_PARAMS];
     char *param_values[EMU_MAX_PARAMS];
     size_t n_params;
+    const char *pattern;       /* the matched route's */
+    const char *missing_param; /* a name emu_path_param was asked for that the pattern lacks */
     json_t *json;              /* parsed body, lazily */
     json_t *form;              /* decoded form, lazily */
     bool json_tried;
@@ -75,7 +82,8 @@ struct emu_req {
     bool replied;
 };
 
-/* A {name} of the matched pattern; NULL when the pattern has none of that name. */
+/* A {name} of the matched pattern. Asking for a name the pattern lacks is a bug
+ * in the route table: NULL, and the request is answered 500 naming route and name. */
 const char *emu_path_param(emu_req *r, const char *name);
 /* A query parameter, decoded; NULL when absent. */
 const char *emu_query(emu_req *r, const char *name);

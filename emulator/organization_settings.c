@@ -24,14 +24,10 @@ static bool in_list(const char *const *list, const char *s)
     return false;
 }
 
-/* The organization named by path parameter @p param, or NULL after a 404 reply. */
-static json_t *org_or_404(emu *e, emu_req *r, const char *param, int *rc)
+/* The organization of the route's {organization_id}, or NULL after a 404 reply. */
+static json_t *org_or_404(emu *e, emu_req *r, int *rc)
 {
-    const char *id = emu_path_param(r, param);
-    json_t *row = emu_organization_row(e, id);
-    if (!row)
-        *rc = emu_reply_error(r, 404, "NOT_FOUND", "organization %s not found", id);
-    return row;
+    return emu_resource_find(e, r, &emu_organization_resource, "organization_id", rc);
 }
 
 /* ---- feature toggles ------------------------------------------------------- */
@@ -77,34 +73,35 @@ static int update_settings(emu *e, emu_req *r)
         return emu_reply_error(r, 400, "INVALID_ARGUMENT", "the request body must be a JSON object");
     if (features && !json_is_array(features))
         return emu_reply_field_error(r, "features", "features must be an array");
-    emu_db_lock(e->store);
-    json_t *row = org_or_404(e, r, "id", &rc), *after = NULL, *current = NULL;
-    if (!row)
-        goto done;
-    current = json_loads(skit_json_string(row, "features"), 0, NULL);
-    if (!json_is_array(current)) {
-        json_decref(current);
-        current = json_array();
-    }
+    if (emu_tx_begin(e->store) != 0)
+        return -1;
+    json_t *row = org_or_404(e, r, &rc), *after = NULL, *current = NULL;
     char field[64];
-    const char *why = merge_features(current, features, field, sizeof field);
-    if (why) {
-        rc = emu_reply_field_error(r, field, why);
-        goto done;
+    const char *why = NULL;
+    char *text = NULL;
+    if (row) {
+        current = json_loads(skit_json_string(row, "features"), 0, NULL);
+        if (!json_is_array(current)) {
+            json_decref(current);
+            current = json_array();
+        }
+        why = merge_features(current, features, field, sizeof field);
+        text = why ? NULL : json_dumps(current, JSON_COMPACT);
     }
-    char *text = json_dumps(current, JSON_COMPACT);
-    if (!text || emu_db_exec(e->store, "UPDATE organizations SET features = ?, update_time = ? WHERE id = ?",
-                             "sis", text, skit_now(), skit_json_string(row, "id")) != 1)
+    if (!row || why) {
+        emu_tx_rollback(e->store);
+        rc = why ? emu_reply_field_error(r, field, why) : rc;
+    } else if (!text || emu_db_exec(e->store, "UPDATE organizations SET features = ?, update_time = ? "
+                                              "WHERE id = ?", "sis", text, skit_now(),
+                                    skit_json_string(row, "id")) != 1) {
+        emu_tx_rollback(e->store);
         rc = -1;
+    } else {
+        rc = emu_resource_commit_update(e, &emu_organization_resource, skit_json_string(row, "id"), &after);
+        if (rc == 0)
+            rc = emu_resource_reply(r, &emu_organization_resource, 200, after);
+    }
     free(text);
-    after = rc == 0 ? emu_organization_row(e, skit_json_string(row, "id")) : NULL;
-    if (rc == 0 && !after)
-        rc = -1;
-done:
-    emu_db_unlock(e->store);
-    if (after && (emu_organization_event(e, "organization.updated", after, 0) < 0 ||
-                  emu_reply_organization(r, 200, after) < 0))
-        rc = -1;
     json_decref(current);
     json_decref(row);
     json_decref(after);
@@ -136,8 +133,9 @@ static int upsert_user_management(emu *e, emu_req *r)
         (!json_is_integer(max) || json_integer_value(max) < 0 || json_integer_value(max) > INT32_MAX))
         return emu_reply_field_error(r, "settings.max_allowed_users",
                                      "max_allowed_users must be an integer from 0 to 2147483647");
-    emu_db_lock(e->store);
-    json_t *row = org_or_404(e, r, "organization_id", &rc), *after = NULL;
+    if (emu_tx_begin(e->store) != 0)
+        return -1;
+    json_t *row = org_or_404(e, r, &rc), *after = NULL;
     if (row && max) {
         const char *id = skit_json_string(row, "id");
         int n = json_is_null(max)
@@ -147,10 +145,13 @@ static int upsert_user_management(emu *e, emu_req *r)
         rc = n == 1 ? 0 : -1;
     }
     if (row && rc == 0)
-        after = emu_organization_row(e, skit_json_string(row, "id"));
-    emu_db_unlock(e->store);
-    if (row && rc == 0)
-        rc = after ? emu_reply_json(r, 200, json_pack("{s:o}", "settings", user_management_json(after))) : -1;
+        after = emu_resource_row(e, &emu_organization_resource, skit_json_string(row, "id"));
+    if (after && emu_tx_commit(e->store) == 0)
+        rc = emu_reply_json(r, 200, json_pack("{s:o}", "settings", user_management_json(after)));
+    else if (row && rc == 0)
+        rc = -1;
+    if (!after)
+        emu_tx_rollback(e->store);
     json_decref(row);
     json_decref(after);
     return rc;
@@ -185,7 +186,7 @@ static json_t *policy_json(const json_t *row)
 static int get_session_policy(emu *e, emu_req *r)
 {
     int rc = 0;
-    json_t *row = org_or_404(e, r, "organization_id", &rc);
+    json_t *row = org_or_404(e, r, &rc);
     if (row)
         rc = emu_reply_json(r, 200, json_pack("{s:o}", "policy", policy_json(row)));
     json_decref(row);
@@ -244,8 +245,9 @@ static int update_session_policy(emu *e, emu_req *r)
     if (custom && json_is_true(idle_enabled) && !idle)
         return emu_reply_field_error(r, "idle_session_timeout",
                                      "required when idle_session_timeout_enabled is true");
-    emu_db_lock(e->store);
-    json_t *row = org_or_404(e, r, "organization_id", &rc), *after = NULL;
+    if (emu_tx_begin(e->store) != 0)
+        return -1;
+    json_t *row = org_or_404(e, r, &rc), *after = NULL;
     if (row && source) {
         bool idle_on = custom && json_is_true(idle_enabled);
         int n = emu_db_exec(e->store, "UPDATE organizations SET policy_source = ?, absolute_session_timeout = ?, "
@@ -255,10 +257,13 @@ static int update_session_policy(emu *e, emu_req *r)
         rc = n == 1 ? 0 : -1;
     }
     if (row && rc == 0)
-        after = emu_organization_row(e, skit_json_string(row, "id"));
-    emu_db_unlock(e->store);
-    if (row && rc == 0)
-        rc = after ? emu_reply_json(r, 200, json_pack("{s:o}", "policy", policy_json(after))) : -1;
+        after = emu_resource_row(e, &emu_organization_resource, skit_json_string(row, "id"));
+    if (after && emu_tx_commit(e->store) == 0)
+        rc = emu_reply_json(r, 200, json_pack("{s:o}", "policy", policy_json(after)));
+    else if (row && rc == 0)
+        rc = -1;
+    if (!after)
+        emu_tx_rollback(e->store);
     json_decref(row);
     json_decref(after);
     return rc;
@@ -295,7 +300,7 @@ static int generate_portal_link(emu *e, emu_req *r)
         json_decref(scan.features);
         return emu_reply_field_error(r, "features", "each feature must be sso or dir_sync");
     }
-    json_t *row = org_or_404(e, r, "id", &rc);
+    json_t *row = org_or_404(e, r, &rc);
     char *id = row ? emu_new_id("lnk_", 8) : NULL;
     char *features = row ? json_dumps(scan.features, JSON_COMPACT) : NULL;
     int64_t expire = skit_now() + PORTAL_LINK_TTL;
@@ -318,10 +323,10 @@ static int generate_portal_link(emu *e, emu_req *r)
 }
 
 const emu_route emu_organization_settings_routes[] = {
-    {"PATCH", "/api/v1/organizations/{id}/settings", update_settings},
+    {"PATCH", "/api/v1/organizations/{organization_id}/settings", update_settings},
     {"PATCH", "/api/v1/organizations/{organization_id}/settings/usermanagement", upsert_user_management},
     {"GET", "/api/v1/organizations/{organization_id}/session-policy", get_session_policy},
     {"PATCH", "/api/v1/organizations/{organization_id}/session-policy", update_session_policy},
-    {"PUT", "/api/v1/organizations/{id}/portal_links", generate_portal_link},
+    {"PUT", "/api/v1/organizations/{organization_id}/portal_links", generate_portal_link},
     {NULL, NULL, NULL}
 };

@@ -1,6 +1,13 @@
 /*
- * What the emulator serves: one route table per resource file, and the calls
- * resources make on each other. server.c lists the tables in `route_tables`.
+ * What the emulator serves: the resources declared for the engine (resource.h)
+ * in emu_resources, the hand-written route tables in emu_route_tables (server.c),
+ * and the calls resources make on each other.
+ *
+ * Adding a plain CRUD resource: its table in schema.sql; a file declaring its
+ * fields and `const emu_resource emu_<name>_resource` (resource.h shows one);
+ * its extern line below and its entry in emu_resources (server.c). Anything not
+ * CRUD goes in the resource's .routes, whose handlers use the resource.h helpers.
+ * At start the emulator refuses ambiguous routes and bad descriptions.
  */
 #ifndef EMU_RESOURCES_H
 #define EMU_RESOURCES_H
@@ -9,6 +16,7 @@
 #include <jansson.h>
 
 #include "http.h"
+#include "resource.h"
 
 /* The route tables (NULL-terminated arrays), one per file; listed in server.c. */
 extern const emu_route emu_token_routes[];      /* oauth_token.c: POST /oauth/token */
@@ -16,7 +24,6 @@ extern const emu_route emu_oauth_routes[];      /* oauth_authorize.c: the hosted
 extern const emu_route emu_oidc_routes[];       /* oauth_oidc.c: keys, discovery, logout */
 extern const emu_route emu_control_routes[];    /* control.c: /_emulator */
 extern const emu_route emu_user_routes[];       /* users.c */
-extern const emu_route emu_organization_routes[];          /* organizations.c */
 extern const emu_route emu_organization_settings_routes[]; /* organization_settings.c */
 
 /* ---- OAuth and users (oauth_token.c, users.c) ------------------------------- */
@@ -37,16 +44,22 @@ json_t *emu_user_row(emu *e, const char *user_id);
  * update_time, last_login_time, metadata, user_profile, memberships. New reference. */
 json_t *emu_user_json(emu *e, const json_t *row);
 
-/* ---- organizations (organizations.c) ----------------------------------------- */
+/* ---- the resources served by the engine (resource.h) --------------------------- */
 
-/* The organization row, or NULL. New reference. */
-json_t *emu_organization_row(emu *e, const char *id);
-/* The API shape of an organization (organizationsOrganization). New reference. */
-json_t *emu_organization_json(const json_t *row);
-/* Reply {"organization": <shape of row>}. */
-int emu_reply_organization(emu_req *r, unsigned status, const json_t *row);
-/* Emit organization.<created|updated|deleted> with the row as its data
- * (OrganizationEventData); @p deleted_at (0: none) adds deleted_at. */
-int emu_organization_event(emu *e, const char *type, const json_t *row, int64_t deleted_at);
+extern const emu_resource emu_organization_resource;   /* organizations.c */
+
+/* Every hand-written route table, NULL-terminated (server.c). */
+extern const emu_route *const emu_route_tables[];
+/* Every resource the engine serves, NULL-terminated (server.c). */
+extern const emu_resource *const emu_resources[];
+
+/*
+ * Check a route list before serving it: @p tables (NULL-terminated list of
+ * route tables) and @p resources (NULL-terminated; their engine routes and
+ * extra routes). Refuses two routes of one method that can match the same path
+ * at equal score, and a resource whose handlers would read a path parameter its
+ * route lacks (emu_resource_check). 0, or -1 after naming each problem on @p err.
+ */
+int emu_routes_check(const emu_route *const *tables, const emu_resource *const *resources, FILE *err);
 
 #endif

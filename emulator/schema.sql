@@ -98,7 +98,8 @@ CREATE TABLE IF NOT EXISTS access_tokens (
 
 -- Organizations (emulator/organizations.c). external_id and slug are unique per
 -- environment when set (SQLite UNIQUE lets any number of NULLs through).
--- features is the JSON array of settings.features; metadata a JSON object.
+-- features is the JSON array of settings.features (a new organization's toggles
+-- are all off); metadata a JSON object.
 -- Session timeouts are stored in minutes (the API answers in minutes).
 CREATE TABLE IF NOT EXISTS organizations (
     id                TEXT PRIMARY KEY,
@@ -108,7 +109,8 @@ CREATE TABLE IF NOT EXISTS organizations (
     slug              TEXT UNIQUE,
     logo_url          TEXT,
     metadata          TEXT NOT NULL DEFAULT '{}',
-    features          TEXT NOT NULL DEFAULT '[]',
+    features          TEXT NOT NULL
+                      DEFAULT '[{"name":"sso","enabled":false},{"name":"dir_sync","enabled":false}]',
     max_allowed_users INTEGER,
     policy_source     TEXT NOT NULL DEFAULT 'APPLICATION',
     absolute_session_timeout INTEGER,
@@ -125,3 +127,19 @@ CREATE TABLE IF NOT EXISTS portal_links (
     features        TEXT NOT NULL DEFAULT '[]',
     expire_time     INTEGER NOT NULL
 );
+
+-- The webhook outbox (emulator/events.c): an event is inserted in the same
+-- transaction as the write that causes it, and sent in seq (commit) order by
+-- the delivery thread, which resumes undelivered rows after a restart.
+-- id is the event id and webhook-id; times are Unix milliseconds.
+CREATE TABLE IF NOT EXISTS outbox (
+    seq             INTEGER PRIMARY KEY AUTOINCREMENT,
+    id              TEXT NOT NULL UNIQUE,
+    type            TEXT NOT NULL,
+    body            TEXT NOT NULL,
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL,
+    delivered_at    INTEGER,
+    abandoned_at    INTEGER
+);
+CREATE INDEX IF NOT EXISTS outbox_pending ON outbox(seq) WHERE delivered_at IS NULL AND abandoned_at IS NULL;

@@ -17,15 +17,20 @@
 #include <time.h>
 #include <microhttpd.h>
 
-/* Every route table; a new resource file adds its table here. */
-static const emu_route *const route_tables[] = {
+/* Every hand-written route table; resources of the engine are in emu_resources. */
+const emu_route *const emu_route_tables[] = {
     emu_token_routes,
     emu_oauth_routes,
     emu_oidc_routes,
     emu_control_routes,
     emu_user_routes,
-    emu_organization_routes,
     emu_organization_settings_routes,
+    NULL
+};
+
+/* Every resource the engine serves: one list (resources.h). */
+const emu_resource *const emu_resources[] = {
+    &emu_organization_resource,
     NULL
 };
 
@@ -98,28 +103,176 @@ static bool match_route(const char *pattern, const char *path, emu_req *r, size_
     }
 }
 
-/* The best route for the request; *path_matched tells 405 from 404. */
-static const emu_route *find_route(emu_req *r, bool *path_matched)
+/* ---- the route list ---------------------------------------------------------- */
+
+/* A route with the resource it serves (NULL for hand-written tables). */
+typedef struct bound_route {
+    emu_route route;
+    const emu_resource *resource;
+    char pattern[192];    /* the text of an engine route's pattern */
+} bound_route;
+
+typedef struct route_list {
+    bound_route *items;
+    size_t count;
+} route_list;
+
+static void add_table(route_list *l, const emu_route *table, const emu_resource *res)
 {
-    const emu_route *best = NULL;
+    for (const emu_route *rt = table; rt && rt->pattern; rt++) {
+        if (l->items)
+            l->items[l->count] = (bound_route){.route = *rt, .resource = res};
+        l->count++;
+    }
+}
+
+/* Flatten tables and resources into @p l: a first pass with l->items NULL counts. */
+static void fill_routes(route_list *l, const emu_route *const *tables, const emu_resource *const *resources)
+{
+    l->count = 0;
+    for (size_t t = 0; tables && tables[t]; t++)
+        add_table(l, tables[t], NULL);
+    for (size_t i = 0; resources && resources[i]; i++) {
+        const emu_resource *res = resources[i];
+        for (size_t k = 0; res->route && k < emu_resource_route_count(res); k++, l->count++) {
+            if (!l->items)
+                continue;
+            bound_route *b = &l->items[l->count];
+            b->resource = res;
+            b->route = emu_resource_route(res, k, b->pattern, sizeof b->pattern);
+        }
+        add_table(l, res->routes, res);
+    }
+}
+
+static int build_routes(route_list *l, const emu_route *const *tables, const emu_resource *const *resources)
+{
+    l->items = NULL;
+    fill_routes(l, tables, resources);
+    l->items = calloc(l->count ? l->count : 1, sizeof *l->items);
+    if (!l->items)
+        return -1;
+    fill_routes(l, tables, resources);
+    return 0;
+}
+
+/* One segment of a pattern: literal text, or pre{name}suf. */
+typedef struct segment {
+    const char *text;
+    size_t len, pre, suf;
+    bool param;
+} segment;
+
+static segment segment_at(const char *p)
+{
+    segment s = {.text = p, .len = strcspn(p, "/")};
+    const char *open = memchr(p, '{', s.len), *close = open ? memchr(open, '}', s.len - (size_t)(open - p)) : NULL;
+    if (open && close) {
+        s.param = true;
+        s.pre = (size_t)(open - p);
+        s.suf = s.len - (size_t)(close + 1 - p);
+    }
+    return s;
+}
+
+/* What match_segment adds to a route's score. */
+static size_t segment_score(segment s)
+{
+    return s.param ? s.pre + s.suf : s.len + 1;
+}
+
+/* Whether some path segment matches both @p a and @p b. */
+static bool segments_meet(segment a, segment b)
+{
+    if (!a.param && !b.param)
+        return a.len == b.len && memcmp(a.text, b.text, a.len) == 0;
+    if (a.param && b.param) {
+        size_t pre = a.pre < b.pre ? a.pre : b.pre, suf = a.suf < b.suf ? a.suf : b.suf;
+        return memcmp(a.text, b.text, pre) == 0 &&
+               memcmp(a.text + a.len - suf, b.text + b.len - suf, suf) == 0;
+    }
+    segment lit = a.param ? b : a, par = a.param ? a : b;
+    return lit.len > par.pre + par.suf && memcmp(lit.text, par.text, par.pre) == 0 &&
+           memcmp(lit.text + lit.len - par.suf, par.text + par.len - par.suf, par.suf) == 0;
+}
+
+/*
+ * Whether one path matches patterns @p a and @p b at the same score, so table
+ * order alone would pick the route: same number of segments, each pair of
+ * segments able to match one text, and equal sums of literal characters.
+ */
+static bool patterns_tie(const char *a, const char *b)
+{
+    size_t score_a = 0, score_b = 0;
+    for (;;) {
+        if (*a != '/' || *b != '/')
+            return *a == '\0' && *b == '\0' && score_a == score_b;
+        segment sa = segment_at(++a), sb = segment_at(++b);
+        if (!segments_meet(sa, sb))
+            return false;
+        score_a += segment_score(sa);
+        score_b += segment_score(sb);
+        a += sa.len;
+        b += sb.len;
+    }
+}
+
+int emu_routes_check(const emu_route *const *tables, const emu_resource *const *resources, FILE *err)
+{
+    int rc = 0;
+    for (size_t i = 0; resources && resources[i]; i++)
+        if (emu_resource_check(resources[i], err) != 0)
+            rc = -1;
+    route_list l;
+    if (build_routes(&l, tables, resources) != 0)
+        return -1;
+    for (size_t i = 0; i < l.count; i++) {
+        for (size_t j = i + 1; j < l.count; j++) {
+            const emu_route *a = &l.items[i].route, *b = &l.items[j].route;
+            if (strcmp(a->method, b->method) == 0 && patterns_tie(a->pattern, b->pattern)) {
+                fprintf(err, "scalekit-emulator: routes %s %s and %s %s match the same requests\n",
+                        a->method, a->pattern, b->method, b->pattern);
+                rc = -1;
+            }
+        }
+    }
+    free(l.items);
+    return rc;
+}
+
+/* The served route list, built once: its inputs are static data. */
+static route_list served;
+static int served_rc;
+static pthread_once_t served_once = PTHREAD_ONCE_INIT;
+
+static void build_served(void)
+{
+    served_rc = build_routes(&served, emu_route_tables, emu_resources);
+}
+
+/* The best route for the request; *path_matched tells 405 from 404. */
+static const bound_route *find_route(emu_req *r, bool *path_matched)
+{
+    const bound_route *best = NULL;
     size_t best_score = 0;
     *path_matched = false;
-    for (size_t t = 0; route_tables[t]; t++) {
-        for (const emu_route *rt = route_tables[t]; rt->pattern; rt++) {
-            size_t score;
-            if (!match_route(rt->pattern, r->path, r, &score))
-                continue;
-            *path_matched = true;
-            if (strcmp(rt->method, r->method) == 0 && (!best || score > best_score)) {
-                best = rt;
-                best_score = score;
-            }
+    for (size_t i = 0; i < served.count; i++) {
+        const bound_route *b = &served.items[i];
+        size_t score;
+        if (!match_route(b->route.pattern, r->path, r, &score))
+            continue;
+        *path_matched = true;
+        if (strcmp(b->route.method, r->method) == 0 && (!best || score > best_score)) {
+            best = b;
+            best_score = score;
         }
     }
     clear_params(r);
     if (best) {
         size_t score;
-        match_route(best->pattern, r->path, r, &score);
+        match_route(best->route.pattern, r->path, r, &score);
+        r->pattern = best->route.pattern;
+        r->resource = best->resource;
     }
     return best;
 }
@@ -130,6 +283,8 @@ const char *emu_path_param(emu_req *r, const char *name)
     for (size_t i = 0; i < r->n_params; i++)
         if (strncmp(r->param_names[i], name, n) == 0 && r->param_names[i][n] == '}')
             return r->param_values[i];
+    if (!r->missing_param)
+        r->missing_param = name;
     return NULL;
 }
 
@@ -445,7 +600,7 @@ static void dispatch(emu *e, emu_req *r, bool too_large, bool *drop)
         return;
     }
     bool path_matched;
-    const emu_route *route = find_route(r, &path_matched);
+    const bound_route *route = find_route(r, &path_matched);
     if (!route) {
         if (path_matched)
             emu_reply_error(r, 405, "METHOD_NOT_ALLOWED", "method %s not allowed on %s", r->method, r->path);
@@ -455,7 +610,15 @@ static void dispatch(emu *e, emu_req *r, bool too_large, bool *drop)
     }
     if (is_api_path(r->path) && !authenticate(e, r))
         return;
-    if (route->handler(e, r) < 0 || !r->replied) {
+    int rc = route->route.handler(e, r);
+    if (r->missing_param) {
+        /* A route table bug, never the client's: loud, so a test walking the routes catches it. */
+        fprintf(stderr, "scalekit-emulator: route %s %s reads path parameter {%s} its pattern lacks\n",
+                route->route.method, route->route.pattern, r->missing_param);
+        clear_headers(r);
+        emu_reply_error(r, 500, "INTERNAL", "route %s %s reads path parameter {%s} its pattern lacks",
+                        route->route.method, route->route.pattern, r->missing_param);
+    } else if (rc < 0 || !r->replied) {
         clear_headers(r);
         emu_reply_error(r, 500, "INTERNAL", "internal error handling %s %s", r->method, r->path);
     }
@@ -561,6 +724,11 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 
 int emu_server_start(emu *e)
 {
+    pthread_once(&served_once, build_served);
+    if (served_rc != 0 || emu_routes_check(emu_route_tables, emu_resources, stderr) != 0) {
+        fprintf(stderr, "scalekit-emulator: the route list is refused\n");
+        return -1;
+    }
     struct sockaddr_in sa4;
     struct sockaddr_in6 sa6;
     struct sockaddr *sa;

@@ -13,6 +13,10 @@ extern const char emu_schema_sql[];   /* generated from emulator/schema.sql */
 struct emu_store {
     sqlite3 *db;
     pthread_mutex_t lock;   /* recursive: emu_db_lock() may wrap other calls */
+    int tx_depth;           /* open transaction levels (under lock) */
+    char last_error[256];   /* the last failed statement's message (under lock) */
+    void (*commit_hook)(void *arg);
+    void *commit_arg;
 };
 
 int emu_store_open(const char *path, emu_store **out)
@@ -61,16 +65,29 @@ void emu_store_close(emu_store *st)
 void emu_db_lock(emu_store *st) { pthread_mutex_lock(&st->lock); }
 void emu_db_unlock(emu_store *st) { pthread_mutex_unlock(&st->lock); }
 
-/* Prepare @p sql and bind the arguments described by @p types. */
-static sqlite3_stmt *prepare_bound(emu_store *st, const char *sql, const char *types, va_list ap)
+static sqlite3_stmt *prepare(emu_store *st, const char *sql)
 {
     sqlite3_stmt *stmt = NULL;
     if (sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
         fprintf(stderr, "scalekit-emulator: SQL error: %s in: %s\n", sqlite3_errmsg(st->db), sql);
         return NULL;
     }
+    return stmt;
+}
+
+static sqlite3_stmt *bind_failed(sqlite3_stmt *stmt, int idx, const char *sql)
+{
+    fprintf(stderr, "scalekit-emulator: cannot bind parameter %d of: %s\n", idx, sql);
+    sqlite3_finalize(stmt);
+    return NULL;
+}
+
+/* Prepare @p sql and bind the arguments described by @p types. */
+static sqlite3_stmt *prepare_bound(emu_store *st, const char *sql, const char *types, va_list ap)
+{
+    sqlite3_stmt *stmt = prepare(st, sql);
     int idx = 1;
-    for (const char *t = types ? types : ""; *t; t++, idx++) {
+    for (const char *t = types ? types : ""; stmt && *t; t++, idx++) {
         int rc;
         if (*t == 's') {
             const char *s = va_arg(ap, const char *);
@@ -82,11 +99,35 @@ static sqlite3_stmt *prepare_bound(emu_store *st, const char *sql, const char *t
         } else {
             rc = SQLITE_MISUSE;
         }
-        if (rc != SQLITE_OK) {
-            fprintf(stderr, "scalekit-emulator: cannot bind parameter %d of: %s\n", idx, sql);
-            sqlite3_finalize(stmt);
-            return NULL;
+        if (rc != SQLITE_OK)
+            return bind_failed(stmt, idx, sql);
+    }
+    return stmt;
+}
+
+/* Prepare @p sql and bind the elements of the JSON array @p params. */
+static sqlite3_stmt *prepare_json(emu_store *st, const char *sql, const json_t *params)
+{
+    sqlite3_stmt *stmt = prepare(st, sql);
+    size_t i;
+    const json_t *v;
+    json_array_foreach(params, i, v) {
+        if (!stmt)
+            break;
+        int idx = (int)i + 1, rc;
+        switch (json_typeof(v)) {
+        case JSON_STRING:
+            rc = sqlite3_bind_text(stmt, idx, json_string_value(v), (int)json_string_length(v), SQLITE_TRANSIENT);
+            break;
+        case JSON_INTEGER: rc = sqlite3_bind_int64(stmt, idx, json_integer_value(v)); break;
+        case JSON_REAL: rc = sqlite3_bind_double(stmt, idx, json_real_value(v)); break;
+        case JSON_TRUE: rc = sqlite3_bind_int(stmt, idx, 1); break;
+        case JSON_FALSE: rc = sqlite3_bind_int(stmt, idx, 0); break;
+        case JSON_NULL: rc = sqlite3_bind_null(stmt, idx); break;
+        default: rc = SQLITE_MISUSE; break;
         }
+        if (rc != SQLITE_OK)
+            return bind_failed(stmt, idx, sql);
     }
     return stmt;
 }
@@ -109,44 +150,151 @@ static json_t *row_to_json(sqlite3_stmt *stmt)
     return row;
 }
 
+/* Run a prepared statement to its end (finalizing it): changed rows, -1, or EMU_DB_CONSTRAINT. */
+static int run(emu_store *st, sqlite3_stmt *stmt, const char *sql)
+{
+    if (!stmt)
+        return -1;
+    int result = -1, rc = sqlite3_step(stmt);
+    if (rc == SQLITE_DONE || rc == SQLITE_ROW) {
+        result = sqlite3_changes(st->db);
+    } else {
+        snprintf(st->last_error, sizeof st->last_error, "%s", sqlite3_errmsg(st->db));
+        if ((rc & 0xff) == SQLITE_CONSTRAINT)
+            result = EMU_DB_CONSTRAINT;
+        else
+            fprintf(stderr, "scalekit-emulator: SQL error: %s in: %s\n", st->last_error, sql);
+    }
+    sqlite3_finalize(stmt);
+    return result;
+}
+
 int emu_db_exec(emu_store *st, const char *sql, const char *types, ...)
 {
     va_list ap;
     va_start(ap, types);
     pthread_mutex_lock(&st->lock);
-    int result = -1;
-    sqlite3_stmt *stmt = prepare_bound(st, sql, types, ap);
-    if (stmt) {
-        int rc = sqlite3_step(stmt);
-        if (rc == SQLITE_DONE || rc == SQLITE_ROW) {
-            result = sqlite3_changes(st->db);
-        } else if ((rc & 0xff) == SQLITE_CONSTRAINT) {
-            result = EMU_DB_CONSTRAINT;
-        } else {
-            fprintf(stderr, "scalekit-emulator: SQL error: %s in: %s\n", sqlite3_errmsg(st->db), sql);
-        }
-        sqlite3_finalize(stmt);
-    }
+    int result = run(st, prepare_bound(st, sql, types, ap), sql);
     pthread_mutex_unlock(&st->lock);
     va_end(ap);
     return result;
+}
+
+int emu_db_exec_json(emu_store *st, const char *sql, const json_t *params)
+{
+    pthread_mutex_lock(&st->lock);
+    int result = run(st, prepare_json(st, sql, params), sql);
+    pthread_mutex_unlock(&st->lock);
+    return result;
+}
+
+/* Every row of a prepared statement (at most @p limit, 0 = all), finalizing it. */
+static json_t *collect(sqlite3_stmt *stmt, size_t limit)
+{
+    if (!stmt)
+        return NULL;
+    json_t *rows = json_array();
+    while (rows && (limit == 0 || json_array_size(rows) < limit) && sqlite3_step(stmt) == SQLITE_ROW)
+        json_array_append_new(rows, row_to_json(stmt));
+    sqlite3_finalize(stmt);
+    return rows;
 }
 
 /* Shared by emu_db_row and emu_db_rows: at most @p limit rows (0 = all). */
 static json_t *query(emu_store *st, size_t limit, const char *sql, const char *types, va_list ap)
 {
     pthread_mutex_lock(&st->lock);
-    json_t *rows = NULL;
-    sqlite3_stmt *stmt = prepare_bound(st, sql, types, ap);
-    if (stmt) {
-        rows = json_array();
-        while (rows && (limit == 0 || json_array_size(rows) < limit) &&
-               sqlite3_step(stmt) == SQLITE_ROW)
-            json_array_append_new(rows, row_to_json(stmt));
-        sqlite3_finalize(stmt);
-    }
+    json_t *rows = collect(prepare_bound(st, sql, types, ap), limit);
     pthread_mutex_unlock(&st->lock);
     return rows;
+}
+
+json_t *emu_db_rows_json(emu_store *st, const char *sql, const json_t *params)
+{
+    pthread_mutex_lock(&st->lock);
+    json_t *rows = collect(prepare_json(st, sql, params), 0);
+    pthread_mutex_unlock(&st->lock);
+    return rows;
+}
+
+bool emu_db_unique_column(emu_store *st, char *out, size_t outlen)
+{
+    static const char prefix[] = "UNIQUE constraint failed: ";
+    pthread_mutex_lock(&st->lock);
+    bool found = false;
+    if (strncmp(st->last_error, prefix, sizeof prefix - 1) == 0) {
+        /* "table.column[, table.column...]": the first column names the conflict. */
+        const char *col = st->last_error + sizeof prefix - 1;
+        const char *dot = strchr(col, '.');
+        col = dot ? dot + 1 : col;
+        snprintf(out, outlen, "%.*s", (int)strcspn(col, ", "), col);
+        found = *out != '\0';
+    }
+    pthread_mutex_unlock(&st->lock);
+    return found;
+}
+
+/* ---- transactions ----------------------------------------------------------- */
+
+static int exec_plain(emu_store *st, const char *sql)
+{
+    char *err = NULL;
+    if (sqlite3_exec(st->db, sql, NULL, NULL, &err) == SQLITE_OK)
+        return 0;
+    fprintf(stderr, "scalekit-emulator: %s failed: %s\n", sql, err ? err : sqlite3_errmsg(st->db));
+    sqlite3_free(err);
+    return -1;
+}
+
+int emu_tx_begin(emu_store *st)
+{
+    pthread_mutex_lock(&st->lock);
+    char sql[48];
+    snprintf(sql, sizeof sql, st->tx_depth ? "SAVEPOINT level%d" : "BEGIN IMMEDIATE", st->tx_depth);
+    if (exec_plain(st, sql) != 0) {
+        pthread_mutex_unlock(&st->lock);
+        return -1;
+    }
+    st->tx_depth++;
+    return 0;
+}
+
+void emu_tx_rollback(emu_store *st)
+{
+    char sql[80];
+    int level = --st->tx_depth;
+    if (level)
+        snprintf(sql, sizeof sql, "ROLLBACK TO level%d; RELEASE level%d", level, level);
+    else
+        snprintf(sql, sizeof sql, "ROLLBACK");
+    exec_plain(st, sql);
+    pthread_mutex_unlock(&st->lock);
+}
+
+int emu_tx_commit(emu_store *st)
+{
+    char sql[48];
+    int level = st->tx_depth - 1;
+    snprintf(sql, sizeof sql, level ? "RELEASE level%d" : "COMMIT", level);
+    if (exec_plain(st, sql) != 0) {
+        emu_tx_rollback(st);
+        return -1;
+    }
+    st->tx_depth--;
+    void (*hook)(void *) = level == 0 ? st->commit_hook : NULL;
+    void *arg = st->commit_arg;
+    pthread_mutex_unlock(&st->lock);
+    if (hook)
+        hook(arg);
+    return 0;
+}
+
+void emu_store_set_commit_hook(emu_store *st, void (*hook)(void *arg), void *arg)
+{
+    pthread_mutex_lock(&st->lock);
+    st->commit_hook = hook;
+    st->commit_arg = arg;
+    pthread_mutex_unlock(&st->lock);
 }
 
 json_t *emu_db_row(emu_store *st, const char *sql, const char *types, ...)

@@ -13,6 +13,8 @@
 #ifndef EMU_STORE_H
 #define EMU_STORE_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <jansson.h>
 
@@ -33,6 +35,30 @@ json_t *emu_db_rows(emu_store *st, const char *sql, const char *types, ...);
 /* Hold the store across several calls (an atomic read-then-write). Recursive. */
 void emu_db_lock(emu_store *st);
 void emu_db_unlock(emu_store *st);
+
+/*
+ * Transactions. emu_tx_begin takes the store's mutex and opens BEGIN IMMEDIATE;
+ * called again by the same thread inside a transaction it opens a SAVEPOINT,
+ * so a helper that needs atomicity (emu_event_emit) can always open its own.
+ * Every begin that returned 0 is ended by exactly one commit or rollback, which
+ * releases the mutex. The outermost COMMIT runs the commit hook afterwards.
+ * begin and commit return 0, or -1 (message on stderr; a failed commit has rolled back).
+ */
+int emu_tx_begin(emu_store *st);
+int emu_tx_commit(emu_store *st);
+void emu_tx_rollback(emu_store *st);
+/* Called (without the store's mutex) after each outermost COMMIT: the event outbox wakes its sender. */
+void emu_store_set_commit_hook(emu_store *st, void (*hook)(void *arg), void *arg);
+
+/* As emu_db_exec / emu_db_rows, binding the elements of the JSON array @p params
+ * (string: text, integer, real, true/false: 1/0, null: NULL). */
+int emu_db_exec_json(emu_store *st, const char *sql, const json_t *params);
+json_t *emu_db_rows_json(emu_store *st, const char *sql, const json_t *params);
+
+/* The column of the last UNIQUE constraint violation of this store ("slug" from
+ * "UNIQUE constraint failed: organizations.slug") into @p out; false when the last
+ * failure was not one. Call it inside the transaction whose write failed. */
+bool emu_db_unique_column(emu_store *st, char *out, size_t outlen);
 
 /* Settings: a copy of the value (free()), or NULL when unset. */
 char *emu_setting_get(emu_store *st, const char *name);

@@ -1,0 +1,480 @@
+/* The resource engine: see resource.h. Validation and shapes are in resource_fields.c. */
+#include "resource.h"
+#include "environment.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DEFAULT_PAGE_SIZE 10
+#define MAX_PAGE_SIZE 100
+
+/* ---- lookups ------------------------------------------------------------------ */
+
+/* The row @p id of @p res under parent @p parent_id (NULL: unscoped). */
+static json_t *lookup(emu *e, const emu_resource *res, const char *id, const char *parent_id)
+{
+    if (!id)
+        return NULL;
+    skit_buf sql = SKIT_BUF_INIT;
+    skit_buf_printf(&sql, "SELECT * FROM %s WHERE id = ?", res->table);
+    json_t *params = json_pack("[s]", id);
+    if (parent_id) {
+        skit_buf_printf(&sql, " AND %s = ?", res->parent_column);
+        json_array_append_new(params, json_string(parent_id));
+    }
+    json_t *rows = sql.ptr && params ? emu_db_rows_json(e->store, sql.ptr, params) : NULL;
+    json_t *row = json_incref(json_array_get(rows, 0));
+    json_decref(rows);
+    json_decref(params);
+    skit_buf_free(&sql);
+    return row;
+}
+
+json_t *emu_resource_row(emu *e, const emu_resource *res, const char *id)
+{
+    return lookup(e, res, id, NULL);
+}
+
+static int reply_not_found(emu_req *r, const emu_resource *res, const char *id)
+{
+    return emu_reply_error(r, 404, "NOT_FOUND", "%s %s not found", res->name, id ? id : "");
+}
+
+json_t *emu_resource_find(emu *e, emu_req *r, const emu_resource *res, const char *param, int *rc)
+{
+    const char *id = emu_path_param(r, param);
+    json_t *row = lookup(e, res, id, NULL);
+    if (!row)
+        *rc = reply_not_found(r, res, id);
+    return row;
+}
+
+/* A scoped resource's parent id from the path, after checking the parent exists;
+ * NULL after a 404. Unscoped resources: *ok and NULL. */
+static const char *parent_or_404(emu *e, emu_req *r, const emu_resource *res, bool *ok, int *rc)
+{
+    *ok = true;
+    if (!res->parent)
+        return NULL;
+    json_t *parent = emu_resource_find(e, r, res->parent, res->parent_column, rc);
+    *ok = parent != NULL;
+    json_decref(parent);
+    return *ok ? emu_path_param(r, res->parent_column) : NULL;
+}
+
+int emu_resource_reply_by(emu *e, emu_req *r, const emu_resource *res, const char *field)
+{
+    const char *value = emu_path_param(r, field);
+    skit_buf sql = SKIT_BUF_INIT;
+    skit_buf_printf(&sql, "SELECT * FROM %s WHERE %s = ?", res->table, field);
+    json_t *row = sql.ptr && value ? emu_db_row(e->store, sql.ptr, "s", value) : NULL;
+    skit_buf_free(&sql);
+    if (!row)
+        return emu_reply_error(r, 404, "NOT_FOUND", "%s with %s %s not found", res->name, field,
+                               value ? value : "");
+    int rc = emu_resource_reply(r, res, 200, row);
+    json_decref(row);
+    return rc;
+}
+
+/* ---- replies and events -------------------------------------------------------- */
+
+int emu_resource_reply(emu_req *r, const emu_resource *res, unsigned status, const json_t *row)
+{
+    json_t *item = emu_resource_json(res, row);
+    return item ? emu_reply_json(r, status, json_pack("{s:o}", res->single, item)) : -1;
+}
+
+int emu_resource_emit(emu *e, const emu_resource *res, int which, const json_t *row, int64_t deleted_at)
+{
+    if (!res->events[which])
+        return 0;
+    json_t *data = emu_resource_json(res, row);
+    if (!data)
+        return -1;
+    if (deleted_at)
+        json_object_set_new(data, "deleted_at", emu_json_time(deleted_at));
+    const char *org_column = res->event_organization ? res->event_organization : res->parent_column;
+    int rc = emu_event_emit(e, res->events[which], org_column ? skit_json_string(row, org_column) : NULL, data);
+    json_decref(data);
+    return rc;
+}
+
+int emu_resource_commit_update(emu *e, const emu_resource *res, const char *id, json_t **after)
+{
+    *after = emu_resource_row(e, res, id);
+    if (!*after || emu_resource_emit(e, res, EMU_EVENT_UPDATED, *after, 0) < 0) {
+        emu_tx_rollback(e->store);
+        json_decref(*after);
+        *after = NULL;
+        return -1;
+    }
+    if (emu_tx_commit(e->store) < 0) {
+        json_decref(*after);
+        *after = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+/* A failed INSERT/UPDATE (the transaction still open): 409 naming the UNIQUE
+ * field and the value tried, or -1 (500) for any other failure. Rolls back. */
+static int reply_write_failed(emu *e, emu_req *r, const emu_resource *res, const json_t *body, int n)
+{
+    char column[64];
+    const emu_field *f = n == EMU_DB_CONSTRAINT && emu_db_unique_column(e->store, column, sizeof column)
+        ? emu_field_by_column(res, column) : NULL;
+    emu_tx_rollback(e->store);
+    if (!f)
+        return -1;
+    const char *value = skit_json_string(body, f->name);
+    return emu_reply_error(r, 409, "ALREADY_EXISTS", "%s %s with %s %s already exists",
+                           strchr("aeiou", res->name[0]) ? "an" : "a", res->name, f->name, value ? value : "");
+}
+
+/* Commit the write of @p row's event and reply with the row. */
+static int finish_write(emu *e, emu_req *r, const emu_resource *res, int which, unsigned status,
+                        const json_t *row)
+{
+    if (!row || emu_resource_emit(e, res, which, row, 0) < 0) {
+        emu_tx_rollback(e->store);
+        return -1;
+    }
+    if (emu_tx_commit(e->store) < 0)
+        return -1;
+    return emu_resource_reply(r, res, status, row);
+}
+
+static json_t *body_or_400(emu_req *r, const emu_resource *res, bool create, int *rc)
+{
+    json_t *body = emu_json_body(r);
+    char field[128];
+    const char *why = NULL;
+    if (!body)
+        *rc = emu_reply_error(r, 400, "INVALID_ARGUMENT", "the request body must be a JSON object");
+    else if ((why = emu_fields_validate(res, body, create, field, sizeof field)))
+        *rc = emu_reply_field_error(r, field, why);
+    return why ? NULL : body;
+}
+
+/* ---- the generic handlers ------------------------------------------------------- */
+
+static int create_item(emu *e, emu_req *r)
+{
+    const emu_resource *res = r->resource;
+    int rc = 0;
+    bool ok;
+    json_t *body = body_or_400(r, res, true, &rc);
+    const char *parent_id = body ? parent_or_404(e, r, res, &ok, &rc) : NULL;
+    if (!body || !ok)
+        return rc;
+    char *id = emu_new_id(res->id_prefix, 8);
+    json_t *values = id ? emu_fields_values(res, body, true, skit_now()) : NULL;
+    if (values) {
+        json_object_set_new(values, "id", json_string(id));
+        if (parent_id)
+            json_object_set_new(values, res->parent_column, json_string(parent_id));
+    }
+    json_t *params = json_array();
+    skit_buf sql = SKIT_BUF_INIT, marks = SKIT_BUF_INIT;
+    skit_buf_printf(&sql, "INSERT INTO %s(", res->table);
+    const char *column;
+    json_t *v;
+    json_object_foreach(values, column, v) {
+        skit_buf_printf(&sql, "%s%s", json_array_size(params) ? ", " : "", column);
+        skit_buf_puts(&marks, json_array_size(params) ? ", ?" : "?");
+        json_array_append(params, v);
+    }
+    skit_buf_printf(&sql, ") VALUES (%s)", marks.ptr ? marks.ptr : "");
+    rc = -1;
+    if (values && params && sql.ptr && marks.ptr && emu_tx_begin(e->store) == 0) {
+        int n = emu_db_exec_json(e->store, sql.ptr, params);
+        json_t *row = n == 1 ? lookup(e, res, id, NULL) : NULL;
+        rc = n == 1 ? finish_write(e, r, res, EMU_EVENT_CREATED, 201, row)
+                    : reply_write_failed(e, r, res, body, n);
+        json_decref(row);
+    }
+    skit_buf_free(&sql);
+    skit_buf_free(&marks);
+    json_decref(params);
+    json_decref(values);
+    free(id);
+    return rc;
+}
+
+static int get_item(emu *e, emu_req *r)
+{
+    const emu_resource *res = r->resource;
+    int rc = 0;
+    bool ok;
+    const char *parent_id = parent_or_404(e, r, res, &ok, &rc);
+    if (!ok)
+        return rc;
+    const char *id = emu_path_param(r, "id");
+    json_t *row = lookup(e, res, id, parent_id);
+    rc = row ? emu_resource_reply(r, res, 200, row) : reply_not_found(r, res, id);
+    json_decref(row);
+    return rc;
+}
+
+static int update_item(emu *e, emu_req *r)
+{
+    const emu_resource *res = r->resource;
+    int rc = 0;
+    bool ok;
+    json_t *body = body_or_400(r, res, false, &rc);
+    const char *parent_id = body ? parent_or_404(e, r, res, &ok, &rc) : NULL;
+    if (!body || !ok)
+        return rc;
+    const char *id = emu_path_param(r, "id");
+    json_t *values = emu_fields_values(res, body, false, skit_now());
+    json_t *params = json_array();
+    skit_buf sql = SKIT_BUF_INIT;
+    skit_buf_printf(&sql, "UPDATE %s SET ", res->table);
+    const char *column;
+    json_t *v;
+    json_object_foreach(values, column, v) {
+        skit_buf_printf(&sql, "%s%s = ?", json_array_size(params) ? ", " : "", column);
+        json_array_append(params, v);
+    }
+    skit_buf_puts(&sql, " WHERE id = ?");
+    json_array_append_new(params, json_string(id));
+    rc = -1;
+    if (values && params && sql.ptr && emu_tx_begin(e->store) == 0) {
+        json_t *row = lookup(e, res, id, parent_id), *after = NULL;
+        int n = !row ? 0 : json_object_size(values) ? emu_db_exec_json(e->store, sql.ptr, params) : 1;
+        if (!row) {
+            emu_tx_rollback(e->store);
+            rc = reply_not_found(r, res, id);
+        } else if (n == 1) {
+            after = lookup(e, res, id, NULL);
+            rc = finish_write(e, r, res, EMU_EVENT_UPDATED, 200, after);
+        } else {
+            rc = reply_write_failed(e, r, res, body, n);
+        }
+        json_decref(row);
+        json_decref(after);
+    }
+    skit_buf_free(&sql);
+    json_decref(params);
+    json_decref(values);
+    return rc;
+}
+
+static int delete_item(emu *e, emu_req *r)
+{
+    const emu_resource *res = r->resource;
+    int rc = 0;
+    bool ok;
+    const char *parent_id = parent_or_404(e, r, res, &ok, &rc);
+    if (!ok)
+        return rc;
+    const char *id = emu_path_param(r, "id");
+    if (emu_tx_begin(e->store) != 0)
+        return -1;
+    json_t *row = lookup(e, res, id, parent_id);
+    if (!row) {
+        emu_tx_rollback(e->store);
+        return reply_not_found(r, res, id);
+    }
+    skit_buf sql = SKIT_BUF_INIT;
+    bool done = true;
+    /* A row takes its dependants with it, in the same transaction. */
+    for (const emu_cascade *c = res->cascade; done && c && c->table; c++) {
+        skit_buf_free(&sql);
+        skit_buf_printf(&sql, "DELETE FROM %s WHERE %s = ?", c->table, c->column);
+        done = sql.ptr && emu_db_exec(e->store, sql.ptr, "s", id) >= 0;
+    }
+    skit_buf_free(&sql);
+    skit_buf_printf(&sql, "DELETE FROM %s WHERE id = ?", res->table);
+    done = done && sql.ptr && emu_db_exec(e->store, sql.ptr, "s", id) == 1 &&
+           emu_resource_emit(e, res, EMU_EVENT_DELETED, row, skit_now()) == 0;
+    skit_buf_free(&sql);
+    json_decref(row);
+    if (!done) {
+        emu_tx_rollback(e->store);
+        return -1;
+    }
+    return emu_tx_commit(e->store) == 0 ? emu_reply_json(r, 200, json_object()) : -1;
+}
+
+/* ---- listing ------------------------------------------------------------------- */
+
+/* Page tokens are opaque to clients: base64url of "next:<seq>" (the rows after
+ * seq) or "prev:<seq>" (the rows before it), seq being the SQLite rowid. */
+static char *page_token(const char *direction, int64_t seq)
+{
+    char plain[48], *out = malloc(72);
+    int n = snprintf(plain, sizeof plain, "%s:%" PRId64, direction, seq);
+    if (out)
+        out[skit_base64url_encode((const unsigned char *)plain, (size_t)n, out)] = '\0';
+    return out;
+}
+
+static bool parse_page_token(const char *token, bool *before, int64_t *seq)
+{
+    unsigned char *plain = NULL;
+    size_t len = 0;
+    if (skit_base64url_decode(token, strlen(token), &plain, &len) != SCALEKIT_OK)
+        return false;
+    char *end = NULL;
+    bool ok = len > 5 && (strncmp((char *)plain, "next:", 5) == 0 || strncmp((char *)plain, "prev:", 5) == 0);
+    if (ok) {
+        *before = plain[0] == 'p';
+        *seq = strtoll((char *)plain + 5, &end, 10);
+        ok = end && *end == '\0' && *seq >= 0;
+    }
+    free(plain);
+    return ok;
+}
+
+/* " WHERE ..." of the parent and the filters present in the query, params appended. */
+static void list_conditions(emu_req *r, const emu_resource *res, const char *parent_id, skit_buf *where,
+                            json_t *params)
+{
+    skit_buf_puts(where, " WHERE 1");
+    if (parent_id) {
+        skit_buf_printf(where, " AND %s = ?", res->parent_column);
+        json_array_append_new(params, json_string(parent_id));
+    }
+    for (const emu_filter *f = res->filters; f && f->query; f++) {
+        const char *v = emu_query(r, f->query);
+        if (v && *v) {
+            skit_buf_printf(where, " AND %s = ?", f->column ? f->column : f->query);
+            json_array_append_new(params, json_string(v));
+        }
+    }
+}
+
+static int list_items(emu *e, emu_req *r)
+{
+    const emu_resource *res = r->resource;
+    const char *size_text = emu_query(r, "page_size"), *token = emu_query(r, "page_token");
+    long page_size = DEFAULT_PAGE_SIZE;
+    if (size_text && *size_text) {
+        char *end = NULL;
+        page_size = strtol(size_text, &end, 10);
+        if (*end || page_size < 0 || page_size > MAX_PAGE_SIZE)
+            return emu_reply_field_error(r, "page_size", "page_size must be between 1 and 100");
+        if (page_size == 0)
+            page_size = DEFAULT_PAGE_SIZE;
+    }
+    bool before = false, ok;
+    int64_t seq = 0;
+    if (token && *token && !parse_page_token(token, &before, &seq))
+        return emu_reply_field_error(r, "page_token", "invalid page token");
+    int rc = 0;
+    const char *parent_id = parent_or_404(e, r, res, &ok, &rc);
+    if (!ok)
+        return rc;
+
+    skit_buf where = SKIT_BUF_INIT, sql = SKIT_BUF_INIT, count_sql = SKIT_BUF_INIT;
+    json_t *params = json_array();
+    list_conditions(r, res, parent_id, &where, params);
+    skit_buf_printf(&count_sql, "SELECT COUNT(*) AS n FROM %s%s", res->table, where.ptr);
+    /* One row more than the page shows whether another page follows. */
+    skit_buf_printf(&sql, "SELECT rowid AS _seq, * FROM %s%s AND rowid %s ? ORDER BY rowid %s LIMIT ?",
+                    res->table, where.ptr, before ? "<" : ">", before ? "DESC" : "ASC");
+    json_t *page_params = json_deep_copy(params);
+    json_array_append_new(page_params, json_integer(seq));
+    json_array_append_new(page_params, json_integer(page_size + 1));
+    json_t *rows = NULL, *count = NULL, *items = json_array();
+    rc = -1;
+    if (sql.ptr && count_sql.ptr && page_params) {
+        emu_db_lock(e->store);
+        rows = emu_db_rows_json(e->store, sql.ptr, page_params);
+        count = emu_db_rows_json(e->store, count_sql.ptr, params);
+        emu_db_unlock(e->store);
+    }
+    if (!rows || !count || !items)
+        goto done;
+    bool more = json_array_size(rows) > (size_t)page_size;
+    if (more)
+        json_array_remove(rows, (size_t)page_size);
+    size_t n = json_array_size(rows);
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(items, emu_resource_json(res, json_array_get(rows, before ? n - 1 - i : i)));
+    /* Around the page: a next page exists after its last row when we walked forward
+     * and found more, or always when we walked back; a previous one likewise. */
+    int64_t first = json_integer_value(json_object_get(json_array_get(rows, before ? n - 1 : 0), "_seq"));
+    int64_t last = json_integer_value(json_object_get(json_array_get(rows, before ? 0 : n - 1), "_seq"));
+    bool has_next = n > 0 && (before || more), has_prev = n > 0 && (before ? more : seq > 0);
+    char *next = has_next ? page_token("next", last) : strdup("");
+    char *prev = has_prev ? page_token("prev", first) : strdup("");
+    json_int_t total = json_integer_value(json_object_get(json_array_get(count, 0), "n"));
+    if (next && prev)
+        rc = emu_reply_json(r, 200, json_pack("{s:O, s:s, s:s, s:I}", res->plural, items, "next_page_token",
+                                              next, "prev_page_token", prev, "total_size", total));
+    free(next);
+    free(prev);
+done:
+    json_decref(items);
+    json_decref(rows);
+    json_decref(count);
+    json_decref(params);
+    json_decref(page_params);
+    skit_buf_free(&where);
+    skit_buf_free(&sql);
+    skit_buf_free(&count_sql);
+    return rc;
+}
+
+/* ---- routes -------------------------------------------------------------------- */
+
+static const struct {
+    const char *method;
+    bool item;
+    emu_handler handler;
+} engine_routes[] = {
+    {"POST", false, create_item},
+    {"GET", false, list_items},
+    {"GET", true, get_item},
+    {"PATCH", true, update_item},
+    {"DELETE", true, delete_item},
+};
+
+size_t emu_resource_route_count(const emu_resource *res)
+{
+    return sizeof engine_routes / sizeof engine_routes[0];
+}
+
+emu_route emu_resource_route(const emu_resource *res, size_t i, char *pattern, size_t pattern_len)
+{
+    snprintf(pattern, pattern_len, "%s%s", res->route, engine_routes[i].item ? "/{id}" : "");
+    return (emu_route){engine_routes[i].method, pattern, engine_routes[i].handler};
+}
+
+/* Whether @p pattern has the parameter {name}. */
+static bool has_param(const char *pattern, const char *name)
+{
+    size_t n = strlen(name);
+    for (const char *p = strchr(pattern, '{'); p; p = strchr(p + 1, '{'))
+        if (strncmp(p + 1, name, n) == 0 && p[1 + n] == '}')
+            return true;
+    return false;
+}
+
+int emu_resource_check(const emu_resource *res, FILE *err)
+{
+    int rc = 0;
+    const char *what = res->name ? res->name : "(unnamed)";
+    if (!res->name || !res->table || !res->id_prefix || !res->route || !res->single || !res->plural ||
+        !res->fields) {
+        fprintf(err, "scalekit-emulator: resource %s lacks a name, table, id prefix, route, member "
+                     "name or fields\n", what);
+        return -1;
+    }
+    if (has_param(res->route, "id")) {
+        fprintf(err, "scalekit-emulator: resource %s: route %s must not hold {id} (its items' routes add it)\n",
+                what, res->route);
+        rc = -1;
+    }
+    /* The generic handlers read the parent's id from the route: it must be there. */
+    if (res->parent && (!res->parent_column || !has_param(res->route, res->parent_column))) {
+        fprintf(err, "scalekit-emulator: resource %s: route %s lacks the path parameter {%s} "
+                     "its handlers read\n", what, res->route, res->parent_column ? res->parent_column : "");
+        rc = -1;
+    }
+    return rc;
+}
