@@ -20,6 +20,19 @@ static char *new_webhook_secret(void)
     return out;
 }
 
+/* A stored text value, copied; NULL (and a message) when the row holds none.
+ * The store refuses mistyped files at open; this keeps a loader safe alone. */
+static char *stored_text(const json_t *row, const char *table, const char *column)
+{
+    const char *v = skit_json_string(row, column);
+    if (!v || !*v) {
+        fprintf(stderr, "scalekit-emulator: the data file's %s.%s is not a text value\n", table,
+                column);
+        return NULL;
+    }
+    return strdup(v);
+}
+
 /* The client: the one given, else the one stored, else a new one (stored). */
 static int setup_client(emu *e, const scalekit_emulator_options *o)
 {
@@ -29,16 +42,16 @@ static int setup_client(emu *e, const scalekit_emulator_options *o)
         if (o->client_secret && *o->client_secret)
             e->client_secret = strdup(o->client_secret);
         else if (row)
-            e->client_secret = strdup(skit_json_string(row, "secret"));
+            e->client_secret = stored_text(row, "clients", "secret");
         else
             e->client_secret = emu_new_id("test_", 24);
         json_decref(row);
     } else {
         json_t *row = emu_db_row(e->store, "SELECT id, secret FROM clients ORDER BY created_at, rowid", "");
         if (row) {
-            e->client_id = strdup(skit_json_string(row, "id"));
+            e->client_id = stored_text(row, "clients", "id");
             e->client_secret = o->client_secret && *o->client_secret
-                ? strdup(o->client_secret) : strdup(skit_json_string(row, "secret"));
+                ? strdup(o->client_secret) : stored_text(row, "clients", "secret");
         } else {
             e->client_id = emu_new_id("skc_", 10);
             e->client_secret = o->client_secret && *o->client_secret
@@ -78,7 +91,6 @@ int scalekit_emulator_start(const scalekit_emulator_options *opts, scalekit_emul
     if (!e)
         return SCALEKIT_ENOMEM;
     pthread_mutex_init(&e->faults.lock, NULL);
-    pthread_cond_init(&e->faults.stop_wake, NULL);
     e->host = strdup(o->host && *o->host ? o->host : "127.0.0.1");
     e->port = o->port;
     e->webhook_url = skit_is_empty(o->webhook_url) ? NULL : strdup(o->webhook_url);
@@ -87,6 +99,8 @@ int scalekit_emulator_start(const scalekit_emulator_options *opts, scalekit_emul
     e->key_grace_seconds = o->key_grace_seconds > 0 ? o->key_grace_seconds : 86400;
     e->access_token_ttl = o->access_token_ttl_seconds > 0 ? o->access_token_ttl_seconds : 3600;
     e->quiet = o->quiet != 0;
+    e->connection_timeout = o->connection_timeout_seconds ? o->connection_timeout_seconds : 30;
+    e->max_connections_per_ip = o->max_connections_per_ip ? o->max_connections_per_ip : 256;
     int rc = SCALEKIT_EINTERNAL;
     if (!e->host || !e->webhook_secret || (o->webhook_url && *o->webhook_url && !e->webhook_url)) {
         rc = SCALEKIT_ENOMEM;
@@ -120,7 +134,6 @@ void scalekit_emulator_stop(scalekit_emulator *e)
     emu_events_stop(e);
     emu_exchange_log_close(e);
     emu_faults_clear(e);
-    pthread_cond_destroy(&e->faults.stop_wake);
     pthread_mutex_destroy(&e->faults.lock);
     if (e->keys.keys || e->keys.jwks)
         emu_keys_free(e);

@@ -23,6 +23,11 @@ typedef struct scalekit_emulator_options {
     /* Append one JSON line per /api/v1 exchange to this file (the contract test);
      * NULL = the file named by SCALEKIT_EMULATOR_EXCHANGE_LOG, if any. */
     const char *exchange_log_path;
+    /* A connection idle this long (a request sent too slowly, a keep-alive
+     * nobody uses) is closed; 0 = 30 seconds. */
+    unsigned connection_timeout_seconds;
+    /* Connections one client address may hold at once; 0 = 256. */
+    unsigned max_connections_per_ip;
 } scalekit_emulator_options;
 
 /* Start listening; *out receives the running emulator. 0 or a negative error. */

@@ -61,8 +61,6 @@ typedef struct emu_fault {
 
 typedef struct emu_faults {
     pthread_mutex_t lock;
-    pthread_cond_t stop_wake;   /* server stop cuts injected delays short */
-    bool stopping;
     emu_fault *items;
     size_t count;
 } emu_faults;
@@ -73,6 +71,18 @@ bool emu_faults_take(emu *e, const char *method, const char *path, emu_fault *ou
 void emu_faults_clear(emu *e);
 /* Add a fault; takes ownership of f->path and f->method. 0 or -1 (out of memory). */
 int emu_faults_add(emu *e, emu_fault *f);
+
+/* ---- injected delays (delays.c) -------------------------------------------- */
+
+typedef struct emu_delays emu_delays;
+struct MHD_Connection;
+int emu_delays_start(emu *e);
+/* From the access handler: suspend @p conn for @p ms (the handler is called
+ * again when it resumes). False when it was not suspended (stopping, out of
+ * memory): go on at once. */
+bool emu_delays_suspend(emu *e, struct MHD_Connection *conn, long ms);
+void emu_delays_stop(emu *e);   /* resumes every suspended connection; before MHD_stop_daemon */
+void emu_delays_free(emu *e);   /* after MHD_stop_daemon; safe when never started */
 
 /* ---- webhook events (events.c) --------------------------------------------- */
 
@@ -108,6 +118,9 @@ struct scalekit_emulator {
     int64_t access_token_ttl;
     bool quiet;
     struct MHD_Daemon *daemon;
+    emu_delays *delays;
+    unsigned connection_timeout;     /* seconds a connection may stay idle */
+    unsigned max_connections_per_ip;
     emu_store *store;
     emu_keyring keys;
     emu_faults faults;

@@ -87,11 +87,14 @@ int emu_keys_load(emu *e)
     json_t *row;
     json_array_foreach(rows, i, row) {
         skit_signing_key *key = NULL;
-        if (skit_signing_key_from_pem(skit_json_string(row, "pem"), skit_json_string(row, "kid"),
-                                      skit_json_string(row, "alg"), &key) != SCALEKIT_OK ||
+        const char *pem = skit_json_string(row, "pem"), *kid = skit_json_string(row, "kid");
+        const char *alg = skit_json_string(row, "alg");
+        /* the store checks types at open; a loader stays safe on its own */
+        if (!pem || !kid || !alg ||
+            skit_signing_key_from_pem(pem, kid, alg, &key) != SCALEKIT_OK ||
             append_key(kr, key, json_integer_value(json_object_get(row, "created_at")),
                        json_integer_value(json_object_get(row, "retired_at"))) != 0) {
-            fprintf(stderr, "scalekit-emulator: cannot load signing key %s\n", skit_json_string(row, "kid"));
+            fprintf(stderr, "scalekit-emulator: cannot load signing key %s\n", kid ? kid : "(no kid)");
             skit_signing_key_free(key);
             json_decref(rows);
             return -1;

@@ -17,6 +17,11 @@
 #include <time.h>
 #include <microhttpd.h>
 
+/* Threads serving connections (each runs an epoll loop), and the most
+ * connections held at once (libmicrohttpd's default is FD_SETSIZE - 4). */
+#define EMU_SERVER_THREADS 4
+#define EMU_MAX_CONNECTIONS 4096
+
 /* Every hand-written route table; resources of the engine are in emu_resources. */
 const emu_route *const emu_route_tables[] = {
     emu_token_routes,
@@ -34,11 +39,17 @@ const emu_resource *const emu_resources[] = {
     NULL
 };
 
-/* ---- per-connection upload state ------------------------------------------ */
+/* ---- per-request state ------------------------------------------------------ */
 
+/* Made by on_uri for each request, freed by on_completed. */
 typedef struct upload {
     skit_buf body;
     bool too_large;
+    bool nul_in_uri;       /* the raw path or query holds %00 */
+    bool headers_seen;     /* on_request ran once (headers checked) */
+    bool fault_taken;      /* the injected fault (if any) is in fault */
+    bool has_fault;
+    emu_fault fault;
 } upload;
 
 /* ---- routing ------------------------------------------------------------- */
@@ -311,7 +322,8 @@ json_t *emu_json_body(emu_req *r)
     return r->json;
 }
 
-/* Decode one form component in place: '+' is a space, then %XX. */
+/* Decode one form component: '+' is a space, then %XX. NULL when it holds a
+ * NUL (%00), which would cut the value short (dispatch refuses such forms). */
 static char *form_decode(const char *s, size_t len)
 {
     char *out = strndup(s, len);
@@ -320,7 +332,11 @@ static char *form_decode(const char *s, size_t len)
     for (char *c = out; *c; c++)
         if (*c == '+')
             *c = ' ';
-    MHD_http_unescape(out);
+    size_t n = MHD_http_unescape(out);
+    if (strlen(out) != n) {
+        free(out);
+        return NULL;
+    }
     return out;
 }
 
@@ -531,36 +547,20 @@ static bool authenticate(emu *e, emu_req *r)
     return false;
 }
 
-/* Wait @p ms, or less when the server stops: stop joins every request thread. */
-static void delay_unless_stopping(emu *e, long ms)
+/* Take the injected fault of this request, if any. The fault controls
+ * themselves are never faulted, so a test can always clear. */
+static bool take_fault(emu *e, const char *method, const char *path, emu_fault *f)
 {
-    struct timespec until;
-    clock_gettime(CLOCK_REALTIME, &until);
-    until.tv_sec += ms / 1000;
-    until.tv_nsec += (ms % 1000) * 1000000L;
-    if (until.tv_nsec >= 1000000000L) {
-        until.tv_sec++;
-        until.tv_nsec -= 1000000000L;
-    }
-    pthread_mutex_lock(&e->faults.lock);
-    while (!e->faults.stopping &&
-           pthread_cond_timedwait(&e->faults.stop_wake, &e->faults.lock, &until) == 0) {
-    }
-    pthread_mutex_unlock(&e->faults.lock);
+    return strcmp(path, "/_emulator/faults") != 0 && emu_faults_take(e, method, path, f);
 }
 
-/* Apply an injected fault. Returns 1 when the request is answered (or dropped:
- * *drop), 0 to continue normally. */
-static int apply_fault(emu *e, emu_req *r, bool *drop)
+/* Apply an injected fault (its delay is served already). Returns 1 when the
+ * request is answered (or dropped: *drop), 0 to continue normally. */
+static int apply_fault(emu_req *r, const emu_fault *fault, bool *drop)
 {
-    /* The fault controls themselves are never faulted, so a test can always clear. */
-    if (strcmp(r->path, "/_emulator/faults") == 0)
+    if (!fault)
         return 0;
-    emu_fault f;
-    if (!emu_faults_take(e, r->method, r->path, &f))
-        return 0;
-    if (f.delay_ms > 0)
-        delay_unless_stopping(e, f.delay_ms);
+    emu_fault f = *fault;
     if (f.drop) {
         *drop = true;
         return 1;
@@ -591,12 +591,43 @@ static void clear_headers(emu_req *r)
     r->n_headers = 0;
 }
 
-static void dispatch(emu *e, emu_req *r, bool too_large, bool *drop)
+/* A form body with a NUL in it (raw, or %00 once decoded): every value after
+ * it would be cut short or change meaning, so such a form is refused whole. */
+static bool form_has_nul(emu_req *r)
 {
-    if (apply_fault(e, r, drop))
+    const char *type = emu_header(r, "Content-Type");
+    if (!type || !skit_ascii_iequal_n(type, "application/x-www-form-urlencoded", 33))
+        return false;
+    return memchr(r->body, '\0', r->body_len) || strstr(r->body, "%00");
+}
+
+static void refuse_nul(emu_req *r, const char *where)
+{
+    if (strncmp(r->path, "/oauth/", 7) == 0) {
+        char why[96];
+        snprintf(why, sizeof why, "NUL character (%%00) in the %s", where);
+        emu_reply_oauth_error(r, 400, "invalid_request", why);
+    } else {
+        emu_reply_error(r, 400, "INVALID_ARGUMENT", "NUL character (%%00) in the %s", where);
+    }
+}
+
+static void dispatch(emu *e, emu_req *r, const upload *up, bool *drop)
+{
+    if (apply_fault(r, up->has_fault ? &up->fault : NULL, drop))
         return;
-    if (too_large) {
+    if (up->too_large) {
         emu_reply_error(r, 413, "REQUEST_TOO_LARGE", "request body exceeds %d bytes", EMU_MAX_BODY);
+        return;
+    }
+    /* MHD hands out the path and query decoded: a %00 would end the value early
+     * ("org_1%00x" read as "org_1"). */
+    if (up->nul_in_uri) {
+        refuse_nul(r, "path or query");
+        return;
+    }
+    if (form_has_nul(r)) {
+        refuse_nul(r, "form body");
         return;
     }
     bool path_matched;
@@ -625,9 +656,9 @@ static void dispatch(emu *e, emu_req *r, bool too_large, bool *drop)
 }
 
 /* Every request gets an answer, even when building the proper one failed. */
-static void dispatch_or_fail(emu *e, emu_req *r, bool too_large, bool *drop)
+static void dispatch_or_fail(emu *e, emu_req *r, const upload *up, bool *drop)
 {
-    dispatch(e, r, too_large, drop);
+    dispatch(e, r, up, drop);
     if (!*drop && !r->replied) {
         static const char body[] = "{\"code\":13,\"message\":\"internal error\"}";
         clear_headers(r);
@@ -662,30 +693,50 @@ static enum MHD_Result send_reply(emu_req *r)
     return ret;
 }
 
-static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
-                                  const char *method, const char *version, const char *upload_data,
-                                  size_t *upload_data_size, void **con_cls)
-{
-    emu *e = cls;
-    upload *up = *con_cls;
-    if (!up) {
-        up = calloc(1, sizeof *up);
-        if (!up)
-            return MHD_NO;
-        *con_cls = up;
-        return MHD_YES;
-    }
-    if (*upload_data_size > 0) {
-        if (!up->too_large && up->body.len + *upload_data_size > EMU_MAX_BODY) {
-            up->too_large = true;
-            skit_buf_free(&up->body);
-        }
-        if (!up->too_large && skit_buf_put(&up->body, upload_data, *upload_data_size) != SCALEKIT_OK)
-            return MHD_NO;
-        *upload_data_size = 0;
-        return MHD_YES;
-    }
+/* ---- request framing ------------------------------------------------------ */
 
+typedef struct framing {
+    const char *content_length;   /* the first value */
+    bool conflicting_lengths;
+    bool transfer_encoding;
+} framing;
+
+static enum MHD_Result count_framing(void *cls, enum MHD_ValueKind kind, const char *key,
+                                     const char *value)
+{
+    framing *f = cls;
+    if (skit_ascii_iequal(key, "Content-Length")) {
+        if (!f->content_length)
+            f->content_length = value;
+        else if (strcmp(f->content_length, value) != 0)
+            f->conflicting_lengths = true;
+    } else if (skit_ascii_iequal(key, "Transfer-Encoding")) {
+        f->transfer_encoding = true;
+    }
+    return MHD_YES;
+}
+
+/* Why the body's length is ambiguous, or NULL. libmicrohttpd takes the first
+ * Content-Length and lets Transfer-Encoding win over it; a proxy in front may
+ * read it the other way, and the rest would be a second, smuggled request
+ * (RFC 9112 section 6.3). So both are refused, and the connection closed. */
+static const char *framing_problem(struct MHD_Connection *conn)
+{
+    framing f = {0};
+    MHD_get_connection_values(conn, MHD_HEADER_KIND, count_framing, &f);
+    if (f.conflicting_lengths)
+        return "conflicting Content-Length headers";
+    if (f.transfer_encoding && f.content_length)
+        return "both Content-Length and Transfer-Encoding";
+    return NULL;
+}
+
+/* ---- the access handler ------------------------------------------------------ */
+
+/* Answer one request (or drop it); *upload is complete. */
+static enum MHD_Result answer(emu *e, struct MHD_Connection *conn, const char *url,
+                              const char *method, upload *up, const char *refusal)
+{
     int64_t started = skit_monotonic_ms();
     emu_req r;
     memset(&r, 0, sizeof r);
@@ -700,7 +751,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     free(rid);
 
     bool drop = false;
-    dispatch_or_fail(e, &r, up->too_large, &drop);
+    if (refusal) {
+        emu_reply_error(&r, 400, "INVALID_ARGUMENT", "malformed request: %s", refusal);
+        emu_add_header(&r, "Connection", "close");
+    } else {
+        dispatch_or_fail(e, &r, up, &drop);
+    }
     if (!drop && is_api_path(url))
         emu_exchange_log_write(e, &r);
     enum MHD_Result ret = drop ? MHD_NO : send_reply(&r);
@@ -709,6 +765,52 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                 (long long)(skit_monotonic_ms() - started), drop ? " (dropped)" : "");
     free_request(&r);
     return ret;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **con_cls)
+{
+    emu *e = cls;
+    upload *up = *con_cls;   /* made by on_uri */
+    if (!up)
+        return MHD_NO;
+    if (!up->headers_seen) {
+        up->headers_seen = true;
+        const char *refusal = framing_problem(conn);
+        if (refusal)   /* answered before any of the body is read */
+            return answer(e, conn, url, method, up, refusal);
+        return MHD_YES;
+    }
+    if (*upload_data_size > 0) {
+        if (!up->too_large && up->body.len + *upload_data_size > EMU_MAX_BODY) {
+            up->too_large = true;
+            skit_buf_free(&up->body);
+        }
+        if (!up->too_large && skit_buf_put(&up->body, upload_data, *upload_data_size) != SCALEKIT_OK)
+            return MHD_NO;
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+    if (!up->fault_taken) {
+        up->fault_taken = true;
+        up->has_fault = take_fault(e, method, url, &up->fault);
+        /* called again once the delay is over */
+        if (up->has_fault && up->fault.delay_ms > 0 &&
+            emu_delays_suspend(e, conn, up->fault.delay_ms))
+            return MHD_YES;
+    }
+    return answer(e, conn, url, method, up, NULL);
+}
+
+/* The first callback of each request, with the URI still percent-encoded: the
+ * only place a %00 that decoding turns into an early end can be seen. */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+    upload *up = calloc(1, sizeof *up);
+    if (up)
+        up->nul_in_uri = strstr(uri, "%00") != NULL;
+    return up;
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
@@ -732,7 +834,10 @@ int emu_server_start(emu *e)
     struct sockaddr_in sa4;
     struct sockaddr_in6 sa6;
     struct sockaddr *sa;
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL;
+    /* A small pool of epoll threads rather than a thread per connection, so
+     * idle or slow connections cost a socket, not a thread; handlers never
+     * sleep (injected delays suspend the connection: delays.c). */
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME;
     const char *host = strcmp(e->host, "localhost") == 0 ? "127.0.0.1" : e->host;
     memset(&sa4, 0, sizeof sa4);
     memset(&sa6, 0, sizeof sa6);
@@ -749,10 +854,16 @@ int emu_server_start(emu *e)
         fprintf(stderr, "scalekit-emulator: --host %s is not an IP address\n", e->host);
         return -1;
     }
+    if (emu_delays_start(e) != 0)
+        return -1;
     e->daemon = MHD_start_daemon(flags, (uint16_t)e->port, NULL, NULL, on_request, e,
                                  MHD_OPTION_SOCK_ADDR, sa,
+                                 MHD_OPTION_URI_LOG_CALLBACK, on_uri, e,
                                  MHD_OPTION_NOTIFY_COMPLETED, on_completed, e,
-                                 MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
+                                 MHD_OPTION_THREAD_POOL_SIZE, (unsigned)EMU_SERVER_THREADS,
+                                 MHD_OPTION_CONNECTION_TIMEOUT, e->connection_timeout,
+                                 MHD_OPTION_PER_IP_CONNECTION_LIMIT, e->max_connections_per_ip,
+                                 MHD_OPTION_CONNECTION_LIMIT, (unsigned)EMU_MAX_CONNECTIONS,
                                  MHD_OPTION_END);
     if (!e->daemon) {
         fprintf(stderr, "scalekit-emulator: cannot listen on %s port %d\n", e->host, e->port);
@@ -770,12 +881,10 @@ int emu_server_start(emu *e)
 
 void emu_server_stop(emu *e)
 {
-    pthread_mutex_lock(&e->faults.lock);
-    e->faults.stopping = true;
-    pthread_cond_broadcast(&e->faults.stop_wake);
-    pthread_mutex_unlock(&e->faults.lock);
+    emu_delays_stop(e);   /* no connection may stay suspended through MHD_stop_daemon */
     if (e->daemon) {
         MHD_stop_daemon(e->daemon);
         e->daemon = NULL;
     }
+    emu_delays_free(e);
 }

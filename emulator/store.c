@@ -2,6 +2,7 @@
 #include "store.h"
 
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,133 @@ struct emu_store {
     void (*commit_hook)(void *arg);
     void *commit_arg;
 };
+
+/* ---- a damaged data file is refused at open ------------------------------ */
+
+/* The SQLite type every value of a column declared @p decl must have, or NULL
+ * when the schema declares no type we check. */
+static const char *expected_type(const char *decl)
+{
+    if (decl && strcmp(decl, "TEXT") == 0)
+        return "text";
+    if (decl && strcmp(decl, "INTEGER") == 0)
+        return "integer";
+    return NULL;
+}
+
+/* Append @p name as a quoted SQL identifier. */
+static void put_ident(sqlite3_str *q, const char *name)
+{
+    sqlite3_str_appendchar(q, 1, '"');
+    for (const char *c = name; *c; c++)
+        sqlite3_str_appendchar(q, *c == '"' ? 2 : 1, *c);
+    sqlite3_str_appendchar(q, 1, '"');
+}
+
+/* "<column's typeof() is wrong>" for one column of the reference schema. */
+static void put_bad_value(sqlite3_str *q, const char *column, const char *type, bool notnull)
+{
+    sqlite3_str_appendall(q, "(typeof(");
+    put_ident(q, column);
+    sqlite3_str_appendf(q, ") NOT IN ('%s'%s))", type, notnull ? "" : ", 'null'");
+}
+
+/*
+ * Check every row of @p table in @p db against the column types and NOT NULL
+ * of the same table in @p ref (the schema as this build declares it): one
+ * query per table finds the first row that disagrees. 0, or -1 with the
+ * table, column and row on stderr. A missing column fails the query itself.
+ */
+static int check_table(sqlite3 *db, sqlite3 *ref, const char *file, const char *table)
+{
+    sqlite3_str *info = sqlite3_str_new(ref);
+    sqlite3_str_appendall(info, "PRAGMA table_info(");
+    put_ident(info, table);
+    sqlite3_str_appendall(info, ")");
+    char *info_sql = sqlite3_str_finish(info);
+    sqlite3_stmt *cols = NULL;
+    if (!info_sql || sqlite3_prepare_v2(ref, info_sql, -1, &cols, NULL) != SQLITE_OK) {
+        sqlite3_free(info_sql);
+        return -1;
+    }
+    sqlite3_free(info_sql);
+    sqlite3_str *cases = sqlite3_str_new(db), *where = sqlite3_str_new(db);
+    int checked = 0;
+    while (sqlite3_step(cols) == SQLITE_ROW) {
+        const char *name = (const char *)sqlite3_column_text(cols, 1);
+        const char *type = expected_type((const char *)sqlite3_column_text(cols, 2));
+        bool notnull = sqlite3_column_int(cols, 3) != 0;
+        if (!name || !type)
+            continue;
+        sqlite3_str_appendall(cases, " WHEN ");
+        put_bad_value(cases, name, type, notnull);
+        /* "secret is a blob, not text" */
+        sqlite3_str_appendf(cases, " THEN %Q || ' is a ' || typeof(", name);
+        put_ident(cases, name);
+        sqlite3_str_appendf(cases, ") || ', not %s'", type);
+        sqlite3_str_appendall(where, checked++ ? " OR " : "");
+        put_bad_value(where, name, type, notnull);
+    }
+    sqlite3_finalize(cols);
+    char *case_sql = sqlite3_str_finish(cases), *where_sql = sqlite3_str_finish(where);
+    if (checked == 0) {
+        sqlite3_free(case_sql);
+        sqlite3_free(where_sql);
+        return 0;
+    }
+    sqlite3_str *q = sqlite3_str_new(db);
+    sqlite3_str_appendf(q, "SELECT rowid, CASE%s END FROM ", case_sql ? case_sql : "");
+    put_ident(q, table);
+    sqlite3_str_appendf(q, " WHERE %s LIMIT 1", where_sql ? where_sql : "0");
+    sqlite3_free(case_sql);
+    sqlite3_free(where_sql);
+    char *sql = sqlite3_str_finish(q);
+    sqlite3_stmt *stmt = NULL;
+    int rc = -1;
+    if (!sql || sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK) {
+        fprintf(stderr, "scalekit-emulator: data file %s is damaged: table %s does not have the "
+                        "expected columns (%s)\n", file, table, sqlite3_errmsg(db));
+    } else if ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        const char *what = (const char *)sqlite3_column_text(stmt, 1);
+        fprintf(stderr, "scalekit-emulator: data file %s is damaged: table %s, row %lld: "
+                        "column %s\n", file, table, (long long)sqlite3_column_int64(stmt, 0),
+                what ? what : "?");
+        rc = -1;
+    } else {
+        rc = rc == SQLITE_DONE ? 0 : -1;
+        if (rc)
+            fprintf(stderr, "scalekit-emulator: data file %s: cannot check table %s: %s\n", file,
+                    table, sqlite3_errmsg(db));
+    }
+    sqlite3_finalize(stmt);
+    sqlite3_free(sql);
+    return rc;
+}
+
+/* Every value a data file holds has the type its column declares, so nothing
+ * that reads a row later meets a BLOB where it expects text. The reference is
+ * the schema applied to an empty in-memory database. */
+static int check_types(sqlite3 *db, const char *file)
+{
+    sqlite3 *ref = NULL;
+    sqlite3_stmt *tables = NULL;
+    int rc = -1;
+    if (sqlite3_open(":memory:", &ref) != SQLITE_OK ||
+        sqlite3_exec(ref, emu_schema_sql, NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(ref, "SELECT name FROM sqlite_master WHERE type = 'table' "
+                                "AND name NOT LIKE 'sqlite_%' ORDER BY name", -1, &tables,
+                           NULL) != SQLITE_OK) {
+        fprintf(stderr, "scalekit-emulator: cannot build the reference schema\n");
+        goto done;
+    }
+    rc = 0;
+    while (rc == 0 && sqlite3_step(tables) == SQLITE_ROW)
+        rc = check_table(db, ref, file, (const char *)sqlite3_column_text(tables, 0));
+done:
+    sqlite3_finalize(tables);
+    sqlite3_close(ref);
+    return rc;
+}
 
 int emu_store_open(const char *path, emu_store **out)
 {
@@ -45,6 +173,10 @@ int emu_store_open(const char *path, emu_store **out)
         fprintf(stderr, "scalekit-emulator: cannot apply the schema to %s: %s\n", file,
                 err ? err : "?");
         sqlite3_free(err);
+        emu_store_close(st);
+        return -1;
+    }
+    if (check_types(st->db, file) != 0) {
         emu_store_close(st);
         return -1;
     }

@@ -7,6 +7,8 @@
  * the key type must match the algorithm; exp is required; nbf and iat are
  * checked with a leeway; a crit header naming anything is refused; base64url
  * is strict; tokens longer than max_token_bytes are refused unparsed.
+ * A JWKS of more than 100 keys is refused (SCALEKIT_EMALFORMED_RESPONSE) before
+ * any key is parsed.
  * The JWKS is cached (jwks_ttl_seconds) and refetched once on an unknown kid
  * (at most every jwks_min_refetch_interval_ms, one fetch for all threads);
  * the cached set is kept when a refetch fails. Verified tokens are cached by

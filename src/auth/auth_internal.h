@@ -34,8 +34,10 @@ int skit_auth_post_token_form(scalekit_client *client, const skit_buf *form, jso
  * (free it with skit_buf_free_secret). SCALEKIT_OK or ENOMEM. */
 int skit_auth_add_credentials(skit_buf *form, const scalekit_client *client);
 
-/* EMALFORMED_RESPONSE (recorded) unless the answer has a non-empty string @p name. */
-int skit_auth_require_token(const json_t *json, const char *name);
+/* The tokens of a token endpoint answer, checked before any reaches a header
+ * (skit_token_answer_check): access_token required, id_token required when
+ * @p id_token, refresh_token optional. SCALEKIT_OK or EMALFORMED_RESPONSE. */
+int skit_auth_check_tokens(const scalekit_client *client, const json_t *json, bool id_token);
 
 /* ---- webhook signature header -------------------------------------------- */
 

@@ -92,9 +92,7 @@ static int validate_id_token(scalekit_client *client, const char *id_token, cons
 static int build_response(scalekit_client *client, const json_t *json, const char *raw,
                           const char *nonce, scalekit_authentication_response **out)
 {
-    int rc = skit_auth_require_token(json, "access_token");
-    if (rc == SCALEKIT_OK)
-        rc = skit_auth_require_token(json, "id_token");
+    int rc = skit_auth_check_tokens(client, json, true);
     if (rc != SCALEKIT_OK)
         return rc;
     const char *access_token = skit_json_string(json, "access_token");

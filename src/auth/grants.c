@@ -58,13 +58,14 @@ static const skit_field token_response_fields[] = {
 static const skit_schema token_response_schema =
     SKIT_SCHEMA(scalekit_token_response, "token response", token_response_fields);
 
-int skit_auth_require_token(const json_t *json, const char *name)
+int skit_auth_check_tokens(const scalekit_client *client, const json_t *json, bool id_token)
 {
-    const char *s = skit_json_string(json, name);
-    if (s == NULL || s[0] == '\0')
-        return skit_error_set(SCALEKIT_EMALFORMED_RESPONSE,
-                              "token endpoint answer has no %s", name);
-    return SCALEKIT_OK;
+    int rc = skit_token_answer_check(client, json, "access_token", true);
+    if (rc == SCALEKIT_OK)
+        rc = skit_token_answer_check(client, json, "id_token", id_token);
+    if (rc == SCALEKIT_OK)
+        rc = skit_token_answer_check(client, json, "refresh_token", false);
+    return rc;
 }
 
 static int exchange_for_tokens(scalekit_client *client, const skit_buf *form,
@@ -75,7 +76,7 @@ static int exchange_for_tokens(scalekit_client *client, const skit_buf *form,
     int rc = skit_auth_post_token_form(client, form, &json, &raw);
     if (rc != SCALEKIT_OK)
         return rc;
-    rc = skit_auth_require_token(json, "access_token");
+    rc = skit_auth_check_tokens(client, json, false);
     if (rc == SCALEKIT_OK)
         rc = skit_decode_new(&token_response_schema, json, raw, (void **)out);
     json_decref(json);

@@ -14,6 +14,46 @@
 /* expires_in comes from the server; a cap keeps now + lifetime from overflowing. */
 #define TOKEN_MAX_LIFETIME_S (366L * 24 * 3600)
 
+static bool is_token68_char(unsigned char ch)
+{
+    return (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
+           ch == '-' || ch == '.' || ch == '_' || ch == '~' || ch == '+' || ch == '/';
+}
+
+int skit_token_answer_check(const scalekit_client *client, const json_t *answer,
+                            const char *name, bool required)
+{
+    const json_t *v = json_object_get(answer, name);
+    if (v == NULL || json_is_null(v)) {
+        if (!required)
+            return SCALEKIT_OK;
+        return skit_error_set(SCALEKIT_EMALFORMED_RESPONSE, "token endpoint answer has no %s", name);
+    }
+    if (!json_is_string(v))
+        return skit_error_set(SCALEKIT_EMALFORMED_RESPONSE,
+                              "token endpoint answer: %s is not a string", name);
+    const char *s = json_string_value(v);
+    size_t len = json_string_length(v);
+    size_t max = skit_core_of(client)->opts.max_token_bytes;
+    if (len > max)
+        return skit_error_set(SCALEKIT_EMALFORMED_RESPONSE,
+                              "token endpoint answer: %s is %zu bytes, more than "
+                              "max_token_bytes (%zu)", name, len, max);
+    size_t body = 0;
+    while (body < len && is_token68_char((unsigned char)s[body]))
+        body++;
+    size_t pad = body;
+    while (pad < len && s[pad] == '=')
+        pad++;
+    if (len == 0 && required)
+        return skit_error_set(SCALEKIT_EMALFORMED_RESPONSE, "token endpoint answer has no %s", name);
+    if (pad != len || (body == 0 && len > 0))
+        return skit_error_set(SCALEKIT_EMALFORMED_RESPONSE,
+                              "token endpoint answer: %s has a character outside token68 "
+                              "(RFC 6750) at offset %zu", name, pad < len ? pad : (size_t)0);
+    return SCALEKIT_OK;
+}
+
 static int fetch_token(scalekit_client *client, char **token, int64_t *lifetime)
 {
     const skit_core *core = skit_core_of(client);
@@ -46,13 +86,13 @@ static int fetch_token(scalekit_client *client, char **token, int64_t *lifetime)
     skit_response_free(&resp);
     if (!root)
         return SCALEKIT_EMALFORMED_RESPONSE;
+    rc = skit_token_answer_check(client, root, "access_token", true);
+    if (rc) {
+        json_decref(root);
+        return rc;
+    }
     const char *access = skit_json_string(root, "access_token");
     int64_t expires_in = 0;
-    if (!access || !*access) {
-        json_decref(root);
-        return skit_error_set(SCALEKIT_EMALFORMED_RESPONSE,
-                              "token endpoint answer has no access_token");
-    }
     if (!skit_json_int64(root, "expires_in", &expires_in) || expires_in <= 0)
         expires_in = TOKEN_DEFAULT_LIFETIME_S;
     if (expires_in > TOKEN_MAX_LIFETIME_S)

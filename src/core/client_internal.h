@@ -70,4 +70,14 @@ void skit_api_token_invalidate(scalekit_client *client, uint64_t generation);
 /* Free the cached token state (skit_core_cleanup). */
 void skit_api_token_cleanup(skit_core *core);
 
+/*
+ * Check member @p name of a token endpoint answer before it can reach a header
+ * (the transport's Authorization, or the caller's): a string of token68
+ * characters (RFC 6750 section 2.1: ALPHA DIGIT - . _ ~ + / then '=' padding),
+ * at most the client's max_token_bytes long. An absent (or null) member passes
+ * unless @p required. SCALEKIT_OK, or EMALFORMED_RESPONSE (recorded) naming it.
+ */
+int skit_token_answer_check(const scalekit_client *client, const json_t *answer,
+                            const char *name, bool required);
+
 #endif

@@ -94,8 +94,14 @@ typedef struct skit_jwks {
 int skit_jwk_parse(const json_t *jwk, skit_jwk *out);
 void skit_jwk_clear(skit_jwk *k);
 
+/* A JWKS from the network with more keys is refused before any key is parsed:
+ * each RSA key costs a bignum import, so an unbounded set is a cheap way to make
+ * every client spend seconds and megabytes (a real environment publishes a few). */
+#define SKIT_JWKS_MAX_KEYS 100
+
 /* Parse a JWKS document {"keys":[...]}. Skipped keys are left out; a broken
- * key fails the whole set (EMALFORMED_RESPONSE). *out has one reference. */
+ * key fails the whole set, and so do more than SKIT_JWKS_MAX_KEYS entries
+ * (EMALFORMED_RESPONSE). *out has one reference. */
 int skit_jwks_parse(const char *json, size_t len, skit_jwks **out);
 /* The same from an already parsed document. */
 int skit_jwks_from_json(const json_t *doc, skit_jwks **out);

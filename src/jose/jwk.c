@@ -291,6 +291,12 @@ int skit_jwks_parse(const char *json, size_t len, skit_jwks **out)
         return skit_error_set(SCALEKIT_EMALFORMED_RESPONSE, "JWKS is not a JSON object: %s",
                               doc ? "another JSON type" : err.text);
     }
+    size_t n = json_array_size(json_object_get(doc, "keys"));
+    if (n > SKIT_JWKS_MAX_KEYS) {
+        json_decref(doc);
+        return skit_error_set(SCALEKIT_EMALFORMED_RESPONSE, "JWKS has %zu keys, more than %d",
+                              n, SKIT_JWKS_MAX_KEYS);
+    }
     int rc = skit_jwks_from_json(doc, out);
     json_decref(doc);
     return rc;

@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include "emu_fixture.h"
+#include "emu_rawsock.h"
 #include "emu_testhttp.h"
 #include "core/core.h"
 
@@ -34,51 +35,6 @@ static void assert_alive(const emu_raw_fixture *s)
     emu_http_response_free(&r);
 }
 
-/* ---- raw sockets ------------------------------------------------------------ */
-
-static int connect_to(int port)
-{
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    assert_true(fd >= 0);
-    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port),
-                             .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
-    struct timeval tv = {.tv_sec = 10};
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    return fd;
-}
-
-static void send_all(int fd, const char *data, size_t len)
-{
-    while (len) {
-        ssize_t n = send(fd, data, len, MSG_NOSIGNAL);
-        if (n <= 0)
-            return;   /* the server may close early (413); what it answered is checked */
-        data += n;
-        len -= (size_t)n;
-    }
-}
-
-/* Send @p request on a new connection; the status of the answer, 0 when none. */
-static int raw_exchange(const emu_raw_fixture *s, const char *request, size_t len, bool close_write)
-{
-    int fd = connect_to(scalekit_emulator_port(s->f->emu));
-    send_all(fd, request, len);
-    if (close_write)
-        shutdown(fd, SHUT_WR);
-    char buf[512];
-    size_t got = 0;
-    ssize_t n;
-    while (got < sizeof buf - 1 && (n = recv(fd, buf + got, sizeof buf - 1 - got, 0)) > 0)
-        got += (size_t)n;
-    buf[got] = '\0';
-    close(fd);
-    int status = 0;
-    if (sscanf(buf, "HTTP/1.%*d %d", &status) != 1)
-        return 0;
-    return status;
-}
-
 /* ---- hostile requests --------------------------------------------------------- */
 
 static void test_lying_content_length(void **state)
@@ -87,16 +43,16 @@ static void test_lying_content_length(void **state)
     /* Announces far more than it sends, then stops sending: no answer, no crash, no hang. */
     static const char lie[] = "POST /api/v1/organizations HTTP/1.1\r\nHost: x\r\n"
                               "Content-Length: 99999999999\r\n\r\n{\"display_name\":\"x\"}";
-    int status = raw_exchange(s, lie, sizeof lie - 1, true);
+    int status = raw_exchange(scalekit_emulator_port(s->f->emu), lie, sizeof lie - 1, true);
     assert_true(status == 0 || status == 413 || status == 400);
     /* A Content-Length no integer type holds. */
     static const char huge[] = "POST /api/v1/organizations HTTP/1.1\r\nHost: x\r\n"
                                "Content-Length: 999999999999999999999999999999\r\n\r\n{}";
-    status = raw_exchange(s, huge, sizeof huge - 1, true);
+    status = raw_exchange(scalekit_emulator_port(s->f->emu), huge, sizeof huge - 1, true);
     assert_true(status == 0 || status == 413 || status == 400);
     /* A POST that does not say how long its body is. */
     static const char none[] = "POST /oauth/token HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
-    status = raw_exchange(s, none, sizeof none - 1, false);
+    status = raw_exchange(scalekit_emulator_port(s->f->emu), none, sizeof none - 1, false);
     assert_true(status >= 400 && status < 500);
     assert_alive(s);
 }
@@ -115,14 +71,14 @@ static void test_chunked_body_over_cap(void **state)
         skit_buf_put(&req, chunk, (size_t)head + 65536 + 2);
     skit_buf_puts(&req, "0\r\n\r\n");
     assert_non_null(req.ptr);
-    assert_int_equal(raw_exchange(s, req.ptr, req.len, false), 413);
+    assert_int_equal(raw_exchange(scalekit_emulator_port(s->f->emu), req.ptr, req.len, false), 413);
     skit_buf_free(&req);
 
     /* A small chunked body is read like any other. */
     static const char small[] = "POST /api/v1/organizations HTTP/1.1\r\nHost: x\r\n"
                                 "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
                                 "3\r\n{\"d\r\n0\r\n\r\n";
-    assert_int_equal(raw_exchange(s, small, sizeof small - 1, false), 401);   /* no token */
+    assert_int_equal(raw_exchange(scalekit_emulator_port(s->f->emu), small, sizeof small - 1, false), 401);   /* no token */
     assert_alive(s);
 }
 
@@ -237,7 +193,7 @@ static void test_long_urls_and_many_headers(void **state)
         skit_buf_printf(&req, "X-Header-%d: %d\r\n", i, i);
     skit_buf_puts(&req, "\r\n");
     assert_non_null(req.ptr);
-    int raw = raw_exchange(s, req.ptr, req.len, false);
+    int raw = raw_exchange(scalekit_emulator_port(s->f->emu), req.ptr, req.len, false);
     assert_true(raw == 0 || raw == 431 || raw == 413 || raw == 400);
     skit_buf_free(&req);
     assert_alive(s);
@@ -313,8 +269,8 @@ static void test_stop_with_requests_in_flight(void **state)
     slow_call call = {.url = url};
     pthread_t t;
     assert_int_equal(pthread_create(&t, NULL, call_slow, &call), 0);
-    int idle = connect_to(scalekit_emulator_port(f->emu));
-    send_all(idle, "GET /keys HTTP/1.1\r\nHost: x\r\n", 29);   /* never finished */
+    int idle = raw_connect(scalekit_emulator_port(f->emu));
+    raw_send_all(idle, "GET /keys HTTP/1.1\r\nHost: x\r\n", 29);   /* never finished */
     usleep(150 * 1000);
     int64_t start = skit_monotonic_ms();
     emu_fixture_stop(f);
