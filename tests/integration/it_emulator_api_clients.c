@@ -176,7 +176,9 @@ static void test_cache_hit_rechecks_exp(void **state)
 
 static void test_cache_follows_key_rotation_and_grace(void **state)
 {
-    scalekit_emulator_options o = {.key_grace_seconds = 1};
+    /* Grace is counted in whole seconds from before the new key is generated:
+     * 3 leaves the checks below at least a second and a half even when slow. */
+    scalekit_emulator_options o = {.key_grace_seconds = 3};
     emu_fixture *f = emu_fixture_start(&o, NULL);
     char *token = emu_test_client_token(f->emu);
     assert_int_equal(get_missing(f, token), 404);
@@ -188,7 +190,7 @@ static void test_cache_follows_key_rotation_and_grace(void **state)
     assert_int_equal(emu_api_auth_verifications(f->emu), verified + 1);
     assert_int_equal(get_missing(f, token), 404);
     assert_int_equal(emu_api_auth_verifications(f->emu), verified + 1);
-    skit_sleep_ms(2100);
+    skit_sleep_ms(4100);
     /* The grace period is over: the cached admission is gone with it. */
     assert_refused(f, token, "a cached token whose key left /keys");
     char *fresh = emu_test_client_token(f->emu);
