@@ -138,7 +138,8 @@ static void test_urls_name_the_public_url(void **state)
 /* Validate @p token as a client of @p env_url does: its keys, and the issuer = its environment URL. */
 static int validate_as(scalekit_client *c, const char *env_url, const char *token)
 {
-    scalekit_validate_options o = {.issuer = env_url};
+    scalekit_validate_options o = SCALEKIT_VALIDATE_OPTIONS_INIT;
+    o.issuer = env_url;
     return scalekit_validate_token(c, token, &o, NULL);
 }
 
