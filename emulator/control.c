@@ -85,6 +85,7 @@ static int post_revoke_api_tokens(emu *e, emu_req *r)
     int n = emu_db_exec(e->store, "UPDATE access_tokens SET revoked = 1 WHERE revoked = 0", "");
     if (n < 0)
         return -1;
+    emu_api_auth_invalidate(e);   /* after the write: takes effect on the next request */
     return emu_reply_json(r, 200, json_pack("{s:i}", "revoked", n));
 }
 

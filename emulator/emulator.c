@@ -1,9 +1,11 @@
 /* scalekit_emulator_start / _stop: the public face of the emulator library. */
 #include "environment.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* A "whsec_" secret over 24 random bytes. */
 static char *new_webhook_secret(void)
@@ -31,6 +33,73 @@ static char *stored_text(const json_t *row, const char *table, const char *colum
         return NULL;
     }
     return strdup(v);
+}
+
+/* Why @p authority ("host", "host:port", "[v6]:port") is not one, NULL when it is. */
+static const char *bad_authority(const char *a, size_t len)
+{
+    if (len == 0)
+        return "has no host";
+    const char *end = a + len, *host_end;
+    if (a[0] == '[') {
+        host_end = memchr(a, ']', len);
+        if (!host_end || host_end == a + 1)
+            return "has a malformed [IPv6] host";
+        for (const char *c = a + 1; c < host_end; c++)
+            if (!isxdigit((unsigned char)*c) && *c != ':' && *c != '.')
+                return "has a malformed [IPv6] host";
+        host_end++;
+    } else {
+        host_end = a;
+        while (host_end < end && *host_end != ':') {
+            unsigned char c = (unsigned char)*host_end++;
+            if (!isalnum(c) && c != '-' && c != '.' && c != '_')
+                return c == '@' ? "must not carry user information" : "has a character a host name cannot have";
+        }
+        if (host_end == a)
+            return "has no host";
+    }
+    if (host_end == end)
+        return NULL;
+    if (*host_end != ':' || host_end + 1 == end || end - host_end > 6)
+        return "has a malformed port";
+    long port = 0;
+    for (const char *c = host_end + 1; c < end; c++) {
+        if (!isdigit((unsigned char)*c))
+            return "has a malformed port";
+        port = port * 10 + (*c - '0');
+    }
+    return port >= 1 && port <= 65535 ? NULL : "has a port out of range";
+}
+
+/* Check and keep the public URL: "http(s)://authority[/path]", no query or
+ * fragment, every trailing '/' dropped. 0, or -1 with the reason on stderr. */
+static int set_public_url(emu *e, const char *url)
+{
+    size_t len = strlen(url);
+    size_t skip = strncasecmp(url, "https://", 8) == 0 ? 8 : strncasecmp(url, "http://", 7) == 0 ? 7 : 0;
+    const char *why = NULL;
+    if (len > EMU_MAX_URL)
+        why = "is too long";
+    else if (!skip)
+        why = "must start with http:// or https://";
+    else if (strpbrk(url, "?#"))
+        why = "must not have a query or a fragment";
+    for (const char *c = url; !why && *c; c++)
+        if ((unsigned char)*c <= 0x20 || *c == 0x7f || strchr("\"<>\\^`{|}", *c))
+            why = "has a character a URL cannot have";
+    size_t authority = skip ? strcspn(url + skip, "/") : 0;
+    if (!why)
+        why = bad_authority(url + skip, authority);
+    if (why) {
+        fprintf(stderr, "scalekit-emulator: public URL %s %s\n", url, why);
+        return -1;
+    }
+    while (len > skip + authority && url[len - 1] == '/')
+        len--;
+    /* Schemes are case-insensitive: the issuer is compared byte for byte, so write it one way. */
+    snprintf(e->url, sizeof e->url, "%s%.*s", skip == 8 ? "https://" : "http://", (int)(len - skip), url + skip);
+    return 0;
 }
 
 /* The client: the one given, else the one stored, else a new one (stored). */
@@ -102,6 +171,10 @@ int scalekit_emulator_start(const scalekit_emulator_options *opts, scalekit_emul
     e->connection_timeout = o->connection_timeout_seconds ? o->connection_timeout_seconds : 30;
     e->max_connections_per_ip = o->max_connections_per_ip ? o->max_connections_per_ip : 256;
     int rc = SCALEKIT_EINTERNAL;
+    if (o->public_url && *o->public_url && set_public_url(e, o->public_url) != 0) {
+        rc = SCALEKIT_EINVAL;
+        goto fail;
+    }
     if (!e->host || !e->webhook_secret || (o->webhook_url && *o->webhook_url && !e->webhook_url)) {
         rc = SCALEKIT_ENOMEM;
         goto fail;
@@ -109,6 +182,10 @@ int scalekit_emulator_start(const scalekit_emulator_options *opts, scalekit_emul
     if (emu_store_open(o->data_path, &e->store) != 0 || setup_client(e, o) != 0 ||
         setup_environment(e) != 0)
         goto fail;
+    if (emu_api_auth_start(e) != 0) {
+        rc = SCALEKIT_ENOMEM;
+        goto fail;
+    }
     if (emu_keys_load(e) != 0) {
         fprintf(stderr, "scalekit-emulator: cannot set up the signing keys\n");
         goto fail;
@@ -137,6 +214,7 @@ void scalekit_emulator_stop(scalekit_emulator *e)
     pthread_mutex_destroy(&e->faults.lock);
     if (e->keys.keys || e->keys.jwks)
         emu_keys_free(e);
+    emu_api_auth_stop(e);
     emu_store_close(e->store);
     free(e->host);
     free(e->client_id);
@@ -148,6 +226,7 @@ void scalekit_emulator_stop(scalekit_emulator *e)
 }
 
 const char *scalekit_emulator_url(const scalekit_emulator *e) { return e ? e->url : NULL; }
+const char *scalekit_emulator_listen_url(const scalekit_emulator *e) { return e ? e->listen_url : NULL; }
 const char *scalekit_emulator_client_id(const scalekit_emulator *e) { return e ? e->client_id : NULL; }
 const char *scalekit_emulator_client_secret(const scalekit_emulator *e) { return e ? e->client_secret : NULL; }
 const char *scalekit_emulator_webhook_secret(const scalekit_emulator *e) { return e ? e->webhook_secret : NULL; }

@@ -28,15 +28,27 @@ typedef struct scalekit_emulator_options {
     unsigned connection_timeout_seconds;
     /* Connections one client address may hold at once; 0 = 256. */
     unsigned max_connections_per_ip;
+    /* The environment URL clients see when they reach the emulator through a
+     * reverse proxy or a container's port mapping: "http(s)://host[:port][/path]",
+     * no query or fragment; a trailing '/' is dropped. It is the issuer (iss of
+     * every token, the discovery document's issuer) and the base of every URL
+     * the emulator hands out (discovery, the login form, portal links). The
+     * listening address stays host:port. NULL or "" = the listening address. */
+    const char *public_url;
 } scalekit_emulator_options;
 
-/* Start listening; *out receives the running emulator. 0 or a negative error. */
+/* Start listening; *out receives the running emulator. 0 or a negative error
+ * (SCALEKIT_EINVAL for a bad option, named on stderr). */
 int scalekit_emulator_start(const scalekit_emulator_options *opts, scalekit_emulator **out);
 /* Stop it: closes the socket, joins every thread, frees everything. Safe on NULL. */
 void scalekit_emulator_stop(scalekit_emulator *emu);
 
-/* "http://127.0.0.1:PORT": the environment URL clients use. */
+/* The environment URL clients use: the public URL when one was given, else
+ * "http://127.0.0.1:PORT". Owned by @p emu; NULL when @p emu is NULL. */
 const char *scalekit_emulator_url(const scalekit_emulator *emu);
+/* Where the server listens, "http://HOST:PORT" (the same as the URL without a
+ * public URL). Owned by @p emu; NULL when @p emu is NULL. */
+const char *scalekit_emulator_listen_url(const scalekit_emulator *emu);
 const char *scalekit_emulator_client_id(const scalekit_emulator *emu);
 const char *scalekit_emulator_client_secret(const scalekit_emulator *emu);
 const char *scalekit_emulator_webhook_secret(const scalekit_emulator *emu);

@@ -45,6 +45,34 @@ json_t *emu_keys_jwks(emu *e);
  * exp/nbf/iat. 0 and *payload_out (new reference), or -1 with *why set to a static reason. */
 int emu_keys_verify(emu *e, const char *token, bool check_time, json_t **payload_out,
                     const char **why);
+/* When the next rotated-out key stops verifying: the earliest end of a grace
+ * period after @p now, INT64_MAX when no key is in one. */
+int64_t emu_keys_next_retirement(emu *e, int64_t now);
+
+/* ---- the bearer check of /api/v1 (api_auth.c) ------------------------------- */
+
+/* The gty claim the client-credentials grant sets, and only it: what tells an
+ * API client's token from a user's. */
+#define EMU_GTY_CLIENT_CREDENTIALS "client_credentials"
+
+typedef struct emu_api_auth emu_api_auth;
+/* Set up / free the verified-token cache of e->api_auth. 0 or -1 (out of memory). */
+int emu_api_auth_start(emu *e);
+void emu_api_auth_stop(emu *e);
+/*
+ * Admit @p token (the bearer token of an /api/v1 request): verified by this
+ * emulator's keys, unexpired, a client-credentials token of a registered client,
+ * not revoked; served from the cache when it was admitted before.
+ * 0 and *payload_out (one reference: skit_payload_release), or -1 with *why set
+ * to a static reason.
+ */
+int emu_api_auth_check(emu *e, const char *token, struct skit_payload **payload_out,
+                       const char **why);
+/* Forget every admitted token. Whoever revokes access tokens, rotates or
+ * removes a signing key, or removes a client calls this after storing the change. */
+void emu_api_auth_invalidate(emu *e);
+/* Tokens the bearer check had to verify (cache misses) so far; for tests. */
+uint64_t emu_api_auth_verifications(emu *e);
 
 /* ---- faults (faults.c) ---------------------------------------------------- */
 
@@ -105,8 +133,12 @@ uint64_t emu_events_delivered(emu *e);
 
 /* ---- the emulator ----------------------------------------------------------- */
 
+/* Longest public URL accepted (bytes); URLs built from it stay within fixed buffers. */
+#define EMU_MAX_URL 400
+
 struct scalekit_emulator {
-    char url[160];
+    char url[EMU_MAX_URL + 1];       /* the environment URL clients see: the issuer */
+    char listen_url[80];             /* where the server listens ("http://127.0.0.1:PORT") */
     char *host;
     int port;
     char *client_id;
@@ -125,6 +157,7 @@ struct scalekit_emulator {
     emu_keyring keys;
     emu_faults faults;
     emu_events *events;
+    emu_api_auth *api_auth;
     FILE *exchange_log;              /* exchange_log.c: one JSON line per /api/v1 exchange */
     pthread_mutex_t exchange_log_lock;
 };

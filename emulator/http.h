@@ -20,8 +20,10 @@
  * at equal score (emu_routes_check), so table order never decides. A handler
  * reads only the {name}s of its own pattern: asking for another is answered 500
  * naming route and name (tests/integration/it_emulator_routes.c walks every route).
- * Every /api/v1 route is authenticated before its handler runs (a bearer token
- * this emulator issued, not revoked, not expired): r->claims holds its payload.
+ * Every /api/v1 route is authenticated before its handler runs: a bearer token
+ * of the client-credentials grant of one of the environment's API clients,
+ * issued by this emulator, not revoked, not expired (api_auth.c); r->claims
+ * holds its payload, read-only (it is shared with other requests).
  * /_emulator, /oauth, /keys, /.well-known and /oidc routes are public.
  * Handlers return the value of one of the emu_reply_* calls (0, or -1 when out
  * of memory; the server then answers 500).
@@ -60,10 +62,11 @@ struct emu_req {
     const char *body;          /* NUL-terminated, may be "" */
     size_t body_len;
     char request_id[40];
-    json_t *claims;            /* /api/v1: the verified access token's payload */
+    const json_t *claims;      /* /api/v1: the admitted access token's payload (borrowed) */
     const struct emu_resource *resource;   /* the resource whose route matched (resource.h), or NULL */
 
     /* private to server.c */
+    struct skit_payload *token; /* holds claims: shared with the verified-token cache */
     const char *param_names[EMU_MAX_PARAMS];
     char *param_values[EMU_MAX_PARAMS];
     size_t n_params;

@@ -139,7 +139,22 @@ int emu_keys_rotate(emu *e, char **new_kid_out)
     if (rc == 0)
         rc = rebuild_jwks(kr);
     pthread_mutex_unlock(&kr->lock);
+    /* Outside the keyring lock: the bearer check takes its own lock, then this one. */
+    emu_api_auth_invalidate(e);
     return rc;
+}
+
+int64_t emu_keys_next_retirement(emu *e, int64_t now)
+{
+    int64_t next = INT64_MAX;
+    pthread_mutex_lock(&e->keys.lock);
+    for (size_t i = 0; i < e->keys.count; i++) {
+        const emu_key *k = &e->keys.keys[i];
+        if (k->retired_at != 0 && key_published(e, k, now) && k->retired_at + e->key_grace_seconds < next)
+            next = k->retired_at + e->key_grace_seconds;
+    }
+    pthread_mutex_unlock(&e->keys.lock);
+    return next;
 }
 
 int emu_keys_sign(emu *e, const json_t *payload, char **jwt_out)

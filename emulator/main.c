@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "emulator.h"
+#include "scalekit/error.h"
 
 static void usage(FILE *out)
 {
@@ -17,6 +18,9 @@ static void usage(FILE *out)
           "\n"
           "  --host ADDR             listen address (default 127.0.0.1)\n"
           "  --port N                listen port; 0 picks a free one (default 0)\n"
+          "  --public-url URL        the URL clients see (behind a reverse proxy or in a\n"
+          "                          container): the issuer and the base of every URL\n"
+          "                          handed out; http(s)://host[:port][/path]\n"
           "  --data FILE             SQLite data file (default :memory:, nothing kept)\n"
           "  --client-id ID          the API client id (default: stored one, else generated)\n"
           "  --client-secret SECRET  its secret (default: stored one, else generated)\n"
@@ -24,10 +28,15 @@ static void usage(FILE *out)
           "  --webhook-secret SECRET the whsec_... signing secret (default generated)\n"
           "  --key-grace-seconds N   how long a rotated-out signing key stays in /keys (86400)\n"
           "  --token-ttl-seconds N   access token lifetime (3600)\n"
+          "  --connection-timeout-seconds N\n"
+          "                          close a connection idle this long (30)\n"
+          "  --max-connections-per-ip N\n"
+          "                          connections one client address may hold (256)\n"
           "  --quiet                 no request log on stderr\n"
           "  --help                  this text\n"
           "\n"
-          "Prints the environment URL, then \"client_id: ...\" and \"client_secret: ...\".\n"
+          "Prints the environment URL (the public one when given), then \"client_id: ...\",\n"
+          "\"client_secret: ...\", \"webhook_secret: ...\" and \"listen_url: ...\".\n"
           "Any absolute http(s) redirect_uri is accepted by /oauth/authorize.\n", out);
 }
 
@@ -46,6 +55,7 @@ int main(int argc, char **argv)
     static const struct option long_opts[] = {
         {"host", required_argument, NULL, 'h'},
         {"port", required_argument, NULL, 'p'},
+        {"public-url", required_argument, NULL, 'u'},
         {"data", required_argument, NULL, 'd'},
         {"client-id", required_argument, NULL, 'i'},
         {"client-secret", required_argument, NULL, 's'},
@@ -53,6 +63,8 @@ int main(int argc, char **argv)
         {"webhook-secret", required_argument, NULL, 'W'},
         {"key-grace-seconds", required_argument, NULL, 'g'},
         {"token-ttl-seconds", required_argument, NULL, 't'},
+        {"connection-timeout-seconds", required_argument, NULL, 'T'},
+        {"max-connections-per-ip", required_argument, NULL, 'C'},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'H'},
         {NULL, 0, NULL, 0}
@@ -72,6 +84,7 @@ int main(int argc, char **argv)
             }
             o.port = (int)v;
             break;
+        case 'u': o.public_url = optarg; break;
         case 'd': o.data_path = optarg; break;
         case 'i': o.client_id = optarg; break;
         case 's': o.client_secret = optarg; break;
@@ -89,6 +102,19 @@ int main(int argc, char **argv)
                 o.key_grace_seconds = v;
             else
                 o.access_token_ttl_seconds = v;
+            break;
+        case 'T':
+        case 'C':
+            if (parse_long(optarg, 1, 1000000, &v) != 0) {
+                fprintf(stderr, "scalekit-emulator: --%s %s is not a number from 1 to 1000000\n",
+                        c == 'T' ? "connection-timeout-seconds" : "max-connections-per-ip", optarg);
+                usage(stderr);
+                return 2;
+            }
+            if (c == 'T')
+                o.connection_timeout_seconds = (unsigned)v;
+            else
+                o.max_connections_per_ip = (unsigned)v;
             break;
         case 'q': o.quiet = 1; break;
         case 'H': usage(stdout); return 0;
@@ -110,13 +136,19 @@ int main(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
 
     scalekit_emulator *emu = NULL;
-    if (scalekit_emulator_start(&o, &emu) != 0) {
+    int rc = scalekit_emulator_start(&o, &emu);
+    if (rc != 0) {
         fprintf(stderr, "scalekit-emulator: could not start\n");
+        if (rc == SCALEKIT_EINVAL) {   /* a bad option value, named above */
+            usage(stderr);
+            return 2;
+        }
         return 1;
     }
-    printf("%s\nclient_id: %s\nclient_secret: %s\nwebhook_secret: %s\n", scalekit_emulator_url(emu),
-           scalekit_emulator_client_id(emu), scalekit_emulator_client_secret(emu),
-           scalekit_emulator_webhook_secret(emu));
+    printf("%s\nclient_id: %s\nclient_secret: %s\nwebhook_secret: %s\nlisten_url: %s\n",
+           scalekit_emulator_url(emu), scalekit_emulator_client_id(emu),
+           scalekit_emulator_client_secret(emu), scalekit_emulator_webhook_secret(emu),
+           scalekit_emulator_listen_url(emu));
     fflush(stdout);
     int sig = 0;
     sigwait(&stop, &sig);

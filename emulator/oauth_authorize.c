@@ -104,7 +104,8 @@ static int check_request(emu *e, emu_req *r, param_fn get, int *rc)
     return 0;
 }
 
-static int render_form(emu_req *r, unsigned status, param_fn get, const char *email, const char *problem)
+static int render_form(emu *e, emu_req *r, unsigned status, param_fn get, const char *email,
+                       const char *problem)
 {
     skit_buf in = SKIT_BUF_INIT;
     skit_buf_puts(&in, "<p>Scalekit emulator: sign in with any email address. "
@@ -114,7 +115,10 @@ static int render_form(emu_req *r, unsigned status, param_fn get, const char *em
         emu_html_escape(&in, problem);
         skit_buf_puts(&in, "</p>\n");
     }
-    skit_buf_puts(&in, "<form method=\"post\" action=\"/oauth/authorize\">\n");
+    /* Absolute, on the public URL: behind a proxy with a path the form must come back through it. */
+    skit_buf_puts(&in, "<form method=\"post\" action=\"");
+    emu_html_escape(&in, e->url);
+    skit_buf_puts(&in, "/oauth/authorize\">\n");
     for (size_t i = 0; carried[i]; i++) {
         const char *v = get(r, carried[i]);
         if (!v)
@@ -140,7 +144,7 @@ static int get_authorize(emu *e, emu_req *r)
     int rc;
     if (check_request(e, r, emu_query, &rc))
         return rc;
-    return render_form(r, 200, emu_query, emu_query(r, "login_hint"), NULL);
+    return render_form(e, r, 200, emu_query, emu_query(r, "login_hint"), NULL);
 }
 
 static int post_authorize(emu *e, emu_req *r)
@@ -151,7 +155,7 @@ static int post_authorize(emu *e, emu_req *r)
     const char *email = emu_form(r, "email");
     const char *at = email ? strchr(email, '@') : NULL;
     if (!at || at == email || !at[1] || strpbrk(email, " \t\r\n<>\"(),;:"))
-        return render_form(r, 400, emu_form, email, "Enter a valid email address.");
+        return render_form(e, r, 400, emu_form, email, "Enter a valid email address.");
 
     const char *client_id = emu_form(r, "client_id");
     const char *org = emu_form(r, "organization_id");

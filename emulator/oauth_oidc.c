@@ -11,9 +11,10 @@ static int get_keys(emu *e, emu_req *r)
     return emu_reply_json(r, 200, emu_keys_jwks(e));
 }
 
+/* @p path on the environment URL clients see (the public URL when there is one). */
 static json_t *endpoint(const emu *e, const char *path)
 {
-    char url[256];
+    char url[EMU_MAX_URL + 64];
     snprintf(url, sizeof url, "%s%s", e->url, path);
     return json_string(url);
 }

@@ -98,6 +98,11 @@ static int grant_client_credentials(emu *e, emu_req *r, const char *client_id)
     const char *scope = emu_form(r, "scope");
     char *jti = NULL;
     json_t *claims = access_claims(e, client_id, client_id, scope, &jti);
+    /* Marks the token as an API client's: only these are admitted to /api/v1 (api_auth.c). */
+    if (claims && json_object_set_new(claims, "gty", json_string(EMU_GTY_CLIENT_CREDENTIALS)) != 0) {
+        json_decref(claims);
+        claims = NULL;
+    }
     char *jwt = claims ? sign_access_token(e, claims, jti, client_id) : NULL;
     json_decref(claims);
     free(jti);

@@ -521,26 +521,17 @@ static bool is_api_path(const char *path)
     return strncmp(path, "/api/v1/", 8) == 0 || strcmp(path, "/api/v1") == 0;
 }
 
-/* Check the bearer token of an /api/v1 request; replies 401 itself on failure. */
+/* Check the bearer token of an /api/v1 request (api_auth.c decides who is
+ * admitted); replies 401 with the API's error body itself on failure. */
 static bool authenticate(emu *e, emu_req *r)
 {
     const char *auth = emu_header(r, "Authorization");
     const char *why = "missing bearer token";
-    if (auth && strncasecmp(auth, "Bearer ", 7) == 0 && auth[7]) {
-        json_t *claims = NULL;
-        if (emu_keys_verify(e, auth + 7, true, &claims, &why) == 0) {
-            const char *jti = skit_json_string(claims, "jti");
-            json_t *row = jti ? emu_db_row(e->store, "SELECT revoked FROM access_tokens WHERE jti = ?",
-                                           "s", jti) : NULL;
-            bool revoked = !row || json_integer_value(json_object_get(row, "revoked")) != 0;
-            json_decref(row);
-            if (!revoked) {
-                r->claims = claims;
-                return true;
-            }
-            why = "token revoked";
-            json_decref(claims);
-        }
+    if (auth && strncasecmp(auth, "Bearer ", 7) == 0 && auth[7] &&
+        emu_api_auth_check(e, auth + 7, &r->token, &why) == 0) {
+        if (skit_payload_json(r->token, &r->claims) == SCALEKIT_OK)
+            return true;
+        why = "token payload unreadable";
     }
     emu_add_header(r, "WWW-Authenticate", "Bearer");
     emu_reply_error(r, 401, "UNAUTHENTICATED", "unauthenticated: %s", why);
@@ -671,7 +662,7 @@ static void free_request(emu_req *r)
     clear_params(r);
     json_decref(r->json);
     json_decref(r->form);
-    json_decref(r->claims);
+    skit_payload_release(r->token);
     free(r->resp_body);
     clear_headers(r);
 }
@@ -873,9 +864,11 @@ int emu_server_start(emu *e)
     if (info)
         e->port = info->port;
     if (sa == (struct sockaddr *)&sa6)
-        snprintf(e->url, sizeof e->url, "http://[%s]:%d", host, e->port);
+        snprintf(e->listen_url, sizeof e->listen_url, "http://[%s]:%d", host, e->port);
     else
-        snprintf(e->url, sizeof e->url, "http://%s:%d", host, e->port);
+        snprintf(e->listen_url, sizeof e->listen_url, "http://%s:%d", host, e->port);
+    if (!e->url[0])   /* no public URL: clients see the listening address */
+        snprintf(e->url, sizeof e->url, "%s", e->listen_url);
     return 0;
 }
 

@@ -11,9 +11,19 @@
 
 extern const char emu_schema_sql[];   /* generated from emulator/schema.sql */
 
+/* Prepared statements kept for reuse: preparing costs more than running the
+ * usual one-row lookup, and it happens under the store's lock. Keyed by the SQL
+ * text; a statement is only ever used by one call at a time (under the lock). */
+#define STMT_CACHE 48
+
 struct emu_store {
     sqlite3 *db;
     pthread_mutex_t lock;   /* recursive: emu_db_lock() may wrap other calls */
+    struct {
+        char *sql;          /* a copy: callers build some of their SQL text */
+        sqlite3_stmt *stmt;
+    } stmts[STMT_CACHE];
+    size_t next_evict;      /* round robin once the cache is full */
     int tx_depth;           /* open transaction levels (under lock) */
     char last_error[256];   /* the last failed statement's message (under lock) */
     void (*commit_hook)(void *arg);
@@ -188,6 +198,10 @@ void emu_store_close(emu_store *st)
 {
     if (!st)
         return;
+    for (size_t i = 0; i < STMT_CACHE; i++) {
+        sqlite3_finalize(st->stmts[i].stmt);
+        free(st->stmts[i].sql);
+    }
     if (st->db)
         sqlite3_close(st->db);
     pthread_mutex_destroy(&st->lock);
@@ -197,20 +211,46 @@ void emu_store_close(emu_store *st)
 void emu_db_lock(emu_store *st) { pthread_mutex_lock(&st->lock); }
 void emu_db_unlock(emu_store *st) { pthread_mutex_unlock(&st->lock); }
 
+/* The statement for @p sql, prepared on first use and kept. Caller holds the lock. */
 static sqlite3_stmt *prepare(emu_store *st, const char *sql)
 {
+    size_t slot = STMT_CACHE;
+    for (size_t i = 0; i < STMT_CACHE; i++) {
+        if (st->stmts[i].stmt && strcmp(st->stmts[i].sql, sql) == 0)
+            return st->stmts[i].stmt;
+        if (!st->stmts[i].stmt && slot == STMT_CACHE)
+            slot = i;
+    }
     sqlite3_stmt *stmt = NULL;
-    if (sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
-        fprintf(stderr, "scalekit-emulator: SQL error: %s in: %s\n", sqlite3_errmsg(st->db), sql);
+    char *copy = strdup(sql);
+    if (!copy || sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL) != SQLITE_OK) {
+        fprintf(stderr, "scalekit-emulator: SQL error: %s in: %s\n",
+                copy ? sqlite3_errmsg(st->db) : "out of memory", sql);
+        free(copy);
         return NULL;
     }
+    if (slot == STMT_CACHE) {
+        slot = st->next_evict;
+        st->next_evict = (st->next_evict + 1) % STMT_CACHE;
+        sqlite3_finalize(st->stmts[slot].stmt);
+        free(st->stmts[slot].sql);
+    }
+    st->stmts[slot].sql = copy;
+    st->stmts[slot].stmt = stmt;
     return stmt;
+}
+
+/* Done with a statement of prepare(): ready for its next use. */
+static void release(sqlite3_stmt *stmt)
+{
+    sqlite3_reset(stmt);
+    sqlite3_clear_bindings(stmt);
 }
 
 static sqlite3_stmt *bind_failed(sqlite3_stmt *stmt, int idx, const char *sql)
 {
     fprintf(stderr, "scalekit-emulator: cannot bind parameter %d of: %s\n", idx, sql);
-    sqlite3_finalize(stmt);
+    release(stmt);
     return NULL;
 }
 
@@ -282,7 +322,7 @@ static json_t *row_to_json(sqlite3_stmt *stmt)
     return row;
 }
 
-/* Run a prepared statement to its end (finalizing it): changed rows, -1, or EMU_DB_CONSTRAINT. */
+/* Run a prepared statement to its end (releasing it): changed rows, -1, or EMU_DB_CONSTRAINT. */
 static int run(emu_store *st, sqlite3_stmt *stmt, const char *sql)
 {
     if (!stmt)
@@ -297,7 +337,7 @@ static int run(emu_store *st, sqlite3_stmt *stmt, const char *sql)
         else
             fprintf(stderr, "scalekit-emulator: SQL error: %s in: %s\n", st->last_error, sql);
     }
-    sqlite3_finalize(stmt);
+    release(stmt);
     return result;
 }
 
@@ -320,7 +360,7 @@ int emu_db_exec_json(emu_store *st, const char *sql, const json_t *params)
     return result;
 }
 
-/* Every row of a prepared statement (at most @p limit, 0 = all), finalizing it. */
+/* Every row of a prepared statement (at most @p limit, 0 = all), releasing it. */
 static json_t *collect(sqlite3_stmt *stmt, size_t limit)
 {
     if (!stmt)
@@ -328,7 +368,7 @@ static json_t *collect(sqlite3_stmt *stmt, size_t limit)
     json_t *rows = json_array();
     while (rows && (limit == 0 || json_array_size(rows) < limit) && sqlite3_step(stmt) == SQLITE_ROW)
         json_array_append_new(rows, row_to_json(stmt));
-    sqlite3_finalize(stmt);
+    release(stmt);
     return rows;
 }
 

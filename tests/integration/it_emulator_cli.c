@@ -92,6 +92,64 @@ static void test_bad_flag_exits_2(void **state)
     assert_int_equal(exit_code(pid), 2);
     close(out);
     close(err);
+
+    char *const bad_cap[] = {program, "--max-connections-per-ip", "0", NULL};
+    pid = spawn(bad_cap, &out, &err);
+    read_all(err, buf, sizeof buf);
+    assert_non_null(strstr(buf, "--max-connections-per-ip 0 is not a number"));
+    assert_int_equal(exit_code(pid), 2);
+    close(out);
+    close(err);
+
+    char *const bad_timeout[] = {program, "--connection-timeout-seconds", "1s", NULL};
+    pid = spawn(bad_timeout, &out, &err);
+    read_all(err, buf, sizeof buf);
+    assert_non_null(strstr(buf, "--connection-timeout-seconds 1s is not a number"));
+    assert_int_equal(exit_code(pid), 2);
+    close(out);
+    close(err);
+}
+
+static void test_public_url_flag(void **state)
+{
+    char *const bad[] = {program, "--public-url", "http://example.com/?q=1", "--quiet", NULL};
+    int out, err;
+    pid_t pid = spawn(bad, &out, &err);
+    char buf[4096];
+    read_all(err, buf, sizeof buf);
+    assert_non_null(strstr(buf, "http://example.com/?q=1"));
+    assert_non_null(strstr(buf, "query"));
+    assert_int_equal(exit_code(pid), 2);
+    close(out);
+    close(err);
+
+    /* The public URL comes first (what clients use); the listening address last. */
+    char *const good[] = {program, "--port", "0", "--public-url", "https://auth.example.test/env/", "--quiet", NULL};
+    pid = spawn(good, &out, &err);
+    FILE *f = fdopen(out, "r");
+    char url[256], line[256], listen[256] = "";
+    assert_non_null(fgets(url, sizeof url, f));
+    assert_string_equal(url, "https://auth.example.test/env\n");
+    while (fgets(line, sizeof line, f))
+        if (strncmp(line, "listen_url: ", 12) == 0) {
+            snprintf(listen, sizeof listen, "%s", line + 12);
+            listen[strcspn(listen, "\n")] = '\0';
+            break;
+        }
+    assert_true(strncmp(listen, "http://127.0.0.1:", 17) == 0);
+    char discovery[300];
+    snprintf(discovery, sizeof discovery, "%s/.well-known/openid-configuration", listen);
+    emu_http_response r;
+    emu_http("GET", discovery, NULL, NULL, &r);
+    assert_int_equal(r.status, 200);
+    json_t *d = emu_http_json(&r);
+    assert_string_equal(json_string_value(json_object_get(d, "issuer")), "https://auth.example.test/env");
+    json_decref(d);
+    emu_http_response_free(&r);
+    kill(pid, SIGTERM);
+    assert_int_equal(exit_code(pid), 0);
+    fclose(f);
+    close(err);
 }
 
 static void test_help(void **state)
@@ -102,7 +160,7 @@ static void test_help(void **state)
     char buf[4096];
     read_all(out, buf, sizeof buf);
     const char *flags[] = {"--host", "--port", "--data", "--client-id", "--client-secret",
-                           "--webhook-url", "--webhook-secret", NULL};
+                           "--webhook-url", "--webhook-secret", "--public-url", NULL};
     for (size_t i = 0; flags[i]; i++)
         assert_non_null(strstr(buf, flags[i]));
     assert_int_equal(exit_code(pid), 0);
@@ -143,6 +201,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_bad_flag_exits_2),
+        cmocka_unit_test(test_public_url_flag),
         cmocka_unit_test(test_help),
         cmocka_unit_test(test_prints_url_and_serves),
     };

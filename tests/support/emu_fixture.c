@@ -11,6 +11,7 @@
 #include "emu_fixture.h"
 #include "emu_testhttp.h"
 #include "environment.h"
+#include "tcp_proxy.h"
 
 emu_fixture *emu_fixture_start(const scalekit_emulator_options *emu_opts,
                                const scalekit_client_options *client_opts)
@@ -21,7 +22,17 @@ emu_fixture *emu_fixture_start(const scalekit_emulator_options *emu_opts,
     o.quiet = 1;
     emu_fixture *f = calloc(1, sizeof *f);
     assert_non_null(f);
+    const char *via_proxy = getenv("SCALEKIT_TEST_VIA_PROXY");
+    char public_url[64];
+    if (via_proxy && strcmp(via_proxy, "1") == 0 && !(o.public_url && *o.public_url)) {
+        f->proxy = tcp_proxy_listen();
+        assert_non_null(f->proxy);
+        snprintf(public_url, sizeof public_url, "http://127.0.0.1:%d", tcp_proxy_port(f->proxy));
+        o.public_url = public_url;
+    }
     assert_int_equal(scalekit_emulator_start(&o, &f->emu), 0);
+    if (f->proxy)
+        assert_int_equal(tcp_proxy_forward(f->proxy, scalekit_emulator_port(f->emu)), 0);
     f->url = scalekit_emulator_url(f->emu);
     f->client_id = scalekit_emulator_client_id(f->emu);
     f->client_secret = scalekit_emulator_client_secret(f->emu);
@@ -34,6 +45,7 @@ void emu_fixture_stop(emu_fixture *f)
     if (!f)
         return;
     scalekit_client_free(f->client);
+    tcp_proxy_stop(f->proxy);
     scalekit_emulator_stop(f->emu);
     free(f);
 }

@@ -21,10 +21,13 @@
 #include "emulator.h"
 #include "scalekit/scalekit.h"
 
+struct tcp_proxy;
+
 typedef struct emu_fixture {
     scalekit_emulator *emu;
     scalekit_client *client;     /* the emulator's own client id and secret */
-    const char *url;             /* the environment URL (owned by emu) */
+    const char *url;             /* the environment URL (owned by emu): the proxy's when there is one */
+    struct tcp_proxy *proxy;     /* with SCALEKIT_TEST_VIA_PROXY=1: what f->url reaches */
     const char *client_id;
     const char *client_secret;
 } emu_fixture;
@@ -32,7 +35,10 @@ typedef struct emu_fixture {
 /*
  * Start a quiet emulator on a free port (@p emu_opts: NULL for the defaults; its
  * quiet flag is forced on) and a client with @p client_opts (NULL: defaults).
- * Free with emu_fixture_stop().
+ * With SCALEKIT_TEST_VIA_PROXY=1 in the environment (and no public_url in
+ * @p emu_opts) the emulator sits behind a loopback forwarding proxy
+ * (tcp_proxy.h) and its public URL is the proxy's: f->url, and so every call
+ * of the suite, goes through the proxy. Free with emu_fixture_stop().
  */
 emu_fixture *emu_fixture_start(const scalekit_emulator_options *emu_opts,
                                const scalekit_client_options *client_opts);

@@ -7,6 +7,8 @@
 #include <strings.h>
 #include <curl/curl.h>
 
+#include "core/core.h"
+
 typedef struct grow {
     char *p;
     size_t n;
@@ -153,4 +155,39 @@ char *emu_test_login(const scalekit_emulator *emu, const char *email, const char
         code = emu_test_query_param(location, "code");
     emu_http_response_free(&r);
     return code;
+}
+
+json_t *emu_test_user_tokens(const scalekit_emulator *emu, const char *email, const char *redirect_uri)
+{
+    char *code = emu_test_login(emu, email, redirect_uri, NULL);
+    if (!code)
+        return NULL;
+    skit_buf form = SKIT_BUF_INIT;
+    skit_form_add(&form, "grant_type", "authorization_code");
+    skit_form_add(&form, "client_id", scalekit_emulator_client_id(emu));
+    skit_form_add(&form, "client_secret", scalekit_emulator_client_secret(emu));
+    skit_form_add(&form, "code", code);
+    skit_form_add(&form, "redirect_uri", redirect_uri);
+    free(code);
+    char url[512];
+    snprintf(url, sizeof url, "%s/oauth/token", scalekit_emulator_url(emu));
+    emu_http_response r;
+    emu_http("POST", url, NULL, form.ptr, &r);
+    skit_buf_free(&form);
+    json_t *j = r.status == 200 ? emu_http_json(&r) : NULL;
+    emu_http_response_free(&r);
+    return j;
+}
+
+json_t *emu_test_jwt_payload(const char *jwt)
+{
+    const char *dot1 = jwt ? strchr(jwt, '.') : NULL;
+    const char *dot2 = dot1 ? strchr(dot1 + 1, '.') : NULL;
+    unsigned char *raw = NULL;
+    size_t len = 0;
+    if (!dot2 || skit_base64url_decode(dot1 + 1, (size_t)(dot2 - dot1 - 1), &raw, &len) != SCALEKIT_OK)
+        return NULL;
+    json_t *j = json_loadb((char *)raw, len, 0, NULL);
+    free(raw);
+    return j;
 }

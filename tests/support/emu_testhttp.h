@@ -40,6 +40,14 @@ char *emu_test_client_token(const scalekit_emulator *emu);
  */
 char *emu_test_login(const scalekit_emulator *emu, const char *email, const char *redirect_uri,
                      const char *extra_form);
+/*
+ * Sign in as @p email on the hosted login and exchange the code (no PKCE):
+ * the token endpoint's JSON answer (access_token, id_token, refresh_token),
+ * a new reference; NULL on failure.
+ */
+json_t *emu_test_user_tokens(const scalekit_emulator *emu, const char *email, const char *redirect_uri);
+/* The payload of a compact JWT, decoded without verification (new reference); NULL when malformed. */
+json_t *emu_test_jwt_payload(const char *jwt);
 /* The value of query parameter @p name in @p url, decoded (malloc'd); NULL when absent. */
 char *emu_test_query_param(const char *url, const char *name);
 
