@@ -1,7 +1,6 @@
 /* scalekit_emulator_start / _stop: the public face of the emulator library. */
 #include "environment.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,71 +34,24 @@ static char *stored_text(const json_t *row, const char *table, const char *colum
     return strdup(v);
 }
 
-/* Why @p authority ("host", "host:port", "[v6]:port") is not one, NULL when it is. */
-static const char *bad_authority(const char *a, size_t len)
-{
-    if (len == 0)
-        return "has no host";
-    const char *end = a + len, *host_end;
-    if (a[0] == '[') {
-        host_end = memchr(a, ']', len);
-        if (!host_end || host_end == a + 1)
-            return "has a malformed [IPv6] host";
-        for (const char *c = a + 1; c < host_end; c++)
-            if (!isxdigit((unsigned char)*c) && *c != ':' && *c != '.')
-                return "has a malformed [IPv6] host";
-        host_end++;
-    } else {
-        host_end = a;
-        while (host_end < end && *host_end != ':') {
-            unsigned char c = (unsigned char)*host_end++;
-            if (!isalnum(c) && c != '-' && c != '.' && c != '_')
-                return c == '@' ? "must not carry user information" : "has a character a host name cannot have";
-        }
-        if (host_end == a)
-            return "has no host";
-    }
-    if (host_end == end)
-        return NULL;
-    if (*host_end != ':' || host_end + 1 == end || end - host_end > 6)
-        return "has a malformed port";
-    long port = 0;
-    for (const char *c = host_end + 1; c < end; c++) {
-        if (!isdigit((unsigned char)*c))
-            return "has a malformed port";
-        port = port * 10 + (*c - '0');
-    }
-    return port >= 1 && port <= 65535 ? NULL : "has a port out of range";
-}
-
-/* Check and keep the public URL: "http(s)://authority[/path]", no query or
- * fragment, every trailing '/' dropped. 0, or -1 with the reason on stderr. */
+/* Check and keep the public URL: the SDK's own base-URL check, so a client
+ * accepts exactly the issuer the emulator announces. 0, or -1 with the reason
+ * on stderr. */
 static int set_public_url(emu *e, const char *url)
 {
-    size_t len = strlen(url);
-    size_t skip = strncasecmp(url, "https://", 8) == 0 ? 8 : strncasecmp(url, "http://", 7) == 0 ? 7 : 0;
-    const char *why = NULL;
-    if (len > EMU_MAX_URL)
-        why = "is too long";
-    else if (!skip)
-        why = "must start with http:// or https://";
-    else if (strpbrk(url, "?#"))
-        why = "must not have a query or a fragment";
-    for (const char *c = url; !why && *c; c++)
-        if ((unsigned char)*c <= 0x20 || *c == 0x7f || strchr("\"<>\\^`{|}", *c))
-            why = "has a character a URL cannot have";
-    size_t authority = skip ? strcspn(url + skip, "/") : 0;
-    if (!why)
-        why = bad_authority(url + skip, authority);
-    if (why) {
-        fprintf(stderr, "scalekit-emulator: public URL %s %s\n", url, why);
+    char *normal = NULL;
+    if (skit_url_normalise_base("public URL", url, &normal) != SCALEKIT_OK) {
+        fprintf(stderr, "scalekit-emulator: %s\n", scalekit_error_last()->message);
         return -1;
     }
-    while (len > skip + authority && url[len - 1] == '/')
-        len--;
-    /* Schemes are case-insensitive: the issuer is compared byte for byte, so write it one way. */
-    snprintf(e->url, sizeof e->url, "%s%.*s", skip == 8 ? "https://" : "http://", (int)(len - skip), url + skip);
-    return 0;
+    int fits = strlen(normal) <= EMU_MAX_URL;
+    if (fits)
+        snprintf(e->url, sizeof e->url, "%s", normal);
+    else
+        fprintf(stderr, "scalekit-emulator: the public URL is longer than %d characters\n",
+                EMU_MAX_URL);
+    free(normal);
+    return fits ? 0 : -1;
 }
 
 /* The client: the one given, else the one stored, else a new one (stored). */

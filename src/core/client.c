@@ -1,6 +1,5 @@
 /* The core part of a client: validated environment URL, credentials, resolved options.
  * The client itself is put together in src/client/client.c. */
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -20,89 +19,6 @@
 #define DEFAULT_TOKEN_REFRESH_MARGIN_S 60L
 #define DEFAULT_MAX_TOKEN_BYTES 16384
 #define DEFAULT_VERIFIED_TOKEN_CACHE 1024L
-
-/* The port of an authority ("host", "host:443", "[::1]:8080"), when it has one,
- * must be 1 to 65535 in decimal; a bad one would only fail at the first request. */
-static int check_port(const char *authority, size_t len)
-{
-    const char *end = authority + len;
-    const char *colon;
-    if (authority[0] == '[') {
-        const char *bracket = memchr(authority, ']', len);
-        if (!bracket)
-            return SCALEKIT_EINVAL;
-        if (bracket + 1 == end)
-            return SCALEKIT_OK;
-        if (bracket[1] != ':')
-            return SCALEKIT_EINVAL;
-        colon = bracket + 1;
-    } else {
-        colon = memchr(authority, ':', len);
-        if (!colon)
-            return SCALEKIT_OK;
-    }
-    long port = 0;
-    const char *p = colon + 1;
-    if (p == end || end - p > 5)
-        return SCALEKIT_EINVAL;
-    for (; p < end; p++) {
-        if (*p < '0' || *p > '9')
-            return SCALEKIT_EINVAL;
-        port = port * 10 + (*p - '0');
-    }
-    return port >= 1 && port <= 65535 ? SCALEKIT_OK : SCALEKIT_EINVAL;
-}
-
-/* Check and normalise an environment URL: http(s), a host, no query, fragment,
- * credentials or whitespace; trailing slashes dropped. *out is malloc'd. */
-static int normalise_env_url(const char *url, char **out)
-{
-    if (!url || !*url)
-        return skit_error_set(SCALEKIT_EINVAL, "env_url must not be empty");
-    size_t scheme_len;
-    if (skit_ascii_iequal_n(url, "https://", 8))
-        scheme_len = 8;
-    else if (skit_ascii_iequal_n(url, "http://", 7))
-        scheme_len = 7;
-    else
-        return skit_error_set(SCALEKIT_EINVAL, "env_url \"%s\" must start with http:// or https://",
-                              url);
-    for (const char *p = url; *p; p++) {
-        unsigned char c = (unsigned char)*p;
-        if (c <= 0x20 || c == 0x7f)
-            return skit_error_set(SCALEKIT_EINVAL,
-                                  "env_url \"%s\" contains whitespace or a control character", url);
-        if (c >= 0x80)
-            return skit_error_set(SCALEKIT_EINVAL,
-                                  "env_url \"%s\" must be ASCII (write an IDN host in its xn-- form)",
-                                  url);
-        if (c == '?' || c == '#')
-            return skit_error_set(SCALEKIT_EINVAL,
-                                  "env_url \"%s\" must not have a query or fragment", url);
-    }
-    const char *host = url + scheme_len;
-    size_t authority_len = strcspn(host, "/");
-    if (memchr(host, '@', authority_len))
-        return skit_error_set(SCALEKIT_EINVAL, "env_url \"%s\" must not contain credentials", url);
-    if (authority_len == 0 || host[0] == ':')
-        return skit_error_set(SCALEKIT_EINVAL, "env_url \"%s\" has no host", url);
-    if (check_port(host, authority_len) != SCALEKIT_OK)
-        return skit_error_set(SCALEKIT_EINVAL, "env_url \"%s\" has a port that is not 1 to 65535",
-                              url);
-    size_t len = strlen(url);
-    while (len > scheme_len + authority_len && url[len - 1] == '/')
-        len--;
-    char *copy = malloc(len + 1);
-    if (!copy)
-        return skit_error_oom();
-    memcpy(copy, url, len);
-    copy[len] = '\0';
-    /* Schemes and hosts are case-insensitive; lower-case the scheme for curl. */
-    for (size_t i = 0; i < scheme_len - 3; i++)
-        copy[i] = (char)tolower((unsigned char)copy[i]);
-    *out = copy;
-    return SCALEKIT_OK;
-}
 
 static int resolve_options(const scalekit_client_options *in, scalekit_client_options *o)
 {
@@ -195,7 +111,7 @@ int skit_core_init(skit_core *core, const char *env_url, const char *client_id,
     int rc = resolve_options(opts, &resolved);
     if (rc)
         return rc;
-    rc = normalise_env_url(env_url, &core->env_url);
+    rc = skit_url_normalise_base("env_url", env_url, &core->env_url);
     if (rc)
         return rc;
     core->opts = resolved;

@@ -118,6 +118,12 @@ int skit_base64_decode(const char *in, size_t len, unsigned char **out, size_t *
 /* ASCII case-insensitive comparison of the first @p n bytes (strncasecmp follows
  * the locale: under a Turkish one 'I' does not fold to 'i'). True when equal. */
 bool skit_ascii_iequal_n(const char *a, const char *b, size_t n);
+
+/* Check and normalise a base URL (url.c): http(s), a host name or address, an
+ * optional port 1 to 65535 and path; no query, fragment, credentials, whitespace,
+ * non-ASCII or characters RFC 3986 forbids; trailing slashes dropped, the scheme
+ * lower-cased. @p name names it in the error ("env_url"). *out is malloc'd. */
+int skit_url_normalise_base(const char *name, const char *url, char **out);
 /* The same over whole NUL-terminated strings. */
 bool skit_ascii_iequal(const char *a, const char *b);
 
