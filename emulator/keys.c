@@ -1,7 +1,9 @@
 /*
  * The emulator's signing keys: loaded from (and saved to) the store, the newest
  * one signs, retired ones stay published in /keys for key_grace_seconds and keep
- * verifying until then.
+ * verifying until then. After that they are dropped from the ring and the store
+ * (at start, on rotation and on /keys reads), so the ring holds the current key
+ * plus the keys rotated out within one grace period, however often keys rotate.
  */
 #include "environment.h"
 
@@ -35,6 +37,27 @@ static int rebuild_jwks(emu_keyring *kr)
     skit_jwks_release(kr->jwks);
     kr->jwks = set;
     return 0;
+}
+
+/* Drop the keys whose grace period has passed, from the ring and the store.
+ * Returns whether any was dropped. Caller holds the lock (or is loading). */
+static bool prune_expired(emu *e, int64_t now)
+{
+    emu_keyring *kr = &e->keys;
+    size_t kept = 0;
+    for (size_t i = 0; i < kr->count; i++) {
+        emu_key k = kr->keys[i];
+        if (key_published(e, &k, now)) {
+            kr->keys[kept++] = k;
+            continue;
+        }
+        /* A failed delete only leaves the row for the next start to prune. */
+        emu_db_exec(e->store, "DELETE FROM signing_keys WHERE kid = ?", "s", skit_signing_key_kid(k.key));
+        skit_signing_key_free(k.key);
+    }
+    bool dropped = kept != kr->count;
+    kr->count = kept;
+    return dropped;
 }
 
 static int append_key(emu_keyring *kr, skit_signing_key *key, int64_t created, int64_t retired)
@@ -101,6 +124,7 @@ int emu_keys_load(emu *e)
         }
     }
     json_decref(rows);
+    prune_expired(e, skit_now());
     if (kr->count == 0 || kr->keys[kr->count - 1].retired_at != 0) {
         if (add_new_key(e, NULL) != 0)
             return -1;
@@ -124,6 +148,7 @@ int emu_keys_rotate(emu *e, char **new_kid_out)
     emu_keyring *kr = &e->keys;
     pthread_mutex_lock(&kr->lock);
     int64_t now = skit_now();
+    prune_expired(e, now);
     emu_key *current = &kr->keys[kr->count - 1];
     int rc = emu_db_exec(e->store, "UPDATE signing_keys SET retired_at = ? WHERE kid = ?", "is",
                          now, skit_signing_key_kid(current->key)) == 1 ? 0 : -1;
@@ -170,6 +195,10 @@ json_t *emu_keys_jwks(emu *e)
     json_t *keys = json_array();
     int64_t now = skit_now();
     pthread_mutex_lock(&e->keys.lock);
+    if (prune_expired(e, now) && rebuild_jwks(&e->keys) != 0) {
+        json_decref(keys);
+        keys = NULL;
+    }
     /* Newest first: clients that take the first key get the current one. */
     for (size_t i = e->keys.count; keys && i-- > 0;) {
         json_t *jwk = NULL;
