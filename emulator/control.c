@@ -1,6 +1,7 @@
 /*
  * Test controls under /_emulator (no token: a local test tool): health, fault
- * injection, signing key rotation, API token revocation and IdP-initiated login tokens.
+ * injection, signing key rotation, API token revocation and introspection,
+ * IdP-initiated login tokens and the registered redirect URIs.
  */
 #include "environment.h"
 #include "resources.h"
@@ -89,6 +90,78 @@ static int post_revoke_api_tokens(emu *e, emu_req *r)
     return emu_reply_json(r, 200, json_pack("{s:i}", "revoked", n));
 }
 
+/* {"token": <access token>} -> {"active": bool, ...}: the RFC 7662 answer for a
+ * token of this emulator (signature, issuer, time, revocation), without client
+ * authentication, so a test sees revocations /api/v1 does not show. */
+static int post_introspect(emu *e, emu_req *r)
+{
+    json_t *body = emu_json_body(r);
+    const char *token = skit_json_string(body, "token");
+    if (!token || !*token)
+        return emu_reply_field_error(r, "token", "must be a non-empty string");
+    json_t *claims = NULL;
+    const char *why = NULL;
+    json_t *answer;
+    if (emu_keys_verify(e, token, true, &claims, &why) != 0)
+        answer = json_pack("{s:b, s:s}", "active", 0, "reason", why);
+    else if (!skit_json_string(claims, "jti"))
+        answer = json_pack("{s:b, s:s}", "active", 0, "reason", "not an access token");
+    else if (emu_access_token_revoked(e, skit_json_string(claims, "jti")))
+        answer = json_pack("{s:b, s:s}", "active", 0, "reason", "token revoked");
+    else
+        answer = json_pack("{s:b, s:O?, s:O?, s:O?, s:O?, s:O?}", "active", 1, "jti", json_object_get(claims, "jti"),
+                           "sub", json_object_get(claims, "sub"), "client_id", json_object_get(claims, "client_id"),
+                           "scope", json_object_get(claims, "scope"), "exp", json_object_get(claims, "exp"));
+    json_decref(claims);
+    return emu_reply_json(r, 200, answer);
+}
+
+static int get_redirect_uris(emu *e, emu_req *r)
+{
+    json_t *list = emu_redirect_uri_list(e);
+    return list ? emu_reply_json(r, 200, json_pack("{s:o}", "redirect_uris", list)) : -1;
+}
+
+/* The "uri" of a JSON body, else of the query (a DELETE body is optional); replies 400 when absent. */
+static const char *uri_param(emu_req *r)
+{
+    const char *uri = skit_json_string(emu_json_body(r), "uri");
+    if (!uri)
+        uri = emu_query(r, "uri");
+    if (!uri || !*uri)
+        emu_reply_field_error(r, "uri", "is required (a JSON body {\"uri\": ...} or ?uri=)");
+    return uri && *uri ? uri : NULL;
+}
+
+static int post_redirect_uri(emu *e, emu_req *r)
+{
+    const char *uri = uri_param(r);
+    if (!uri)
+        return 0;
+    const char *why = emu_redirect_uri_malformed(uri);
+    if (why) {
+        char d[160];
+        snprintf(d, sizeof d, "%s (an absolute http or https URL is needed)", why);
+        return emu_reply_field_error(r, "uri", d);
+    }
+    if (emu_redirect_uri_add(e, uri) != 0)
+        return -1;
+    return emu_reply_json(r, 201, json_pack("{s:s}", "uri", uri));
+}
+
+static int delete_redirect_uri(emu *e, emu_req *r)
+{
+    const char *uri = uri_param(r);
+    if (!uri)
+        return 0;
+    int n = emu_redirect_uri_remove(e, uri);
+    if (n < 0)
+        return -1;
+    if (n == 0)
+        return emu_reply_error(r, 404, "NOT_FOUND", "redirect URI %.200s is not registered", uri);
+    return emu_reply_json(r, 200, json_pack("{s:s}", "uri", uri));
+}
+
 static int post_idp_initiated_login(emu *e, emu_req *r)
 {
     json_t *body = emu_json_body(r);
@@ -125,5 +198,9 @@ const emu_route emu_control_routes[] = {
     {"POST", "/_emulator/keys:rotate", post_rotate_keys},
     {"POST", "/_emulator/api-tokens:revoke", post_revoke_api_tokens},
     {"POST", "/_emulator/idp-initiated-login", post_idp_initiated_login},
+    {"POST", "/_emulator/tokens:introspect", post_introspect},
+    {"GET", "/_emulator/redirect-uris", get_redirect_uris},
+    {"POST", "/_emulator/redirect-uris", post_redirect_uri},
+    {"DELETE", "/_emulator/redirect-uris", delete_redirect_uri},
     {NULL, NULL, NULL}
 };

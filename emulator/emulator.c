@@ -1,5 +1,6 @@
 /* scalekit_emulator_start / _stop: the public face of the emulator library. */
 #include "environment.h"
+#include "resources.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -87,6 +88,21 @@ static int setup_client(emu *e, const scalekit_emulator_options *o)
                        "ssi", e->client_id, e->client_secret, skit_now()) < 0 ? -1 : 0;
 }
 
+/* Register the redirect URIs of the options (kept in the store with earlier ones). */
+static int setup_redirect_uris(emu *e, const scalekit_emulator_options *o)
+{
+    for (size_t i = 0; o->redirect_uris && o->redirect_uris[i]; i++) {
+        const char *why = emu_redirect_uri_malformed(o->redirect_uris[i]);
+        if (why) {
+            fprintf(stderr, "scalekit-emulator: --redirect-uri %s %s\n", o->redirect_uris[i], why);
+            return SCALEKIT_EINVAL;
+        }
+        if (emu_redirect_uri_add(e, o->redirect_uris[i]) != 0)
+            return SCALEKIT_EINTERNAL;
+    }
+    return SCALEKIT_OK;
+}
+
 /* The environment id, stable across restarts on the same data file. */
 static int setup_environment(emu *e)
 {
@@ -112,6 +128,7 @@ int scalekit_emulator_start(const scalekit_emulator_options *opts, scalekit_emul
     if (!e)
         return SCALEKIT_ENOMEM;
     pthread_mutex_init(&e->faults.lock, NULL);
+    emu_auth_limit_init(e);
     e->host = strdup(o->host && *o->host ? o->host : "127.0.0.1");
     e->port = o->port;
     e->webhook_url = skit_is_empty(o->webhook_url) ? NULL : strdup(o->webhook_url);
@@ -138,6 +155,9 @@ int scalekit_emulator_start(const scalekit_emulator_options *opts, scalekit_emul
         rc = SCALEKIT_ENOMEM;
         goto fail;
     }
+    if ((rc = setup_redirect_uris(e, o)) != SCALEKIT_OK)
+        goto fail;
+    rc = SCALEKIT_EINTERNAL;
     if (emu_keys_load(e) != 0) {
         fprintf(stderr, "scalekit-emulator: cannot set up the signing keys\n");
         goto fail;
@@ -164,6 +184,7 @@ void scalekit_emulator_stop(scalekit_emulator *e)
     emu_exchange_log_close(e);
     emu_faults_clear(e);
     pthread_mutex_destroy(&e->faults.lock);
+    emu_auth_limit_destroy(e);
     if (e->keys.keys || e->keys.jwks)
         emu_keys_free(e);
     emu_api_auth_stop(e);

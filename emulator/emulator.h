@@ -35,6 +35,11 @@ typedef struct scalekit_emulator_options {
      * the emulator hands out (discovery, the login form, portal links). The
      * listening address stays host:port. NULL or "" = the listening address. */
     const char *public_url;
+    /* Redirect URIs registered for the environment (NULL-terminated; NULL = none),
+     * added to those stored in data_path. /oauth/authorize and /oidc/logout accept
+     * these (exact match) and loopback http URIs on any port (127.0.0.1, [::1],
+     * localhost); a malformed one makes start fail with SCALEKIT_EINVAL. */
+    const char *const *redirect_uris;
 } scalekit_emulator_options;
 
 /* Start listening; *out receives the running emulator. 0 or a negative error

@@ -131,6 +131,30 @@ int emu_event_emit(emu *e, const char *type, const char *organization_id, json_t
 /* Deliveries answered 2xx so far (tests). */
 uint64_t emu_events_delivered(emu *e);
 
+/* ---- failed client authentication (auth_limit.c) ----------------------------- */
+
+#define EMU_AUTH_FAIL_LIMIT 10          /* failures per window and client id ... */
+#define EMU_AUTH_FAIL_WINDOW_MS 10000   /* ... before 429 until the window ends */
+#define EMU_AUTH_BUCKETS 64             /* buckets for the environment's client ids */
+
+typedef struct emu_auth_bucket {
+    int64_t window_start_ms;   /* monotonic time of the window's first failure */
+    unsigned failures;
+} emu_auth_bucket;
+
+typedef struct emu_auth_limiter {
+    pthread_mutex_t lock;
+    emu_auth_bucket buckets[EMU_AUTH_BUCKETS + 1];   /* the last one: every unknown client id */
+} emu_auth_limiter;
+
+void emu_auth_limit_init(emu *e);
+void emu_auth_limit_destroy(emu *e);
+/* Seconds until @p client_id (NULL: an id that is no client of the environment)
+ * may try to authenticate again; 0 when it may now. */
+long emu_auth_limit_wait(emu *e, const char *client_id);
+/* Count one failed authentication of @p client_id (NULL as above). */
+void emu_auth_limit_failed(emu *e, const char *client_id);
+
 /* ---- the emulator ----------------------------------------------------------- */
 
 /* Longest public URL accepted (bytes); URLs built from it stay within fixed buffers. */
@@ -158,6 +182,7 @@ struct scalekit_emulator {
     emu_faults faults;
     emu_events *events;
     emu_api_auth *api_auth;
+    emu_auth_limiter auth_limit;
     FILE *exchange_log;              /* exchange_log.c: one JSON line per /api/v1 exchange */
     pthread_mutex_t exchange_log_lock;
 };

@@ -107,10 +107,13 @@ int emu_reply_error(emu_req *r, unsigned status, const char *error_code, const c
 int emu_reply_field_error(emu_req *r, const char *field, const char *description);
 /* RFC 6749 section 5.2: {"error","error_description"}; 401 adds WWW-Authenticate. */
 int emu_reply_oauth_error(emu_req *r, unsigned status, const char *error, const char *description);
-/* 302 to @p location. */
+/* 302 to @p location, with Referrer-Policy: no-referrer. */
 int emu_reply_redirect(emu_req *r, const char *location);
-/* An HTML page (the text is copied). */
-int emu_reply_html(emu_req *r, unsigned status, const char *html);
+/* An HTML page (the text is copied) with the headers every page carries:
+ * Content-Security-Policy (nothing loads, no framing, forms post to the emulator
+ * and, when @p form_target is not NULL, to that origin "scheme://host[:port]"),
+ * X-Frame-Options: DENY, Referrer-Policy: no-referrer, X-Content-Type-Options: nosniff. */
+int emu_reply_html(emu_req *r, unsigned status, const char *html, const char *form_target);
 /* Any body of any type (copied). */
 int emu_reply_raw(emu_req *r, unsigned status, const char *content_type, const char *body, size_t len);
 /* An extra response header (both copied). */

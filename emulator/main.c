@@ -32,12 +32,14 @@ static void usage(FILE *out)
           "                          close a connection idle this long (30)\n"
           "  --max-connections-per-ip N\n"
           "                          connections one client address may hold (256)\n"
+          "  --redirect-uri URL      register a redirect URI (repeatable); loopback http\n"
+          "                          URIs (127.0.0.1, [::1], localhost, any port) need none\n"
           "  --quiet                 no request log on stderr\n"
           "  --help                  this text\n"
           "\n"
           "Prints the environment URL (the public one when given), then \"client_id: ...\",\n"
           "\"client_secret: ...\", \"webhook_secret: ...\" and \"listen_url: ...\".\n"
-          "Any absolute http(s) redirect_uri is accepted by /oauth/authorize.\n", out);
+          "/oauth/authorize and /oidc/logout redirect only to registered or loopback URIs.\n", out);
 }
 
 static int parse_long(const char *s, long min, long max, long *out)
@@ -50,7 +52,9 @@ static int parse_long(const char *s, long min, long max, long *out)
     return 0;
 }
 
-int main(int argc, char **argv)
+/* Parse the options, run until a stop signal; the exit status. @p redirect_uris
+ * has room for one URI per argument and the terminating NULL. */
+static int run(int argc, char **argv, const char **redirect_uris)
 {
     static const struct option long_opts[] = {
         {"host", required_argument, NULL, 'h'},
@@ -65,12 +69,15 @@ int main(int argc, char **argv)
         {"token-ttl-seconds", required_argument, NULL, 't'},
         {"connection-timeout-seconds", required_argument, NULL, 'T'},
         {"max-connections-per-ip", required_argument, NULL, 'C'},
+        {"redirect-uri", required_argument, NULL, 'r'},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'H'},
         {NULL, 0, NULL, 0}
     };
     scalekit_emulator_options o;
     memset(&o, 0, sizeof o);
+    size_t n_redirect_uris = 0;
+    o.redirect_uris = redirect_uris;
     int c;
     long v;
     while ((c = getopt_long(argc, argv, "", long_opts, NULL)) != -1) {
@@ -116,6 +123,7 @@ int main(int argc, char **argv)
             else
                 o.max_connections_per_ip = (unsigned)v;
             break;
+        case 'r': redirect_uris[n_redirect_uris++] = optarg; break;
         case 'q': o.quiet = 1; break;
         case 'H': usage(stdout); return 0;
         default: usage(stderr); return 2;
@@ -154,4 +162,16 @@ int main(int argc, char **argv)
     sigwait(&stop, &sig);
     scalekit_emulator_stop(emu);
     return 0;
+}
+
+int main(int argc, char **argv)
+{
+    const char **redirect_uris = calloc((size_t)argc + 1, sizeof *redirect_uris);
+    if (!redirect_uris) {
+        fputs("scalekit-emulator: out of memory\n", stderr);
+        return 1;
+    }
+    int status = run(argc, argv, redirect_uris);
+    free(redirect_uris);
+    return status;
 }

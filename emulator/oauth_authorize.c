@@ -3,12 +3,14 @@
  * JavaScript), POST /oauth/authorize signs the user in by email (creating the
  * user on first sight, as the real sign-up does) and redirects back with a code.
  *
- * The emulator accepts any absolute http or https redirect_uri: it has no
- * dashboard where allowed redirect URIs would be registered.
+ * redirect_uri must be allowed by redirect_uris.c (loopback or registered);
+ * anything else gets an error page, never a redirect (RFC 6749 section 4.1.2.1).
  */
 #include "environment.h"
 #include "resources.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -22,13 +24,8 @@ static const char *const carried[] = {
 
 typedef const char *(*param_fn)(emu_req *r, const char *name);
 
-static bool absolute_http_url(const char *u)
-{
-    size_t skip = strncasecmp(u, "https://", 8) == 0 ? 8 : strncasecmp(u, "http://", 7) == 0 ? 7 : 0;
-    return skip && u[skip] && u[skip] != '/' && !strpbrk(u, " \t\r\n<>\"");
-}
-
-static int reply_page(emu_req *r, unsigned status, const char *title, const skit_buf *inner)
+int emu_reply_page(emu_req *r, unsigned status, const char *title, const skit_buf *inner,
+                   const char *form_target)
 {
     skit_buf b = SKIT_BUF_INIT;
     skit_buf_puts(&b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\">"
@@ -39,21 +36,28 @@ static int reply_page(emu_req *r, unsigned status, const char *title, const skit
     skit_buf_puts(&b, "</h1>\n");
     skit_buf_put(&b, inner->ptr ? inner->ptr : "", inner->len);
     int rc = skit_buf_puts(&b, "</main>\n</body>\n</html>\n");
-    rc = rc == SCALEKIT_OK ? emu_reply_html(r, status, b.ptr) : -1;
+    rc = rc == SCALEKIT_OK ? emu_reply_html(r, status, b.ptr, form_target) : -1;
     skit_buf_free(&b);
     return rc;
 }
 
-static int error_page(emu_req *r, const char *message)
+int emu_reply_error_page(emu_req *r, const char *title, const char *fmt, ...)
 {
+    char message[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(message, sizeof message, fmt, ap);
+    va_end(ap);
     skit_buf inner = SKIT_BUF_INIT;
     skit_buf_puts(&inner, "<p role=\"alert\">");
     emu_html_escape(&inner, message);
-    skit_buf_puts(&inner, "</p>\n");
-    int rc = reply_page(r, 400, "Sign-in error", &inner);
+    int rc = skit_buf_puts(&inner, "</p>\n");
+    rc = rc == SCALEKIT_OK ? emu_reply_page(r, 400, title, &inner, NULL) : -1;
     skit_buf_free(&inner);
     return rc;
 }
+
+#define error_page(r, ...) emu_reply_error_page((r), "Sign-in error", __VA_ARGS__)
 
 /* Redirect to @p redirect_uri with @p name=@p value and the untouched state. */
 static int redirect_back(emu_req *r, const char *redirect_uri, const char *name, const char *value,
@@ -83,14 +87,16 @@ static int check_request(emu *e, emu_req *r, param_fn get, int *rc)
         return 1;
     }
     if (!emu_client_known(e, client_id)) {
-        skit_buf m = SKIT_BUF_INIT;
-        skit_buf_printf(&m, "client_id %s is not a client of this environment", client_id);
-        *rc = error_page(r, m.ptr ? m.ptr : "unknown client_id");
-        skit_buf_free(&m);
+        *rc = error_page(r, "client_id %.200s is not a client of this environment", client_id);
         return 1;
     }
-    if (!redirect_uri || !absolute_http_url(redirect_uri)) {
-        *rc = error_page(r, "redirect_uri must be an absolute http or https URL");
+    const char *why = NULL;
+    if (!redirect_uri || !*redirect_uri) {
+        *rc = error_page(r, "redirect_uri is required");
+        return 1;
+    }
+    if (!emu_redirect_uri_allowed(e, redirect_uri, &why)) {
+        *rc = error_page(r, "redirect_uri %.200s %s", redirect_uri, why);
         return 1;
     }
     if (!response_type || strcmp(response_type, "code") != 0) {
@@ -134,7 +140,10 @@ static int render_form(emu *e, emu_req *r, unsigned status, param_fn get, const 
     skit_buf_puts(&in, " value=\"");
     emu_html_escape(&in, email ? email : "");
     int rc = skit_buf_puts(&in, "\">\n<button type=\"submit\">Sign in</button>\n</form>\n");
-    rc = rc == SCALEKIT_OK ? reply_page(r, status, "Sign in", &in) : -1;
+    char origin[512];
+    if (rc == SCALEKIT_OK && !emu_redirect_uri_origin(get(r, "redirect_uri"), origin, sizeof origin))
+        rc = -1;
+    rc = rc == SCALEKIT_OK ? emu_reply_page(r, status, "Sign in", &in, origin) : -1;
     skit_buf_free(&in);
     return rc;
 }

@@ -41,25 +41,28 @@ static int get_discovery(emu *e, emu_req *r)
 
 static int signed_out_page(emu_req *r)
 {
-    return emu_reply_html(r, 200, "<!DOCTYPE html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\">"
-                                  "<title>Signed out</title></head>\n<body>\n<main>\n<h1>Signed out</h1>\n"
-                                  "<p>You are signed out of the Scalekit emulator.</p>\n</main>\n</body>\n</html>\n");
+    skit_buf inner = SKIT_BUF_INIT;
+    int rc = skit_buf_puts(&inner, "<p>You are signed out of the Scalekit emulator.</p>\n");
+    rc = rc == SCALEKIT_OK ? emu_reply_page(r, 200, "Signed out", &inner, NULL) : -1;
+    skit_buf_free(&inner);
+    return rc;
 }
 
+/* The redirect target is checked before the session ends: a refused logout changes nothing. */
 static int get_logout(emu *e, emu_req *r)
 {
     const char *hint = emu_query(r, "id_token_hint");
     const char *target = emu_query(r, "post_logout_redirect_uri");
     const char *state = emu_query(r, "state");
+    const char *why = NULL;
+    if (target && *target && !emu_redirect_uri_allowed(e, target, &why))
+        return emu_reply_error_page(r, "Sign-out error", "post_logout_redirect_uri %.200s %s", target, why);
     if (hint && *hint) {
         /* An expired ID token still names the session to end. */
         json_t *claims = NULL;
-        const char *why = NULL;
         if (emu_keys_verify(e, hint, false, &claims, &why) != 0)
-            return emu_reply_html(r, 400, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-                                          "<title>Sign-out error</title></head><body><main><h1>Sign-out error</h1>"
-                                          "<p role=\"alert\">id_token_hint is not an ID token of this "
-                                          "environment</p></main></body></html>\n");
+            return emu_reply_error_page(r, "Sign-out error", "id_token_hint is not an ID token of this "
+                                                             "environment: %s", why);
         const char *sid = skit_json_string(claims, "sid");
         if (sid)
             emu_db_exec(e->store, "UPDATE sessions SET ended_at = ? WHERE id = ? AND ended_at IS NULL",
@@ -68,12 +71,6 @@ static int get_logout(emu *e, emu_req *r)
     }
     if (!target || !*target)
         return signed_out_page(r);
-    size_t skip = strncasecmp(target, "https://", 8) == 0 ? 8 : strncasecmp(target, "http://", 7) == 0 ? 7 : 0;
-    if (!skip || !target[skip])
-        return emu_reply_html(r, 400, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-                                      "<title>Sign-out error</title></head><body><main><h1>Sign-out error</h1>"
-                                      "<p role=\"alert\">post_logout_redirect_uri must be an absolute http or "
-                                      "https URL</p></main></body></html>\n");
     skit_buf url = SKIT_BUF_INIT;
     skit_buf_puts(&url, target);
     if (state && *state) {

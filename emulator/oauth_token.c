@@ -1,6 +1,13 @@
 /*
  * POST /oauth/token: client_credentials, authorization_code (PKCE S256 / plain)
  * and refresh_token (rotating). Errors follow RFC 6749 section 5.2.
+ *
+ * Every token issued from one authorization code belongs to its grant family
+ * (schema.sql: grant_families, grant_tokens). A second exchange of the code, or
+ * a refresh token presented again after it was rotated, revokes the whole
+ * family (RFC 6749 section 4.1.2, RFC 9700 section 4.14): both are signs that
+ * the code or the token leaked. Failed client authentication is rate-limited
+ * (auth_limit.c).
  */
 #include "environment.h"
 #include "resources.h"
@@ -27,8 +34,8 @@ static bool secret_equal(const char *a, const char *b)
     return n == strlen(b) && skit_consttime_equal(a, b, n);
 }
 
-/* The authenticated client id (from HTTP Basic, else the form), or NULL after
- * replying 401 invalid_client. *id_out is malloc'd. */
+/* The authenticated client id (malloc'd; from HTTP Basic, else the form), or
+ * NULL after replying 401 invalid_client, or 429 while the id is rate-limited. */
 static char *authenticate_client(emu *e, emu_req *r)
 {
     char *id = NULL, *secret = NULL;
@@ -49,12 +56,24 @@ static char *authenticate_client(emu *e, emu_req *r)
         secret = strdup(emu_form(r, "client_secret"));
     }
     json_t *row = id ? emu_db_row(e->store, "SELECT secret FROM clients WHERE id = ?", "s", id) : NULL;
-    bool ok = row && secret && secret_equal(skit_json_string(row, "secret"), secret);
+    const char *limited_id = row ? id : NULL;
+    long wait = emu_auth_limit_wait(e, limited_id);
+    bool ok = !wait && row && secret && secret_equal(skit_json_string(row, "secret"), secret);
     json_decref(row);
     free(secret);
+    if (wait) {
+        char seconds[24], description[160];
+        snprintf(seconds, sizeof seconds, "%ld", wait);
+        snprintf(description, sizeof description, "too many failed client authentications for this "
+                 "client_id; retry after %ld seconds", wait);
+        if (emu_add_header(r, "Retry-After", seconds) == 0)
+            emu_reply_oauth_error(r, 429, "temporarily_unavailable", description);
+    } else if (!ok) {
+        emu_auth_limit_failed(e, limited_id);
+        emu_reply_oauth_error(r, 401, "invalid_client", "client authentication failed");
+    }
     if (!ok) {
         free(id);
-        emu_reply_oauth_error(r, 401, "invalid_client", "client authentication failed");
         return NULL;
     }
     return id;
@@ -79,31 +98,35 @@ static json_t *access_claims(emu *e, const char *client_id, const char *sub, con
     return c;
 }
 
-/* Sign @p claims as an access token and record its jti (for revocation). */
-static char *sign_access_token(emu *e, json_t *claims, const char *jti, const char *client_id)
+/* Record an issued access token's jti, so it can be revoked. 0 or -1. */
+static int record_access_token(emu *e, const char *jti, const char *client_id)
 {
-    char *jwt = NULL;
-    if (emu_keys_sign(e, claims, &jwt) != 0)
-        return NULL;
-    if (emu_db_exec(e->store, "INSERT INTO access_tokens(jti, client_id, issued_at) VALUES (?, ?, ?)",
-                    "ssi", jti, client_id, skit_now()) != 1) {
-        free(jwt);
-        return NULL;
-    }
-    return jwt;
+    return emu_db_exec(e->store, "INSERT INTO access_tokens(jti, client_id, issued_at) VALUES (?, ?, ?)",
+                       "ssi", jti, client_id, skit_now()) == 1 ? 0 : -1;
+}
+
+bool emu_access_token_revoked(emu *e, const char *jti)
+{
+    json_t *row = jti ? emu_db_row(e->store, "SELECT revoked FROM access_tokens WHERE jti = ?", "s", jti) : NULL;
+    bool revoked = !row || json_integer_value(json_object_get(row, "revoked")) != 0;
+    json_decref(row);
+    return revoked;
 }
 
 static int grant_client_credentials(emu *e, emu_req *r, const char *client_id)
 {
     const char *scope = emu_form(r, "scope");
-    char *jti = NULL;
+    char *jti = NULL, *jwt = NULL;
     json_t *claims = access_claims(e, client_id, client_id, scope, &jti);
     /* Marks the token as an API client's: only these are admitted to /api/v1 (api_auth.c). */
     if (claims && json_object_set_new(claims, "gty", json_string(EMU_GTY_CLIENT_CREDENTIALS)) != 0) {
         json_decref(claims);
         claims = NULL;
     }
-    char *jwt = claims ? sign_access_token(e, claims, jti, client_id) : NULL;
+    if (claims && (emu_keys_sign(e, claims, &jwt) != 0 || record_access_token(e, jti, client_id) != 0)) {
+        free(jwt);
+        jwt = NULL;
+    }
     json_decref(claims);
     free(jti);
     if (!jwt)
@@ -151,58 +174,100 @@ static char *sign_id_token(emu *e, const char *client_id, const json_t *user, co
     return jwt;
 }
 
-/* Issue access, ID and refresh tokens for a signed-in user and reply with them. */
-static int issue_user_tokens(emu *e, emu_req *r, const char *client_id, const json_t *grant)
+/* Revoke grant family @p id and every token issued in it; a family not created
+ * yet (its first exchange still running) is created revoked. Caller holds the
+ * store lock, and calls emu_api_auth_invalidate() once it has released it. */
+static void revoke_family(emu *e, const char *id)
+{
+    emu_db_exec(e->store, "INSERT INTO grant_families(id, revoked, created_at) VALUES (?, 1, ?) "
+                          "ON CONFLICT(id) DO UPDATE SET revoked = 1", "si", id, skit_now());
+    emu_db_exec(e->store, "UPDATE access_tokens SET revoked = 1 WHERE jti IN "
+                          "(SELECT token FROM grant_tokens WHERE family_id = ? AND kind = 'access')", "s", id);
+    emu_db_exec(e->store, "UPDATE refresh_tokens SET revoked = 1 WHERE token_hash IN "
+                          "(SELECT token FROM grant_tokens WHERE family_id = ? AND kind = 'refresh')", "s", id);
+}
+
+/* Store the access and refresh token of one issue in family @p family, unless the
+ * family was revoked meanwhile (a replay racing this issue): 1 stored, 0 revoked, -1 failure. */
+static int record_user_tokens(emu *e, const char *family, const char *client_id, const char *jti,
+                              const char *refresh_hash, const json_t *grant)
+{
+    emu_db_lock(e->store);
+    json_t *f = emu_db_row(e->store, "SELECT revoked FROM grant_families WHERE id = ?", "s", family);
+    int rc = !f ? -1 : json_integer_value(json_object_get(f, "revoked")) ? 0 : 1;
+    json_decref(f);
+    if (rc == 1 &&
+        (record_access_token(e, jti, client_id) != 0 ||
+         emu_db_exec(e->store, "INSERT INTO refresh_tokens(token_hash, client_id, user_id, organization_id, "
+                               "session_id, scope, nonce, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                     "sssssssi", refresh_hash, client_id, skit_json_string(grant, "user_id"),
+                     skit_json_string(grant, "organization_id"), skit_json_string(grant, "session_id"),
+                     skit_json_string(grant, "scope"), skit_json_string(grant, "nonce"), skit_now()) != 1 ||
+         emu_db_exec(e->store, "INSERT INTO grant_tokens(family_id, kind, token) VALUES (?, 'access', ?), "
+                               "(?, 'refresh', ?)", "ssss", family, jti, family, refresh_hash) != 2))
+        rc = -1;
+    emu_db_unlock(e->store);
+    return rc;
+}
+
+/* The user's roles in @p org (new JSON array; empty without an organization). */
+static json_t *member_roles(emu *e, const char *user_id, const char *org)
+{
+    json_t *roles = NULL;
+    if (org && *org) {
+        json_t *m = emu_db_row(e->store, "SELECT roles FROM memberships WHERE organization_id = ? AND user_id = ?",
+                               "ss", org, user_id);
+        roles = m ? json_loads(skit_json_string(m, "roles"), 0, NULL) : NULL;
+        json_decref(m);
+    }
+    if (json_is_array(roles))
+        return roles;
+    json_decref(roles);
+    return json_array();
+}
+
+/* Issue access, ID and refresh tokens of grant family @p family for a signed-in
+ * user and reply with them. */
+static int issue_user_tokens(emu *e, emu_req *r, const char *client_id, const json_t *grant,
+                             const char *family)
 {
     const char *user_id = skit_json_string(grant, "user_id");
     const char *org = skit_json_string(grant, "organization_id");
     const char *sid = skit_json_string(grant, "session_id");
     const char *scope = skit_json_string(grant, "scope");
-    const char *nonce = skit_json_string(grant, "nonce");
     json_t *user = emu_user_row(e, user_id);
     if (!user)
         return emu_reply_oauth_error(r, 400, "invalid_grant", "the grant's user no longer exists");
 
-    json_t *roles = json_array();
-    if (org && *org) {
-        json_t *m = emu_db_row(e->store, "SELECT roles FROM memberships WHERE organization_id = ? AND user_id = ?",
-                               "ss", org, user_id);
-        json_t *parsed = m ? json_loads(skit_json_string(m, "roles"), 0, NULL) : NULL;
-        if (json_is_array(parsed)) {
-            json_decref(roles);
-            roles = json_incref(parsed);
-        }
-        json_decref(parsed);
-        json_decref(m);
-    }
     char *jti = NULL, *access = NULL, *id_token = NULL, *refresh = NULL;
     json_t *claims = access_claims(e, client_id, user_id, scope, &jti);
-    int rc = -1;
     if (claims) {
         json_object_set_new(claims, "sid", json_string(sid));
         if (org && *org)
             json_object_set_new(claims, "oid", json_string(org));
-        json_object_set(claims, "roles", roles);
+        json_object_set_new(claims, "roles", member_roles(e, user_id, org));
         json_object_set_new(claims, "permissions", json_array());
-        access = sign_access_token(e, claims, jti, client_id);
+        if (emu_keys_sign(e, claims, &access) != 0)
+            access = NULL;
     }
-    id_token = access ? sign_id_token(e, client_id, user, org, sid, nonce) : NULL;
+    id_token = access ? sign_id_token(e, client_id, user, org, sid, skit_json_string(grant, "nonce")) : NULL;
     refresh = id_token ? emu_new_id("rt_", 32) : NULL;
+    int rc = -1;
     if (refresh) {
         char hash[65];
         emu_sha256_hex(refresh, hash);
-        if (emu_db_exec(e->store, "INSERT INTO refresh_tokens(token_hash, client_id, user_id, organization_id, "
-                                  "session_id, scope, nonce, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                        "sssssssi", hash, client_id, user_id, org, sid, scope, nonce, skit_now()) == 1) {
-            json_t *answer = json_pack("{s:s, s:s, s:I, s:s, s:s, s:s}", "access_token", access,
-                                       "token_type", "Bearer", "expires_in", (json_int_t)e->access_token_ttl,
-                                       "scope", scope ? scope : "", "id_token", id_token,
-                                       "refresh_token", refresh);
-            rc = emu_reply_json(r, 200, answer);
-        }
+        int stored = record_user_tokens(e, family, client_id, jti, hash, grant);
+        if (stored == 0)
+            rc = emu_reply_oauth_error(r, 400, "invalid_grant", "the grant was revoked: its code or "
+                                       "refresh token was used twice");
+        else if (stored == 1)
+            rc = emu_reply_json(r, 200, json_pack("{s:s, s:s, s:I, s:s, s:s, s:s}", "access_token", access,
+                                                  "token_type", "Bearer",
+                                                  "expires_in", (json_int_t)e->access_token_ttl,
+                                                  "scope", scope ? scope : "", "id_token", id_token,
+                                                  "refresh_token", refresh));
     }
     json_decref(claims);
-    json_decref(roles);
     json_decref(user);
     free(jti);
     free(access);
@@ -232,6 +297,7 @@ static int grant_authorization_code(emu *e, emu_req *r, const char *client_id)
 {
     const char *code = emu_form(r, "code");
     const char *redirect_uri = emu_form(r, "redirect_uri");
+    const char *verifier = emu_form(r, "code_verifier");
     if (!code || !*code)
         return emu_reply_oauth_error(r, 400, "invalid_request", "code is required");
     if (!redirect_uri || !*redirect_uri)
@@ -241,27 +307,37 @@ static int grant_authorization_code(emu *e, emu_req *r, const char *client_id)
     /* Check and consume under the lock: a code is exchanged once, even by racing requests. */
     emu_db_lock(e->store);
     json_t *grant = emu_db_row(e->store, "SELECT * FROM auth_codes WHERE code_hash = ?", "s", hash);
+    const char *challenge = skit_json_string(grant, "code_challenge");
     const char *why = NULL;
-    if (!grant)
+    bool revoked = false;
+    if (!grant) {
         why = "the authorization code is invalid";
-    else if (json_integer_value(json_object_get(grant, "used")))
-        why = "the authorization code was already used";
-    else if (json_integer_value(json_object_get(grant, "expires_at")) <= skit_now())
+    } else if (json_integer_value(json_object_get(grant, "used"))) {
+        why = "the authorization code was already used; the tokens issued from it are revoked";
+        revoke_family(e, hash);
+        revoked = true;
+    } else if (json_integer_value(json_object_get(grant, "expires_at")) <= skit_now()) {
         why = "the authorization code expired";
-    else if (strcmp(skit_json_string(grant, "client_id"), client_id) != 0)
+    } else if (strcmp(skit_json_string(grant, "client_id"), client_id) != 0) {
         why = "the authorization code was issued to another client";
-    else if (strcmp(skit_json_string(grant, "redirect_uri"), redirect_uri) != 0)
+    } else if (strcmp(skit_json_string(grant, "redirect_uri"), redirect_uri) != 0) {
         why = "redirect_uri does not match the authorization request";
-    else if (skit_json_string(grant, "code_challenge") &&
-             !pkce_ok(skit_json_string(grant, "code_challenge_method"),
-                      skit_json_string(grant, "code_challenge"), emu_form(r, "code_verifier")))
+    } else if (challenge && !pkce_ok(skit_json_string(grant, "code_challenge_method"), challenge, verifier)) {
         why = "code_verifier does not match the code_challenge";
+    } else if (!challenge && verifier && *verifier) {
+        /* RFC 9700 section 2.1.1: a verifier for a code without a challenge is a downgrade. */
+        why = "code_verifier was sent but the authorization request had no code_challenge";
+    }
     /* Any presented code is spent, even on a failed exchange (a PKCE guess gets one try). */
     if (grant)
         emu_db_exec(e->store, "UPDATE auth_codes SET used = 1 WHERE code_hash = ?", "s", hash);
+    bool stored = why || emu_db_exec(e->store, "INSERT INTO grant_families(id, created_at) VALUES (?, ?) "
+                                               "ON CONFLICT(id) DO NOTHING", "si", hash, skit_now()) >= 0;
     emu_db_unlock(e->store);
-    int rc = why ? emu_reply_oauth_error(r, 400, "invalid_grant", why)
-                 : issue_user_tokens(e, r, client_id, grant);
+    if (revoked)
+        emu_api_auth_invalidate(e);
+    int rc = !stored ? -1 : why ? emu_reply_oauth_error(r, 400, "invalid_grant", why)
+                                : issue_user_tokens(e, r, client_id, grant, hash);
     json_decref(grant);
     return rc;
 }
@@ -271,24 +347,38 @@ static int grant_refresh_token(emu *e, emu_req *r, const char *client_id)
     const char *token = emu_form(r, "refresh_token");
     if (!token || !*token)
         return emu_reply_oauth_error(r, 400, "invalid_request", "refresh_token is required");
-    char hash[65];
+    char hash[65], family[65];
     emu_sha256_hex(token, hash);
     emu_db_lock(e->store);
-    json_t *grant = emu_db_row(e->store, "SELECT t.*, s.ended_at FROM refresh_tokens t "
-                                         "LEFT JOIN sessions s ON s.id = t.session_id WHERE t.token_hash = ?",
-                               "s", hash);
+    json_t *grant = emu_db_row(e->store, "SELECT t.*, s.ended_at, g.family_id FROM refresh_tokens t "
+                                         "LEFT JOIN sessions s ON s.id = t.session_id "
+                                         "LEFT JOIN grant_tokens g ON g.kind = 'refresh' AND g.token = t.token_hash "
+                                         "WHERE t.token_hash = ?", "s", hash);
+    /* Tokens stored before grant families existed start a family of their own. */
+    const char *family_id = skit_json_string(grant, "family_id");
+    snprintf(family, sizeof family, "%s", family_id ? family_id : hash);
     const char *why = NULL;
-    if (!grant || json_integer_value(json_object_get(grant, "revoked")))
-        why = "the refresh token is invalid or was already used";
-    else if (strcmp(skit_json_string(grant, "client_id"), client_id) != 0)
+    bool stored = true, revoked = false;
+    if (!grant) {
+        why = "the refresh token is invalid";
+    } else if (json_integer_value(json_object_get(grant, "revoked"))) {
+        why = "the refresh token was already used or revoked; its whole grant is revoked";
+        revoke_family(e, family);
+        revoked = true;
+    } else if (strcmp(skit_json_string(grant, "client_id"), client_id) != 0) {
         why = "the refresh token was issued to another client";
-    else if (!json_is_null(json_object_get(grant, "ended_at")))
+    } else if (!json_is_null(json_object_get(grant, "ended_at"))) {
         why = "the session of the refresh token has ended";
-    else
-        emu_db_exec(e->store, "UPDATE refresh_tokens SET revoked = 1 WHERE token_hash = ?", "s", hash);
+    } else {
+        stored = emu_db_exec(e->store, "UPDATE refresh_tokens SET revoked = 1 WHERE token_hash = ?", "s", hash) == 1 &&
+                 emu_db_exec(e->store, "INSERT INTO grant_families(id, created_at) VALUES (?, ?) "
+                                       "ON CONFLICT(id) DO NOTHING", "si", family, skit_now()) >= 0;
+    }
     emu_db_unlock(e->store);
-    int rc = why ? emu_reply_oauth_error(r, 400, "invalid_grant", why)
-                 : issue_user_tokens(e, r, client_id, grant);
+    if (revoked)
+        emu_api_auth_invalidate(e);
+    int rc = !stored ? -1 : why ? emu_reply_oauth_error(r, 400, "invalid_grant", why)
+                                : issue_user_tokens(e, r, client_id, grant, family);
     json_decref(grant);
     return rc;
 }

@@ -35,6 +35,9 @@ bool emu_client_known(emu *e, const char *client_id);
 char *emu_code_issue(emu *e, const char *client_id, const char *redirect_uri, const char *code_challenge,
                      const char *code_challenge_method, const char *nonce, const char *scope,
                      const char *user_id, const char *organization_id, const char *session_id);
+/* Whether @p jti names an issued access token that was revoked; an unknown jti counts as revoked. */
+bool emu_access_token_revoked(emu *e, const char *jti);
+
 /* The id of the user with @p email, created when unknown (a sign-up), with a
  * membership in @p organization_id when that is given. malloc'd; NULL on failure. */
 char *emu_user_ensure(emu *e, const char *email, const char *organization_id);
@@ -43,6 +46,33 @@ json_t *emu_user_row(emu *e, const char *user_id);
 /* The API shape of a user (usersUser): id, email, external_id, create_time,
  * update_time, last_login_time, metadata, user_profile, memberships. New reference. */
 json_t *emu_user_json(emu *e, const json_t *row);
+
+/* ---- redirect URIs (redirect_uris.c) ------------------------------------------ */
+
+/* Why @p uri is not a well-formed absolute http(s) redirect URI (a static text
+ * completing "redirect_uri ..."), or NULL when it is one. */
+const char *emu_redirect_uri_malformed(const char *uri);
+/* Whether the browser may be sent to @p uri: well formed, and loopback (RFC 8252)
+ * or registered (exact match). When not, *why is a static text completing "... uri ...". */
+bool emu_redirect_uri_allowed(emu *e, const char *uri, const char **why);
+/* Register @p uri (idempotent). 0, or -1 when it is malformed or the store fails. */
+int emu_redirect_uri_add(emu *e, const char *uri);
+/* Unregister @p uri: 1 when it was registered, 0 when not, -1 on a store failure. */
+int emu_redirect_uri_remove(emu *e, const char *uri);
+/* The registered URIs, oldest first (new JSON array), NULL on failure. */
+json_t *emu_redirect_uri_list(emu *e);
+/* "scheme://host[:port]" of a well-formed @p uri into @p out: its length, 0 when it does not fit. */
+size_t emu_redirect_uri_origin(const char *uri, char *out, size_t n);
+
+/* ---- HTML pages (oauth_authorize.c) --------------------------------------------- */
+
+/* Reply a page titled @p title around @p inner (HTML, copied). @p form_target: the
+ * origin a form on the page may lead to besides the emulator itself (CSP form-action), or NULL. */
+int emu_reply_page(emu_req *r, unsigned status, const char *title, const skit_buf *inner,
+                   const char *form_target);
+/* Reply 400 with a page titled @p title showing the printf-style message (escaped,
+ * at most 511 bytes); never a redirect. */
+int emu_reply_error_page(emu_req *r, const char *title, const char *fmt, ...) SKIT_PRINTF(3, 4);
 
 /* ---- the resources served by the engine (resource.h) --------------------------- */
 

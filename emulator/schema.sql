@@ -18,7 +18,8 @@ CREATE TABLE IF NOT EXISTS clients (
 );
 
 -- Token signing keys (PKCS#8 PEM). retired_at = 0 for the current key; a
--- retired key stays in /keys until retired_at + key_grace_seconds.
+-- retired key stays in /keys until retired_at + key_grace_seconds, then it is
+-- deleted (keys.c prunes on rotation, on /keys reads and at start).
 CREATE TABLE IF NOT EXISTS signing_keys (
     kid        TEXT PRIMARY KEY,
     alg        TEXT NOT NULL,
@@ -86,6 +87,34 @@ CREATE TABLE IF NOT EXISTS refresh_tokens (
     nonce           TEXT,
     created_at      INTEGER NOT NULL,
     revoked         INTEGER NOT NULL DEFAULT 0
+);
+
+-- Grant families (RFC 9700 section 4.14): one per authorization code, named by
+-- the code's hash; every token issued from that code, first and rotated,
+-- belongs to it, so a replayed code or refresh token revokes them all. A
+-- family is marked revoked before its tokens exist when a replay races the
+-- first exchange. New tables rather than new columns: an older data file opens.
+CREATE TABLE IF NOT EXISTS grant_families (
+    id         TEXT PRIMARY KEY,
+    revoked    INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL
+);
+
+-- The tokens of a family: kind 'access' (token = jti) or 'refresh' (token =
+-- the refresh token's hash).
+CREATE TABLE IF NOT EXISTS grant_tokens (
+    family_id TEXT NOT NULL,
+    kind      TEXT NOT NULL,
+    token     TEXT NOT NULL,
+    PRIMARY KEY (kind, token)
+);
+CREATE INDEX IF NOT EXISTS grant_tokens_family ON grant_tokens(family_id);
+
+-- Redirect URIs registered for the environment (--redirect-uri,
+-- /_emulator/redirect-uris), matched as exact strings; loopback URIs need none.
+CREATE TABLE IF NOT EXISTS redirect_uris (
+    uri        TEXT PRIMARY KEY,
+    created_at INTEGER NOT NULL
 );
 
 -- Every access token issued, so /_emulator/api-tokens:revoke can invalidate them.

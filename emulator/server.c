@@ -488,13 +488,27 @@ int emu_reply_oauth_error(emu_req *r, unsigned status, const char *error, const 
 
 int emu_reply_redirect(emu_req *r, const char *location)
 {
-    if (emu_add_header(r, "Location", location) < 0)
+    /* The redirected request must not name the page that sent it (codes, state). */
+    if (emu_add_header(r, "Location", location) < 0 || emu_add_header(r, "Referrer-Policy", "no-referrer") < 0)
         return -1;
     return emu_reply_raw(r, 302, "text/plain", "", 0);
 }
 
-int emu_reply_html(emu_req *r, unsigned status, const char *html)
+int emu_reply_html(emu_req *r, unsigned status, const char *html, const char *form_target)
 {
+    /* The pages need nothing but their own markup: no script, style, image or
+     * frame loads, no framing (clickjacking), forms only to the emulator and the
+     * app the login redirects to (browsers check form-action on the redirect). */
+    if (form_target && strpbrk(form_target, " \t\r\n;,'\""))
+        return -1;
+    char csp[512];
+    int n = snprintf(csp, sizeof csp, "default-src 'none'; form-action 'self'%s%s; frame-ancestors 'none'; "
+                                      "base-uri 'none'", form_target ? " " : "", form_target ? form_target : "");
+    if (n < 0 || (size_t)n >= sizeof csp || emu_add_header(r, "Content-Security-Policy", csp) < 0 ||
+        emu_add_header(r, "X-Frame-Options", "DENY") < 0 ||
+        emu_add_header(r, "Referrer-Policy", "no-referrer") < 0 ||
+        emu_add_header(r, "X-Content-Type-Options", "nosniff") < 0)
+        return -1;
     return emu_reply_raw(r, status, "text/html; charset=utf-8", html, strlen(html));
 }
 
