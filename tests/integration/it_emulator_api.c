@@ -22,7 +22,7 @@
 int emu_event_emit(scalekit_emulator *e, const char *type, const char *organization_id, json_t *object_data);
 uint64_t emu_events_delivered(scalekit_emulator *e);
 
-#define REDIRECT "http://app.example/callback"
+#define REDIRECT "http://localhost:8080/callback"   /* loopback: allowed unregistered */
 
 static scalekit_emulator *start_with(const char *data, int port)
 {

@@ -16,9 +16,13 @@
 #define REDIRECT "http://app.example/callback"
 #define VERIFIER "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk-and-some-more-chars"
 
+/* The app.example URIs these tests redirect to, registered as --redirect-uri does. */
+static const char *const registered[] = {REDIRECT, "http://app.example/cb", "http://app.example/cb?k=v",
+                                         "http://app.example/bye", NULL};
+
 static scalekit_emulator *start(void)
 {
-    scalekit_emulator_options o = {.quiet = 1};
+    scalekit_emulator_options o = {.quiet = 1, .redirect_uris = registered};
     scalekit_emulator *emu = NULL;
     assert_int_equal(scalekit_emulator_start(&o, &emu), 0);
     return emu;

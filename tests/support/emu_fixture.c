@@ -221,7 +221,8 @@ char *emu_fixture_login(const emu_fixture *f, const char *authorization_url, con
 
 scalekit_authentication_response *emu_fixture_sign_in(const emu_fixture *f, const char *email)
 {
-    static const char redirect[] = "http://app.example/callback";
+    /* A loopback URI (RFC 8252): the emulator allows it without registration. */
+    static const char redirect[] = "http://localhost:8080/callback";
     scalekit_pkce pkce;
     assert_int_equal(scalekit_generate_pkce(&pkce), SCALEKIT_OK);
     scalekit_authorization_url_options o = { .struct_size = sizeof(scalekit_authorization_url_options), .state = "st-fixture", .code_challenge = pkce.code_challenge,
