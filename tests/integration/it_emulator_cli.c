@@ -160,7 +160,7 @@ static void test_help(void **state)
     char buf[4096];
     read_all(out, buf, sizeof buf);
     const char *flags[] = {"--host", "--port", "--data", "--client-id", "--client-secret",
-                           "--webhook-url", "--webhook-secret", "--public-url", NULL};
+                           "--webhook-url", "--webhook-secret", "--public-url", "--redirect-uri", NULL};
     for (size_t i = 0; flags[i]; i++)
         assert_non_null(strstr(buf, flags[i]));
     assert_int_equal(exit_code(pid), 0);
@@ -197,6 +197,38 @@ static void test_prints_url_and_serves(void **state)
     close(err);
 }
 
+/* --redirect-uri registers each of its values; a malformed one stops the start. */
+static void test_redirect_uri_flag(void **state)
+{
+    char *const args[] = {program, "--redirect-uri", "https://a.example/cb", "--redirect-uri",
+                          "https://b.example/cb?x=1", "--quiet", NULL};
+    int out, err;
+    pid_t pid = spawn(args, &out, &err);
+    FILE *f = fdopen(out, "r");
+    char url[256], list[300];
+    assert_non_null(fgets(url, sizeof url, f));
+    url[strcspn(url, "\n")] = '\0';
+    snprintf(list, sizeof list, "%s/_emulator/redirect-uris", url);
+    emu_http_response r;
+    emu_http("GET", list, NULL, NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(r.body, "{\"redirect_uris\":[\"https://a.example/cb\",\"https://b.example/cb?x=1\"]}");
+    emu_http_response_free(&r);
+    kill(pid, SIGTERM);
+    assert_int_equal(exit_code(pid), 0);
+    fclose(f);
+    close(err);
+
+    char *const bad[] = {program, "--redirect-uri", "http://\\evil.example", "--quiet", NULL};
+    pid = spawn(bad, &out, &err);
+    char buf[4096];
+    read_all(err, buf, sizeof buf);
+    assert_non_null(strstr(buf, "--redirect-uri http://\\evil.example contains a backslash"));
+    assert_int_equal(exit_code(pid), 1);
+    close(out);
+    close(err);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -204,6 +236,7 @@ int main(void)
         cmocka_unit_test(test_public_url_flag),
         cmocka_unit_test(test_help),
         cmocka_unit_test(test_prints_url_and_serves),
+        cmocka_unit_test(test_redirect_uri_flag),
     };
     return cmocka_run_group_tests(tests, find_program, NULL);
 }
