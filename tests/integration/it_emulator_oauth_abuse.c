@@ -24,17 +24,17 @@
 static scalekit_emulator *start(int64_t key_grace_seconds)
 {
     scalekit_emulator_options o = {.quiet = 1, .key_grace_seconds = key_grace_seconds};
-    scalekit_emulator *emu = NULL;
-    assert_int_equal(scalekit_emulator_start(&o, &emu), 0);
-    return emu;
+    scalekit_emulator *env = NULL;
+    assert_int_equal(scalekit_emulator_start(&o, &env), 0);
+    return env;
 }
 
 /* POST @p form to /oauth/token; the answer as JSON (new reference), the status in *status. */
-static json_t *token_call(const scalekit_emulator *emu, const char *form, long *status, char *retry_after,
+static json_t *token_call(const scalekit_emulator *env, const char *form, long *status, char *retry_after,
                           size_t retry_after_len)
 {
     char url[256];
-    snprintf(url, sizeof url, "%s/oauth/token", scalekit_emulator_url(emu));
+    snprintf(url, sizeof url, "%s/oauth/token", scalekit_emulator_url(env));
     emu_http_response r;
     emu_http("POST", url, NULL, form, &r);
     *status = r.status;
@@ -53,31 +53,31 @@ static const char *error_of(const json_t *j)
 }
 
 /* Exchange @p code (with @p verifier when not NULL); the answer and its status. */
-static json_t *exchange(const scalekit_emulator *emu, const char *code, const char *verifier, long *status)
+static json_t *exchange(const scalekit_emulator *env, const char *code, const char *verifier, long *status)
 {
     char form[2048];
     snprintf(form, sizeof form, "grant_type=authorization_code&client_id=%s&client_secret=%s&code=%s"
-                                "&redirect_uri=%s%s%s", scalekit_emulator_client_id(emu),
-             scalekit_emulator_client_secret(emu), code, REDIRECT,
+                                "&redirect_uri=%s%s%s", scalekit_emulator_client_id(env),
+             scalekit_emulator_client_secret(env), code, REDIRECT,
              verifier ? "&code_verifier=" : "", verifier ? verifier : "");
-    return token_call(emu, form, status, NULL, 0);
+    return token_call(env, form, status, NULL, 0);
 }
 
-static json_t *refresh(const scalekit_emulator *emu, const char *refresh_token, long *status)
+static json_t *refresh(const scalekit_emulator *env, const char *refresh_token, long *status)
 {
     char form[1024];
     snprintf(form, sizeof form, "grant_type=refresh_token&client_id=%s&client_secret=%s&refresh_token=%s",
-             scalekit_emulator_client_id(emu), scalekit_emulator_client_secret(emu), refresh_token);
-    return token_call(emu, form, status, NULL, 0);
+             scalekit_emulator_client_id(env), scalekit_emulator_client_secret(env), refresh_token);
+    return token_call(env, form, status, NULL, 0);
 }
 
 /* Sign in and exchange the code: the token answer (asserted 200). */
-static json_t *sign_in(const scalekit_emulator *emu, const char *email, char **code_out)
+static json_t *sign_in(const scalekit_emulator *env, const char *email, char **code_out)
 {
-    char *code = emu_test_login(emu, email, REDIRECT, NULL);
+    char *code = emu_test_login(env, email, REDIRECT, NULL);
     assert_non_null(code);
     long status;
-    json_t *tokens = exchange(emu, code, NULL, &status);
+    json_t *tokens = exchange(env, code, NULL, &status);
     if (status != 200)
         fail_msg("code exchange answered %ld: %s", status, error_of(tokens));
     if (code_out)
@@ -88,10 +88,10 @@ static json_t *sign_in(const scalekit_emulator *emu, const char *email, char **c
 }
 
 /* Whether the emulator still honours @p access_token (its introspection control). */
-static bool active(const scalekit_emulator *emu, const char *access_token)
+static bool active(const scalekit_emulator *env, const char *access_token)
 {
     char url[256], body[4096];
-    snprintf(url, sizeof url, "%s/_emulator/tokens:introspect", scalekit_emulator_url(emu));
+    snprintf(url, sizeof url, "%s/_emulator/tokens:introspect", scalekit_emulator_url(env));
     snprintf(body, sizeof body, "{\"token\":\"%s\"}", access_token);
     emu_http_response r;
     emu_http("POST", url, NULL, body, &r);
@@ -115,11 +115,11 @@ static const char *member(const json_t *j, const char *name)
 /* RFC 9700 section 2.1.1: a code_verifier for a code issued without a challenge is refused. */
 static void test_pkce_downgrade_is_refused(void **state)
 {
-    scalekit_emulator *emu = start(0);
-    char *code = emu_test_login(emu, "downgrade@example.com", REDIRECT, NULL);
+    scalekit_emulator *env = start(0);
+    char *code = emu_test_login(env, "downgrade@example.com", REDIRECT, NULL);
     assert_non_null(code);
     long status;
-    json_t *j = exchange(emu, code, VERIFIER, &status);
+    json_t *j = exchange(env, code, VERIFIER, &status);
     assert_int_equal(status, 400);
     assert_string_equal(error_of(j), "invalid_grant");
     assert_non_null(strstr(member(j, "error_description"), "code_challenge"));
@@ -127,81 +127,81 @@ static void test_pkce_downgrade_is_refused(void **state)
     free(code);
 
     /* The same flow without a verifier is a plain (non-PKCE) exchange and works. */
-    json_decref(sign_in(emu, "downgrade@example.com", NULL));
-    scalekit_emulator_stop(emu);
+    json_decref(sign_in(env, "downgrade@example.com", NULL));
+    scalekit_emulator_stop(env);
 }
 
 /* RFC 6749 section 4.1.2: a second exchange of a code revokes what the first one issued. */
 static void test_code_reuse_revokes_the_issued_tokens(void **state)
 {
-    scalekit_emulator *emu = start(0);
+    scalekit_emulator *env = start(0);
     char *code = NULL;
-    json_t *first = sign_in(emu, "reuse@example.com", &code);
+    json_t *first = sign_in(env, "reuse@example.com", &code);
     const char *access = member(first, "access_token");
-    assert_true(active(emu, access));
+    assert_true(active(env, access));
 
     long status;
-    json_t *again = exchange(emu, code, NULL, &status);
+    json_t *again = exchange(env, code, NULL, &status);
     assert_int_equal(status, 400);
     assert_string_equal(error_of(again), "invalid_grant");
     json_decref(again);
 
-    assert_false(active(emu, access));
-    json_t *r = refresh(emu, member(first, "refresh_token"), &status);
+    assert_false(active(env, access));
+    json_t *r = refresh(env, member(first, "refresh_token"), &status);
     assert_int_equal(status, 400);
     assert_string_equal(error_of(r), "invalid_grant");
     json_decref(r);
 
     /* Another user's grant is untouched. */
-    json_t *other = sign_in(emu, "bystander@example.com", NULL);
-    assert_true(active(emu, member(other, "access_token")));
-    r = refresh(emu, member(other, "refresh_token"), &status);
+    json_t *other = sign_in(env, "bystander@example.com", NULL);
+    assert_true(active(env, member(other, "access_token")));
+    r = refresh(env, member(other, "refresh_token"), &status);
     assert_int_equal(status, 200);
     json_decref(r);
     json_decref(other);
     json_decref(first);
     free(code);
-    scalekit_emulator_stop(emu);
+    scalekit_emulator_stop(env);
 }
 
 /* RFC 9700 section 4.14: a rotated refresh token presented again revokes its whole family. */
 static void test_refresh_replay_revokes_the_family(void **state)
 {
-    scalekit_emulator *emu = start(0);
+    scalekit_emulator *env = start(0);
     long status;
-    json_t *t1 = sign_in(emu, "replay@example.com", NULL);
-    json_t *t2 = refresh(emu, member(t1, "refresh_token"), &status);
+    json_t *t1 = sign_in(env, "replay@example.com", NULL);
+    json_t *t2 = refresh(env, member(t1, "refresh_token"), &status);
     assert_int_equal(status, 200);
-    json_t *t3 = refresh(emu, member(t2, "refresh_token"), &status);
+    json_t *t3 = refresh(env, member(t2, "refresh_token"), &status);
     assert_int_equal(status, 200);
-    assert_true(active(emu, member(t3, "access_token")));
+    assert_true(active(env, member(t3, "access_token")));
 
-    json_t *replay = refresh(emu, member(t1, "refresh_token"), &status);
+    json_t *replay = refresh(env, member(t1, "refresh_token"), &status);
     assert_int_equal(status, 400);
     assert_string_equal(error_of(replay), "invalid_grant");
     json_decref(replay);
 
     /* The newest refresh token of the family and every access token are dead. */
-    json_t *r = refresh(emu, member(t3, "refresh_token"), &status);
+    json_t *r = refresh(env, member(t3, "refresh_token"), &status);
     assert_int_equal(status, 400);
     assert_string_equal(error_of(r), "invalid_grant");
     json_decref(r);
-    assert_false(active(emu, member(t1, "access_token")));
-    assert_false(active(emu, member(t2, "access_token")));
-    assert_false(active(emu, member(t3, "access_token")));
+    assert_false(active(env, member(t1, "access_token")));
+    assert_false(active(env, member(t2, "access_token")));
+    assert_false(active(env, member(t3, "access_token")));
     json_decref(t1);
     json_decref(t2);
     json_decref(t3);
-    scalekit_emulator_stop(emu);
+    scalekit_emulator_stop(env);
 }
 
-static long client_credentials(const scalekit_emulator *emu, const char *client_id, const char *secret,
+static long client_credentials(const scalekit_emulator *env, const char *client_id, const char *secret,
                                char *retry_after, size_t n, json_t **answer)
 {
     char form[512];
     snprintf(form, sizeof form, "grant_type=client_credentials&client_id=%s&client_secret=%s", client_id, secret);
     long status;
-    json_t *j = token_call(emu, form, &status, retry_after, n);
+    json_t *j = token_call(env, form, &status, retry_after, n);
     if (answer)
         *answer = j;
     else
@@ -214,8 +214,8 @@ static long client_credentials(const scalekit_emulator *emu, const char *client_
  * made-up client ids are limited apart from the real one. */
 static void test_failed_client_authentication_is_rate_limited(void **state)
 {
-    scalekit_emulator *emu = start(0);
-    const char *id = scalekit_emulator_client_id(emu), *secret = scalekit_emulator_client_secret(emu);
+    scalekit_emulator *env = start(0);
+    const char *id = scalekit_emulator_client_id(env), *secret = scalekit_emulator_client_secret(env);
     char retry[32];
     json_t *j = NULL;
 
@@ -223,18 +223,18 @@ static void test_failed_client_authentication_is_rate_limited(void **state)
     for (int i = 0; i < EMU_AUTH_FAIL_LIMIT; i++) {
         char made_up[32];
         snprintf(made_up, sizeof made_up, "skc_made_up_%d", i);
-        assert_int_equal(client_credentials(emu, made_up, "x", retry, sizeof retry, NULL), 401);
+        assert_int_equal(client_credentials(env, made_up, "x", retry, sizeof retry, NULL), 401);
     }
-    assert_int_equal(client_credentials(emu, "skc_made_up_again", "x", retry, sizeof retry, NULL), 429);
-    assert_int_equal(client_credentials(emu, id, secret, retry, sizeof retry, NULL), 200);
+    assert_int_equal(client_credentials(env, "skc_made_up_again", "x", retry, sizeof retry, NULL), 429);
+    assert_int_equal(client_credentials(env, id, secret, retry, sizeof retry, NULL), 200);
 
     /* Wrong secrets with successes in between: only the failures count. */
     for (int i = 0; i < EMU_AUTH_FAIL_LIMIT; i++) {
-        assert_int_equal(client_credentials(emu, id, "wrong", retry, sizeof retry, NULL), 401);
+        assert_int_equal(client_credentials(env, id, "wrong", retry, sizeof retry, NULL), 401);
         if (i % 3 == 0 && i + 1 < EMU_AUTH_FAIL_LIMIT)
-            assert_int_equal(client_credentials(emu, id, secret, retry, sizeof retry, NULL), 200);
+            assert_int_equal(client_credentials(env, id, secret, retry, sizeof retry, NULL), 200);
     }
-    assert_int_equal(client_credentials(emu, id, secret, retry, sizeof retry, &j), 429);
+    assert_int_equal(client_credentials(env, id, secret, retry, sizeof retry, &j), 429);
     assert_string_equal(error_of(j), "temporarily_unavailable");
     assert_non_null(json_object_get(j, "error_description"));
     json_decref(j);
@@ -243,14 +243,14 @@ static void test_failed_client_authentication_is_rate_limited(void **state)
 
     /* Retry-After is honest: once it has passed, the right secret works again. */
     sleep((unsigned)wait);
-    assert_int_equal(client_credentials(emu, id, secret, retry, sizeof retry, NULL), 200);
-    scalekit_emulator_stop(emu);
+    assert_int_equal(client_credentials(env, id, secret, retry, sizeof retry, NULL), 200);
+    scalekit_emulator_stop(env);
 }
 
-static size_t published_keys(const scalekit_emulator *emu)
+static size_t published_keys(const scalekit_emulator *env)
 {
     char url[256];
-    snprintf(url, sizeof url, "%s/keys", scalekit_emulator_url(emu));
+    snprintf(url, sizeof url, "%s/keys", scalekit_emulator_url(env));
     emu_http_response r;
     emu_http("GET", url, NULL, NULL, &r);
     assert_int_equal(r.status, 200);
@@ -261,9 +261,9 @@ static size_t published_keys(const scalekit_emulator *emu)
     return n;
 }
 
-static long stored_keys(scalekit_emulator *emu)
+static long stored_keys(scalekit_emulator *env)
 {
-    json_t *row = emu_db_row(emu->store, "SELECT COUNT(*) AS n FROM signing_keys", "");
+    json_t *row = emu_db_row(env->store, "SELECT COUNT(*) AS n FROM signing_keys", "");
     long n = (long)json_integer_value(json_object_get(row, "n"));
     json_decref(row);
     return n;
@@ -277,10 +277,10 @@ static long stored_keys(scalekit_emulator *emu)
  * passed, so a loop of rotations leaves a bounded key set behind. */
 static void test_key_rotation_is_bounded(void **state)
 {
-    scalekit_emulator *emu = start(1);
+    scalekit_emulator *env = start(1);
     char url[256];
-    snprintf(url, sizeof url, "%s/_emulator/keys:rotate", scalekit_emulator_url(emu));
-    char *before = emu_test_client_token(emu);
+    snprintf(url, sizeof url, "%s/_emulator/keys:rotate", scalekit_emulator_url(env));
+    char *before = emu_test_client_token(env);
     assert_non_null(before);
     int64_t rotated_at[ROTATIONS];
     for (int i = 0; i < ROTATIONS; i++) {
@@ -294,24 +294,24 @@ static void test_key_rotation_is_bounded(void **state)
         size_t recent = 0;
         for (int k = 0; k <= i; k++)
             recent += rotated_at[k] >= skit_now() - 2;
-        size_t n = published_keys(emu);
+        size_t n = published_keys(env);
         if (n > 1 + recent)
             fail_msg("after rotation %d /keys holds %zu keys, more than 1 + %zu rotated within the grace", i + 1,
                      n, recent);
     }
     sleep(2);   /* past the grace of every rotated-out key */
-    assert_int_equal(published_keys(emu), 1);
-    assert_int_equal(stored_keys(emu), 1);
-    assert_int_equal(emu->keys.count, 1);
+    assert_int_equal(published_keys(env), 1);
+    assert_int_equal(stored_keys(env), 1);
+    assert_int_equal(env->keys.count, 1);
 
     /* Tokens of the current key work; one signed by a pruned key does not. */
-    char *after = emu_test_client_token(emu);
+    char *after = emu_test_client_token(env);
     assert_non_null(after);
-    assert_true(active(emu, after));
-    assert_false(active(emu, before));
+    assert_true(active(env, after));
+    assert_false(active(env, before));
     free(before);
     free(after);
-    scalekit_emulator_stop(emu);
+    scalekit_emulator_stop(env);
 }
 
 int main(void)
