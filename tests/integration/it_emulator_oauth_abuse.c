@@ -93,12 +93,8 @@ static bool active(const scalekit_emulator *env, const char *access_token)
     char url[256], body[4096];
     snprintf(url, sizeof url, "%s/_emulator/tokens:introspect", scalekit_emulator_url(env));
     snprintf(body, sizeof body, "{\"token\":\"%s\"}", access_token);
-    emu_http_response r;
-    emu_http("POST", url, NULL, body, &r);
-    if (r.status != 200)
-        fail_msg("tokens:introspect answered %ld: %s", r.status, r.body);
-    json_t *j = emu_http_json(&r);
-    emu_http_response_free(&r);
+    json_t *j = NULL;
+    assert_int_equal(emu_http_call("POST", url, NULL, body, &j), 200);
     assert_true(json_is_boolean(json_object_get(j, "active")));
     bool a = json_is_true(json_object_get(j, "active"));
     json_decref(j);
@@ -251,11 +247,8 @@ static size_t published_keys(const scalekit_emulator *env)
 {
     char url[256];
     snprintf(url, sizeof url, "%s/keys", scalekit_emulator_url(env));
-    emu_http_response r;
-    emu_http("GET", url, NULL, NULL, &r);
-    assert_int_equal(r.status, 200);
-    json_t *j = emu_http_json(&r);
-    emu_http_response_free(&r);
+    json_t *j = NULL;
+    assert_int_equal(emu_http_call("GET", url, NULL, NULL, &j), 200);
     size_t n = json_array_size(json_object_get(j, "keys"));
     json_decref(j);
     return n;

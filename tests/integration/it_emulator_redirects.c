@@ -75,13 +75,7 @@ static long control(const scalekit_emulator *emu, const char *method, const char
 {
     char url[256];
     snprintf(url, sizeof url, "%s/_emulator/redirect-uris", scalekit_emulator_url(emu));
-    emu_http_response r;
-    emu_http(method, url, NULL, body, &r);
-    long status = r.status;
-    if (out)
-        *out = emu_http_json(&r);
-    emu_http_response_free(&r);
-    return status;
+    return emu_http_call(method, url, NULL, body, out);
 }
 
 /* The values each check must refuse, and the same values %-encoded for a query. */

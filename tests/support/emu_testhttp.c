@@ -95,6 +95,18 @@ json_t *emu_http_json(const emu_http_response *r)
     return json_loadb(r->body, r->body_len, 0, NULL);
 }
 
+long emu_http_call(const char *method, const char *url, const char *const *headers, const char *body,
+                   json_t **out)
+{
+    emu_http_response r;
+    emu_http(method, url, headers, body, &r);
+    long status = r.status;
+    if (out)
+        *out = emu_http_json(&r);
+    emu_http_response_free(&r);
+    return status;
+}
+
 char *emu_test_client_token(const scalekit_emulator *emu)
 {
     char url[256], form[1024];

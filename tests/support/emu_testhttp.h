@@ -30,6 +30,10 @@ void emu_http_response_free(emu_http_response *r);
 const char *emu_http_header(const emu_http_response *r, const char *name, char *out, size_t outlen);
 /* The body parsed as JSON (new reference), NULL when it is not JSON. */
 json_t *emu_http_json(const emu_http_response *r);
+/* emu_http() for a JSON answer: the HTTP status (0 when the transfer failed), and
+ * the body as JSON in *out when @p out is not NULL (json_decref it; NULL when not JSON). */
+long emu_http_call(const char *method, const char *url, const char *const *headers, const char *body,
+                   json_t **out);
 
 /* A client-credentials access token of the emulator's client (malloc'd), NULL on failure. */
 char *emu_test_client_token(const scalekit_emulator *emu);

@@ -103,13 +103,7 @@ long emu_raw_fixture_api(const emu_raw_fixture *s, const char *method, const cha
     emu_fixture_url(s->f, path, url, sizeof url);
     snprintf(auth, sizeof auth, "Authorization: Bearer %s", s->token);
     const char *headers[] = {auth, "Content-Type: application/json", NULL};
-    emu_http_response r;
-    emu_http(method, url, headers, body, &r);
-    long status = r.status;
-    if (out)
-        *out = emu_http_json(&r);
-    emu_http_response_free(&r);
-    return status;
+    return emu_http_call(method, url, headers, body, out);
 }
 
 const char *emu_fixture_last_message(void)
