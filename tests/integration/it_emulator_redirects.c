@@ -254,7 +254,9 @@ static void test_pages_carry_security_headers(void **state)
     scalekit_emulator *emu = start(NULL);
     emu_http_response r;
     assert_int_equal(authorize(emu, "http://127.0.0.1:5555/cb?x=1", &r), 200);
-    assert_non_null(strstr(r.body, "<form method=\"post\" action=\"/oauth/authorize\">"));
+    char action[300];
+    snprintf(action, sizeof action, "<form method=\"post\" action=\"%s/oauth/authorize\">", scalekit_emulator_url(emu));
+    assert_non_null(strstr(r.body, action));   /* the emulator itself: form-action 'self' */
     assert_page_headers(&r, "http://127.0.0.1:5555");
     emu_http_response_free(&r);
 
