@@ -12,7 +12,6 @@
 #include "environment.h"
 #include "resources.h"
 
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -25,66 +24,13 @@ static size_t scheme_len(const char *uri)
     return strncasecmp(uri, "https://", 8) == 0 ? 8 : strncasecmp(uri, "http://", 7) == 0 ? 7 : 0;
 }
 
-/* Why the authority [a, a+n) is not "host[:port]", or NULL. Host: a DNS-style
- * name or an IP literal in brackets, so an origin built from it is safe to
- * quote in a header (Content-Security-Policy) as it is. */
-static const char *authority_problem(const char *a, size_t n)
-{
-    if (n == 0)
-        return "has no host";
-    if (memchr(a, '@', n))
-        return "has userinfo (user@host)";
-    size_t host = 0;
-    if (a[0] == '[') {
-        const char *close = memchr(a, ']', n);
-        if (!close || close == a + 1)
-            return "has a malformed IPv6 literal";
-        for (const char *p = a + 1; p < close; p++)
-            if (!isxdigit((unsigned char)*p) && *p != ':' && *p != '.')
-                return "has a malformed IPv6 literal";
-        host = (size_t)(close - a) + 1;
-    } else {
-        while (host < n && (isalnum((unsigned char)a[host]) || a[host] == '-' || a[host] == '.'))
-            host++;
-        if (host == 0)
-            return "has no host";
-    }
-    if (host == n)
-        return NULL;
-    if (a[host] != ':' || n - host - 1 == 0 || n - host - 1 > 5)
-        return "has a malformed host or port";
-    long port = 0;
-    for (size_t i = host + 1; i < n; i++) {
-        if (!isdigit((unsigned char)a[i]))
-            return "has a malformed port";
-        port = port * 10 + (a[i] - '0');
-    }
-    return port <= 65535 ? NULL : "has a port above 65535";
-}
-
 const char *emu_redirect_uri_malformed(const char *uri)
 {
-    if (!uri || !*uri)
-        return "is empty";
-    if (strlen(uri) > MAX_URI_LEN)
+    if (uri && strlen(uri) > MAX_URI_LEN)
         return "is longer than 2048 characters";
-    size_t skip = scheme_len(uri);
-    if (!skip)
-        return "is not an absolute http or https URL";
-    for (const unsigned char *p = (const unsigned char *)uri; *p; p++) {
-        if (*p <= 0x20 || *p >= 0x7f)
-            return "contains a space, a control character or a non-ASCII byte";
-        if (*p == '\\')
-            return "contains a backslash";
-        if (*p == '#')
-            return "has a fragment";
-        if (strchr("\"<>{}|^`", *p))
-            return "contains a character a URL may not hold";
-        if (*p == '%' && !(isxdigit(p[1]) && isxdigit(p[2])))
-            return "contains a malformed percent-escape";
-    }
-    const char *authority = uri + skip;
-    return authority_problem(authority, strcspn(authority, "/?"));
+    /* The SDK's own URL check, which also keeps the origin safe to quote in a
+     * Content-Security-Policy header as it is. */
+    return skit_url_problem(uri, SKIT_URL_QUERY);
 }
 
 size_t emu_redirect_uri_origin(const char *uri, char *out, size_t n)

@@ -119,10 +119,14 @@ int skit_base64_decode(const char *in, size_t len, unsigned char **out, size_t *
  * the locale: under a Turkish one 'I' does not fold to 'i'). True when equal. */
 bool skit_ascii_iequal_n(const char *a, const char *b, size_t n);
 
-/* Check and normalise a base URL (url.c): http(s), a host name or address, an
- * optional port 1 to 65535 and path; no query, fragment, credentials, whitespace,
- * non-ASCII or characters RFC 3986 forbids; trailing slashes dropped, the scheme
- * lower-cased. @p name names it in the error ("env_url"). *out is malloc'd. */
+/* Why @p url is not an absolute http(s) URL of a host name or address, an
+ * optional port 1 to 65535, a path and (with SKIT_URL_QUERY) a query; no
+ * fragment, credentials, whitespace, non-ASCII, backslash, bad %-escape or
+ * character RFC 3986 forbids (url.c). A static phrase ("has no host"), or NULL. */
+#define SKIT_URL_QUERY 1u
+const char *skit_url_problem(const char *url, unsigned flags);
+/* Check a base URL (no query) and normalise it: trailing slashes dropped, the
+ * scheme lower-cased. @p name names it in the error ("env_url"). *out is malloc'd. */
 int skit_url_normalise_base(const char *name, const char *url, char **out);
 /* The same over whole NUL-terminated strings. */
 bool skit_ascii_iequal(const char *a, const char *b);

@@ -52,7 +52,7 @@ static bool host_ok(const char *authority, size_t len)
                 return false;
         return true;
     }
-    size_t host_len = strcspn(authority, ":/");
+    size_t host_len = strcspn(authority, ":/?");
     if (host_len > len)
         host_len = len;
     for (size_t i = 0; i < host_len; i++) {
@@ -63,47 +63,51 @@ static bool host_ok(const char *authority, size_t len)
     return host_len > 0;
 }
 
-int skit_url_normalise_base(const char *name, const char *url, char **out)
+const char *skit_url_problem(const char *url, unsigned flags)
 {
     if (!url || !*url)
-        return skit_error_set(SCALEKIT_EINVAL, "%s must not be empty", name);
-    size_t scheme_len;
-    if (skit_ascii_iequal_n(url, "https://", 8))
-        scheme_len = 8;
-    else if (skit_ascii_iequal_n(url, "http://", 7))
-        scheme_len = 7;
-    else
-        return skit_error_set(SCALEKIT_EINVAL, "%s \"%s\" must start with http:// or https://",
-                              name, url);
-    for (const char *p = url; *p; p++) {
-        unsigned char c = (unsigned char)*p;
-        if (c <= 0x20 || c == 0x7f)
-            return skit_error_set(SCALEKIT_EINVAL,
-                                  "%s \"%s\" contains whitespace or a control character", name, url);
-        if (c >= 0x80)
-            return skit_error_set(SCALEKIT_EINVAL,
-                                  "%s \"%s\" must be ASCII (write an IDN host in its xn-- form)",
-                                  name, url);
-        if (c == '?' || c == '#')
-            return skit_error_set(SCALEKIT_EINVAL, "%s \"%s\" must not have a query or fragment",
-                                  name, url);
-        /* RFC 3986 allows these nowhere in a URL; browsers "fix" a backslash into '/'. */
-        if (strchr("\"<>\\^`{|}", c))
-            return skit_error_set(SCALEKIT_EINVAL, "%s \"%s\" contains '%c', which a URL cannot",
-                                  name, url, c);
+        return "must not be empty";
+    size_t scheme_len = skit_ascii_iequal_n(url, "https://", 8) ? 8
+                      : skit_ascii_iequal_n(url, "http://", 7) ? 7 : 0;
+    if (!scheme_len)
+        return "must start with http:// or https://";
+    for (const unsigned char *p = (const unsigned char *)url; *p; p++) {
+        if (*p <= 0x20 || *p == 0x7f)
+            return "contains whitespace or a control character";
+        if (*p >= 0x80)
+            return "must be ASCII (write an IDN host in its xn-- form)";
+        if (*p == '#' || (*p == '?' && !(flags & SKIT_URL_QUERY)))
+            return flags & SKIT_URL_QUERY ? "must not have a fragment"
+                                          : "must not have a query or fragment";
+        /* Browsers read a backslash as '/', so "http://\\evil" leaves the host. */
+        if (*p == '\\')
+            return "contains a backslash";
+        if (strchr("\"<>^`{|}", *p))
+            return "contains a character RFC 3986 forbids (one of \"<>^`{|})";
+        if (*p == '%' && !(isxdigit(p[1]) && isxdigit(p[2])))
+            return "contains a malformed percent-escape";
     }
     const char *host = url + scheme_len;
-    size_t authority_len = strcspn(host, "/");
+    size_t authority_len = strcspn(host, "/?");
     if (memchr(host, '@', authority_len))
-        return skit_error_set(SCALEKIT_EINVAL, "%s \"%s\" must not contain credentials", name, url);
+        return "must not contain credentials";
     if (authority_len == 0 || host[0] == ':')
-        return skit_error_set(SCALEKIT_EINVAL, "%s \"%s\" has no host", name, url);
+        return "has no host";
     if (!port_ok(host, authority_len))
-        return skit_error_set(SCALEKIT_EINVAL, "%s \"%s\" has a port that is not 1 to 65535",
-                              name, url);
+        return "has a port that is not 1 to 65535";
     if (!host_ok(host, authority_len))
-        return skit_error_set(SCALEKIT_EINVAL, "%s \"%s\" has a host that is not a name or an address",
-                              name, url);
+        return "has a host that is not a name or an address";
+    return NULL;
+}
+
+int skit_url_normalise_base(const char *name, const char *url, char **out)
+{
+    const char *why = skit_url_problem(url, 0);
+    if (why)
+        return url && *url ? skit_error_set(SCALEKIT_EINVAL, "%s \"%s\" %s", name, url, why)
+                           : skit_error_set(SCALEKIT_EINVAL, "%s %s", name, why);
+    size_t scheme_len = url[4] == ':' ? 7 : 8;
+    size_t authority_len = strcspn(url + scheme_len, "/");
     size_t len = strlen(url);
     while (len > scheme_len + authority_len && url[len - 1] == '/')
         len--;
