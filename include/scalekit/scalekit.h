@@ -14,5 +14,7 @@
 #include "webhook.h"
 #include "common.h"
 #include "organization.h"
+#include "user.h"
+#include "session.h"
 
 #endif

@@ -15,4 +15,16 @@ extern const skit_schema skit_organization_portal_link_schema;      /* "link" */
 extern const skit_schema skit_organization_user_management_schema;  /* "settings" */
 extern const skit_schema skit_organization_session_policy_schema;   /* "policy" */
 
+/* Users (user.c). */
+extern const skit_schema skit_user_schema;                          /* "user" */
+extern const skit_schema skit_user_page_schema;                     /* the whole body */
+extern const skit_schema skit_user_invite_schema;                   /* "invite" */
+extern const skit_schema skit_user_role_list_schema;                /* the whole body */
+extern const skit_schema skit_user_permission_list_schema;          /* the whole body */
+
+/* Sessions (session.c). */
+extern const skit_schema skit_session_schema;            /* the whole body; "revoked_session" */
+extern const skit_schema skit_session_page_schema;       /* the whole body */
+extern const skit_schema skit_session_revocation_schema; /* the whole body */
+
 #endif
