@@ -16,12 +16,12 @@
     "{\"id\":\"usr_1\",\"email\":\"ada@example.com\",\"external_id\":\"ext_1\","              \
     "\"user_profile\":{\"id\":\"prof_1\",\"given_name\":\"Ada\",\"family_name\":\"Lovelace\","  \
     "\"name\":\"Ada Lovelace\",\"locale\":\"en-GB\",\"email_verified\":true,"                  \
-    "\"phone_number\":\"+441234567890\",\"phone_number_verified\":false,"                      \
+    "\"phone_number\":\"+441234567890\",\"phone_number_verified\":true,"                      \
     "\"picture\":\"https://img.example.com/ada.png\",\"preferred_username\":\"ada\","          \
     "\"gender\":\"female\",\"groups\":[\"eng\",\"math\"],\"custom_attributes\":{\"team\":"       \
     "\"analytics\"},\"metadata\":{\"idp\":\"okta\"},\"external_identities\":[{"                \
     "\"connection_id\":\"conn_1\",\"connection_provider\":\"OKTA\",\"connection_type\":"       \
-    "\"OIDC\",\"connection_user_id\":\"okta|42\",\"is_social\":false,\"created_time\":"         \
+    "\"OIDC\",\"connection_user_id\":\"okta|42\",\"is_social\":true,\"created_time\":"         \
     "\"2025-01-01T00:00:00Z\",\"last_login_time\":\"2025-01-02T00:00:00Z\","                    \
     "\"last_synced_time\":\"2025-01-03T00:00:00Z\"}]},\"metadata\":{\"plan\":\"gold\"},"        \
     "\"memberships\":[{\"organization_id\":\"org_1\",\"name\":\"acme\",\"display_name\":"      \
@@ -56,7 +56,7 @@ static void assert_ada(const scalekit_user *u)
     assert_string_equal(p->locale, "en-GB");
     assert_true(p->email_verified);
     assert_string_equal(p->phone_number, "+441234567890");
-    assert_false(p->phone_number_verified);
+    assert_true(p->phone_number_verified);
     assert_string_equal(p->picture, "https://img.example.com/ada.png");
     assert_string_equal(p->preferred_username, "ada");
     assert_string_equal(p->gender, "female");
@@ -71,7 +71,7 @@ static void assert_ada(const scalekit_user *u)
     assert_string_equal(x->connection_provider, "OKTA");
     assert_string_equal(x->connection_type, "OIDC");
     assert_string_equal(x->connection_user_id, "okta|42");
-    assert_false(x->is_social);
+    assert_true(x->is_social);
     assert_true(x->created_time == T_2025_01_01);
     assert_true(x->last_login_time == T_2025_01_01 + DAY);
     assert_true(x->last_synced_time == T_2025_01_01 + 2 * DAY);
