@@ -1,5 +1,5 @@
 /*
- * Arbitrary bytes as an API response body, decoded with every organization
+ * Arbitrary bytes as an API response body, decoded with every service's result
  * table exactly as the methods do (member lookup, then the table-driven
  * decoder), then every decoded field is read back through the same table so
  * ASan sees any dangling or unterminated value, and re-encoded. The same bytes
@@ -135,6 +135,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     decode_member(body, NULL, "link", &skit_organization_portal_link_schema);
     decode_member(body, raw, "settings", &skit_organization_user_management_schema);
     decode_member(body, NULL, "policy", &skit_organization_session_policy_schema);
+    decode_member(body, raw, "user", &skit_user_schema);
+    decode_member(body, raw, NULL, &skit_user_page_schema);
+    decode_member(body, NULL, "invite", &skit_user_invite_schema);
+    decode_member(body, raw, NULL, &skit_user_role_list_schema);
+    decode_member(body, NULL, NULL, &skit_user_permission_list_schema);
+    decode_member(body, raw, NULL, &skit_session_schema);
+    decode_member(body, NULL, "revoked_session", &skit_session_schema);
+    decode_member(body, raw, NULL, &skit_session_page_schema);
+    decode_member(body, raw, NULL, &skit_session_revocation_schema);
     free(raw);
     json_decref(body);
     scalekit_error_clear();
