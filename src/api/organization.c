@@ -277,20 +277,7 @@ int scalekit_organization_iterator_new(scalekit_client *client, const LIST_OPTS 
     return skit_op_iterator_new(client, &list_op, opts, (skit_iterator **)out);
 }
 
-int scalekit_organization_iterator_next(scalekit_organization_iterator *it,
-                                        const scalekit_organization **out)
-{
-    const void *item = NULL;
-    int rc = skit_iterator_next((skit_iterator *)it, out ? &item : NULL);
-    if (out)
-        *out = item;
-    return rc;
-}
-
-void scalekit_organization_iterator_free(scalekit_organization_iterator *it)
-{
-    skit_iterator_free((skit_iterator *)it);
-}
+SKIT_ITERATOR_FUNCTIONS(scalekit_organization, scalekit_organization)
 
 void scalekit_organization_free(scalekit_organization *org) { skit_result_free(org); }
 void scalekit_organization_page_free(scalekit_organization_page *page) { skit_result_free(page); }

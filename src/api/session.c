@@ -134,19 +134,7 @@ int scalekit_session_iterator_new(scalekit_client *client, const char *user_id,
     return skit_op_iterator_new(client, &list_op, opts, (skit_iterator **)out, user_id);
 }
 
-int scalekit_session_iterator_next(scalekit_session_iterator *it, const scalekit_session **out)
-{
-    const void *item = NULL;
-    int rc = skit_iterator_next((skit_iterator *)it, out ? &item : NULL);
-    if (out)
-        *out = item;
-    return rc;
-}
-
-void scalekit_session_iterator_free(scalekit_session_iterator *it)
-{
-    skit_iterator_free((skit_iterator *)it);
-}
+SKIT_ITERATOR_FUNCTIONS(scalekit_session, scalekit_session)
 
 void scalekit_session_free(scalekit_session *session) { skit_result_free(session); }
 void scalekit_session_page_free(scalekit_session_page *page) { skit_result_free(page); }

@@ -300,6 +300,13 @@ static const skit_op list_permissions_op = { "GET", MEMBER "/permissions", NULL,
 
 /* ---- users --------------------------------------------------------------- */
 
+/* The checks of a call whose required @p value is not a path argument. */
+static int check_out_and_required(void *out, const char *value, const char *name)
+{
+    int rc = skit_check_out(out, "out");
+    return rc == SCALEKIT_OK ? skit_check_required(value, name) : rc;
+}
+
 int scalekit_user_list_organization_users(scalekit_client *client, const char *organization_id,
                                           const LIST_OPTS *opts, scalekit_user_page **out)
 {
@@ -314,9 +321,7 @@ int scalekit_user_list(scalekit_client *client, const LIST_OPTS *opts, scalekit_
 int scalekit_user_search(scalekit_client *client, const char *query, const LIST_OPTS *opts,
                          scalekit_user_page **out)
 {
-    int rc = skit_check_out(out, "out");
-    if (rc == SCALEKIT_OK)
-        rc = skit_check_required(query, "query");
+    int rc = check_out_and_required(out, query, "query");
     search_in in = { query, opts };
     return rc == SCALEKIT_OK ? skit_op_call(client, &search_op, &in, (void **)out) : rc;
 }
@@ -325,9 +330,7 @@ int scalekit_user_search_organization_users(scalekit_client *client, const char 
                                             const char *query, const LIST_OPTS *opts,
                                             scalekit_user_page **out)
 {
-    int rc = skit_check_out(out, "out");
-    if (rc == SCALEKIT_OK)
-        rc = skit_check_required(query, "query");
+    int rc = check_out_and_required(out, query, "query");
     search_in in = { query, opts };
     return rc == SCALEKIT_OK
                ? skit_op_call(client, &search_org_users_op, &in, (void **)out, organization_id)
@@ -361,9 +364,7 @@ int scalekit_user_create_user_and_membership(scalekit_client *client, const char
                                              const char *email, const CREATE_OPTS *opts,
                                              bool send_invitation_email, scalekit_user **out)
 {
-    int rc = skit_check_out(out, "out");
-    if (rc == SCALEKIT_OK)
-        rc = skit_check_required(email, "email");
+    int rc = check_out_and_required(out, email, "email");
     create_in in = { send_invitation_email, email, opts };
     return rc == SCALEKIT_OK ? skit_op_call(client, &create_op, &in, (void **)out, organization_id)
                              : rc;
@@ -504,7 +505,7 @@ int scalekit_user_remove_role(scalekit_client *client, const char *organization_
     return skit_op_call(client, &remove_role_op, NULL, NULL, organization_id, user_id, role_name);
 }
 
-/* ---- iterators: the generic one under the user name ---------------------- */
+/* ---- iterators: the generic one under the user name (decode.h) ---------- */
 
 int scalekit_user_organization_users_iterator_new(scalekit_client *client,
         const char *organization_id, const LIST_OPTS *opts, scalekit_user_iterator **out)
@@ -522,9 +523,7 @@ int scalekit_user_iterator_new(scalekit_client *client, const LIST_OPTS *opts,
 int scalekit_user_search_iterator_new(scalekit_client *client, const char *query,
                                       const LIST_OPTS *opts, scalekit_user_iterator **out)
 {
-    int rc = skit_check_out(out, "out");
-    if (rc == SCALEKIT_OK)
-        rc = skit_check_required(query, "query");
+    int rc = check_out_and_required(out, query, "query");
     search_in in = { query, opts };
     return rc == SCALEKIT_OK ? skit_op_iterator_new(client, &search_op, &in, (skit_iterator **)out)
                              : rc;
@@ -534,28 +533,14 @@ int scalekit_user_search_organization_users_iterator_new(scalekit_client *client
         const char *organization_id, const char *query, const LIST_OPTS *opts,
         scalekit_user_iterator **out)
 {
-    int rc = skit_check_out(out, "out");
-    if (rc == SCALEKIT_OK)
-        rc = skit_check_required(query, "query");
+    int rc = check_out_and_required(out, query, "query");
     search_in in = { query, opts };
     return rc == SCALEKIT_OK ? skit_op_iterator_new(client, &search_org_users_op, &in,
                                                     (skit_iterator **)out, organization_id)
                              : rc;
 }
 
-int scalekit_user_iterator_next(scalekit_user_iterator *it, const scalekit_user **out)
-{
-    const void *item = NULL;
-    int rc = skit_iterator_next((skit_iterator *)it, out ? &item : NULL);
-    if (out)
-        *out = item;
-    return rc;
-}
-
-void scalekit_user_iterator_free(scalekit_user_iterator *it)
-{
-    skit_iterator_free((skit_iterator *)it);
-}
+SKIT_ITERATOR_FUNCTIONS(scalekit_user, scalekit_user)
 
 void scalekit_user_free(scalekit_user *user) { skit_result_free(user); }
 void scalekit_user_page_free(scalekit_user_page *page) { skit_result_free(page); }

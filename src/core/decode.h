@@ -192,4 +192,24 @@ int skit_op_iterator_new(scalekit_client *client, const skit_op *op, const void 
 int skit_iterator_next(skit_iterator *it, const void **item);
 void skit_iterator_free(skit_iterator *it);
 
+/*
+ * A service's public iterator is the generic one under its own type, so a
+ * caller cannot hand one service's iterator to another's _next. This defines
+ * <prefix>_iterator_next and <prefix>_iterator_free for the public types
+ * <prefix>_iterator and @p item (the iterator's _new is the service's own).
+ */
+#define SKIT_ITERATOR_FUNCTIONS(prefix, item)                                          \
+    int prefix##_iterator_next(prefix##_iterator *it, const item **out)                \
+    {                                                                                  \
+        const void *found = NULL;                                                      \
+        int rc = skit_iterator_next((skit_iterator *)it, out ? &found : NULL);         \
+        if (out)                                                                       \
+            *out = found;                                                              \
+        return rc;                                                                     \
+    }                                                                                  \
+    void prefix##_iterator_free(prefix##_iterator *it)                                 \
+    {                                                                                  \
+        skit_iterator_free((skit_iterator *)it);                                       \
+    }
+
 #endif
