@@ -428,6 +428,9 @@ SCALEKIT_API int scalekit_user_update_membership_by_external_id(scalekit_client 
  * resources (behavior depends on backend)"; neither the OpenAPI file nor the
  * Node SDK has it, so a server that does not know it ignores it, and false is
  * the safe choice: it removes this one membership and nothing else.
+ * scalekit-emulator's reading: with true, a user left without any membership
+ * is deleted too (with their sessions); with false the user stays, in no
+ * organization.
  *
  * @param client          the client
  * @param organization_id the organization id; must not be empty
