@@ -393,7 +393,17 @@ SCALEKIT_API int scalekit_user_create_membership(scalekit_client *client,
         const char *organization_id, const char *id, const scalekit_user_membership_options *opts,
         bool send_invitation_email, scalekit_user **out);
 
-/** As scalekit_user_create_membership(), the user named by your @p external_id. */
+/**
+ * Add an existing user, named by your external id, to an organization.
+ *
+ * @param client                the client
+ * @param organization_id       the organization id; must not be empty
+ * @param external_id           your identifier of the user; must not be empty
+ * @param opts                  roles, metadata, inviter email; NULL sends an empty membership
+ * @param send_invitation_email true: the server emails an invitation (membership PENDING_INVITE)
+ * @param out                   receives the user; free with scalekit_user_free()
+ * @return as scalekit_user_create_membership()
+ */
 SCALEKIT_API int scalekit_user_create_membership_by_external_id(scalekit_client *client,
         const char *organization_id, const char *external_id,
         const scalekit_user_membership_options *opts, bool send_invitation_email,
@@ -414,7 +424,16 @@ SCALEKIT_API int scalekit_user_update_membership(scalekit_client *client,
         const char *organization_id, const char *id,
         const scalekit_user_membership_update_options *update, scalekit_user **out);
 
-/** As scalekit_user_update_membership(), the user named by your @p external_id. */
+/**
+ * Change the membership of a user named by your external id.
+ *
+ * @param client          the client
+ * @param organization_id the organization id; must not be empty
+ * @param external_id     your identifier of the user; must not be empty
+ * @param update          what to change; must not be NULL
+ * @param out             receives the user; free with scalekit_user_free()
+ * @return as scalekit_user_update_membership()
+ */
 SCALEKIT_API int scalekit_user_update_membership_by_external_id(scalekit_client *client,
         const char *organization_id, const char *external_id,
         const scalekit_user_membership_update_options *update, scalekit_user **out);
@@ -441,7 +460,15 @@ SCALEKIT_API int scalekit_user_update_membership_by_external_id(scalekit_client 
 SCALEKIT_API int scalekit_user_delete_membership(scalekit_client *client,
         const char *organization_id, const char *id, bool cascade);
 
-/** As scalekit_user_delete_membership(), the user named by your @p external_id. */
+/**
+ * Remove a user named by your external id from an organization.
+ *
+ * @param client          the client
+ * @param organization_id the organization id; must not be empty
+ * @param external_id     your identifier of the user; must not be empty
+ * @param cascade         as for scalekit_user_delete_membership()
+ * @return as scalekit_user_delete_membership()
+ */
 SCALEKIT_API int scalekit_user_delete_membership_by_external_id(scalekit_client *client,
         const char *organization_id, const char *external_id, bool cascade);
 
@@ -528,15 +555,40 @@ SCALEKIT_API int scalekit_user_organization_users_iterator_new(scalekit_client *
         const char *organization_id, const scalekit_user_list_options *opts,
         scalekit_user_iterator **out);
 
-/** An iterator over every user of the environment; as above. */
+/**
+ * An iterator over every user of the environment (pages of scalekit_user_list()).
+ *
+ * @param client the client; must outlive the iterator
+ * @param opts   page size, first page token; NULL for all. Copied.
+ * @param out    receives the iterator; free with scalekit_user_iterator_free()
+ * @return SCALEKIT_OK; SCALEKIT_EINVAL (client or out NULL); SCALEKIT_ENOMEM
+ */
 SCALEKIT_API int scalekit_user_iterator_new(scalekit_client *client,
         const scalekit_user_list_options *opts, scalekit_user_iterator **out);
 
-/** An iterator over every result of scalekit_user_search(); @p query must not be empty. */
+/**
+ * An iterator over every result of scalekit_user_search().
+ *
+ * @param client the client; must outlive the iterator
+ * @param query  the search text; must not be empty. Copied.
+ * @param opts   page size, first page token; NULL for all. Copied.
+ * @param out    receives the iterator; free with scalekit_user_iterator_free()
+ * @return SCALEKIT_OK; SCALEKIT_EINVAL (client or out NULL, query empty); SCALEKIT_ENOMEM
+ */
 SCALEKIT_API int scalekit_user_search_iterator_new(scalekit_client *client, const char *query,
         const scalekit_user_list_options *opts, scalekit_user_iterator **out);
 
-/** An iterator over every result of scalekit_user_search_organization_users(). */
+/**
+ * An iterator over every result of scalekit_user_search_organization_users().
+ *
+ * @param client          the client; must outlive the iterator
+ * @param organization_id the organization id; must not be empty. Copied.
+ * @param query           the search text; must not be empty. Copied.
+ * @param opts            page size, first page token; NULL for all. Copied.
+ * @param out             receives the iterator; free with scalekit_user_iterator_free()
+ * @return SCALEKIT_OK; SCALEKIT_EINVAL (client or out NULL, an id or the query empty);
+ *         SCALEKIT_ENOMEM
+ */
 SCALEKIT_API int scalekit_user_search_organization_users_iterator_new(scalekit_client *client,
         const char *organization_id, const char *query, const scalekit_user_list_options *opts,
         scalekit_user_iterator **out);
