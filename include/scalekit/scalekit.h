@@ -14,5 +14,6 @@
 #include "webhook.h"
 #include "common.h"
 #include "organization.h"
+#include "domain.h"
 
 #endif

@@ -15,4 +15,8 @@ extern const skit_schema skit_organization_portal_link_schema;      /* "link" */
 extern const skit_schema skit_organization_user_management_schema;  /* "settings" */
 extern const skit_schema skit_organization_session_policy_schema;   /* "policy" */
 
+/* Domains (domain.c). */
+extern const skit_schema skit_domain_schema;                        /* "domain" */
+extern const skit_schema skit_domain_page_schema;                   /* the whole body */
+
 #endif
