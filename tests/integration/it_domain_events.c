@@ -1,0 +1,220 @@
+/*
+ * A domain's verification control and its webhook events: POST
+ * /_emulator/domains/{id}:verify moves the state the API shows, and the
+ * organization.domain_created / _dns_verification_success / _failed / _deleted
+ * events arrive signed, in the OpenAPI's OrganizationDomainEventData shape, and
+ * pass scalekit_verify_webhook_payload. Needs the emulator.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "emu_fixture.h"
+#include "emu_testhttp.h"
+#include "mock_http.h"
+#include "core/core.h"
+#include "scalekit/domain.h"
+#include "scalekit/organization.h"
+#include "scalekit/webhook.h"
+
+#define HOOK_PATH "/webhooks"
+
+typedef struct hook_state {
+    mock_http *receiver;
+    emu_fixture *f;
+} hook_state;
+
+static int setup(void **state)
+{
+    hook_state *s = calloc(1, sizeof *s);
+    assert_non_null(s);
+    s->receiver = mock_http_start();
+    mock_response ok = {.status = 200, .body = "{}"};
+    mock_http_set_default(s->receiver, HOOK_PATH, &ok);
+    char url[256];
+    snprintf(url, sizeof url, "%s%s", mock_http_url(s->receiver), HOOK_PATH);
+    scalekit_emulator_options o = {.webhook_url = url};
+    s->f = emu_fixture_start(&o, NULL);
+    *state = s;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    hook_state *s = *state;
+    emu_fixture_stop(s->f);
+    mock_http_stop(s->receiver);
+    free(s);
+    return 0;
+}
+
+static void wait_for_deliveries(mock_http *m, size_t n)
+{
+    for (int i = 0; i < 1000 && mock_http_count(m, HOOK_PATH) < n; i++)
+        skit_sleep_ms(10);
+    assert_int_equal(mock_http_count(m, HOOK_PATH), n);
+}
+
+/* Delivery @p nth, verified with the SDK: its payload (new reference). */
+static json_t *verified_event(hook_state *s, size_t nth)
+{
+    const mock_request *r = mock_http_request_for(s->receiver, HOOK_PATH, nth);
+    assert_non_null(r);
+    scalekit_header headers[32];
+    size_t n = r->header_count < 32 ? r->header_count : 32;
+    for (size_t i = 0; i < n; i++)
+        headers[i] = (scalekit_header){r->header_names[i], r->header_values[i]};
+    int rc = scalekit_verify_webhook_payload(NULL, scalekit_emulator_webhook_secret(s->f->emu), headers, n,
+                                             r->body, r->body_len);
+    if (rc != SCALEKIT_OK)
+        fail_msg("delivery %zu does not verify: %d %s", nth, rc, scalekit_error_last()->message);
+    json_t *event = json_loadb(r->body, r->body_len, 0, NULL);
+    assert_non_null(event);
+    return event;
+}
+
+/* The envelope and OrganizationDomainEventData (its required members and its own names). */
+static void assert_domain_event(const json_t *event, const char *type, const scalekit_domain *d,
+                                const char *status)
+{
+    assert_string_equal(skit_json_string(event, "type"), type);
+    assert_string_equal(skit_json_string(event, "object"), "Organization");
+    assert_string_equal(skit_json_string(event, "organization_id"), d->organization_id);
+    assert_string_equal(skit_json_string(event, "environment_id"), d->environment_id);
+    json_t *data = json_object_get(event, "data");
+    assert_string_equal(skit_json_string(data, "id"), d->id);
+    assert_string_equal(skit_json_string(data, "domain"), d->domain);
+    assert_string_equal(skit_json_string(data, "domain_type"), d->domain_type);
+    assert_string_equal(skit_json_string(data, "organization_id"), d->organization_id);
+    assert_string_equal(skit_json_string(data, "environment_id"), d->environment_id);
+    assert_string_equal(skit_json_string(data, "verification_status"), status);
+    assert_string_equal(skit_json_string(data, "verification_method"), d->verification_method);
+    assert_string_equal(skit_json_string(data, "txt_record_key"), "scalekit-domain-verification");
+    assert_true(strlen(skit_json_string(data, "txt_record_secret")) >= 16);
+    int64_t t;
+    assert_true(skit_parse_rfc3339(skit_json_string(data, "updated_at"), &t));
+    /* The webhook's names, not the REST resource's. */
+    assert_null(json_object_get(data, "create_time"));
+}
+
+/* POST /_emulator/domains/{id}:verify with @p body: the HTTP status, and the answer. */
+static long verify(hook_state *s, const char *id, const char *body, json_t **answer)
+{
+    char url[512];
+    snprintf(url, sizeof url, "%s/_emulator/domains/%s:verify", s->f->url, id);
+    const char *headers[] = {"Content-Type: application/json", NULL};
+    emu_http_response r;
+    emu_http("POST", url, headers, body, &r);
+    long status = r.status;
+    if (answer)
+        *answer = emu_http_json(&r);
+    emu_http_response_free(&r);
+    return status;
+}
+
+static scalekit_domain *get(hook_state *s, const scalekit_domain *d)
+{
+    scalekit_domain *got = NULL;
+    assert_int_equal(scalekit_domain_get(s->f->client, d->organization_id, d->id, &got), SCALEKIT_OK);
+    return got;
+}
+
+static void verification_moves_the_state_and_emits_events(void **state)
+{
+    hook_state *s = *state;
+    scalekit_organization *org = NULL;
+    assert_int_equal(scalekit_organization_create(s->f->client, "Verified Inc", NULL, &org), SCALEKIT_OK);
+    scalekit_domain *d = NULL, *other = NULL;
+    assert_int_equal(scalekit_domain_create(s->f->client, org->id, "verified.example", NULL, &d), SCALEKIT_OK);
+    assert_int_equal(scalekit_domain_create(s->f->client, org->id, "failing.example", NULL, &other), SCALEKIT_OK);
+
+    json_t *answer = NULL;
+    assert_int_equal(verify(s, d->id, "{\"status\":\"VERIFIED\"}", &answer), 200);
+    assert_string_equal(skit_json_string(json_object_get(answer, "domain"), "verification_status"), "VERIFIED");
+    json_decref(answer);
+    assert_int_equal(verify(s, other->id, "{\"status\":\"FAILED\"}", NULL), 200);
+    scalekit_domain *now = get(s, d), *failed = get(s, other);
+    assert_string_equal(now->verification_status, "VERIFIED");
+    assert_string_equal(now->verification_method, "DNS");
+    assert_string_equal(failed->verification_status, "FAILED");
+    assert_int_equal(scalekit_domain_delete(s->f->client, org->id, d->id), SCALEKIT_OK);
+
+    /* organization.created, two domain_created, success, failed, domain_deleted: in commit order. */
+    wait_for_deliveries(s->receiver, 6);
+    json_t *events[6];
+    for (size_t i = 0; i < 6; i++)
+        events[i] = verified_event(s, i);
+    assert_string_equal(skit_json_string(events[0], "type"), "organization.created");
+    assert_domain_event(events[1], "organization.domain_created", d, "PENDING");
+    assert_domain_event(events[2], "organization.domain_created", other, "PENDING");
+    assert_domain_event(events[3], "organization.domain_dns_verification_success", d, "VERIFIED");
+    assert_domain_event(events[4], "organization.domain_dns_verification_failed", other, "FAILED");
+    assert_domain_event(events[5], "organization.domain_deleted", d, "VERIFIED");
+    for (size_t i = 0; i < 6; i++)
+        json_decref(events[i]);
+    scalekit_domain_free(d);
+    scalekit_domain_free(other);
+    scalekit_domain_free(now);
+    scalekit_domain_free(failed);
+    assert_int_equal(scalekit_organization_delete(s->f->client, org->id), SCALEKIT_OK);
+    wait_for_deliveries(s->receiver, 7);   /* organization.deleted, before the next test resets */
+    scalekit_organization_free(org);
+}
+
+/* The control refuses what a DNS check could not produce, and changes nothing. */
+static void verification_control_refusals(void **state)
+{
+    hook_state *s = *state;
+    mock_http_reset(s->receiver);
+    mock_response ok = {.status = 200, .body = "{}"};
+    mock_http_set_default(s->receiver, HOOK_PATH, &ok);
+    scalekit_organization *org = NULL;
+    assert_int_equal(scalekit_organization_create(s->f->client, "Refused Inc", NULL, &org), SCALEKIT_OK);
+    scalekit_domain *d = NULL, *allowed = NULL;
+    scalekit_domain_create_options o = SCALEKIT_DOMAIN_CREATE_OPTIONS_INIT;
+    o.domain_type = "ALLOWED_EMAIL_DOMAIN";
+    assert_int_equal(scalekit_domain_create(s->f->client, org->id, "refused.example", NULL, &d), SCALEKIT_OK);
+    assert_int_equal(scalekit_domain_create(s->f->client, org->id, "allowed.example", &o, &allowed), SCALEKIT_OK);
+    wait_for_deliveries(s->receiver, 3);
+
+    json_t *answer = NULL;
+    assert_int_equal(verify(s, d->id, "{\"status\":\"AUTO_VERIFIED\"}", &answer), 400);
+    json_t *violation = json_array_get(json_object_get(json_object_get(json_array_get(
+        json_object_get(answer, "details"), 0), "validation_error_info"), "field_violations"), 0);
+    assert_string_equal(skit_json_string(violation, "field"), "status");
+    json_decref(answer);
+    assert_int_equal(verify(s, d->id, "not json", NULL), 400);
+    assert_int_equal(verify(s, "dom_missing", "{\"status\":\"VERIFIED\"}", &answer), 404);
+    assert_non_null(strstr(skit_json_string(answer, "message"), "dom_missing"));
+    json_decref(answer);
+    assert_int_equal(verify(s, allowed->id, "{\"status\":\"VERIFIED\"}", &answer), 400);
+    assert_non_null(strstr(skit_json_string(answer, "message"), "ALLOWED_EMAIL_DOMAIN"));
+    json_decref(answer);
+
+    scalekit_domain *same = get(s, d), *still = get(s, allowed);
+    assert_string_equal(same->verification_status, "PENDING");
+    assert_string_equal(still->verification_status, "AUTO_VERIFIED");
+    /* No event came of the refusals. */
+    skit_sleep_ms(200);
+    assert_int_equal(mock_http_count(s->receiver, HOOK_PATH), 3);
+    scalekit_domain_free(d);
+    scalekit_domain_free(allowed);
+    scalekit_domain_free(same);
+    scalekit_domain_free(still);
+    assert_int_equal(scalekit_organization_delete(s->f->client, org->id), SCALEKIT_OK);
+    scalekit_organization_free(org);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(verification_moves_the_state_and_emits_events),
+        cmocka_unit_test(verification_control_refusals),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
