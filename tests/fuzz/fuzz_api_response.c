@@ -135,6 +135,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     decode_member(body, NULL, "link", &skit_organization_portal_link_schema);
     decode_member(body, raw, "settings", &skit_organization_user_management_schema);
     decode_member(body, NULL, "policy", &skit_organization_session_policy_schema);
+    decode_member(body, raw, "domain", &skit_domain_schema);
+    decode_member(body, raw, NULL, &skit_domain_page_schema);
     free(raw);
     json_decref(body);
     scalekit_error_clear();
