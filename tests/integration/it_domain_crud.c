@@ -19,19 +19,6 @@
 #include "scalekit/domain.h"
 #include "scalekit/organization.h"
 
-static void assert_failed(int rc, int code, long status, const char *field)
-{
-    const scalekit_error *e = scalekit_error_last();
-    assert_int_equal(rc, code);
-    assert_int_equal(e->http_status, status);
-    assert_non_null(e->message);
-    if (field) {
-        assert_true(e->field_violation_count >= 1);
-        assert_string_equal(e->field_violations[0].field, field);
-        assert_non_null(e->field_violations[0].description);
-    }
-}
-
 static char *new_org(emu_fixture *f)
 {
     scalekit_organization *org = NULL;
@@ -101,9 +88,9 @@ static void create_get_list_delete(void **state)
     scalekit_domain_page_free(page);
 
     assert_int_equal(scalekit_domain_delete(f->client, org, d->id), SCALEKIT_OK);
-    assert_failed(scalekit_domain_get(f->client, org, d->id, &got), SCALEKIT_ENOTFOUND, 404, NULL);
+    emu_assert_failed(scalekit_domain_get(f->client, org, d->id, &got), SCALEKIT_ENOTFOUND, 404, NULL);
     assert_null(got);
-    assert_failed(scalekit_domain_delete(f->client, org, d->id), SCALEKIT_ENOTFOUND, 404, NULL);
+    emu_assert_failed(scalekit_domain_delete(f->client, org, d->id), SCALEKIT_ENOTFOUND, 404, NULL);
     scalekit_domain_free(d);
     scalekit_domain_free(a);
     assert_int_equal(scalekit_organization_delete(f->client, org), SCALEKIT_OK);
@@ -123,19 +110,19 @@ static void server_refuses_bad_domains(void **state)
         int rc = scalekit_domain_create(f->client, org, bad[i], NULL, &d);
         if (rc != SCALEKIT_EINVALID_REQUEST)
             fail_msg("%s: %d %s", bad[i], rc, emu_fixture_last_message());
-        assert_failed(rc, SCALEKIT_EINVALID_REQUEST, 400, "domain");
+        emu_assert_failed(rc, SCALEKIT_EINVALID_REQUEST, 400, "domain");
         assert_null(d);
     }
     assert_non_null(strstr(scalekit_error_last()->field_violations[0].description, "public e-mail"));
     char name[128];
     unique_domain(name, sizeof name, "typed");
     o.domain_type = "SOMETHING_ELSE";
-    assert_failed(scalekit_domain_create(f->client, org, name, &o, &d), SCALEKIT_EINVALID_REQUEST, 400,
-                  "domain_type");
+    emu_assert_failed(scalekit_domain_create(f->client, org, name, &o, &d), SCALEKIT_EINVALID_REQUEST, 400,
+                      "domain_type");
     scalekit_domain_list_options lo = SCALEKIT_DOMAIN_LIST_OPTIONS_INIT;
     lo.page_size = 101;
     scalekit_domain_page *page = NULL;
-    assert_failed(scalekit_domain_list(f->client, org, &lo, &page), SCALEKIT_EINVALID_REQUEST, 400, "page_size");
+    emu_assert_failed(scalekit_domain_list(f->client, org, &lo, &page), SCALEKIT_EINVALID_REQUEST, 400, "page_size");
     assert_int_equal(scalekit_organization_delete(f->client, org), SCALEKIT_OK);
     free(org);
 }
@@ -147,19 +134,19 @@ static void unknown_organization_and_domain_are_404(void **state)
     unique_domain(name, sizeof name, "lost");
     scalekit_domain *d = NULL;
     scalekit_domain_page *page = NULL;
-    assert_failed(scalekit_domain_create(f->client, "org_missing", name, NULL, &d), SCALEKIT_ENOTFOUND, 404, NULL);
+    emu_assert_failed(scalekit_domain_create(f->client, "org_missing", name, NULL, &d), SCALEKIT_ENOTFOUND, 404, NULL);
     assert_non_null(strstr(scalekit_error_last()->message, "org_missing"));
-    assert_failed(scalekit_domain_list(f->client, "org_missing", NULL, &page), SCALEKIT_ENOTFOUND, 404, NULL);
-    assert_failed(scalekit_domain_get(f->client, "org_missing", "dom_1", &d), SCALEKIT_ENOTFOUND, 404, NULL);
-    assert_failed(scalekit_domain_delete(f->client, "org_missing", "dom_1"), SCALEKIT_ENOTFOUND, 404, NULL);
-    assert_failed(scalekit_domain_get(f->client, org, "dom_missing", &d), SCALEKIT_ENOTFOUND, 404, NULL);
+    emu_assert_failed(scalekit_domain_list(f->client, "org_missing", NULL, &page), SCALEKIT_ENOTFOUND, 404, NULL);
+    emu_assert_failed(scalekit_domain_get(f->client, "org_missing", "dom_1", &d), SCALEKIT_ENOTFOUND, 404, NULL);
+    emu_assert_failed(scalekit_domain_delete(f->client, "org_missing", "dom_1"), SCALEKIT_ENOTFOUND, 404, NULL);
+    emu_assert_failed(scalekit_domain_get(f->client, org, "dom_missing", &d), SCALEKIT_ENOTFOUND, 404, NULL);
     assert_non_null(strstr(scalekit_error_last()->message, "dom_missing"));
 
     /* A domain is reached only through its own organization. */
     char *other = new_org(f);
     scalekit_domain *mine = create(f, org, name, NULL);
-    assert_failed(scalekit_domain_get(f->client, other, mine->id, &d), SCALEKIT_ENOTFOUND, 404, NULL);
-    assert_failed(scalekit_domain_delete(f->client, other, mine->id), SCALEKIT_ENOTFOUND, 404, NULL);
+    emu_assert_failed(scalekit_domain_get(f->client, other, mine->id, &d), SCALEKIT_ENOTFOUND, 404, NULL);
+    emu_assert_failed(scalekit_domain_delete(f->client, other, mine->id), SCALEKIT_ENOTFOUND, 404, NULL);
     assert_int_equal(scalekit_domain_get(f->client, org, mine->id, &d), SCALEKIT_OK);
     scalekit_domain_free(d);
     scalekit_domain_free(mine);
@@ -178,9 +165,9 @@ static void a_taken_domain_is_409(void **state)
     scalekit_domain *d = create(f, org, name, NULL), *again = NULL;
     for (size_t i = 0; (upper[i] = (char)(name[i] >= 'a' && name[i] <= 'z' ? name[i] - 32 : name[i])); i++)
         ;
-    assert_failed(scalekit_domain_create(f->client, org, name, NULL, &again), SCALEKIT_EEXISTS, 409, NULL);
+    emu_assert_failed(scalekit_domain_create(f->client, org, name, NULL, &again), SCALEKIT_EEXISTS, 409, NULL);
     assert_non_null(strstr(scalekit_error_last()->message, name));
-    assert_failed(scalekit_domain_create(f->client, other, upper, NULL, &again), SCALEKIT_EEXISTS, 409, NULL);
+    emu_assert_failed(scalekit_domain_create(f->client, other, upper, NULL, &again), SCALEKIT_EEXISTS, 409, NULL);
     assert_null(again);
     /* Once deleted, it is free again. */
     assert_int_equal(scalekit_domain_delete(f->client, org, d->id), SCALEKIT_OK);
@@ -258,7 +245,7 @@ static void an_organization_takes_its_domains_along(void **state)
     scalekit_domain *d = create(f, org, name, NULL), *e = create(f, org, second, "ALLOWED_EMAIL_DOMAIN");
     assert_int_equal(scalekit_organization_delete(f->client, org), SCALEKIT_OK);
     scalekit_domain *got = NULL;
-    assert_failed(scalekit_domain_get(f->client, org, d->id, &got), SCALEKIT_ENOTFOUND, 404, NULL);
+    emu_assert_failed(scalekit_domain_get(f->client, org, d->id, &got), SCALEKIT_ENOTFOUND, 404, NULL);
     char *next = new_org(f);
     scalekit_domain *again = create(f, next, name, NULL), *again2 = create(f, next, second, NULL);
     scalekit_domain_page *page = NULL;

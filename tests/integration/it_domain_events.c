@@ -16,67 +16,10 @@
 
 #include "emu_fixture.h"
 #include "emu_testhttp.h"
-#include "mock_http.h"
+#include "hook_fixture.h"
 #include "core/core.h"
 #include "scalekit/domain.h"
 #include "scalekit/organization.h"
-#include "scalekit/webhook.h"
-
-#define HOOK_PATH "/webhooks"
-
-typedef struct hook_state {
-    mock_http *receiver;
-    emu_fixture *f;
-} hook_state;
-
-static int setup(void **state)
-{
-    hook_state *s = calloc(1, sizeof *s);
-    assert_non_null(s);
-    s->receiver = mock_http_start();
-    mock_response ok = {.status = 200, .body = "{}"};
-    mock_http_set_default(s->receiver, HOOK_PATH, &ok);
-    char url[256];
-    snprintf(url, sizeof url, "%s%s", mock_http_url(s->receiver), HOOK_PATH);
-    scalekit_emulator_options o = {.webhook_url = url};
-    s->f = emu_fixture_start(&o, NULL);
-    *state = s;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    hook_state *s = *state;
-    emu_fixture_stop(s->f);
-    mock_http_stop(s->receiver);
-    free(s);
-    return 0;
-}
-
-static void wait_for_deliveries(mock_http *m, size_t n)
-{
-    for (int i = 0; i < 1000 && mock_http_count(m, HOOK_PATH) < n; i++)
-        skit_sleep_ms(10);
-    assert_int_equal(mock_http_count(m, HOOK_PATH), n);
-}
-
-/* Delivery @p nth, verified with the SDK: its payload (new reference). */
-static json_t *verified_event(hook_state *s, size_t nth)
-{
-    const mock_request *r = mock_http_request_for(s->receiver, HOOK_PATH, nth);
-    assert_non_null(r);
-    scalekit_header headers[32];
-    size_t n = r->header_count < 32 ? r->header_count : 32;
-    for (size_t i = 0; i < n; i++)
-        headers[i] = (scalekit_header){r->header_names[i], r->header_values[i]};
-    int rc = scalekit_verify_webhook_payload(NULL, scalekit_emulator_webhook_secret(s->f->emu), headers, n,
-                                             r->body, r->body_len);
-    if (rc != SCALEKIT_OK)
-        fail_msg("delivery %zu does not verify: %d %s", nth, rc, scalekit_error_last()->message);
-    json_t *event = json_loadb(r->body, r->body_len, 0, NULL);
-    assert_non_null(event);
-    return event;
-}
 
 /* The envelope and OrganizationDomainEventData (its required members and its own names). */
 static void assert_domain_event(const json_t *event, const char *type, const scalekit_domain *d,
@@ -103,7 +46,7 @@ static void assert_domain_event(const json_t *event, const char *type, const sca
 }
 
 /* POST /_emulator/domains/{id}:verify with @p body: the HTTP status, and the answer. */
-static long verify(hook_state *s, const char *id, const char *body, json_t **answer)
+static long verify(hook_fixture *s, const char *id, const char *body, json_t **answer)
 {
     char url[512];
     snprintf(url, sizeof url, "%s/_emulator/domains/%s:verify", s->f->url, id);
@@ -117,7 +60,7 @@ static long verify(hook_state *s, const char *id, const char *body, json_t **ans
     return status;
 }
 
-static scalekit_domain *get(hook_state *s, const scalekit_domain *d)
+static scalekit_domain *get(hook_fixture *s, const scalekit_domain *d)
 {
     scalekit_domain *got = NULL;
     assert_int_equal(scalekit_domain_get(s->f->client, d->organization_id, d->id, &got), SCALEKIT_OK);
@@ -126,7 +69,8 @@ static scalekit_domain *get(hook_state *s, const scalekit_domain *d)
 
 static void verification_moves_the_state_and_emits_events(void **state)
 {
-    hook_state *s = *state;
+    hook_fixture *s = *state;
+    EMU_FIXTURE_REQUIRE_EMULATOR(s->f, "the verification control and its deliveries");
     scalekit_organization *org = NULL;
     assert_int_equal(scalekit_organization_create(s->f->client, "Verified Inc", NULL, &org), SCALEKIT_OK);
     scalekit_domain *d = NULL, *other = NULL;
@@ -145,10 +89,10 @@ static void verification_moves_the_state_and_emits_events(void **state)
     assert_int_equal(scalekit_domain_delete(s->f->client, org->id, d->id), SCALEKIT_OK);
 
     /* organization.created, two domain_created, success, failed, domain_deleted: in commit order. */
-    wait_for_deliveries(s->receiver, 6);
+    hook_fixture_wait(s, 6);
     json_t *events[6];
     for (size_t i = 0; i < 6; i++)
-        events[i] = verified_event(s, i);
+        events[i] = hook_fixture_event(s, i);
     assert_string_equal(skit_json_string(events[0], "type"), "organization.created");
     assert_domain_event(events[1], "organization.domain_created", d, "PENDING");
     assert_domain_event(events[2], "organization.domain_created", other, "PENDING");
@@ -162,17 +106,16 @@ static void verification_moves_the_state_and_emits_events(void **state)
     scalekit_domain_free(now);
     scalekit_domain_free(failed);
     assert_int_equal(scalekit_organization_delete(s->f->client, org->id), SCALEKIT_OK);
-    wait_for_deliveries(s->receiver, 7);   /* organization.deleted, before the next test resets */
+    hook_fixture_wait(s, 7);   /* organization.deleted, before the next test resets */
     scalekit_organization_free(org);
 }
 
 /* The control refuses what a DNS check could not produce, and changes nothing. */
 static void verification_control_refusals(void **state)
 {
-    hook_state *s = *state;
-    mock_http_reset(s->receiver);
-    mock_response ok = {.status = 200, .body = "{}"};
-    mock_http_set_default(s->receiver, HOOK_PATH, &ok);
+    hook_fixture *s = *state;
+    EMU_FIXTURE_REQUIRE_EMULATOR(s->f, "the verification control");
+    hook_fixture_reset(s);
     scalekit_organization *org = NULL;
     assert_int_equal(scalekit_organization_create(s->f->client, "Refused Inc", NULL, &org), SCALEKIT_OK);
     scalekit_domain *d = NULL, *allowed = NULL;
@@ -180,7 +123,7 @@ static void verification_control_refusals(void **state)
     o.domain_type = "ALLOWED_EMAIL_DOMAIN";
     assert_int_equal(scalekit_domain_create(s->f->client, org->id, "refused.example", NULL, &d), SCALEKIT_OK);
     assert_int_equal(scalekit_domain_create(s->f->client, org->id, "allowed.example", &o, &allowed), SCALEKIT_OK);
-    wait_for_deliveries(s->receiver, 3);
+    hook_fixture_wait(s, 3);
 
     json_t *answer = NULL;
     assert_int_equal(verify(s, d->id, "{\"status\":\"AUTO_VERIFIED\"}", &answer), 400);
@@ -201,7 +144,7 @@ static void verification_control_refusals(void **state)
     assert_string_equal(still->verification_status, "AUTO_VERIFIED");
     /* No event came of the refusals. */
     skit_sleep_ms(200);
-    assert_int_equal(mock_http_count(s->receiver, HOOK_PATH), 3);
+    assert_int_equal(mock_http_count(s->receiver, HOOK_FIXTURE_PATH), 3);
     scalekit_domain_free(d);
     scalekit_domain_free(allowed);
     scalekit_domain_free(same);
@@ -216,5 +159,5 @@ int main(void)
         cmocka_unit_test(verification_moves_the_state_and_emits_events),
         cmocka_unit_test(verification_control_refusals),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, hook_fixture_setup, hook_fixture_teardown);
 }
