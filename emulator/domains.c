@@ -36,6 +36,11 @@ static bool is_organization_domain(const json_t *row)
 }
 
 /* An allowed e-mail domain needs no check; an organization domain is PENDING until its DNS check. */
+static const char *method_of(const json_t *row)
+{
+    return is_organization_domain(row) ? "DNS" : "NOT_APPLICABLE";
+}
+
 static const char *status_of(const json_t *row)
 {
     const char *status = skit_json_string(row, "verification_status");
@@ -44,63 +49,57 @@ static const char *status_of(const json_t *row)
 
 static int shape(const json_t *row, json_t *out)
 {
-    return json_object_set_new(out, "verification_method",
-                               json_string(is_organization_domain(row) ? "DNS" : "NOT_APPLICABLE")) ||
+    return json_object_set_new(out, "verification_method", json_string(method_of(row))) ||
            json_object_set_new(out, "verification_status", json_string(status_of(row)));
 }
 
 /* OrganizationDomainEventData: the webhook's own names (updated_at, the TXT record). */
 static json_t *event_data(const json_t *row)
 {
-    json_t *data = json_pack("{s:s?, s:s?, s:s?, s:s?, s:s?, s:s, s:s?, s:s, s:s, s:o}",
-                             "id", skit_json_string(row, "id"), "domain", skit_json_string(row, "domain"),
-                             "domain_type", skit_json_string(row, "domain_type"),
-                             "organization_id", skit_json_string(row, "organization_id"),
-                             "environment_id", skit_json_string(row, "environment_id"),
-                             "txt_record_key", TXT_RECORD_KEY,
-                             "txt_record_secret", skit_json_string(row, "txt_record_secret"),
-                             "verification_status", status_of(row), "verification_method",
-                             is_organization_domain(row) ? "DNS" : "NOT_APPLICABLE", "updated_at",
-                             emu_json_time(json_integer_value(json_object_get(row, "update_time"))));
-    return data;
+    return json_pack("{s:s?, s:s?, s:s?, s:s?, s:s?, s:s, s:s?, s:s, s:s, s:o}",
+                     "id", skit_json_string(row, "id"), "domain", skit_json_string(row, "domain"),
+                     "domain_type", skit_json_string(row, "domain_type"),
+                     "organization_id", skit_json_string(row, "organization_id"),
+                     "environment_id", skit_json_string(row, "environment_id"),
+                     "txt_record_key", TXT_RECORD_KEY,
+                     "txt_record_secret", skit_json_string(row, "txt_record_secret"),
+                     "verification_status", status_of(row), "verification_method", method_of(row),
+                     "updated_at", emu_json_time(json_integer_value(json_object_get(row, "update_time"))));
 }
 
-/* The DNS check's outcome, set by a test: the status, its event, in one transaction. */
+/* The DNS check's outcome, set by a test: the status and its event, read and
+ * written in one transaction (a concurrent delete answers 404, not 500). */
 static int post_verify(emu *e, emu_req *r)
 {
-    const emu_resource *res = r->resource;
-    json_t *body = emu_json_body(r);
-    const char *status = skit_json_string(body, "status");
+    const char *status = skit_json_string(emu_json_body(r), "status");
     if (!status || (strcmp(status, "VERIFIED") != 0 && strcmp(status, "FAILED") != 0))
         return emu_reply_field_error(r, "status", "status must be VERIFIED or FAILED");
-    int rc = 0;
-    json_t *row = emu_resource_find(e, r, res, "id", &rc), *after = NULL;
-    if (!row)
-        return rc;
-    if (!is_organization_domain(row)) {
-        rc = emu_reply_error(r, 400, "FAILED_PRECONDITION", "domain %s is an ALLOWED_EMAIL_DOMAIN: "
-                             "only an ORGANIZATION_DOMAIN is verified by DNS", skit_json_string(row, "id"));
-        json_decref(row);
-        return rc;
-    }
-    json_decref(row);
-    const char *id = emu_path_param(r, "id");
     const char *type = strcmp(status, "VERIFIED") == 0 ? "organization.domain_dns_verification_success"
                                                         : "organization.domain_dns_verification_failed";
     if (emu_tx_begin(e->store) != 0)
         return -1;
-    json_t *data = NULL;
+    int rc = 0;
+    json_t *row = emu_resource_find(e, r, r->resource, "id", &rc), *data = NULL, *after = NULL;
+    if (row && !is_organization_domain(row))
+        rc = emu_reply_error(r, 400, "FAILED_PRECONDITION", "domain %s is an ALLOWED_EMAIL_DOMAIN: only an "
+                             "ORGANIZATION_DOMAIN is verified by DNS", skit_json_string(row, "id"));
+    if (!row || !is_organization_domain(row)) {
+        emu_tx_rollback(e->store);
+        json_decref(row);
+        return rc;
+    }
+    const char *id = skit_json_string(row, "id");
+    json_t *changed = NULL;
     if (emu_db_exec(e->store, "UPDATE domains SET verification_status = ?, update_time = ? WHERE id = ?", "sis",
-                    status, skit_now(), id) != 1 ||
-        !(row = emu_resource_row(e, res, id)) || !(data = event_data(row)) ||
-        emu_event_emit(e, type, skit_json_string(row, "organization_id"), data) != 0) {
+                    status, skit_now(), id) != 1 || !(changed = emu_resource_row(e, r->resource, id)) ||
+        !(data = event_data(changed)) || emu_event_emit(e, type, skit_json_string(row, "organization_id"), data)) {
         emu_tx_rollback(e->store);
         rc = -1;
-    } else if (emu_resource_commit_update(e, res, id, &after) == 0) {
-        rc = emu_resource_reply(r, res, 200, after);
     } else {
-        rc = -1;
+        rc = emu_resource_commit_update(e, r->resource, id, &after) == 0
+            ? emu_resource_reply(r, r->resource, 200, after) : -1;
     }
+    json_decref(changed);
     json_decref(data);
     json_decref(row);
     json_decref(after);
