@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "emu_fixture.h"
+#include "emu_testhttp.h"
 #include "core/core.h"
 #include "scalekit/domain.h"
 #include "scalekit/organization.h"
@@ -114,6 +115,14 @@ static void server_refuses_bad_domains(void **state)
         assert_null(d);
     }
     assert_non_null(strstr(scalekit_error_last()->field_violations[0].description, "public e-mail"));
+    /* Every label valid, the name 254 characters long: one too many. */
+    char longest[300];
+    memset(longest, 'a', 254);
+    longest[254] = '\0';
+    longest[63] = longest[127] = longest[191] = longest[250] = '.';
+    memcpy(longest + 251, "com", 3);
+    emu_assert_failed(scalekit_domain_create(f->client, org, longest, NULL, &d), SCALEKIT_EINVALID_REQUEST, 400,
+                      "domain");
     char name[128];
     unique_domain(name, sizeof name, "typed");
     o.domain_type = "SOMETHING_ELSE";
@@ -235,6 +244,29 @@ static void pages_by_number_and_the_iterator(void **state)
     free(org);
 }
 
+/* What the SDK cannot send (its page_number is unsigned) the emulator still refuses. */
+static void the_emulator_refuses_a_bad_page_number(void **state)
+{
+    emu_fixture *f = *state;
+    EMU_FIXTURE_REQUIRE_EMULATOR(f, "raw requests to the emulator");
+    char *org = new_org(f), *token = emu_test_client_token(f->emu), auth[4096], url[512];
+    assert_non_null(token);
+    snprintf(auth, sizeof auth, "Authorization: Bearer %s", token);
+    const char *headers[] = {auth, NULL};
+    const char *bad[] = {"-1", "x", "2147483648", "1.5"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        snprintf(url, sizeof url, "%s/api/v1/organizations/%s/domains?page_number=%s", f->url, org, bad[i]);
+        emu_http_response r;
+        emu_http("GET", url, headers, NULL, &r);
+        assert_int_equal(r.status, 400);
+        assert_non_null(strstr(r.body, "\"field\":\"page_number\""));
+        emu_http_response_free(&r);
+    }
+    free(token);
+    assert_int_equal(scalekit_organization_delete(f->client, org), SCALEKIT_OK);
+    free(org);
+}
+
 /* Deleting an organization deletes its domains: their names are free again. */
 static void an_organization_takes_its_domains_along(void **state)
 {
@@ -269,6 +301,7 @@ int main(void)
         cmocka_unit_test(unknown_organization_and_domain_are_404),
         cmocka_unit_test(a_taken_domain_is_409),
         cmocka_unit_test(pages_by_number_and_the_iterator),
+        cmocka_unit_test(the_emulator_refuses_a_bad_page_number),
         cmocka_unit_test(an_organization_takes_its_domains_along),
     };
     return cmocka_run_group_tests(tests, emu_fixture_setup, emu_fixture_teardown);
