@@ -51,13 +51,7 @@ static long verify(hook_fixture *s, const char *id, const char *body, json_t **a
     char url[512];
     snprintf(url, sizeof url, "%s/_emulator/domains/%s:verify", s->f->url, id);
     const char *headers[] = {"Content-Type: application/json", NULL};
-    emu_http_response r;
-    emu_http("POST", url, headers, body, &r);
-    long status = r.status;
-    if (answer)
-        *answer = emu_http_json(&r);
-    emu_http_response_free(&r);
-    return status;
+    return emu_http_call("POST", url, headers, body, answer);
 }
 
 static scalekit_domain *get(hook_fixture *s, const scalekit_domain *d)
