@@ -11,35 +11,9 @@
 #include <cmocka.h>
 
 #include "scalekit/scalekit.h"
-#include "mock_http.h"
+#include "mock_client.h"
 
 #define ORG_DOMAINS "/api/v1/organizations/org_1/domains"
-
-typedef struct fixture {
-    mock_http *mock;
-    scalekit_client *client;
-} fixture;
-
-static int setup(void **state)
-{
-    fixture *f = calloc(1, sizeof *f);
-    f->mock = mock_http_start();
-    scalekit_client_options opts = { .struct_size = sizeof(scalekit_client_options), .max_retries = -1,
-                                     .retry_base_delay_ms = 1 };
-    if (scalekit_client_new_with_options(&f->client, mock_http_url(f->mock), "cid", "secret", &opts) != SCALEKIT_OK)
-        return -1;
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *f = *state;
-    scalekit_client_free(f->client);
-    mock_http_stop(f->mock);
-    free(f);
-    return 0;
-}
 
 #define DOMAIN_JSON(id, name)                                                                       \
     "{\"id\":\"" id "\",\"domain\":\"" name "\",\"domain_type\":\"ORGANIZATION_DOMAIN\","          \
@@ -47,26 +21,17 @@ static int teardown(void **state)
     "\"verification_status\":\"PENDING\",\"create_time\":\"2025-09-01T12:14:43.100000Z\","         \
     "\"update_time\":\"2025-09-01T12:14:44Z\",\"future_field\":1}"
 
-static void assert_request(fixture *f, const char *path, size_t nth, const char *method, const char *query,
-                           const char *body)
-{
-    const mock_request *r = mock_http_request_for(f->mock, path, nth);
-    assert_non_null(r);
-    assert_string_equal(r->method, method);
-    assert_string_equal(r->query, query);
-    assert_string_equal(r->body, body);
-}
-
 static void create_sends_domain_and_type(void **state)
 {
-    fixture *f = *state;
+    mock_client *f = *state;
     const char *answer = "{\"domain\":" DOMAIN_JSON("dom_1", "acme.com") "}";
     mock_http_enqueue(f->mock, "POST", ORG_DOMAINS, 200, answer);
     scalekit_domain_create_options opts = SCALEKIT_DOMAIN_CREATE_OPTIONS_INIT;
     opts.domain_type = "ORGANIZATION_DOMAIN";
     scalekit_domain *d = NULL;
     assert_int_equal(scalekit_domain_create(f->client, "org_1", "acme.com", &opts, &d), SCALEKIT_OK);
-    assert_request(f, ORG_DOMAINS, 0, "POST", "", "{\"domain\":\"acme.com\",\"domain_type\":\"ORGANIZATION_DOMAIN\"}");
+    mock_assert_request(f->mock, ORG_DOMAINS, 0, "POST", "",
+                        "{\"domain\":\"acme.com\",\"domain_type\":\"ORGANIZATION_DOMAIN\"}");
     assert_string_equal(d->id, "dom_1");
     assert_string_equal(d->domain, "acme.com");
     assert_string_equal(d->domain_type, "ORGANIZATION_DOMAIN");
@@ -82,19 +47,19 @@ static void create_sends_domain_and_type(void **state)
     /* No options, or an empty type: only the domain is sent. */
     mock_http_enqueue(f->mock, "POST", ORG_DOMAINS, 200, answer);
     assert_int_equal(scalekit_domain_create(f->client, "org_1", "acme.com", NULL, &d), SCALEKIT_OK);
-    assert_request(f, ORG_DOMAINS, 1, "POST", "", "{\"domain\":\"acme.com\"}");
+    mock_assert_request(f->mock, ORG_DOMAINS, 1, "POST", "", "{\"domain\":\"acme.com\"}");
     scalekit_domain_free(d);
     opts.domain_type = "";
     mock_http_enqueue(f->mock, "POST", ORG_DOMAINS, 200, answer);
     assert_int_equal(scalekit_domain_create(f->client, "org_1", "acme.com", &opts, &d), SCALEKIT_OK);
-    assert_request(f, ORG_DOMAINS, 2, "POST", "", "{\"domain\":\"acme.com\"}");
+    mock_assert_request(f->mock, ORG_DOMAINS, 2, "POST", "", "{\"domain\":\"acme.com\"}");
     scalekit_domain_free(d);
 }
 
 /* What C cannot send is refused with a message naming it, and nothing is sent. */
 static void refusals_send_nothing(void **state)
 {
-    fixture *f = *state;
+    mock_client *f = *state;
     scalekit_domain *d = (scalekit_domain *)&d;
     scalekit_domain_create_options unset = { 0 };
     scalekit_domain_list_options unset_list = { 0 };
@@ -134,17 +99,17 @@ static void refusals_send_nothing(void **state)
 
 static void get_and_delete_address_the_domain(void **state)
 {
-    fixture *f = *state;
+    mock_client *f = *state;
     mock_http_enqueue(f->mock, "GET", ORG_DOMAINS "/dom_1", 200, "{\"domain\":" DOMAIN_JSON("dom_1", "acme.com") "}");
     scalekit_domain *d = NULL;
     assert_int_equal(scalekit_domain_get(f->client, "org_1", "dom_1", &d), SCALEKIT_OK);
-    assert_request(f, ORG_DOMAINS "/dom_1", 0, "GET", "", "");
+    mock_assert_request(f->mock, ORG_DOMAINS "/dom_1", 0, "GET", "", "");
     assert_string_equal(d->domain, "acme.com");
     scalekit_domain_free(d);
 
     mock_http_enqueue(f->mock, "DELETE", ORG_DOMAINS "/dom_1", 200, "{}");
     assert_int_equal(scalekit_domain_delete(f->client, "org_1", "dom_1"), SCALEKIT_OK);
-    assert_request(f, ORG_DOMAINS "/dom_1", 1, "DELETE", "", "");
+    mock_assert_request(f->mock, ORG_DOMAINS "/dom_1", 1, "DELETE", "", "");
 
     /* Segments are percent-encoded: an id cannot reach another route. */
     mock_http_enqueue(f->mock, "GET", "/api/v1/organizations/org%2F1/domains/a%20b", 200,
@@ -165,7 +130,7 @@ static void get_and_delete_address_the_domain(void **state)
 
 static void list_sends_options_and_decodes_the_page(void **state)
 {
-    fixture *f = *state;
+    mock_client *f = *state;
     const char *answer = "{\"domains\":[" DOMAIN_JSON("dom_1", "a.example") "," DOMAIN_JSON("dom_2", "b.example")
                          "],\"page_number\":2,\"page_size\":2}";
     mock_http_enqueue(f->mock, "GET", ORG_DOMAINS, 200, answer);
@@ -176,8 +141,8 @@ static void list_sends_options_and_decodes_the_page(void **state)
     opts.include = "verification_details";
     scalekit_domain_page *page = NULL;
     assert_int_equal(scalekit_domain_list(f->client, "org_1", &opts, &page), SCALEKIT_OK);
-    assert_request(f, ORG_DOMAINS, 0, "GET",
-                   "page_size=2&page_number=2&domain_type=ORGANIZATION_DOMAIN&include=verification_details", "");
+    mock_assert_request(f->mock, ORG_DOMAINS, 0, "GET",
+                        "page_size=2&page_number=2&domain_type=ORGANIZATION_DOMAIN&include=verification_details", "");
     assert_int_equal(page->count, 2);
     assert_string_equal(page->items[0]->id, "dom_1");
     assert_string_equal(page->items[1]->domain, "b.example");
@@ -189,7 +154,7 @@ static void list_sends_options_and_decodes_the_page(void **state)
     /* NULL options: no query at all. */
     mock_http_enqueue(f->mock, "GET", ORG_DOMAINS, 200, "{\"domains\":[],\"page_number\":0,\"page_size\":0}");
     assert_int_equal(scalekit_domain_list(f->client, "org_1", NULL, &page), SCALEKIT_OK);
-    assert_request(f, ORG_DOMAINS, 1, "GET", "", "");
+    mock_assert_request(f->mock, ORG_DOMAINS, 1, "GET", "", "");
     assert_int_equal(page->count, 0);
     scalekit_domain_page_free(page);
 }
@@ -197,7 +162,7 @@ static void list_sends_options_and_decodes_the_page(void **state)
 /* Pages 0, 1, 2 of two, one short: the iterator stops after the short page. */
 static void iterator_walks_page_numbers(void **state)
 {
-    fixture *f = *state;
+    mock_client *f = *state;
     mock_http_enqueue(f->mock, "GET", ORG_DOMAINS, 200, "{\"domains\":[" DOMAIN_JSON("dom_1", "a.example") ","
                       DOMAIN_JSON("dom_2", "b.example") "],\"page_number\":0,\"page_size\":2}");
     mock_http_enqueue(f->mock, "GET", ORG_DOMAINS, 200, "{\"domains\":[" DOMAIN_JSON("dom_3", "c.example") ","
@@ -218,9 +183,11 @@ static void iterator_walks_page_numbers(void **state)
     assert_int_equal(rc, SCALEKIT_ITEROVER);
     assert_string_equal(seen, "12345");
     assert_int_equal(mock_http_count(f->mock, ORG_DOMAINS), 3);
-    assert_request(f, ORG_DOMAINS, 0, "GET", "page_size=2&domain_type=ORGANIZATION_DOMAIN&page_number=0", "");
-    assert_request(f, ORG_DOMAINS, 1, "GET", "page_size=2&domain_type=ORGANIZATION_DOMAIN&page_number=1", "");
-    assert_request(f, ORG_DOMAINS, 2, "GET", "page_size=2&domain_type=ORGANIZATION_DOMAIN&page_number=2", "");
+    for (size_t n = 0; n < 3; n++) {
+        char query[96];
+        snprintf(query, sizeof query, "page_size=2&domain_type=ORGANIZATION_DOMAIN&page_number=%zu", n);
+        mock_assert_request(f->mock, ORG_DOMAINS, n, "GET", query, "");
+    }
     assert_int_equal(scalekit_domain_iterator_next(it, &d), SCALEKIT_ITEROVER);
     scalekit_domain_iterator_free(it);
 }
@@ -229,7 +196,7 @@ static void iterator_walks_page_numbers(void **state)
  * costs one more request, which answers empty. A start page is honoured. */
 static void iterator_without_page_size_ends_on_an_empty_page(void **state)
 {
-    fixture *f = *state;
+    mock_client *f = *state;
     mock_http_enqueue(f->mock, "GET", ORG_DOMAINS, 200, "{\"domains\":[" DOMAIN_JSON("dom_1", "a.example")
                       "],\"page_number\":3,\"page_size\":1}");
     mock_http_enqueue(f->mock, "GET", ORG_DOMAINS, 200, "{\"domains\":[],\"page_number\":4,\"page_size\":0}");
@@ -242,15 +209,15 @@ static void iterator_without_page_size_ends_on_an_empty_page(void **state)
     assert_string_equal(d->id, "dom_1");
     assert_int_equal(scalekit_domain_iterator_next(it, &d), SCALEKIT_ITEROVER);
     assert_null(d);
-    assert_request(f, ORG_DOMAINS, 0, "GET", "page_number=3", "");
-    assert_request(f, ORG_DOMAINS, 1, "GET", "page_number=4", "");
+    mock_assert_request(f->mock, ORG_DOMAINS, 0, "GET", "page_number=3", "");
+    mock_assert_request(f->mock, ORG_DOMAINS, 1, "GET", "page_number=4", "");
     scalekit_domain_iterator_free(it);
 }
 
 /* A server that ignores page_number would loop the caller forever: refused, and sticky. */
 static void iterator_refuses_a_page_it_did_not_ask_for(void **state)
 {
-    fixture *f = *state;
+    mock_client *f = *state;
     const char *page0 = "{\"domains\":[" DOMAIN_JSON("dom_1", "a.example") "],\"page_number\":0,\"page_size\":1}";
     mock_http_enqueue(f->mock, "GET", ORG_DOMAINS, 200, page0);
     mock_http_enqueue(f->mock, "GET", ORG_DOMAINS, 200, page0);
@@ -266,16 +233,18 @@ static void iterator_refuses_a_page_it_did_not_ask_for(void **state)
     scalekit_domain_iterator_free(it);
 }
 
+#define TEST(t) cmocka_unit_test_setup_teardown(t, mock_client_setup, mock_client_teardown)
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(create_sends_domain_and_type, setup, teardown),
-        cmocka_unit_test_setup_teardown(refusals_send_nothing, setup, teardown),
-        cmocka_unit_test_setup_teardown(get_and_delete_address_the_domain, setup, teardown),
-        cmocka_unit_test_setup_teardown(list_sends_options_and_decodes_the_page, setup, teardown),
-        cmocka_unit_test_setup_teardown(iterator_walks_page_numbers, setup, teardown),
-        cmocka_unit_test_setup_teardown(iterator_without_page_size_ends_on_an_empty_page, setup, teardown),
-        cmocka_unit_test_setup_teardown(iterator_refuses_a_page_it_did_not_ask_for, setup, teardown),
+        TEST(create_sends_domain_and_type),
+        TEST(refusals_send_nothing),
+        TEST(get_and_delete_address_the_domain),
+        TEST(list_sends_options_and_decodes_the_page),
+        TEST(iterator_walks_page_numbers),
+        TEST(iterator_without_page_size_ends_on_an_empty_page),
+        TEST(iterator_refuses_a_page_it_did_not_ask_for),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
