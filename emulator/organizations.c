@@ -85,8 +85,9 @@ const emu_resource emu_organization_resource = {
     .plural = "organizations",
     .fields = fields,
     .filters = (const emu_filter[]){{.query = "external_id"}, {0}},
-    /* An organization takes its memberships and portal links with it. */
-    .cascade = (const emu_cascade[]){{"memberships", "organization_id"}, {"portal_links", "organization_id"}, {0}},
+    /* An organization takes its memberships, portal links and domains with it. */
+    .cascade = (const emu_cascade[]){{"memberships", "organization_id"}, {"portal_links", "organization_id"},
+                                     {"domains", "organization_id"}, {0}},
     .events = {"organization.created", "organization.updated", "organization.deleted"},
     .event_organization = "id",
     .shape = shape,

@@ -90,10 +90,10 @@ int emu_resource_emit(emu *e, const emu_resource *res, int which, const json_t *
 {
     if (!res->events[which])
         return 0;
-    json_t *data = emu_resource_json(res, row);
+    json_t *data = res->event_data ? res->event_data(row) : emu_resource_json(res, row);
     if (!data)
         return -1;
-    if (deleted_at)
+    if (deleted_at && !res->event_data)
         json_object_set_new(data, "deleted_at", emu_json_time(deleted_at));
     const char *org_column = res->event_organization ? res->event_organization : res->parent_column;
     int rc = emu_event_emit(e, res->events[which], org_column ? skit_json_string(row, org_column) : NULL, data);
@@ -173,6 +173,9 @@ static int create_item(emu *e, emu_req *r)
     json_t *values = id ? emu_fields_values(res, body, true, skit_now()) : NULL;
     if (values) {
         json_object_set_new(values, "id", json_string(id));
+        for (const emu_field *f = res->fields; f->name; f++)
+            if (f->flags & EMU_STAMP_ENVIRONMENT)
+                json_object_set_new(values, f->column ? f->column : f->name, json_string(e->environment_id));
         if (parent_id)
             json_object_set_new(values, res->parent_column, json_string(parent_id));
     }
@@ -191,7 +194,7 @@ static int create_item(emu *e, emu_req *r)
     if (values && params && sql.ptr && marks.ptr && emu_tx_begin(e->store) == 0) {
         int n = emu_db_exec_json(e->store, sql.ptr, params);
         json_t *row = n == 1 ? lookup(e, res, id, NULL) : NULL;
-        rc = n == 1 ? finish_write(e, r, res, EMU_EVENT_CREATED, 201, row)
+        rc = n == 1 ? finish_write(e, r, res, EMU_EVENT_CREATED, res->create_status ? res->create_status : 201, row)
                     : reply_write_failed(e, r, res, body, n);
         json_decref(row);
     }
@@ -347,18 +350,60 @@ static void list_conditions(emu_req *r, const emu_resource *res, const char *par
     }
 }
 
+/* A list of a .page_numbers resource: page @p number of @p page_size rows, oldest first. */
+static int list_by_number(emu *e, emu_req *r, const emu_resource *res, long page_size, long number)
+{
+    int rc = 0;
+    bool ok;
+    const char *parent_id = parent_or_404(e, r, res, &ok, &rc);
+    if (!ok)
+        return rc;
+    skit_buf where = SKIT_BUF_INIT, sql = SKIT_BUF_INIT;
+    json_t *params = json_array(), *items = json_array(), *rows = NULL;
+    list_conditions(r, res, parent_id, &where, params);
+    skit_buf_printf(&sql, "SELECT * FROM %s%s ORDER BY rowid LIMIT ? OFFSET ?", res->table, where.ptr);
+    json_array_append_new(params, json_integer(page_size));
+    json_array_append_new(params, json_integer((json_int_t)page_size * number));
+    rows = sql.ptr ? emu_db_rows_json(e->store, sql.ptr, params) : NULL;
+    rc = -1;
+    for (size_t i = 0; rows && items && i < json_array_size(rows); i++)
+        json_array_append_new(items, emu_resource_json(res, json_array_get(rows, i)));
+    if (rows && items)
+        rc = emu_reply_json(r, 200, json_pack("{s:O, s:i, s:i}", res->plural, items, "page_number", (int)number,
+                                              "page_size", (int)json_array_size(items)));
+    json_decref(rows);
+    json_decref(items);
+    json_decref(params);
+    skit_buf_free(&where);
+    skit_buf_free(&sql);
+    return rc;
+}
+
+/* Query parameter @p name as an integer in [0, max]; @p fallback when absent or empty. */
+static bool query_long(emu_req *r, const char *name, long max, long fallback, long *out)
+{
+    const char *text = emu_query(r, name);
+    *out = fallback;
+    if (!text || !*text)
+        return true;
+    char *end = NULL;
+    *out = strtol(text, &end, 10);
+    return !*end && *out >= 0 && *out <= max;
+}
+
 static int list_items(emu *e, emu_req *r)
 {
     const emu_resource *res = r->resource;
-    const char *size_text = emu_query(r, "page_size"), *token = emu_query(r, "page_token");
-    long page_size = DEFAULT_PAGE_SIZE;
-    if (size_text && *size_text) {
-        char *end = NULL;
-        page_size = strtol(size_text, &end, 10);
-        if (*end || page_size < 0 || page_size > MAX_PAGE_SIZE)
-            return emu_reply_field_error(r, "page_size", "page_size must be between 1 and 100");
-        if (page_size == 0)
-            page_size = DEFAULT_PAGE_SIZE;
+    const char *token = emu_query(r, "page_token");
+    long page_size, number;
+    if (!query_long(r, "page_size", MAX_PAGE_SIZE, 0, &page_size))
+        return emu_reply_field_error(r, "page_size", "page_size must be between 1 and 100");
+    if (page_size == 0)
+        page_size = res->default_page_size ? res->default_page_size : DEFAULT_PAGE_SIZE;
+    if (res->page_numbers) {
+        if (!query_long(r, "page_number", INT32_MAX, 0, &number))
+            return emu_reply_field_error(r, "page_number", "page_number must be an integer from 0");
+        return list_by_number(e, r, res, page_size, number);
     }
     bool before = false, ok;
     int64_t seq = 0;

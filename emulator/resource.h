@@ -21,7 +21,8 @@
  * - bodies checked against .fields: 400 INVALID_ARGUMENT naming the first bad field;
  * - 404 NOT_FOUND "<name> <id> not found" (the parent's first, for a scoped resource);
  * - 409 ALREADY_EXISTS from the table's UNIQUE constraints, naming field and value;
- * - lists: page_size (1-100, default 10), opaque page_token, total_size, .filters;
+ * - lists: page_size (1-100, default 10), opaque page_token, total_size, .filters
+ *   (or, with .page_numbers, a 0-based page_number);
  * - each write, its cascade and its event commit in one transaction.
  * .routes adds what is not CRUD; those handlers find the resource in r->resource.
  */
@@ -52,6 +53,7 @@ enum emu_field_flags {
     EMU_OUTPUT = 1 << 3,        /* shown, never taken from a body (id, times) */
     EMU_STAMP_CREATE = 1 << 4,  /* set to now on create */
     EMU_STAMP_UPDATE = 1 << 5,  /* set to now on every write */
+    EMU_STAMP_ENVIRONMENT = 1 << 6, /* set to the environment's id on create */
 };
 
 /*
@@ -101,6 +103,14 @@ struct emu_resource {
     /* Adds the special members to @p out, the generic shape of @p row. 0 or -1. */
     int (*shape)(const json_t *row, json_t *out);
     const emu_route *routes;       /* extra routes, NULL-terminated; may be NULL */
+    unsigned create_status;        /* a create's status; 0: 201 */
+    /* Lists page by a 0-based page_number and answer {<plural>, page_number,
+     * page_size (items on the page)} instead of page tokens. */
+    bool page_numbers;
+    unsigned default_page_size;    /* 0: 10 */
+    /* The data of the resource's events for @p row, new reference (NULL when out of
+     * memory); a NULL hook: the API shape, plus deleted_at on delete. */
+    json_t *(*event_data)(const json_t *row);
 };
 
 enum { EMU_EVENT_CREATED, EMU_EVENT_UPDATED, EMU_EVENT_DELETED };
@@ -125,8 +135,8 @@ json_t *emu_resource_find(emu *e, emu_req *r, const emu_resource *res, const cha
 json_t *emu_resource_json(const emu_resource *res, const json_t *row);
 /* Reply {<single>: shape of row}. */
 int emu_resource_reply(emu_req *r, const emu_resource *res, unsigned status, const json_t *row);
-/* Emit res->events[which] with the shape of @p row (plus deleted_at when non-zero);
- * call inside the write's transaction. 0 or -1. */
+/* Emit res->events[which] with the event data of @p row (the shape plus deleted_at
+ * when non-zero, or res->event_data's); call inside the write's transaction. 0 or -1. */
 int emu_resource_emit(emu *e, const emu_resource *res, int which, const json_t *row, int64_t deleted_at);
 /*
  * Finish an extra route's update of row @p id, inside the caller's transaction:

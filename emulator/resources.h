@@ -77,6 +77,7 @@ int emu_reply_error_page(emu_req *r, const char *title, const char *fmt, ...) SK
 /* ---- the resources served by the engine (resource.h) --------------------------- */
 
 extern const emu_resource emu_organization_resource;   /* organizations.c */
+extern const emu_resource emu_domain_resource;         /* domains.c */
 
 /* Every hand-written route table, NULL-terminated (server.c). */
 extern const emu_route *const emu_route_tables[];

@@ -149,6 +149,23 @@ CREATE TABLE IF NOT EXISTS organizations (
     update_time       INTEGER NOT NULL
 );
 
+-- Domains of organizations (emulator/domains.c): unique in the environment,
+-- whatever their case. verification_status NULL: not checked yet (PENDING, or
+-- AUTO_VERIFIED for an ALLOWED_EMAIL_DOMAIN); the TXT record secret is the value
+-- a DNS check would look for.
+CREATE TABLE IF NOT EXISTS domains (
+    id                  TEXT PRIMARY KEY,
+    organization_id     TEXT NOT NULL,
+    environment_id      TEXT NOT NULL,
+    domain              TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    domain_type         TEXT NOT NULL DEFAULT 'ORGANIZATION_DOMAIN',
+    verification_status TEXT,
+    txt_record_secret   TEXT NOT NULL DEFAULT (lower(hex(randomblob(16)))),
+    create_time         INTEGER NOT NULL,
+    update_time         INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS domains_organization ON domains(organization_id);
+
 -- Admin portal links: valid until expire_time, deleted with their organization.
 CREATE TABLE IF NOT EXISTS portal_links (
     id              TEXT PRIMARY KEY,

@@ -36,6 +36,7 @@ const emu_route *const emu_route_tables[] = {
 /* Every resource the engine serves: one list (resources.h). */
 const emu_resource *const emu_resources[] = {
     &emu_organization_resource,
+    &emu_domain_resource,
     NULL
 };
 

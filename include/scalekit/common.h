@@ -6,7 +6,8 @@
  * Conventions of every service header (organization.h is the model):
  * - A list call returns one page: `items`, `count`, `next_page_token`,
  *   `prev_page_token`, `total_size`, `raw_json`; options `page_size` (0: the
- *   server's default) and `page_token` (NULL or "": the first page).
+ *   server's default) and `page_token` (NULL or "": the first page). A list
+ *   the API pages by number (domain.h) has `page_number` instead of the tokens.
  * - Every paginated list also has an iterator, `scalekit_<service>_iterator_new`,
  *   `_next` and `_free`, which fetches the following pages on demand. `_next`
  *   returns SCALEKIT_OK with an item, SCALEKIT_ITEROVER at the end, or an error

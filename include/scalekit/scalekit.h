@@ -16,5 +16,6 @@
 #include "organization.h"
 #include "user.h"
 #include "session.h"
+#include "domain.h"
 
 #endif

@@ -26,5 +26,8 @@ extern const skit_schema skit_user_permission_list_schema;          /* the whole
 extern const skit_schema skit_session_schema;            /* the whole body; "revoked_session" */
 extern const skit_schema skit_session_page_schema;       /* the whole body */
 extern const skit_schema skit_session_revocation_schema; /* the whole body */
+/* Domains (domain.c). */
+extern const skit_schema skit_domain_schema;                        /* "domain" */
+extern const skit_schema skit_domain_page_schema;                   /* the whole body */
 
 #endif

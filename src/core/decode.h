@@ -184,6 +184,8 @@ typedef struct skit_iterator skit_iterator;
  * exactly one SKIT_F_ARRAY field, the items, and a "next_page_token" string),
  * with the list options @p in (may be NULL; a "page_token" member is the first
  * page) and the op's path arguments. Fetches pages on demand; copies what it keeps.
+ * A list without "next_page_token" whose query table has "page_number" pages by
+ * number from the options' page_number (paging.c says when it stops).
  */
 int skit_op_iterator_new(scalekit_client *client, const skit_op *op, const void *in,
                          skit_iterator **out, ...);

@@ -5,9 +5,15 @@
  *
  * Every page token requested is remembered: a server that hands back a token
  * already used (A -> B -> A) would otherwise make the caller loop forever.
+ *
+ * A list without page tokens whose query has "page_number" pages by number
+ * instead: page n + 1 follows page n until a page is empty or shorter than the
+ * page size (the one asked for, else the first page's length). A server that
+ * answers another page_number than the one asked would loop forever: refused.
  */
 #include "decode.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,7 +23,12 @@ struct skit_iterator {
     char *path;
     char *base_query;             /* the list options but the page token */
     const skit_field *items;      /* the ARRAY field of the page */
-    const skit_field *next_token; /* the "next_page_token" field */
+    const skit_field *next_token; /* the "next_page_token" field; NULL when paging by number */
+    const skit_field *number;     /* the page's "page_number" field, when it has one */
+    bool numbered;                /* pages by page_number */
+    int64_t next_number;          /* the page to fetch next, when numbered */
+    int64_t page_size;            /* numbered: a shorter page is the last; 0 until known */
+    bool more;                    /* numbered: another page may follow */
     void *page;                   /* the current page result */
     size_t index;                 /* next item of the page */
     char *pending;                /* the token of the page to fetch next */
@@ -70,21 +81,24 @@ static int seen_add(skit_iterator *it, const char *token, bool *repeated)
     return SCALEKIT_OK;
 }
 
-/* The list options @p in as a query without "page_token", which *first_token receives. */
-static int split_options(const skit_op *op, const void *in, char **base_query, char **first_token)
+/* The list options @p in as a query without the page's position, which the
+ * iterator takes: its first page token, or its first page number and page size. */
+static int split_options(skit_iterator *it, const void *in)
 {
     json_t *q = NULL;
-    int rc = in ? skit_encode(op->query, in, &q) : SCALEKIT_OK;
+    int rc = in ? skit_encode(it->op->query, in, &q) : SCALEKIT_OK;
     skit_buf b = SKIT_BUF_INIT;
     const char *token = skit_json_string(q, "page_token");
-    if (rc == SCALEKIT_OK && token && *token && !(*first_token = strdup(token)))
+    if (rc == SCALEKIT_OK && !it->numbered && token && *token && !(it->pending = strdup(token)))
         rc = skit_error_oom();
+    it->next_number = json_integer_value(json_object_get(q, "page_number"));
+    it->page_size = json_integer_value(json_object_get(q, "page_size"));
     if (rc == SCALEKIT_OK && q) {
-        json_object_del(q, "page_token");
+        json_object_del(q, it->numbered ? "page_number" : "page_token");
         rc = skit_query_from_json(q, &b);
     }
     json_decref(q);
-    *base_query = b.ptr;   /* NULL when empty */
+    it->base_query = b.ptr;   /* NULL when empty */
     if (rc != SCALEKIT_OK)
         skit_buf_free(&b);
     return rc;
@@ -108,10 +122,15 @@ int skit_op_iterator_new(scalekit_client *client, const skit_op *op, const void 
             it->items = f;
         else if (f->type == SKIT_F_STRING && strcmp(f->json_name, "next_page_token") == 0)
             it->next_token = f;
+        else if (f->type == SKIT_F_INT32 && strcmp(f->json_name, "page_number") == 0)
+            it->number = f;
     }
-    if (!it->items || !it->next_token) {
+    for (size_t i = 0; !it->next_token && op->query && i < op->query->field_count; i++)
+        it->numbered = it->numbered || (op->query->fields[i].json_name &&
+                                        strcmp(op->query->fields[i].json_name, "page_number") == 0);
+    if (!it->items || (!it->next_token && !it->numbered)) {
         free(it);
-        return skit_error_set(SCALEKIT_EINTERNAL, "list table %s has no items or next_page_token",
+        return skit_error_set(SCALEKIT_EINTERNAL, "list table %s has no items, next_page_token or page_number",
                               list_schema->name);
     }
     it->client = client;
@@ -121,7 +140,7 @@ int skit_op_iterator_new(scalekit_client *client, const skit_op *op, const void 
     rc = skit_op_path(&it->path, op->path, ap);
     va_end(ap);
     if (rc == SCALEKIT_OK)
-        rc = split_options(op, in, &it->base_query, &it->pending);
+        rc = split_options(it, in);
     if (rc != SCALEKIT_OK) {
         skit_iterator_free(it);
         return rc;
@@ -134,6 +153,30 @@ static int fail(skit_iterator *it, int rc)
 {
     it->failed = rc;
     return rc;
+}
+
+static size_t page_count(const skit_iterator *it)
+{
+    size_t count;
+    memcpy(&count, (const char *)it->page + it->items->count_offset, sizeof count);
+    return count;
+}
+
+/* After page it->next_number arrived: whether another follows, and its number. */
+static int numbered_page_done(skit_iterator *it)
+{
+    int32_t answered = 0;
+    if (it->number)
+        memcpy(&answered, (const char *)it->page + it->number->offset, sizeof answered);
+    if (it->number && answered != it->next_number)
+        return skit_error_set(SCALEKIT_EMALFORMED_RESPONSE, "%s: asked for page_number %lld, the server "
+                              "answered page %ld", it->path, (long long)it->next_number, (long)answered);
+    size_t count = page_count(it);
+    if (!it->page_size)
+        it->page_size = (int64_t)count;
+    it->more = count > 0 && (int64_t)count >= it->page_size && it->next_number < INT32_MAX;
+    it->next_number++;
+    return SCALEKIT_OK;
 }
 
 /* Fetches the page of it->pending (the first page when not started). */
@@ -154,14 +197,18 @@ static int fetch_next_page(skit_iterator *it)
     it->index = 0;
     skit_buf q = SKIT_BUF_INIT;
     int rc = it->base_query ? skit_buf_puts(&q, it->base_query) : SCALEKIT_OK;
+    char number[24];
+    snprintf(number, sizeof number, "%lld", (long long)it->next_number);
     if (rc == SCALEKIT_OK)
-        rc = skit_form_add(&q, "page_token", it->pending);
+        rc = skit_form_add(&q, it->numbered ? "page_number" : "page_token", it->numbered ? number : it->pending);
     if (rc == SCALEKIT_OK)
         rc = skit_op_send(it->client, it->op, it->path, q.ptr, NULL, &it->page);
     skit_buf_free(&q);
     if (rc != SCALEKIT_OK)
         return rc;
     it->started = true;
+    if (it->numbered)
+        return numbered_page_done(it);
     free(it->pending);
     it->pending = NULL;
     const char *next;
@@ -182,16 +229,14 @@ int skit_iterator_next(skit_iterator *it, const void **item)
     for (;;) {
         if (it->page) {
             const void *const *items;
-            size_t count;
             memcpy(&items, (const char *)it->page + it->items->offset, sizeof items);
-            memcpy(&count, (const char *)it->page + it->items->count_offset, sizeof count);
-            if (it->index < count) {
+            if (it->index < page_count(it)) {
                 *item = items[it->index++];
                 skit_error_reset();
                 return SCALEKIT_OK;
             }
         }
-        if (it->started && !it->pending) {
+        if (it->started && !(it->numbered ? it->more : it->pending != NULL)) {
             skit_error_reset();
             return SCALEKIT_ITEROVER;
         }

@@ -3,6 +3,9 @@
 
 Usage: validate_openapi.py OPENAPI.json EXCHANGES.jsonl [--require-prefix /api/v1/organizations]
 
+--require-prefix is a regular expression matched at the start of the path
+("/api/v1/organizations/[^/]+/domains"): at least one exchange must match it.
+
 EXCHANGES.jsonl holds one JSON object per line, written by the emulator when
 SCALEKIT_EMULATOR_EXCHANGE_LOG names a file:
   {"method": "POST", "path": "/api/v1/organizations", "status": 201,
@@ -85,7 +88,7 @@ def main(argv):
         path = ex["path"].split("?", 1)[0]
         if not path.startswith("/api/v1/"):
             continue
-        if require and path.startswith(require):
+        if require and re.match(require, path):
             seen_required = True
         method, status = ex["method"].upper(), int(ex["status"])
         op = next((o for o in ops if o[1] == method and o[0].match(path)), None)

@@ -144,6 +144,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     decode_member(body, NULL, "revoked_session", &skit_session_schema);
     decode_member(body, raw, NULL, &skit_session_page_schema);
     decode_member(body, raw, NULL, &skit_session_revocation_schema);
+    decode_member(body, raw, "domain", &skit_domain_schema);
+    decode_member(body, raw, NULL, &skit_domain_page_schema);
     free(raw);
     json_decref(body);
     scalekit_error_clear();

@@ -17,21 +17,6 @@
 #include "core/core.h"
 #include "scalekit/organization.h"
 
-/* The last error's code and HTTP status, and its first field violation's field when wanted. */
-static void assert_failed(int rc, int code, long status, const char *field)
-{
-    const scalekit_error *e = scalekit_error_last();
-    assert_int_equal(rc, code);
-    assert_int_equal(e->code, code);
-    assert_int_equal(e->http_status, status);
-    assert_non_null(e->message);
-    if (field) {
-        assert_true(e->field_violation_count >= 1);
-        assert_string_equal(e->field_violations[0].field, field);
-        assert_non_null(e->field_violations[0].description);
-    }
-}
-
 static scalekit_organization *create(emu_fixture *f, const char *name,
                                      const scalekit_organization_create_options *o)
 {
@@ -99,11 +84,11 @@ static void create_refused_by_the_sdk_sends_nothing(void **state)
 {
     emu_fixture *f = *state;
     scalekit_organization *org = NULL;
-    assert_failed(scalekit_organization_create(f->client, "", NULL, &org), SCALEKIT_EINVAL, 0, NULL);
-    assert_failed(scalekit_organization_create(f->client, "x", NULL, NULL), SCALEKIT_EINVAL, 0, NULL);
-    assert_failed(scalekit_organization_create(f->client, "bad \xc3", NULL, &org), SCALEKIT_EINVAL, 0, NULL);
+    emu_assert_failed(scalekit_organization_create(f->client, "", NULL, &org), SCALEKIT_EINVAL, 0, NULL);
+    emu_assert_failed(scalekit_organization_create(f->client, "x", NULL, NULL), SCALEKIT_EINVAL, 0, NULL);
+    emu_assert_failed(scalekit_organization_create(f->client, "bad \xc3", NULL, &org), SCALEKIT_EINVAL, 0, NULL);
     scalekit_organization_create_options unset = {0};
-    assert_failed(scalekit_organization_create(f->client, "x", &unset, &org), SCALEKIT_EINVAL, 0, NULL);
+    emu_assert_failed(scalekit_organization_create(f->client, "x", &unset, &org), SCALEKIT_EINVAL, 0, NULL);
     assert_null(org);
 }
 
@@ -116,16 +101,16 @@ static void business_rules_are_the_servers(void **state)
     memset(long_name, 'n', 201);
     long_name[201] = '\0';
     bool local = !emu_fixture_is_external(f);   /* field names are the emulator's */
-    assert_failed(scalekit_organization_create(f->client, long_name, NULL, &org),
-                  SCALEKIT_EINVALID_REQUEST, 400, local ? "display_name" : NULL);
+    emu_assert_failed(scalekit_organization_create(f->client, long_name, NULL, &org),
+                      SCALEKIT_EINVALID_REQUEST, 400, local ? "display_name" : NULL);
     scalekit_organization_create_options bad_slug = SCALEKIT_ORGANIZATION_CREATE_OPTIONS_INIT;
     bad_slug.slug = "Not A Slug";
-    assert_failed(scalekit_organization_create(f->client, "x", &bad_slug, &org),
-                  SCALEKIT_EINVALID_REQUEST, 400, local ? "slug" : NULL);
+    emu_assert_failed(scalekit_organization_create(f->client, "x", &bad_slug, &org),
+                      SCALEKIT_EINVALID_REQUEST, 400, local ? "slug" : NULL);
     scalekit_organization_create_options bad_logo = SCALEKIT_ORGANIZATION_CREATE_OPTIONS_INIT;
     bad_logo.logo_url = "http://example.com/l.png";
-    assert_failed(scalekit_organization_create(f->client, "x", &bad_logo, &org),
-                  SCALEKIT_EINVALID_REQUEST, 400, local ? "logo_url" : NULL);
+    emu_assert_failed(scalekit_organization_create(f->client, "x", &bad_logo, &org),
+                      SCALEKIT_EINVALID_REQUEST, 400, local ? "logo_url" : NULL);
     assert_null(org);
 }
 
@@ -137,7 +122,7 @@ static void create_refused_by_the_server_has_field_violations(void **state)
     scalekit_header meta[] = {{"ab", "too short a key"}};
     scalekit_organization_create_options o = { .struct_size = sizeof(scalekit_organization_create_options), .metadata = {meta, 1}};
     int rc = scalekit_organization_create(f->client, "Short Keys Inc", &o, &org);
-    assert_failed(rc, SCALEKIT_EINVALID_REQUEST, 400, emu_fixture_is_external(f) ? NULL : "metadata.ab");
+    emu_assert_failed(rc, SCALEKIT_EINVALID_REQUEST, 400, emu_fixture_is_external(f) ? NULL : "metadata.ab");
     assert_non_null(scalekit_error_last()->request_id);
     if (!emu_fixture_is_external(f))
         assert_string_equal(scalekit_error_last()->error_code, "INVALID_ARGUMENT");
@@ -150,7 +135,7 @@ static void create_refused_by_the_server_has_field_violations(void **state)
     json_t *body = json_pack("{s:s}", "display_name", name);
     rc = skit_api_call(f->client, "POST", "/api/v1/organizations", NULL, body, NULL);
     json_decref(body);
-    assert_failed(rc, SCALEKIT_EINVALID_REQUEST, 400, emu_fixture_is_external(f) ? NULL : "display_name");
+    emu_assert_failed(rc, SCALEKIT_EINVALID_REQUEST, 400, emu_fixture_is_external(f) ? NULL : "display_name");
 }
 
 static void duplicate_external_id_or_slug_is_409(void **state)
@@ -163,18 +148,18 @@ static void duplicate_external_id_or_slug_is_409(void **state)
     scalekit_organization *first = create(f, "First", &o), *second = NULL;
 
     scalekit_organization_create_options same_ext = { .struct_size = sizeof(scalekit_organization_create_options), .external_id = ext};
-    assert_failed(scalekit_organization_create(f->client, "Second", &same_ext, &second), SCALEKIT_EEXISTS,
-                  409, NULL);
+    emu_assert_failed(scalekit_organization_create(f->client, "Second", &same_ext, &second), SCALEKIT_EEXISTS,
+                      409, NULL);
     scalekit_organization_create_options same_slug = { .struct_size = sizeof(scalekit_organization_create_options), .slug = slug};
-    assert_failed(scalekit_organization_create(f->client, "Second", &same_slug, &second), SCALEKIT_EEXISTS,
-                  409, NULL);
+    emu_assert_failed(scalekit_organization_create(f->client, "Second", &same_slug, &second), SCALEKIT_EEXISTS,
+                      409, NULL);
     assert_null(second);
 
     /* Updating another organization onto the taken external id conflicts too. */
     scalekit_organization *other = create(f, "Other", NULL), *updated = NULL;
     scalekit_organization_update_options u = { .struct_size = sizeof(scalekit_organization_update_options), .external_id = ext};
-    assert_failed(scalekit_organization_update(f->client, other->id, &u, &updated), SCALEKIT_EEXISTS,
-                  409, NULL);
+    emu_assert_failed(scalekit_organization_update(f->client, other->id, &u, &updated), SCALEKIT_EEXISTS,
+                      409, NULL);
     assert_null(updated);
     delete_org(f, other);
     delete_org(f, first);
@@ -184,26 +169,26 @@ static void unknown_ids_are_404(void **state)
 {
     emu_fixture *f = *state;
     scalekit_organization *org = NULL;
-    assert_failed(scalekit_organization_get(f->client, "org_does_not_exist", &org), SCALEKIT_ENOTFOUND,
-                  404, NULL);
+    emu_assert_failed(scalekit_organization_get(f->client, "org_does_not_exist", &org), SCALEKIT_ENOTFOUND,
+                      404, NULL);
     assert_non_null(scalekit_error_last()->error_code);
     char ext[80];
     emu_fixture_unique(ext, sizeof ext, "nobody");
-    assert_failed(scalekit_organization_get_by_external_id(f->client, ext, &org), SCALEKIT_ENOTFOUND,
-                  404, NULL);
+    emu_assert_failed(scalekit_organization_get_by_external_id(f->client, ext, &org), SCALEKIT_ENOTFOUND,
+                      404, NULL);
     scalekit_organization_update_options u = { .struct_size = sizeof(scalekit_organization_update_options), .display_name = "x"};
-    assert_failed(scalekit_organization_update(f->client, "org_does_not_exist", &u, &org),
-                  SCALEKIT_ENOTFOUND, 404, NULL);
-    assert_failed(scalekit_organization_update_by_external_id(f->client, ext, &u, &org),
-                  SCALEKIT_ENOTFOUND, 404, NULL);
-    assert_failed(scalekit_organization_delete(f->client, "org_does_not_exist"), SCALEKIT_ENOTFOUND,
-                  404, NULL);
+    emu_assert_failed(scalekit_organization_update(f->client, "org_does_not_exist", &u, &org),
+                      SCALEKIT_ENOTFOUND, 404, NULL);
+    emu_assert_failed(scalekit_organization_update_by_external_id(f->client, ext, &u, &org),
+                      SCALEKIT_ENOTFOUND, 404, NULL);
+    emu_assert_failed(scalekit_organization_delete(f->client, "org_does_not_exist"), SCALEKIT_ENOTFOUND,
+                      404, NULL);
     assert_null(org);
     /* Empty ids never reach the server. */
-    assert_failed(scalekit_organization_get(f->client, "", &org), SCALEKIT_EINVAL, 0, NULL);
-    assert_failed(scalekit_organization_get_by_external_id(f->client, NULL, &org), SCALEKIT_EINVAL, 0, NULL);
-    assert_failed(scalekit_organization_delete(f->client, ""), SCALEKIT_EINVAL, 0, NULL);
-    assert_failed(scalekit_organization_update(f->client, "org_1", NULL, &org), SCALEKIT_EINVAL, 0, NULL);
+    emu_assert_failed(scalekit_organization_get(f->client, "", &org), SCALEKIT_EINVAL, 0, NULL);
+    emu_assert_failed(scalekit_organization_get_by_external_id(f->client, NULL, &org), SCALEKIT_EINVAL, 0, NULL);
+    emu_assert_failed(scalekit_organization_delete(f->client, ""), SCALEKIT_EINVAL, 0, NULL);
+    emu_assert_failed(scalekit_organization_update(f->client, "org_1", NULL, &org), SCALEKIT_EINVAL, 0, NULL);
 }
 
 static void update_changes_only_what_is_set(void **state)
@@ -242,12 +227,12 @@ static void update_changes_only_what_is_set(void **state)
     scalekit_header bad[] = {{"k", "v"}};
     scalekit_organization_update_options bad_meta = { .struct_size = sizeof(scalekit_organization_update_options), .metadata = {bad, 1}};
     updated = NULL;
-    assert_failed(scalekit_organization_update(f->client, org->id, &bad_meta, &updated),
-                  SCALEKIT_EINVALID_REQUEST, 400, emu_fixture_is_external(f) ? NULL : "metadata.k");
+    emu_assert_failed(scalekit_organization_update(f->client, org->id, &bad_meta, &updated),
+                      SCALEKIT_EINVALID_REQUEST, 400, emu_fixture_is_external(f) ? NULL : "metadata.k");
     scalekit_organization_update_options empty_name = SCALEKIT_ORGANIZATION_UPDATE_OPTIONS_INIT;
     empty_name.display_name = "";
-    assert_failed(scalekit_organization_update(f->client, org->id, &empty_name, &updated),
-                  SCALEKIT_EINVALID_REQUEST, 400, emu_fixture_is_external(f) ? NULL : "display_name");
+    emu_assert_failed(scalekit_organization_update(f->client, org->id, &empty_name, &updated),
+                      SCALEKIT_EINVALID_REQUEST, 400, emu_fixture_is_external(f) ? NULL : "display_name");
     assert_null(updated);
     delete_org(f, org);
 }
@@ -259,8 +244,8 @@ static void delete_makes_it_gone(void **state)
     char id[96];
     snprintf(id, sizeof id, "%s", org->id);
     delete_org(f, org);
-    assert_failed(scalekit_organization_get(f->client, id, &got), SCALEKIT_ENOTFOUND, 404, NULL);
-    assert_failed(scalekit_organization_delete(f->client, id), SCALEKIT_ENOTFOUND, 404, NULL);
+    emu_assert_failed(scalekit_organization_get(f->client, id, &got), SCALEKIT_ENOTFOUND, 404, NULL);
+    emu_assert_failed(scalekit_organization_delete(f->client, id), SCALEKIT_ENOTFOUND, 404, NULL);
 }
 
 static void portal_link_expires_soon(void **state)
@@ -278,10 +263,10 @@ static void portal_link_expires_soon(void **state)
     scalekit_organization_portal_link_free(link);
 
     link = NULL;
-    assert_failed(scalekit_organization_generate_portal_link(f->client, "org_does_not_exist", NULL, &link),
-                  SCALEKIT_ENOTFOUND, 404, NULL);
-    assert_failed(scalekit_organization_generate_portal_link(f->client, "", NULL, &link), SCALEKIT_EINVAL,
-                  0, NULL);
+    emu_assert_failed(scalekit_organization_generate_portal_link(f->client, "org_does_not_exist", NULL, &link),
+                      SCALEKIT_ENOTFOUND, 404, NULL);
+    emu_assert_failed(scalekit_organization_generate_portal_link(f->client, "", NULL, &link), SCALEKIT_EINVAL,
+                      0, NULL);
     assert_null(link);
     delete_org(f, org);
 }
@@ -315,12 +300,12 @@ static void settings_toggle_features(void **state)
     bad.features = unknown;
     bad.feature_count = 1;
     updated = NULL;
-    assert_failed(scalekit_organization_update_settings(f->client, org->id, &bad, &updated),
-                  SCALEKIT_EINVALID_REQUEST, 400, emu_fixture_is_external(f) ? NULL : "features[0].name");
-    assert_failed(scalekit_organization_update_settings(f->client, "org_does_not_exist", &s, &updated),
-                  SCALEKIT_ENOTFOUND, 404, NULL);
-    assert_failed(scalekit_organization_update_settings(f->client, org->id, NULL, &updated), SCALEKIT_EINVAL,
-                  0, NULL);
+    emu_assert_failed(scalekit_organization_update_settings(f->client, org->id, &bad, &updated),
+                      SCALEKIT_EINVALID_REQUEST, 400, emu_fixture_is_external(f) ? NULL : "features[0].name");
+    emu_assert_failed(scalekit_organization_update_settings(f->client, "org_does_not_exist", &s, &updated),
+                      SCALEKIT_ENOTFOUND, 404, NULL);
+    emu_assert_failed(scalekit_organization_update_settings(f->client, org->id, NULL, &updated), SCALEKIT_EINVAL,
+                      0, NULL);
     assert_null(updated);
     delete_org(f, org);
 }
@@ -338,12 +323,12 @@ static void user_management_settings(void **state)
 
     out = NULL;
     scalekit_organization_user_management_settings negative = { .struct_size = sizeof(scalekit_organization_user_management_settings), .max_allowed_users = &(int32_t){-1}};
-    assert_failed(scalekit_organization_upsert_user_management_settings(f->client, org->id, &negative, &out),
-                  SCALEKIT_EINVALID_REQUEST, 400,
-                  emu_fixture_is_external(f) ? NULL : "settings.max_allowed_users");
-    assert_failed(scalekit_organization_upsert_user_management_settings(f->client, "org_does_not_exist", &in,
+    emu_assert_failed(scalekit_organization_upsert_user_management_settings(f->client, org->id, &negative, &out),
+                      SCALEKIT_EINVALID_REQUEST, 400,
+                      emu_fixture_is_external(f) ? NULL : "settings.max_allowed_users");
+    emu_assert_failed(scalekit_organization_upsert_user_management_settings(f->client, "org_does_not_exist", &in,
                                                                         &out),
-                  SCALEKIT_ENOTFOUND, 404, NULL);
+                      SCALEKIT_ENOTFOUND, 404, NULL);
     assert_null(out);
     delete_org(f, org);
 }
@@ -380,14 +365,14 @@ static void session_policy(void **state)
     /* A custom policy without its absolute timeout: the server's rule. */
     scalekit_organization_session_policy no_timeout = { .struct_size = sizeof(scalekit_organization_session_policy), .policy_source = "CUSTOM"};
     int rc = scalekit_organization_update_session_policy(f->client, org->id, &no_timeout, &p);
-    assert_failed(rc, SCALEKIT_EINVALID_REQUEST, 400,
-                  emu_fixture_is_external(f) ? NULL : "absolute_session_timeout");
-    assert_failed(scalekit_organization_get_session_policy(f->client, "org_does_not_exist", &p),
-                  SCALEKIT_ENOTFOUND, 404, NULL);
+    emu_assert_failed(rc, SCALEKIT_EINVALID_REQUEST, 400,
+                      emu_fixture_is_external(f) ? NULL : "absolute_session_timeout");
+    emu_assert_failed(scalekit_organization_get_session_policy(f->client, "org_does_not_exist", &p),
+                      SCALEKIT_ENOTFOUND, 404, NULL);
     scalekit_organization_session_policy negative = { .struct_size = sizeof(scalekit_organization_session_policy), .absolute_session_timeout = &(int32_t){-5}};
-    assert_failed(scalekit_organization_update_session_policy(f->client, org->id, &negative, &p),
-                  SCALEKIT_EINVALID_REQUEST, 400,
-                  emu_fixture_is_external(f) ? NULL : "absolute_session_timeout");
+    emu_assert_failed(scalekit_organization_update_session_policy(f->client, org->id, &negative, &p),
+                      SCALEKIT_EINVALID_REQUEST, 400,
+                      emu_fixture_is_external(f) ? NULL : "absolute_session_timeout");
     assert_null(p);
     delete_org(f, org);
 }

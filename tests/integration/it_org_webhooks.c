@@ -15,71 +15,10 @@
 #include <cmocka.h>
 
 #include "emu_fixture.h"
-#include "mock_http.h"
+#include "hook_fixture.h"
 #include "core/core.h"
 #include "scalekit/organization.h"
 #include "scalekit/webhook.h"
-
-#define HOOK_PATH "/webhooks"
-
-typedef struct hook_state {
-    mock_http *receiver;
-    emu_fixture *f;
-} hook_state;
-
-static void answer_ok(mock_http *m)
-{
-    mock_response ok = {.status = 200, .body = "{}"};
-    mock_http_set_default(m, HOOK_PATH, &ok);
-}
-
-static int setup(void **state)
-{
-    hook_state *s = calloc(1, sizeof *s);
-    assert_non_null(s);
-    s->receiver = mock_http_start();
-    answer_ok(s->receiver);
-    char url[256];
-    snprintf(url, sizeof url, "%s%s", mock_http_url(s->receiver), HOOK_PATH);
-    scalekit_emulator_options o = {.webhook_url = url};
-    s->f = emu_fixture_start_env(&o, NULL);
-    *state = s;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    hook_state *s = *state;
-    emu_fixture_stop(s->f);
-    mock_http_stop(s->receiver);
-    free(s);
-    return 0;
-}
-
-/* Wait (at most 10 s) until the receiver has @p n deliveries. */
-static void wait_for_deliveries(mock_http *m, size_t n)
-{
-    for (int i = 0; i < 1000 && mock_http_count(m, HOOK_PATH) < n; i++)
-        skit_sleep_ms(10);
-    assert_int_equal(mock_http_count(m, HOOK_PATH), n);
-}
-
-/* Verify delivery @p nth with the SDK and return its payload (new reference). */
-static json_t *verified_event(hook_state *s, size_t nth, const char *secret)
-{
-    const mock_request *r = mock_http_request_for(s->receiver, HOOK_PATH, nth);
-    assert_non_null(r);
-    scalekit_header headers[32];
-    size_t n = r->header_count < 32 ? r->header_count : 32;
-    for (size_t i = 0; i < n; i++)
-        headers[i] = (scalekit_header){r->header_names[i], r->header_values[i]};
-    int rc = scalekit_verify_webhook_payload(NULL, secret, headers, n, r->body, r->body_len);
-    if (rc != SCALEKIT_OK)
-        fail_msg("delivery %zu does not verify: %d %s", nth, rc, scalekit_error_last()->message);
-    json_t *event = json_loadb(r->body, r->body_len, 0, NULL);
-    assert_non_null(event);
-    return event;
-}
 
 /* The OrganizationCreatedEvent shape: envelope and OrganizationEventData. */
 static void assert_event(const json_t *event, const char *type, const char *org_id, const char *name)
@@ -101,9 +40,8 @@ static void assert_event(const json_t *event, const char *type, const char *org_
 
 static void create_update_delete_are_delivered_signed(void **state)
 {
-    hook_state *s = *state;
+    hook_fixture *s = *state;
     EMU_FIXTURE_REQUIRE_EMULATOR(s->f, "receiving webhook deliveries");
-    const char *secret = scalekit_emulator_webhook_secret(s->f->emu);
     char ext[80];
     emu_fixture_unique(ext, sizeof ext, "hook");
     scalekit_organization_create_options o = { .struct_size = sizeof(scalekit_organization_create_options), .external_id = ext};
@@ -112,14 +50,14 @@ static void create_update_delete_are_delivered_signed(void **state)
     scalekit_organization_update_options u = { .struct_size = sizeof(scalekit_organization_update_options), .display_name = "Hooked Again"};
     assert_int_equal(scalekit_organization_update(s->f->client, org->id, &u, &updated), SCALEKIT_OK);
     assert_int_equal(scalekit_organization_delete(s->f->client, org->id), SCALEKIT_OK);
-    wait_for_deliveries(s->receiver, 3);
+    hook_fixture_wait(s, 3);
 
-    json_t *created = verified_event(s, 0, secret);
+    json_t *created = hook_fixture_event(s, 0);
     assert_event(created, "organization.created", org->id, "Hooked");
     assert_string_equal(skit_json_string(json_object_get(created, "data"), "external_id"), ext);
-    json_t *changed = verified_event(s, 1, secret);
+    json_t *changed = hook_fixture_event(s, 1);
     assert_event(changed, "organization.updated", org->id, "Hooked Again");
-    json_t *deleted = verified_event(s, 2, secret);
+    json_t *deleted = hook_fixture_event(s, 2);
     assert_event(deleted, "organization.deleted", org->id, "Hooked Again");
     int64_t t;
     assert_true(skit_parse_rfc3339(skit_json_string(json_object_get(deleted, "data"), "deleted_at"), &t));
@@ -127,7 +65,7 @@ static void create_update_delete_are_delivered_signed(void **state)
     assert_string_not_equal(skit_json_string(created, "id"), skit_json_string(changed, "id"));
 
     /* A wrong secret does not verify the same delivery. */
-    const mock_request *r = mock_http_request_for(s->receiver, HOOK_PATH, 0);
+    const mock_request *r = mock_http_request_for(s->receiver, HOOK_FIXTURE_PATH, 0);
     scalekit_header h[3] = {{"webhook-id", mock_request_header(r, "webhook-id")},
                             {"webhook-timestamp", mock_request_header(r, "webhook-timestamp")},
                             {"webhook-signature", mock_request_header(r, "webhook-signature")}};
@@ -143,29 +81,26 @@ static void create_update_delete_are_delivered_signed(void **state)
 
 static void a_failed_delivery_is_retried(void **state)
 {
-    hook_state *s = *state;
+    hook_fixture *s = *state;
     EMU_FIXTURE_REQUIRE_EMULATOR(s->f, "a receiver that fails on purpose");
-    const char *secret = scalekit_emulator_webhook_secret(s->f->emu);
-    mock_http_reset(s->receiver);
-    answer_ok(s->receiver);
-    mock_http_enqueue(s->receiver, "POST", HOOK_PATH, 503, "{\"busy\":true}");
+    hook_fixture_reset(s);
+    mock_http_enqueue(s->receiver, "POST", HOOK_FIXTURE_PATH, 503, "{\"busy\":true}");
 
     scalekit_organization *org = NULL;
     assert_int_equal(scalekit_organization_create(s->f->client, "Retried", NULL, &org), SCALEKIT_OK);
-    wait_for_deliveries(s->receiver, 2);
-    json_t *first = verified_event(s, 0, secret), *second = verified_event(s, 1, secret);
+    hook_fixture_wait(s, 2);
+    json_t *first = hook_fixture_event(s, 0), *second = hook_fixture_event(s, 1);
     assert_event(second, "organization.created", org->id, "Retried");
     /* The same event, delivered again under the same webhook-id. */
     assert_string_equal(skit_json_string(first, "id"), skit_json_string(second, "id"));
-    assert_string_equal(mock_request_header(mock_http_request_for(s->receiver, HOOK_PATH, 0), "webhook-id"),
-                        mock_request_header(mock_http_request_for(s->receiver, HOOK_PATH, 1), "webhook-id"));
+    assert_string_equal(mock_request_header(mock_http_request_for(s->receiver, HOOK_FIXTURE_PATH, 0), "webhook-id"),
+                        mock_request_header(mock_http_request_for(s->receiver, HOOK_FIXTURE_PATH, 1), "webhook-id"));
     json_decref(first);
     json_decref(second);
 
-    mock_http_reset(s->receiver);
-    answer_ok(s->receiver);
+    hook_fixture_reset(s);
     assert_int_equal(scalekit_organization_delete(s->f->client, org->id), SCALEKIT_OK);
-    wait_for_deliveries(s->receiver, 1);
+    hook_fixture_wait(s, 1);
     scalekit_organization_free(org);
 }
 
@@ -175,5 +110,5 @@ int main(void)
         cmocka_unit_test(create_update_delete_are_delivered_signed),
         cmocka_unit_test(a_failed_delivery_is_retried),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, hook_fixture_setup, hook_fixture_teardown);
 }

@@ -119,6 +119,11 @@ int emu_raw_fixture_teardown(void **state);
 long emu_raw_fixture_api(const emu_raw_fixture *s, const char *method, const char *path,
                          const char *body, json_t **out);
 
+/* Assert a failed call: @p rc and the last error's code are @p code, its HTTP status
+ * @p status, it has a message, and (when @p field is not NULL) its first field
+ * violation names @p field with a description. */
+void emu_assert_failed(int rc, int code, long status, const char *field);
+
 /* scalekit_error_last()->message, "" when there is none (for failure messages). */
 const char *emu_fixture_last_message(void);
 

@@ -111,3 +111,17 @@ const char *emu_fixture_last_message(void)
     const char *m = scalekit_error_last()->message;
     return m ? m : "";
 }
+
+void emu_assert_failed(int rc, int code, long status, const char *field)
+{
+    const scalekit_error *e = scalekit_error_last();
+    assert_int_equal(rc, code);
+    assert_int_equal(e->code, code);
+    assert_int_equal(e->http_status, status);
+    assert_non_null(e->message);
+    if (field) {
+        assert_true(e->field_violation_count >= 1);
+        assert_string_equal(e->field_violations[0].field, field);
+        assert_non_null(e->field_violations[0].description);
+    }
+}

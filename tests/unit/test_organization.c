@@ -10,33 +10,7 @@
 #include <cmocka.h>
 
 #include "scalekit/scalekit.h"
-#include "mock_http.h"
-
-typedef struct fixture {
-    mock_http *mock;
-    scalekit_client *client;
-} fixture;
-
-static int setup(void **state)
-{
-    fixture *f = calloc(1, sizeof *f);
-    f->mock = mock_http_start();
-    scalekit_client_options opts = { .struct_size = sizeof(scalekit_client_options), .max_retries = -1, .retry_base_delay_ms = 1 };
-    if (scalekit_client_new_with_options(&f->client, mock_http_url(f->mock), "cid", "secret",
-                                         &opts) != SCALEKIT_OK)
-        return -1;
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *f = *state;
-    scalekit_client_free(f->client);
-    mock_http_stop(f->mock);
-    free(f);
-    return 0;
-}
+#include "mock_client.h"
 
 #define ORG_JSON                                                                             \
     "{\"id\":\"org_1\",\"display_name\":\"Acme\",\"external_id\":\"ext_1\","                 \
@@ -66,22 +40,9 @@ static void assert_acme(const scalekit_organization *org)
     assert_true(org->update_time == INT64_C(1739600625));
 }
 
-/* The one request sent to @p path: its method, query and body. */
-static void assert_request(fixture *f, const char *path, size_t nth, const char *method,
-                           const char *query, const char *body)
-{
-    const mock_request *r = mock_http_request_for(f->mock, path, nth);
-    assert_non_null(r);
-    assert_string_equal(r->method, method);
-    assert_string_equal(r->query, query);
-    assert_string_equal(r->body, body);
-    if (*body)
-        assert_string_equal(mock_request_header(r, "content-type"), "application/json");
-}
-
 static void create_sends_every_field(void **state)
 {
-    fixture *f = *state;
+    mock_client *f = *state;
     const char *answer = "{\"organization\":" ORG_JSON "}";
     mock_http_enqueue(f->mock, "POST", "/api/v1/organizations", 201, answer);
     scalekit_header meta[] = { { "plan", "gold" }, { "seats", "10" } };
@@ -91,10 +52,10 @@ static void create_sends_every_field(void **state)
     };
     scalekit_organization *org = NULL;
     assert_int_equal(scalekit_organization_create(f->client, "Acme", &opts, &org), SCALEKIT_OK);
-    assert_request(f, "/api/v1/organizations", 0, "POST", "",
-                   "{\"display_name\":\"Acme\",\"external_id\":\"ext_1\",\"metadata\":{\"plan\":"
-                   "\"gold\",\"seats\":\"10\"},\"slug\":\"acme\",\"logo_url\":"
-                   "\"https://cdn.example.com/l.png\"}");
+    mock_assert_request(f->mock, "/api/v1/organizations", 0, "POST", "",
+                        "{\"display_name\":\"Acme\",\"external_id\":\"ext_1\",\"metadata\":{\"plan\":"
+                        "\"gold\",\"seats\":\"10\"},\"slug\":\"acme\",\"logo_url\":"
+                        "\"https://cdn.example.com/l.png\"}");
     assert_acme(org);
     assert_string_equal(org->raw_json, answer);
     scalekit_organization_free(org);
@@ -102,14 +63,14 @@ static void create_sends_every_field(void **state)
     /* Without options only the name is sent. */
     mock_http_enqueue(f->mock, "POST", "/api/v1/organizations", 201, answer);
     assert_int_equal(scalekit_organization_create(f->client, "Acme", NULL, &org), SCALEKIT_OK);
-    assert_request(f, "/api/v1/organizations", 1, "POST", "", "{\"display_name\":\"Acme\"}");
+    mock_assert_request(f->mock, "/api/v1/organizations", 1, "POST", "", "{\"display_name\":\"Acme\"}");
     scalekit_organization_free(org);
 }
 
 /* The SDK refuses only what C cannot send; business rules reach the server. */
 static void create_refuses_bad_arguments(void **state)
 {
-    fixture *f = *state;
+    mock_client *f = *state;
     scalekit_organization *org = (scalekit_organization *)&org;
     scalekit_organization_create_options unset = { 0 };
     struct { const char *name; const scalekit_organization_create_options *opts; const char *msg; } cases[] = {
@@ -158,12 +119,12 @@ static void create_refuses_bad_arguments(void **state)
 
 static void get_encodes_the_id(void **state)
 {
-    fixture *f = *state;
+    mock_client *f = *state;
     const char *path = "/api/v1/organizations/org%201%2F..%3Fx";
     mock_http_enqueue(f->mock, "GET", path, 200, "{\"organization\":" ORG_JSON "}");
     scalekit_organization *org = NULL;
     assert_int_equal(scalekit_organization_get(f->client, "org 1/..?x", &org), SCALEKIT_OK);
-    assert_request(f, path, 0, "GET", "", "");
+    mock_assert_request(f->mock, path, 0, "GET", "", "");
     assert_acme(org);
     assert_non_null(strstr(org->raw_json, "future_field"));
     scalekit_organization_free(org);
@@ -177,13 +138,13 @@ static void get_encodes_the_id(void **state)
 
 static void get_by_external_id(void **state)
 {
-    fixture *f = *state;
+    mock_client *f = *state;
     const char *path = "/api/v1/organizations:external/cust%3A12%20a";
     mock_http_enqueue(f->mock, "GET", path, 200, "{\"organization\":" ORG_JSON "}");
     scalekit_organization *org = NULL;
     assert_int_equal(scalekit_organization_get_by_external_id(f->client, "cust:12 a", &org),
                      SCALEKIT_OK);
-    assert_request(f, path, 0, "GET", "", "");
+    mock_assert_request(f->mock, path, 0, "GET", "", "");
     assert_acme(org);
     scalekit_organization_free(org);
     assert_int_equal(scalekit_organization_get_by_external_id(f->client, NULL, &org), SCALEKIT_EINVAL);
@@ -192,14 +153,14 @@ static void get_by_external_id(void **state)
 
 static void update_sends_only_what_is_set(void **state)
 {
-    fixture *f = *state;
+    mock_client *f = *state;
     mock_http_enqueue(f->mock, "PATCH", "/api/v1/organizations/org_1", 200,
                       "{\"organization\":" ORG_JSON "}");
     scalekit_organization_update_options up = { .struct_size = sizeof(scalekit_organization_update_options), .display_name = "New", .slug = "" };
     scalekit_organization *org = NULL;
     assert_int_equal(scalekit_organization_update(f->client, "org_1", &up, &org), SCALEKIT_OK);
-    assert_request(f, "/api/v1/organizations/org_1", 0, "PATCH", "",
-                   "{\"display_name\":\"New\",\"slug\":\"\"}");
+    mock_assert_request(f->mock, "/api/v1/organizations/org_1", 0, "PATCH", "",
+                        "{\"display_name\":\"New\",\"slug\":\"\"}");
     assert_acme(org);
     scalekit_organization_free(org);
 
@@ -220,7 +181,7 @@ static void update_sends_only_what_is_set(void **state)
 
 static void update_by_external_id_resolves_then_patches(void **state)
 {
-    fixture *f = *state;
+    mock_client *f = *state;
     mock_http_enqueue(f->mock, "GET", "/api/v1/organizations:external/ext_1", 200,
                       "{\"organization\":{\"id\":\"org 9\"}}");
     mock_http_enqueue(f->mock, "PATCH", "/api/v1/organizations/org%209", 200,
@@ -230,8 +191,8 @@ static void update_by_external_id_resolves_then_patches(void **state)
     scalekit_organization *org = NULL;
     assert_int_equal(scalekit_organization_update_by_external_id(f->client, "ext_1", &up, &org),
                      SCALEKIT_OK);
-    assert_request(f, "/api/v1/organizations/org%209", 0, "PATCH", "",
-                   "{\"external_id\":\"ext_2\",\"metadata\":{\"k\":\"v\"}}");
+    mock_assert_request(f->mock, "/api/v1/organizations/org%209", 0, "PATCH", "",
+                        "{\"external_id\":\"ext_2\",\"metadata\":{\"k\":\"v\"}}");
     assert_acme(org);
     scalekit_organization_free(org);
 
@@ -246,10 +207,10 @@ static void update_by_external_id_resolves_then_patches(void **state)
 
 static void delete_and_api_errors(void **state)
 {
-    fixture *f = *state;
+    mock_client *f = *state;
     mock_http_enqueue(f->mock, "DELETE", "/api/v1/organizations/org_1", 200, "");
     assert_int_equal(scalekit_organization_delete(f->client, "org_1"), SCALEKIT_OK);
-    assert_request(f, "/api/v1/organizations/org_1", 0, "DELETE", "", "");
+    mock_assert_request(f->mock, "/api/v1/organizations/org_1", 0, "DELETE", "", "");
 
     mock_http_enqueue(f->mock, "DELETE", "/api/v1/organizations/org_2", 404,
                       "{\"code\":5,\"message\":\"organization org_2 not found\",\"details\":[{"
@@ -268,7 +229,7 @@ static void delete_and_api_errors(void **state)
 
 static void invalid_request_with_field_violations(void **state)
 {
-    fixture *f = *state;
+    mock_client *f = *state;
     mock_http_enqueue(f->mock, "POST", "/api/v1/organizations", 400,
                       "{\"code\":3,\"message\":\"invalid organization\",\"details\":[{"
                       "\"error_code\":\"INVALID_ARGUMENT\",\"validation_error_info\":{"
@@ -289,7 +250,7 @@ static void invalid_request_with_field_violations(void **state)
 
 static void malformed_responses(void **state)
 {
-    fixture *f = *state;
+    mock_client *f = *state;
     scalekit_organization *org = NULL;
     mock_http_enqueue(f->mock, "GET", "/api/v1/organizations/org_1", 200, "{\"organization\":");
     assert_int_equal(scalekit_organization_get(f->client, "org_1", &org),
@@ -319,7 +280,7 @@ static void malformed_responses(void **state)
 
 static void list_one_page(void **state)
 {
-    fixture *f = *state;
+    mock_client *f = *state;
     const char *answer = "{\"organizations\":[" ORG_JSON ",{\"id\":\"org_2\"}],"
                          "\"next_page_token\":\"n1\",\"prev_page_token\":\"p0\",\"total_size\":\"30\"}";
     mock_http_enqueue(f->mock, "GET", "/api/v1/organizations", 200, answer);
@@ -327,8 +288,8 @@ static void list_one_page(void **state)
                                                 .external_id = "e/1" };
     scalekit_organization_page *page = NULL;
     assert_int_equal(scalekit_organization_list(f->client, &opts, &page), SCALEKIT_OK);
-    assert_request(f, "/api/v1/organizations", 0, "GET",
-                   "external_id=e%2F1&page_size=2&page_token=tok%20a", "");
+    mock_assert_request(f->mock, "/api/v1/organizations", 0, "GET",
+                        "external_id=e%2F1&page_size=2&page_token=tok%20a", "");
     assert_int_equal(page->count, 2);
     assert_acme(page->items[0]);
     assert_string_equal(page->items[1]->id, "org_2");
@@ -341,7 +302,7 @@ static void list_one_page(void **state)
 
     mock_http_enqueue(f->mock, "GET", "/api/v1/organizations", 200, "{\"total_size\":0}");
     assert_int_equal(scalekit_organization_list(f->client, NULL, &page), SCALEKIT_OK);
-    assert_request(f, "/api/v1/organizations", 1, "GET", "", "");
+    mock_assert_request(f->mock, "/api/v1/organizations", 1, "GET", "", "");
     assert_int_equal(page->count, 0);
     assert_null(page->items);
     assert_null(page->next_page_token);
@@ -351,7 +312,7 @@ static void list_one_page(void **state)
 
 static void iterator_walks_every_page_once(void **state)
 {
-    fixture *f = *state;
+    mock_client *f = *state;
     mock_http_enqueue(f->mock, "GET", "/api/v1/organizations", 200,
                       "{\"organizations\":[{\"id\":\"o1\"},{\"id\":\"o2\"}],\"next_page_token\":\"t2\"}");
     mock_http_enqueue(f->mock, "GET", "/api/v1/organizations", 200,
@@ -374,17 +335,17 @@ static void iterator_walks_every_page_once(void **state)
     assert_null(org);
     assert_int_equal(scalekit_organization_iterator_next(it, &org), SCALEKIT_ITEROVER);
     assert_int_equal(mock_http_count(f->mock, "/api/v1/organizations"), 4);
-    assert_request(f, "/api/v1/organizations", 0, "GET", "external_id=x&page_size=2", "");
-    assert_request(f, "/api/v1/organizations", 1, "GET", "external_id=x&page_size=2&page_token=t2", "");
-    assert_request(f, "/api/v1/organizations", 2, "GET", "external_id=x&page_size=2&page_token=t3", "");
-    assert_request(f, "/api/v1/organizations", 3, "GET", "external_id=x&page_size=2&page_token=t4", "");
+    mock_assert_request(f->mock, "/api/v1/organizations", 0, "GET", "external_id=x&page_size=2", "");
+    mock_assert_request(f->mock, "/api/v1/organizations", 1, "GET", "external_id=x&page_size=2&page_token=t2", "");
+    mock_assert_request(f->mock, "/api/v1/organizations", 2, "GET", "external_id=x&page_size=2&page_token=t3", "");
+    mock_assert_request(f->mock, "/api/v1/organizations", 3, "GET", "external_id=x&page_size=2&page_token=t4", "");
     scalekit_organization_iterator_free(it);
     scalekit_organization_iterator_free(NULL);
 }
 
 static void iterator_detects_a_repeated_token(void **state)
 {
-    fixture *f = *state;
+    mock_client *f = *state;
     mock_http_enqueue(f->mock, "GET", "/api/v1/organizations", 200,
                       "{\"organizations\":[{\"id\":\"o1\"}],\"next_page_token\":\"t1\"}");
     mock_http_enqueue(f->mock, "GET", "/api/v1/organizations", 200,
@@ -406,7 +367,7 @@ static void iterator_detects_a_repeated_token(void **state)
 
 static void iterator_stops_on_errors(void **state)
 {
-    fixture *f = *state;
+    mock_client *f = *state;
     mock_http_enqueue(f->mock, "GET", "/api/v1/organizations", 200,
                       "{\"organizations\":[{\"id\":\"o1\"}],\"next_page_token\":\"t1\"}");
     mock_http_enqueue(f->mock, "GET", "/api/v1/organizations", 400,
@@ -420,7 +381,7 @@ static void iterator_stops_on_errors(void **state)
     assert_null(org);
     assert_int_equal(scalekit_organization_iterator_next(it, &org), SCALEKIT_EINVALID_REQUEST);
     assert_int_equal(mock_http_count(f->mock, "/api/v1/organizations"), 2);
-    assert_request(f, "/api/v1/organizations", 0, "GET", "page_token=t0", "");
+    mock_assert_request(f->mock, "/api/v1/organizations", 0, "GET", "page_token=t0", "");
     assert_int_equal(scalekit_organization_iterator_next(it, NULL), SCALEKIT_EINVAL);
     assert_int_equal(scalekit_organization_iterator_next(NULL, &org), SCALEKIT_EINVAL);
     scalekit_organization_iterator_free(it);
@@ -432,7 +393,7 @@ static void iterator_stops_on_errors(void **state)
 
 static void portal_link(void **state)
 {
-    fixture *f = *state;
+    mock_client *f = *state;
     const char *path = "/api/v1/organizations/org_1/portal_links";
     mock_http_enqueue(f->mock, "PUT", path, 200,
                       "{\"link\":{\"id\":\"lnk_1\",\"location\":\"https://x/portal/lnk_1\","
@@ -442,7 +403,7 @@ static void portal_link(void **state)
     scalekit_organization_portal_link *link = NULL;
     assert_int_equal(scalekit_organization_generate_portal_link(f->client, "org_1", &opts, &link),
                      SCALEKIT_OK);
-    assert_request(f, path, 0, "PUT", "features=sso&features=dir_sync", "");
+    mock_assert_request(f->mock, path, 0, "PUT", "features=sso&features=dir_sync", "");
     assert_string_equal(link->id, "lnk_1");
     assert_string_equal(link->location, "https://x/portal/lnk_1");
     assert_true(link->expire_time == INT64_C(1707230880));
@@ -451,7 +412,7 @@ static void portal_link(void **state)
     mock_http_enqueue(f->mock, "PUT", path, 200, "{\"link\":{\"id\":\"lnk_2\"}}");
     assert_int_equal(scalekit_organization_generate_portal_link(f->client, "org_1", NULL, &link),
                      SCALEKIT_OK);
-    assert_request(f, path, 1, "PUT", "", "");
+    mock_assert_request(f->mock, path, 1, "PUT", "", "");
     scalekit_organization_portal_link_free(link);
     assert_int_equal(scalekit_organization_generate_portal_link(f->client, "", NULL, &link),
                      SCALEKIT_EINVAL);
@@ -460,7 +421,7 @@ static void portal_link(void **state)
 
 static void update_settings(void **state)
 {
-    fixture *f = *state;
+    mock_client *f = *state;
     const char *path = "/api/v1/organizations/org_1/settings";
     mock_http_enqueue(f->mock, "PATCH", path, 200, "{\"organization\":" ORG_JSON "}");
     scalekit_organization_feature sso = SCALEKIT_ORGANIZATION_FEATURE_INIT;
@@ -475,9 +436,9 @@ static void update_settings(void **state)
     scalekit_organization *org = NULL;
     assert_int_equal(scalekit_organization_update_settings(f->client, "org_1", &settings, &org),
                      SCALEKIT_OK);
-    assert_request(f, path, 0, "PATCH", "",
-                   "{\"features\":[{\"name\":\"sso\",\"enabled\":true},"
-                   "{\"name\":\"dir_sync\",\"enabled\":false}]}");
+    mock_assert_request(f->mock, path, 0, "PATCH", "",
+                        "{\"features\":[{\"name\":\"sso\",\"enabled\":true},"
+                        "{\"name\":\"dir_sync\",\"enabled\":false}]}");
     assert_acme(org);
 
     /* A returned organization's settings go back as they are (struct_size is set). */
@@ -485,9 +446,9 @@ static void update_settings(void **state)
     scalekit_organization *again = NULL;
     assert_int_equal(scalekit_organization_update_settings(f->client, "org_1", org->settings,
                                                            &again), SCALEKIT_OK);
-    assert_request(f, path, 1, "PATCH", "",
-                   "{\"features\":[{\"name\":\"sso\",\"enabled\":true},"
-                   "{\"name\":\"dir_sync\",\"enabled\":false}]}");
+    mock_assert_request(f->mock, path, 1, "PATCH", "",
+                        "{\"features\":[{\"name\":\"sso\",\"enabled\":true},"
+                        "{\"name\":\"dir_sync\",\"enabled\":false}]}");
     scalekit_organization_free(again);
     scalekit_organization_free(org);
 
@@ -511,7 +472,7 @@ static void update_settings(void **state)
 
 static void user_management_settings(void **state)
 {
-    fixture *f = *state;
+    mock_client *f = *state;
     const char *path = "/api/v1/organizations/org_1/settings/usermanagement";
     mock_http_enqueue(f->mock, "PATCH", path, 200, "{\"settings\":{\"max_allowed_users\":150}}");
     int32_t max = 150;
@@ -519,7 +480,7 @@ static void user_management_settings(void **state)
     scalekit_organization_user_management_settings *out = NULL;
     assert_int_equal(scalekit_organization_upsert_user_management_settings(f->client, "org_1", &in,
                                                                            &out), SCALEKIT_OK);
-    assert_request(f, path, 0, "PATCH", "", "{\"settings\":{\"max_allowed_users\":150}}");
+    mock_assert_request(f->mock, path, 0, "PATCH", "", "{\"settings\":{\"max_allowed_users\":150}}");
     assert_non_null(out->max_allowed_users);
     assert_int_equal(*out->max_allowed_users, 150);
     scalekit_organization_user_management_settings_free(out);
@@ -528,7 +489,7 @@ static void user_management_settings(void **state)
     scalekit_organization_user_management_settings unset = SCALEKIT_ORGANIZATION_USER_MANAGEMENT_SETTINGS_INIT;
     assert_int_equal(scalekit_organization_upsert_user_management_settings(f->client, "org_1",
                                                                            &unset, &out), SCALEKIT_OK);
-    assert_request(f, path, 1, "PATCH", "", "{\"settings\":{}}");
+    mock_assert_request(f->mock, path, 1, "PATCH", "", "{\"settings\":{}}");
     assert_null(out->max_allowed_users);
     scalekit_organization_user_management_settings_free(out);
 
@@ -538,7 +499,7 @@ static void user_management_settings(void **state)
     in.max_allowed_users = &negative;
     assert_int_equal(scalekit_organization_upsert_user_management_settings(f->client, "org_1", &in,
                                                                            &out), SCALEKIT_EINVALID_REQUEST);
-    assert_request(f, path, 2, "PATCH", "", "{\"settings\":{\"max_allowed_users\":-1}}");
+    mock_assert_request(f->mock, path, 2, "PATCH", "", "{\"settings\":{\"max_allowed_users\":-1}}");
     assert_int_equal(scalekit_organization_upsert_user_management_settings(f->client, "org_1",
                                                                            NULL, &out), SCALEKIT_EINVAL);
     assert_string_equal(scalekit_error_last()->message, "settings must not be NULL");
@@ -547,7 +508,7 @@ static void user_management_settings(void **state)
 
 static void session_policy(void **state)
 {
-    fixture *f = *state;
+    mock_client *f = *state;
     const char *path = "/api/v1/organizations/org_1/session-policy";
     mock_http_enqueue(f->mock, "GET", path, 200,
                       "{\"policy\":{\"policy_source\":\"CUSTOM\",\"absolute_session_timeout\":360,"
@@ -555,7 +516,7 @@ static void session_policy(void **state)
                       "\"idle_session_timeout\":84,\"idle_session_timeout_unit\":\"MINUTES\"}}");
     scalekit_organization_session_policy *p = NULL;
     assert_int_equal(scalekit_organization_get_session_policy(f->client, "org_1", &p), SCALEKIT_OK);
-    assert_request(f, path, 0, "GET", "", "");
+    mock_assert_request(f->mock, path, 0, "GET", "", "");
     assert_string_equal(p->policy_source, "CUSTOM");
     assert_int_equal(*p->absolute_session_timeout, 360);
     assert_string_equal(p->absolute_session_timeout_unit, "MINUTES");
@@ -570,9 +531,9 @@ static void session_policy(void **state)
     };
     assert_int_equal(scalekit_organization_update_session_policy(f->client, "org_1", &in, &p),
                      SCALEKIT_OK);
-    assert_request(f, path, 1, "PATCH", "",
-                   "{\"policy_source\":\"CUSTOM\",\"absolute_session_timeout\":2,"
-                   "\"absolute_session_timeout_unit\":\"HOURS\",\"idle_session_timeout_enabled\":false}");
+    mock_assert_request(f->mock, path, 1, "PATCH", "",
+                        "{\"policy_source\":\"CUSTOM\",\"absolute_session_timeout\":2,"
+                        "\"absolute_session_timeout_unit\":\"HOURS\",\"idle_session_timeout_enabled\":false}");
     assert_string_equal(p->policy_source, "APPLICATION");
     assert_null(p->absolute_session_timeout);
     assert_null(p->idle_session_timeout_enabled);
@@ -584,7 +545,7 @@ static void session_policy(void **state)
     negative.idle_session_timeout = &(int32_t){ -5 };
     assert_int_equal(scalekit_organization_update_session_policy(f->client, "org_1", &negative, &p),
                      SCALEKIT_EINVALID_REQUEST);
-    assert_request(f, path, 2, "PATCH", "", "{\"idle_session_timeout\":-5}");
+    mock_assert_request(f->mock, path, 2, "PATCH", "", "{\"idle_session_timeout\":-5}");
     assert_int_equal(scalekit_organization_update_session_policy(f->client, "org_1", NULL, &p),
                      SCALEKIT_EINVAL);
     assert_string_equal(scalekit_error_last()->message, "policy must not be NULL");
@@ -603,7 +564,7 @@ static void frees_are_safe_on_null(void **state)
     scalekit_organization_session_policy_free(NULL);
 }
 
-#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+#define T(name) cmocka_unit_test_setup_teardown(name, mock_client_setup, mock_client_teardown)
 
 int main(void)
 {

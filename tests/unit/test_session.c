@@ -10,7 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "mock_fixture.h"
+#include "mock_client.h"
 
 #define T_2025_01_01 INT64_C(1735689600)
 #define HOUR INT64_C(3600)
@@ -64,11 +64,11 @@ static void assert_ses_1(const scalekit_session *s)
     assert_true(s->logout_at == T_2025_01_01 + 6 * HOUR);
 }
 
-#define assert_request mock_fixture_assert_request
+#define assert_request(f, ...) mock_assert_request((f)->mock, __VA_ARGS__)
 
 static void get_session(void **state)
 {
-    mock_fixture *f = *state;
+    mock_client *f = *state;
     const char *path = "/api/v1/sessions/ses%201%2F..";
     mock_http_enqueue(f->mock, "GET", path, 200, SESSION_JSON);
     scalekit_session *s = NULL;
@@ -111,7 +111,7 @@ static void get_session(void **state)
 
 static void user_sessions_with_filters(void **state)
 {
-    mock_fixture *f = *state;
+    mock_client *f = *state;
     const char *path = "/api/v1/users/usr_1/sessions";
     const char *answer = "{\"sessions\":[" SESSION_JSON ",{\"session_id\":\"ses_2\"}],"
                          "\"next_page_token\":\"n1\",\"prev_page_token\":\"p0\","
@@ -186,7 +186,7 @@ static void user_sessions_with_filters(void **state)
 
 static void iterator_walks_every_page_with_the_filters(void **state)
 {
-    mock_fixture *f = *state;
+    mock_client *f = *state;
     const char *path = "/api/v1/users/usr_1/sessions";
     mock_http_enqueue(f->mock, "GET", path, 200,
                       "{\"sessions\":[{\"session_id\":\"s1\"}],\"next_page_token\":\"t2\"}");
@@ -241,7 +241,7 @@ static void iterator_walks_every_page_with_the_filters(void **state)
 
 static void revoke_one_and_all(void **state)
 {
-    mock_fixture *f = *state;
+    mock_client *f = *state;
     const char *path = "/api/v1/sessions/ses_1/revoke";
     const char *answer = "{\"revoked_session\":{\"session_id\":\"ses_1\",\"user_id\":\"usr_1\","
                          "\"status\":\"revoked\",\"created_at\":\"2025-01-01T00:00:00Z\","
@@ -304,7 +304,7 @@ static void frees_are_safe_on_null(void **state)
     scalekit_session_revocation_free(NULL);
 }
 
-#define T(name) cmocka_unit_test_setup_teardown(name, mock_fixture_setup, mock_fixture_teardown)
+#define T(name) cmocka_unit_test_setup_teardown(name, mock_client_setup, mock_client_teardown)
 
 int main(void)
 {

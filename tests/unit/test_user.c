@@ -10,7 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "mock_fixture.h"
+#include "mock_client.h"
 
 #define USER_JSON                                                                              \
     "{\"id\":\"usr_1\",\"email\":\"ada@example.com\",\"external_id\":\"ext_1\","              \
@@ -99,11 +99,11 @@ static void assert_ada(const scalekit_user *u)
     assert_true(m->join_time == T_2025_01_01 + 32 * DAY + 1);
 }
 
-#define assert_request mock_fixture_assert_request
+#define assert_request(f, ...) mock_assert_request((f)->mock, __VA_ARGS__)
 
 static void create_user_and_membership_sends_every_field(void **state)
 {
-    mock_fixture *f = *state;
+    mock_client *f = *state;
     const char *path = "/api/v1/organizations/org_1/users";
     const char *answer = "{\"user\":" USER_JSON "}";
     mock_http_enqueue(f->mock, "POST", path, 201, answer);
@@ -151,7 +151,7 @@ static void create_user_and_membership_sends_every_field(void **state)
 /* The SDK refuses only what C cannot send, and then sends nothing. */
 static void create_user_refuses_bad_arguments(void **state)
 {
-    mock_fixture *f = *state;
+    mock_client *f = *state;
     scalekit_user *u = (scalekit_user *)&u;
     scalekit_user_create_options unset = { 0 };
     scalekit_user_profile_options bad_profile = SCALEKIT_USER_PROFILE_OPTIONS_INIT;
@@ -198,7 +198,7 @@ static void create_user_refuses_bad_arguments(void **state)
 
 static void get_and_get_by_external_id(void **state)
 {
-    mock_fixture *f = *state;
+    mock_client *f = *state;
     const char *path = "/api/v1/users/usr%201%2F..%3Fx";
     mock_http_enqueue(f->mock, "GET", path, 200, "{\"user\":" USER_JSON "}");
     scalekit_user *u = NULL;
@@ -229,7 +229,7 @@ static void get_and_get_by_external_id(void **state)
 
 static void update_and_update_by_external_id(void **state)
 {
-    mock_fixture *f = *state;
+    mock_client *f = *state;
     mock_http_enqueue(f->mock, "PATCH", "/api/v1/users/usr_1", 200, "{\"user\":" USER_JSON "}");
     scalekit_user_profile_options profile = SCALEKIT_USER_PROFILE_OPTIONS_INIT;
     profile.name = "Ada L";
@@ -268,7 +268,7 @@ static void update_and_update_by_external_id(void **state)
 
 static void delete_and_delete_by_external_id(void **state)
 {
-    mock_fixture *f = *state;
+    mock_client *f = *state;
     mock_http_enqueue(f->mock, "DELETE", "/api/v1/users/usr_1", 200, "{}");
     assert_int_equal(scalekit_user_delete(f->client, "usr_1"), SCALEKIT_OK);
     assert_request(f, "/api/v1/users/usr_1", 0, "DELETE", "", "");
@@ -295,7 +295,7 @@ static void delete_and_delete_by_external_id(void **state)
 
 static void server_400_with_field_violation(void **state)
 {
-    mock_fixture *f = *state;
+    mock_client *f = *state;
     mock_http_enqueue(f->mock, "POST", "/api/v1/organizations/org_1/users", 400,
                       "{\"code\":3,\"message\":\"invalid user\",\"details\":[{"
                       "\"error_code\":\"INVALID_ARGUMENT\",\"validation_error_info\":{"
@@ -322,7 +322,7 @@ static void server_400_with_field_violation(void **state)
 
 static void malformed_responses(void **state)
 {
-    mock_fixture *f = *state;
+    mock_client *f = *state;
     scalekit_user *u = NULL;
     mock_http_enqueue(f->mock, "GET", "/api/v1/users/usr_1", 200, "{\"user\":");
     assert_int_equal(scalekit_user_get(f->client, "usr_1", &u), SCALEKIT_EMALFORMED_RESPONSE);
@@ -347,7 +347,7 @@ static void malformed_responses(void **state)
 
 static void create_membership_by_id_and_external_id(void **state)
 {
-    mock_fixture *f = *state;
+    mock_client *f = *state;
     const char *path = "/api/v1/memberships/organizations/org_1/users/usr_1";
     mock_http_enqueue(f->mock, "POST", path, 201, "{\"user\":" USER_JSON "}");
     scalekit_user_role admin = SCALEKIT_USER_ROLE_INIT;
@@ -411,7 +411,7 @@ static void create_membership_by_id_and_external_id(void **state)
 
 static void update_membership_by_id_and_external_id(void **state)
 {
-    mock_fixture *f = *state;
+    mock_client *f = *state;
     const char *path = "/api/v1/memberships/organizations/org_1/users/usr_1";
     mock_http_enqueue(f->mock, "PATCH", path, 200, "{\"user\":" USER_JSON "}");
     scalekit_user_role member = SCALEKIT_USER_ROLE_INIT;
@@ -445,7 +445,7 @@ static void update_membership_by_id_and_external_id(void **state)
 
 static void delete_membership_sends_cascade(void **state)
 {
-    mock_fixture *f = *state;
+    mock_client *f = *state;
     const char *path = "/api/v1/memberships/organizations/org_1/users/usr_1";
     mock_http_enqueue(f->mock, "DELETE", path, 200, "{}");
     mock_http_enqueue(f->mock, "DELETE", path, 200, "{}");
@@ -468,7 +468,7 @@ static void delete_membership_sends_cascade(void **state)
 
 static void resend_invite(void **state)
 {
-    mock_fixture *f = *state;
+    mock_client *f = *state;
     const char *path = "/api/v1/invites/organizations/org_1/users/usr_1/resend";
     const char *answer = "{\"invite\":{\"organization_id\":\"org_1\",\"user_id\":\"usr_1\","
                          "\"inviter_email\":\"boss@example.com\",\"status\":\"pending\","
@@ -502,7 +502,7 @@ static void resend_invite(void **state)
 
 static void member_roles_and_permissions(void **state)
 {
-    mock_fixture *f = *state;
+    mock_client *f = *state;
     const char *roles_path = "/api/v1/organizations/org_1/users/usr_1/roles";
     const char *roles_answer = "{\"roles\":[{\"id\":\"r1\",\"name\":\"admin\",\"display_name\":"
                                "\"Admin\"},{\"name\":\"viewer\"}]}";
@@ -575,7 +575,7 @@ static void member_roles_and_permissions(void **state)
 
 static void list_pages(void **state)
 {
-    mock_fixture *f = *state;
+    mock_client *f = *state;
     const char *path = "/api/v1/organizations/org_1/users";
     const char *answer = "{\"users\":[" USER_JSON ",{\"id\":\"usr_2\"}],\"next_page_token\":"
                          "\"n1\",\"prev_page_token\":\"p0\",\"total_size\":\"30\"}";
@@ -632,7 +632,7 @@ static void list_pages(void **state)
 }
 
 /* Four pages, one empty; each fetched once, in order, with the options kept. */
-static void walk_four_pages(mock_fixture *f, const char *path, scalekit_user_iterator *it)
+static void walk_four_pages(mock_client *f, const char *path, scalekit_user_iterator *it)
 {
     mock_http_enqueue(f->mock, "GET", path, 200,
                       "{\"users\":[{\"id\":\"u1\"},{\"id\":\"u2\"}],\"next_page_token\":\"t2\"}");
@@ -657,7 +657,7 @@ static void walk_four_pages(mock_fixture *f, const char *path, scalekit_user_ite
 
 static void iterators_walk_every_page_once(void **state)
 {
-    mock_fixture *f = *state;
+    mock_client *f = *state;
     scalekit_user_list_options opts = SCALEKIT_USER_LIST_OPTIONS_INIT;
     opts.page_size = 2;
     scalekit_user_iterator *it = NULL;
@@ -688,7 +688,7 @@ static void iterators_walk_every_page_once(void **state)
 
 static void iterator_errors(void **state)
 {
-    mock_fixture *f = *state;
+    mock_client *f = *state;
     scalekit_user_iterator *it = (scalekit_user_iterator *)&it;
     assert_int_equal(scalekit_user_search_iterator_new(f->client, "", NULL, &it), SCALEKIT_EINVAL);
     assert_null(it);
@@ -729,7 +729,7 @@ static void frees_are_safe_on_null(void **state)
     scalekit_user_permission_list_free(NULL);
 }
 
-#define T(name) cmocka_unit_test_setup_teardown(name, mock_fixture_setup, mock_fixture_teardown)
+#define T(name) cmocka_unit_test_setup_teardown(name, mock_client_setup, mock_client_teardown)
 
 int main(void)
 {
