@@ -7,7 +7,8 @@
 #
 # BUILD_DIR must be a build with DWARF (the gcc RelWithDebInfo one of `make test`).
 # Only the types of the public headers count (--headers-dir), so internal structs
-# may change freely.
+# may change freely. Locations are file names only, so the baseline does not
+# depend on where the repository was cloned.
 set -eu
 mode=$1
 build=$2
@@ -16,7 +17,7 @@ baseline="$here/abi/libscalekit.abi"
 lib="$build/libscalekit.so"
 [ -f "$lib" ] || { echo "abi: no $lib; build first"; exit 1; }
 dump() {
-  abidw --no-corpus-path --no-comp-dir-path --headers-dir "$here/include/scalekit" \
+  abidw --no-corpus-path --no-comp-dir-path --short-locs --headers-dir "$here/include/scalekit" \
     --header-file "$build/include/scalekit/version.h" "$lib"
 }
 case "$mode" in
