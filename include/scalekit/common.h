@@ -26,6 +26,18 @@
  *   (members it lacks take their defaults). A NULL options pointer still means
  *   every default. Structs the library returns have struct_size set, so a
  *   returned policy or settings can be changed and sent back as it is.
+ * - Every function checks what C needs before any request (NULL out pointers,
+ *   empty ids, path-segment safety, valid UTF-8, struct_size): a failure is
+ *   SCALEKIT_EINVAL naming the parameter, and nothing is sent. Business rules
+ *   (lengths, patterns, uniqueness) are the server's: a value it refuses is
+ *   SCALEKIT_EINVALID_REQUEST (or SCALEKIT_EEXISTS) with its field violations.
+ * - Besides the codes a function lists, every call that reaches the network can
+ *   return SCALEKIT_ENETWORK, SCALEKIT_ETIMEOUT, SCALEKIT_EUNAUTHENTICATED,
+ *   SCALEKIT_EPERMISSION, SCALEKIT_ENOTFOUND, SCALEKIT_EEXISTS,
+ *   SCALEKIT_EINVALID_REQUEST, SCALEKIT_ERATE_LIMITED, SCALEKIT_ESERVER,
+ *   SCALEKIT_EHTTP, SCALEKIT_EMALFORMED_RESPONSE and SCALEKIT_ENOMEM; the
+ *   server's error_code, message, request id and field violations are in
+ *   scalekit_error_last().
  */
 #ifndef SCALEKIT_COMMON_H
 #define SCALEKIT_COMMON_H
@@ -59,6 +71,26 @@ typedef struct scalekit_string_map {
  * @return the value (owned by the map), or NULL when absent
  */
 SCALEKIT_API const char *scalekit_string_map_get(const scalekit_string_map *map, const char *name);
+
+/**
+ * Declares a service's iterator: the opaque type `<prefix>_iterator` and
+ *
+ *     int  <prefix>_iterator_next(<prefix>_iterator *it, const <item> **out);
+ *     void <prefix>_iterator_free(<prefix>_iterator *it);
+ *
+ * The service's `<prefix>_iterator_new` (or several, one per list) makes one;
+ * no page is fetched before the first `_next`. `_next` hands out the next item,
+ * fetching the next page when needed; the item is owned by the iterator and
+ * valid until the next call on it or its free. It returns SCALEKIT_OK,
+ * SCALEKIT_ITEROVER after the last item, or an error of the list call (a
+ * server repeating a page token is SCALEKIT_EMALFORMED_RESPONSE); after an
+ * error every later call fails the same way. `_free` frees the iterator and the
+ * page it holds, and is safe on NULL.
+ */
+#define SCALEKIT_DECLARE_ITERATOR(prefix, item)                                     \
+    typedef struct prefix##_iterator prefix##_iterator;                             \
+    SCALEKIT_API int prefix##_iterator_next(prefix##_iterator *it, const item **out); \
+    SCALEKIT_API void prefix##_iterator_free(prefix##_iterator *it)
 
 SCALEKIT_END_DECLS
 

@@ -7,17 +7,9 @@
  * Routes: POST|GET /api/v1/organizations/{organization_id}/domains,
  * GET|DELETE /api/v1/organizations/{organization_id}/domains/{id}.
  *
- * The conventions are organization.h's and common.h's: C-level checks (NULL out
- * pointers, empty ids, path-segment safety, valid UTF-8, uninitialised options)
- * fail with SCALEKIT_EINVAL before anything is sent; business rules (a valid
- * host name, no public e-mail domain, unique in the environment) are the
- * server's: SCALEKIT_EINVALID_REQUEST with field violations, or SCALEKIT_EEXISTS.
- * Lists page by a 0-based page number, not by page tokens.
- * Besides the codes listed, every call that reaches the network can return
- * SCALEKIT_ENETWORK, SCALEKIT_ETIMEOUT, SCALEKIT_EUNAUTHENTICATED,
- * SCALEKIT_EPERMISSION, SCALEKIT_ENOTFOUND, SCALEKIT_EEXISTS,
- * SCALEKIT_EINVALID_REQUEST, SCALEKIT_ERATE_LIMITED, SCALEKIT_ESERVER,
- * SCALEKIT_EHTTP, SCALEKIT_EMALFORMED_RESPONSE and SCALEKIT_ENOMEM.
+ * Conventions (checks, errors, options, iterators): common.h. The server's rules
+ * here: a host name, no public e-mail domain, unique in the environment. Lists
+ * page by a 0-based page number, not by page tokens.
  */
 #ifndef SCALEKIT_DOMAIN_H
 #define SCALEKIT_DOMAIN_H
@@ -75,8 +67,8 @@ typedef struct scalekit_domain_page {
     const char *raw_json;            /**< the response body */
 } scalekit_domain_page;
 
-/** An iterator over every domain of an organization; see scalekit_domain_iterator_new(). */
-typedef struct scalekit_domain_iterator scalekit_domain_iterator;
+/** Every page of a list, on demand; see SCALEKIT_DECLARE_ITERATOR in common.h. */
+SCALEKIT_DECLARE_ITERATOR(scalekit_domain, scalekit_domain);
 
 /**
  * Add a domain to an organization.
@@ -145,19 +137,6 @@ SCALEKIT_API int scalekit_domain_delete(scalekit_client *client, const char *org
 SCALEKIT_API int scalekit_domain_iterator_new(scalekit_client *client, const char *organization_id,
         const scalekit_domain_list_options *opts, scalekit_domain_iterator **out);
 
-/**
- * The next domain, fetching the next page when needed.
- *
- * @param it  the iterator
- * @param out receives the domain, owned by the iterator and valid until the next
- *            call on @p it or its free
- * @return SCALEKIT_OK; SCALEKIT_ITEROVER after the last one; an error of
- *         scalekit_domain_list(). After an error, every later call fails the same way.
- */
-SCALEKIT_API int scalekit_domain_iterator_next(scalekit_domain_iterator *it, const scalekit_domain **out);
-
-/** Free an iterator (and the page it holds). Safe on NULL. */
-SCALEKIT_API void scalekit_domain_iterator_free(scalekit_domain_iterator *it);
 /** Free a domain result. Safe on NULL. */
 SCALEKIT_API void scalekit_domain_free(scalekit_domain *domain);
 /** Free a page of domains. Safe on NULL. */

@@ -9,24 +9,15 @@
  * PUT .../{id}/portal_links, PATCH .../{id}/settings, PATCH
  * .../{organization_id}/settings/usermanagement, GET|PATCH .../{organization_id}/session-policy.
  *
- * Every function checks what C needs before any request (NULL out pointers, empty
- * ids, path-segment safety, valid UTF-8, members it cannot encode): a failure is
- * SCALEKIT_EINVAL with a message naming the parameter, and nothing is sent.
- * Business rules (lengths, the slug pattern, https logo URLs, metadata limits)
- * are the server's: a value it refuses is SCALEKIT_EINVALID_REQUEST with its
- * field violations in scalekit_error_last().
+ * Conventions (checks, errors, options, iterators): common.h. The server's rules
+ * here: name lengths, the slug pattern, https logo URLs, metadata limits.
  *
  * Every struct you fill starts with struct_size: initialise it with its
  * SCALEKIT_<TYPE>_INIT macro, then set members, e.g.
  *
  *     scalekit_organization_create_options opts = SCALEKIT_ORGANIZATION_CREATE_OPTIONS_INIT;
  *     opts.external_id = "acme-42";
- * Besides the codes listed, every call that reaches the network can return
- * SCALEKIT_ENETWORK, SCALEKIT_ETIMEOUT, SCALEKIT_EUNAUTHENTICATED,
- * SCALEKIT_EPERMISSION, SCALEKIT_ENOTFOUND, SCALEKIT_EEXISTS,
- * SCALEKIT_EINVALID_REQUEST, SCALEKIT_ERATE_LIMITED, SCALEKIT_ESERVER,
- * SCALEKIT_EHTTP, SCALEKIT_EMALFORMED_RESPONSE and SCALEKIT_ENOMEM; the server's
- * error_code, message and field violations are in scalekit_error_last().
+ * The codes every networked call can return besides those listed: common.h.
  */
 #ifndef SCALEKIT_ORGANIZATION_H
 #define SCALEKIT_ORGANIZATION_H
@@ -160,8 +151,8 @@ typedef struct scalekit_organization_session_policy {
 } scalekit_organization_session_policy;
 #define SCALEKIT_ORGANIZATION_SESSION_POLICY_INIT SCALEKIT_STRUCT_INIT(scalekit_organization_session_policy)
 
-/** An iterator over every organization; see scalekit_organization_iterator_new(). */
-typedef struct scalekit_organization_iterator scalekit_organization_iterator;
+/** Every page of a list, on demand; see SCALEKIT_DECLARE_ITERATOR in common.h. */
+SCALEKIT_DECLARE_ITERATOR(scalekit_organization, scalekit_organization);
 
 /**
  * Create an organization.
@@ -325,22 +316,6 @@ SCALEKIT_API int scalekit_organization_update_session_policy(scalekit_client *cl
  */
 SCALEKIT_API int scalekit_organization_iterator_new(scalekit_client *client,
         const scalekit_organization_list_options *opts, scalekit_organization_iterator **out);
-
-/**
- * The next organization, fetching the next page when needed.
- *
- * @param it  the iterator
- * @param out receives the organization, owned by the iterator and valid until
- *            the next call on @p it or its free
- * @return SCALEKIT_OK; SCALEKIT_ITEROVER after the last one; an error of
- *         scalekit_organization_list(); SCALEKIT_EMALFORMED_RESPONSE when the server
- *         repeats a page token. After an error, every later call fails the same way.
- */
-SCALEKIT_API int scalekit_organization_iterator_next(scalekit_organization_iterator *it,
-        const scalekit_organization **out);
-
-/** Free an iterator (and the page it holds). Safe on NULL. */
-SCALEKIT_API void scalekit_organization_iterator_free(scalekit_organization_iterator *it);
 
 /** Free an organization result. Safe on NULL. */
 SCALEKIT_API void scalekit_organization_free(scalekit_organization *org);

@@ -9,11 +9,8 @@
  *
  * Conventions are organization.h's and common.h's: C-level checks (NULL out,
  * empty ids, path-segment safety, UTF-8, struct_size) fail with SCALEKIT_EINVAL
- * naming the parameter before anything is sent. Besides the codes listed,
- * every call that reaches the network can return SCALEKIT_ENETWORK,
- * SCALEKIT_ETIMEOUT, SCALEKIT_EUNAUTHENTICATED, SCALEKIT_EPERMISSION,
- * SCALEKIT_ENOTFOUND, SCALEKIT_EINVALID_REQUEST, SCALEKIT_ERATE_LIMITED,
- * SCALEKIT_ESERVER, SCALEKIT_EHTTP, SCALEKIT_EMALFORMED_RESPONSE and SCALEKIT_ENOMEM.
+ * naming the parameter before anything is sent. The codes every networked call
+ * can return besides those listed: common.h.
  */
 #ifndef SCALEKIT_SESSION_H
 #define SCALEKIT_SESSION_H
@@ -112,8 +109,8 @@ typedef struct scalekit_session_list_options {
 } scalekit_session_list_options;
 #define SCALEKIT_SESSION_LIST_OPTIONS_INIT SCALEKIT_STRUCT_INIT(scalekit_session_list_options)
 
-/** An iterator over a user's sessions; see scalekit_session_iterator_new(). */
-typedef struct scalekit_session_iterator scalekit_session_iterator;
+/** Every page of a list, on demand; see SCALEKIT_DECLARE_ITERATOR in common.h. */
+SCALEKIT_DECLARE_ITERATOR(scalekit_session, scalekit_session);
 
 /**
  * Get a session.
@@ -175,22 +172,6 @@ SCALEKIT_API int scalekit_session_revoke_all_user_sessions(scalekit_client *clie
  */
 SCALEKIT_API int scalekit_session_iterator_new(scalekit_client *client, const char *user_id,
         const scalekit_session_list_options *opts, scalekit_session_iterator **out);
-
-/**
- * The next session, fetching the next page when needed.
- *
- * @param it  the iterator
- * @param out receives the session, owned by the iterator and valid until the
- *            next call on @p it or its free
- * @return SCALEKIT_OK; SCALEKIT_ITEROVER after the last one; an error of
- *         scalekit_session_get_user_sessions(); SCALEKIT_EMALFORMED_RESPONSE when the
- *         server repeats a page token. After an error, every later call fails the same way.
- */
-SCALEKIT_API int scalekit_session_iterator_next(scalekit_session_iterator *it,
-                                                const scalekit_session **out);
-
-/** Free an iterator (and the page it holds). Safe on NULL. */
-SCALEKIT_API void scalekit_session_iterator_free(scalekit_session_iterator *it);
 
 /** Free a session. Safe on NULL. */
 SCALEKIT_API void scalekit_session_free(scalekit_session *session);

@@ -21,11 +21,7 @@
  * server's: a value it refuses is SCALEKIT_EINVALID_REQUEST with its field
  * violations in scalekit_error_last().
  *
- * Besides the codes listed, every call that reaches the network can return
- * SCALEKIT_ENETWORK, SCALEKIT_ETIMEOUT, SCALEKIT_EUNAUTHENTICATED,
- * SCALEKIT_EPERMISSION, SCALEKIT_ENOTFOUND, SCALEKIT_EEXISTS,
- * SCALEKIT_EINVALID_REQUEST, SCALEKIT_ERATE_LIMITED, SCALEKIT_ESERVER,
- * SCALEKIT_EHTTP, SCALEKIT_EMALFORMED_RESPONSE and SCALEKIT_ENOMEM.
+ * The codes every networked call can return besides those listed: common.h.
  */
 #ifndef SCALEKIT_USER_H
 #define SCALEKIT_USER_H
@@ -234,8 +230,8 @@ typedef struct scalekit_user_list_options {
 } scalekit_user_list_options;
 #define SCALEKIT_USER_LIST_OPTIONS_INIT SCALEKIT_STRUCT_INIT(scalekit_user_list_options)
 
-/** An iterator over the users of a list or search; see scalekit_user_iterator_next(). */
-typedef struct scalekit_user_iterator scalekit_user_iterator;
+/** Every page of a list, on demand; see SCALEKIT_DECLARE_ITERATOR in common.h. */
+SCALEKIT_DECLARE_ITERATOR(scalekit_user, scalekit_user);
 
 /* ---- users --------------------------------------------------------------- */
 
@@ -592,21 +588,6 @@ SCALEKIT_API int scalekit_user_search_iterator_new(scalekit_client *client, cons
 SCALEKIT_API int scalekit_user_search_organization_users_iterator_new(scalekit_client *client,
         const char *organization_id, const char *query, const scalekit_user_list_options *opts,
         scalekit_user_iterator **out);
-
-/**
- * The next user, fetching the next page when needed.
- *
- * @param it  the iterator
- * @param out receives the user, owned by the iterator and valid until the next
- *            call on @p it or its free
- * @return SCALEKIT_OK; SCALEKIT_ITEROVER after the last one; an error of the list
- *         call; SCALEKIT_EMALFORMED_RESPONSE when the server repeats a page token.
- *         After an error, every later call fails the same way.
- */
-SCALEKIT_API int scalekit_user_iterator_next(scalekit_user_iterator *it, const scalekit_user **out);
-
-/** Free an iterator (and the page it holds). Safe on NULL. */
-SCALEKIT_API void scalekit_user_iterator_free(scalekit_user_iterator *it);
 
 /** Free a user. Safe on NULL. */
 SCALEKIT_API void scalekit_user_free(scalekit_user *user);

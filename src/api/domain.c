@@ -91,15 +91,7 @@ int scalekit_domain_iterator_new(scalekit_client *client, const char *organizati
     return skit_op_iterator_new(client, &list_op, opts, (skit_iterator **)out, organization_id);
 }
 
-int scalekit_domain_iterator_next(scalekit_domain_iterator *it, const scalekit_domain **out)
-{
-    const void *item = NULL;
-    int rc = skit_iterator_next((skit_iterator *)it, out ? &item : NULL);
-    if (out)
-        *out = item;
-    return rc;
-}
+SKIT_ITERATOR_FUNCTIONS(scalekit_domain, scalekit_domain)
 
-void scalekit_domain_iterator_free(scalekit_domain_iterator *it) { skit_iterator_free((skit_iterator *)it); }
 void scalekit_domain_free(scalekit_domain *domain) { skit_result_free(domain); }
 void scalekit_domain_page_free(scalekit_domain_page *page) { skit_result_free(page); }
