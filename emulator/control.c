@@ -192,15 +192,15 @@ static int post_idp_initiated_login(emu *e, emu_req *r)
 }
 
 const emu_route emu_control_routes[] = {
-    {"GET", "/_emulator/health", get_health},
-    {"POST", "/_emulator/faults", post_fault},
-    {"DELETE", "/_emulator/faults", delete_faults},
-    {"POST", "/_emulator/keys:rotate", post_rotate_keys},
-    {"POST", "/_emulator/api-tokens:revoke", post_revoke_api_tokens},
-    {"POST", "/_emulator/idp-initiated-login", post_idp_initiated_login},
-    {"POST", "/_emulator/tokens:introspect", post_introspect},
-    {"GET", "/_emulator/redirect-uris", get_redirect_uris},
-    {"POST", "/_emulator/redirect-uris", post_redirect_uri},
-    {"DELETE", "/_emulator/redirect-uris", delete_redirect_uri},
-    {NULL, NULL, NULL}
+    {"GET", "/_emulator/health", get_health, NULL},
+    {"POST", "/_emulator/faults", post_fault, NULL},
+    {"DELETE", "/_emulator/faults", delete_faults, NULL},
+    {"POST", "/_emulator/keys:rotate", post_rotate_keys, NULL},
+    {"POST", "/_emulator/api-tokens:revoke", post_revoke_api_tokens, NULL},
+    {"POST", "/_emulator/idp-initiated-login", post_idp_initiated_login, NULL},
+    {"POST", "/_emulator/tokens:introspect", post_introspect, NULL},
+    {"GET", "/_emulator/redirect-uris", get_redirect_uris, NULL},
+    {"POST", "/_emulator/redirect-uris", post_redirect_uri, NULL},
+    {"DELETE", "/_emulator/redirect-uris", delete_redirect_uri, NULL},
+    {NULL, NULL, NULL, NULL}
 };

@@ -123,8 +123,8 @@ static const emu_field fields[] = {
 };
 
 static const emu_route routes[] = {
-    {"POST", "/_emulator/domains/{id}:verify", post_verify},
-    {NULL, NULL, NULL}
+    {"POST", "/_emulator/domains/{id}:verify", post_verify, "id"},
+    {NULL, NULL, NULL, NULL}
 };
 
 const emu_resource emu_domain_resource = {

@@ -9,17 +9,19 @@
  * no resource (OAuth, test controls), in emu_route_tables (server.c):
  *
  *     static const emu_route routes[] = {
- *         {"POST", "/api/v1/organizations/{organization_id}:disable", disable},
- *         {NULL, NULL, NULL}
+ *         {"POST", "/api/v1/organizations/{organization_id}:disable", disable, "organization_id"},
+ *         {NULL, NULL, NULL, NULL}
  *     };
  *
  * Patterns: segments separated by '/'; a segment is literal text, or
  * "prefix{name}suffix" where {name} captures a non-empty value ("{id}:disable").
  * When several routes match, the one with the most literal characters wins;
  * at start the emulator refuses two routes of one method that some path matches
- * at equal score (emu_routes_check), so table order never decides. A handler
- * reads only the {name}s of its own pattern: asking for another is answered 500
- * naming route and name (tests/integration/it_emulator_routes.c walks every route).
+ * at equal score (emu_routes_check), so table order never decides. The last
+ * member declares the {name}s the handler reads: at start the emulator refuses
+ * a route that declares one its pattern lacks, and a handler that reads a name
+ * it did not declare (or its pattern lacks) is answered 500 naming route and
+ * name (tests/integration/it_emulator_routes.c walks every route).
  * Every /api/v1 route is authenticated before its handler runs: a bearer token
  * of the client-credentials grant of one of the environment's API clients,
  * issued by this emulator, not revoked, not expired (api_auth.c); r->claims
@@ -45,6 +47,10 @@ typedef struct emu_route {
     const char *method;    /* "GET", "POST", ... */
     const char *pattern;   /* "/api/v1/users/{id}" */
     emu_handler handler;
+    /* The path parameters the handler reads, space-separated ("organization_id id").
+     * At start-up each must be a {name} of the pattern; a handler that declares
+     * them may read no other. NULL: undeclared (only the request-time check). */
+    const char *params;
 } emu_route;
 
 
@@ -71,7 +77,9 @@ struct emu_req {
     char *param_values[EMU_MAX_PARAMS];
     size_t n_params;
     const char *pattern;       /* the matched route's */
+    const char *params;        /* the matched route's declared parameters, or NULL */
     const char *missing_param; /* a name emu_path_param was asked for that the pattern lacks */
+    bool param_undeclared;     /* ... or that the route does not declare */
     json_t *json;              /* parsed body, lazily */
     json_t *form;              /* decoded form, lazily */
     bool json_tried;
@@ -85,9 +93,12 @@ struct emu_req {
     bool replied;
 };
 
-/* A {name} of the matched pattern. Asking for a name the pattern lacks is a bug
- * in the route table: NULL, and the request is answered 500 naming route and name. */
+/* A {name} of the matched pattern. Asking for a name the pattern lacks, or one
+ * a route with declared params does not declare, is a bug in the route table:
+ * NULL, and the request is answered 500 naming route and name. */
 const char *emu_path_param(emu_req *r, const char *name);
+/* Whether @p pattern holds the parameter {name}. */
+bool emu_pattern_has_param(const char *pattern, const char *name);
 /* A query parameter, decoded; NULL when absent. */
 const char *emu_query(emu_req *r, const char *name);
 /* A request header (case-insensitive); NULL when absent. */

@@ -192,7 +192,7 @@ static int post_authorize(emu *e, emu_req *r)
 }
 
 const emu_route emu_oauth_routes[] = {
-    {"GET", "/oauth/authorize", get_authorize},
-    {"POST", "/oauth/authorize", post_authorize},
-    {NULL, NULL, NULL}
+    {"GET", "/oauth/authorize", get_authorize, NULL},
+    {"POST", "/oauth/authorize", post_authorize, NULL},
+    {NULL, NULL, NULL, NULL}
 };

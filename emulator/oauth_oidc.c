@@ -84,8 +84,8 @@ static int get_logout(emu *e, emu_req *r)
 }
 
 const emu_route emu_oidc_routes[] = {
-    {"GET", "/keys", get_keys},
-    {"GET", "/.well-known/openid-configuration", get_discovery},
-    {"GET", "/oidc/logout", get_logout},
-    {NULL, NULL, NULL}
+    {"GET", "/keys", get_keys, NULL},
+    {"GET", "/.well-known/openid-configuration", get_discovery, NULL},
+    {"GET", "/oidc/logout", get_logout, NULL},
+    {NULL, NULL, NULL, NULL}
 };

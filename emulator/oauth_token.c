@@ -434,6 +434,6 @@ char *emu_code_issue(emu *e, const char *client_id, const char *redirect_uri, co
 }
 
 const emu_route emu_token_routes[] = {
-    {"POST", "/oauth/token", post_token},
-    {NULL, NULL, NULL}
+    {"POST", "/oauth/token", post_token, NULL},
+    {NULL, NULL, NULL, NULL}
 };

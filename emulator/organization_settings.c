@@ -323,10 +323,10 @@ static int generate_portal_link(emu *e, emu_req *r)
 }
 
 const emu_route emu_organization_settings_routes[] = {
-    {"PATCH", "/api/v1/organizations/{organization_id}/settings", update_settings},
-    {"PATCH", "/api/v1/organizations/{organization_id}/settings/usermanagement", upsert_user_management},
-    {"GET", "/api/v1/organizations/{organization_id}/session-policy", get_session_policy},
-    {"PATCH", "/api/v1/organizations/{organization_id}/session-policy", update_session_policy},
-    {"PUT", "/api/v1/organizations/{organization_id}/portal_links", generate_portal_link},
-    {NULL, NULL, NULL}
+    {"PATCH", "/api/v1/organizations/{organization_id}/settings", update_settings, "organization_id"},
+    {"PATCH", "/api/v1/organizations/{organization_id}/settings/usermanagement", upsert_user_management, "organization_id"},
+    {"GET", "/api/v1/organizations/{organization_id}/session-policy", get_session_policy, "organization_id"},
+    {"PATCH", "/api/v1/organizations/{organization_id}/session-policy", update_session_policy, "organization_id"},
+    {"PUT", "/api/v1/organizations/{organization_id}/portal_links", generate_portal_link, "organization_id"},
+    {NULL, NULL, NULL, NULL}
 };

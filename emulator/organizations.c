@@ -72,8 +72,8 @@ static const emu_field fields[] = {
 };
 
 static const emu_route routes[] = {
-    {"GET", "/api/v1/organizations:external/{external_id}", get_by_external_id},
-    {NULL, NULL, NULL}
+    {"GET", "/api/v1/organizations:external/{external_id}", get_by_external_id, "external_id"},
+    {NULL, NULL, NULL, NULL}
 };
 
 const emu_resource emu_organization_resource = {

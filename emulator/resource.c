@@ -487,17 +487,7 @@ size_t emu_resource_route_count(const emu_resource *res)
 emu_route emu_resource_route(const emu_resource *res, size_t i, char *pattern, size_t pattern_len)
 {
     snprintf(pattern, pattern_len, "%s%s", res->route, engine_routes[i].item ? "/{id}" : "");
-    return (emu_route){engine_routes[i].method, pattern, engine_routes[i].handler};
-}
-
-/* Whether @p pattern has the parameter {name}. */
-static bool has_param(const char *pattern, const char *name)
-{
-    size_t n = strlen(name);
-    for (const char *p = strchr(pattern, '{'); p; p = strchr(p + 1, '{'))
-        if (strncmp(p + 1, name, n) == 0 && p[1 + n] == '}')
-            return true;
-    return false;
+    return (emu_route){engine_routes[i].method, pattern, engine_routes[i].handler, NULL};
 }
 
 int emu_resource_check(const emu_resource *res, FILE *err)
@@ -510,13 +500,13 @@ int emu_resource_check(const emu_resource *res, FILE *err)
                      "name or fields\n", what);
         return -1;
     }
-    if (has_param(res->route, "id")) {
+    if (emu_pattern_has_param(res->route, "id")) {
         fprintf(err, "scalekit-emulator: resource %s: route %s must not hold {id} (its items' routes add it)\n",
                 what, res->route);
         rc = -1;
     }
     /* The generic handlers read the parent's id from the route: it must be there. */
-    if (res->parent && (!res->parent_column || !has_param(res->route, res->parent_column))) {
+    if (res->parent && (!res->parent_column || !emu_pattern_has_param(res->route, res->parent_column))) {
         fprintf(err, "scalekit-emulator: resource %s: route %s lacks the path parameter {%s} "
                      "its handlers read\n", what, res->route, res->parent_column ? res->parent_column : "");
         rc = -1;

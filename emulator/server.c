@@ -229,6 +229,45 @@ static bool patterns_tie(const char *a, const char *b)
     }
 }
 
+bool emu_pattern_has_param(const char *pattern, const char *name)
+{
+    size_t n = strlen(name);
+    for (const char *p = strchr(pattern, '{'); p; p = strchr(p + 1, '{'))
+        if (strncmp(p + 1, name, n) == 0 && p[1 + n] == '}')
+            return true;
+    return false;
+}
+
+/* Whether the space-separated @p list holds @p name (of @p n bytes). */
+static bool list_has(const char *list, const char *name, size_t n)
+{
+    for (const char *p = list; *p;) {
+        size_t len = strcspn(p, " ");
+        if (len == n && strncmp(p, name, n) == 0)
+            return true;
+        p += len + (p[len] == ' ');
+    }
+    return false;
+}
+
+/* A route's declared parameters must all be in its pattern. */
+static int check_declared_params(const emu_route *rt, FILE *err)
+{
+    int rc = 0;
+    for (const char *p = rt->params; p && *p;) {
+        size_t len = strcspn(p, " ");
+        char name[64];
+        snprintf(name, sizeof name, "%.*s", (int)len, p);
+        if (len && !emu_pattern_has_param(rt->pattern, name)) {
+            fprintf(err, "scalekit-emulator: route %s %s declares path parameter {%s} its pattern lacks\n",
+                    rt->method, rt->pattern, name);
+            rc = -1;
+        }
+        p += len + (p[len] == ' ');
+    }
+    return rc;
+}
+
 int emu_routes_check(const emu_route *const *tables, const emu_resource *const *resources, FILE *err)
 {
     int rc = 0;
@@ -239,6 +278,8 @@ int emu_routes_check(const emu_route *const *tables, const emu_resource *const *
     if (build_routes(&l, tables, resources) != 0)
         return -1;
     for (size_t i = 0; i < l.count; i++) {
+        if (check_declared_params(&l.items[i].route, err) != 0)
+            rc = -1;
         for (size_t j = i + 1; j < l.count; j++) {
             const emu_route *a = &l.items[i].route, *b = &l.items[j].route;
             if (strcmp(a->method, b->method) == 0 && patterns_tie(a->pattern, b->pattern)) {
@@ -284,6 +325,7 @@ static const bound_route *find_route(emu_req *r, bool *path_matched)
         size_t score;
         match_route(best->route.pattern, r->path, r, &score);
         r->pattern = best->route.pattern;
+        r->params = best->route.params;
         r->resource = best->resource;
     }
     return best;
@@ -292,6 +334,13 @@ static const bound_route *find_route(emu_req *r, bool *path_matched)
 const char *emu_path_param(emu_req *r, const char *name)
 {
     size_t n = strlen(name);
+    if (r->params && !list_has(r->params, name, n)) {
+        if (!r->missing_param) {
+            r->missing_param = name;
+            r->param_undeclared = true;
+        }
+        return NULL;
+    }
     for (size_t i = 0; i < r->n_params; i++)
         if (strncmp(r->param_names[i], name, n) == 0 && r->param_names[i][n] == '}')
             return r->param_values[i];
@@ -650,11 +699,12 @@ static void dispatch(emu *e, emu_req *r, const upload *up, bool *drop)
     int rc = route->route.handler(e, r);
     if (r->missing_param) {
         /* A route table bug, never the client's: loud, so a test walking the routes catches it. */
-        fprintf(stderr, "scalekit-emulator: route %s %s reads path parameter {%s} its pattern lacks\n",
-                route->route.method, route->route.pattern, r->missing_param);
+        const char *why = r->param_undeclared ? "it does not declare" : "its pattern lacks";
+        fprintf(stderr, "scalekit-emulator: route %s %s reads path parameter {%s} %s\n",
+                route->route.method, route->route.pattern, r->missing_param, why);
         clear_headers(r);
-        emu_reply_error(r, 500, "INTERNAL", "route %s %s reads path parameter {%s} its pattern lacks",
-                        route->route.method, route->route.pattern, r->missing_param);
+        emu_reply_error(r, 500, "INTERNAL", "route %s %s reads path parameter {%s} %s",
+                        route->route.method, route->route.pattern, r->missing_param, why);
     } else if (rc < 0 || !r->replied) {
         clear_headers(r);
         emu_reply_error(r, 500, "INTERNAL", "internal error handling %s %s", r->method, r->path);

@@ -121,6 +121,6 @@ static int get_user(emu *e, emu_req *r)
 }
 
 const emu_route emu_user_routes[] = {
-    {"GET", "/api/v1/users/{id}", get_user},
-    {NULL, NULL, NULL}
+    {"GET", "/api/v1/users/{id}", get_user, NULL},
+    {NULL, NULL, NULL, NULL}
 };

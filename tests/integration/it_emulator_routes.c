@@ -36,7 +36,7 @@ static int check(const emu_route *const *tables, const emu_resource *const *reso
 /* Whether the two routes of one table are refused, and the message names both. */
 static void assert_tie(const char *a, const char *b, bool tie)
 {
-    const emu_route table[] = {{"GET", a, handler}, {"GET", b, handler}, {NULL, NULL, NULL}};
+    const emu_route table[] = {{"GET", a, handler, NULL}, {"GET", b, handler, NULL}, {NULL, NULL, NULL, NULL}};
     const emu_route *const tables[] = {table, NULL};
     char out[1024];
     int rc = check(tables, NULL, out, sizeof out);
@@ -67,14 +67,14 @@ static void ambiguous_routes_are_refused(void **state)
     assert_tie("/a/ab{id}", "/a/{id}yz", true);
 
     /* Different methods never tie. */
-    const emu_route table[] = {{"GET", "/x/{a}", handler}, {"POST", "/x/{b}", handler}, {NULL, NULL, NULL}};
+    const emu_route table[] = {{"GET", "/x/{a}", handler, NULL}, {"POST", "/x/{b}", handler, NULL}, {NULL, NULL, NULL, NULL}};
     const emu_route *const tables[] = {table, NULL};
     char out[1024];
     assert_int_equal(check(tables, NULL, out, sizeof out), 0);
 
     /* A resource's engine routes against a hand-written table. */
-    const emu_route clash[] = {{"DELETE", "/api/v1/organizations/{organization_id}", handler},
-                               {NULL, NULL, NULL}};
+    const emu_route clash[] = {{"DELETE", "/api/v1/organizations/{organization_id}", handler, NULL},
+                               {NULL, NULL, NULL, NULL}};
     const emu_route *const with_clash[] = {clash, NULL};
     const emu_resource *const resources[] = {&emu_organization_resource, NULL};
     assert_int_equal(check(with_clash, resources, out, sizeof out), -1);
@@ -103,6 +103,19 @@ static void a_parameter_the_route_lacks_is_refused(void **state)
                                .parent = &emu_organization_resource, .parent_column = "organization_id"};
     const emu_resource *const fine[] = {&good, &emu_organization_resource, NULL};
     assert_int_equal(check(NULL, fine, out, sizeof out), 0);
+
+    /* A hand-written handler that declares a parameter its pattern lacks. */
+    const emu_route lacking[] = {{"GET", "/api/v1/things/{id}", handler, "id external_id"},
+                                 {"GET", "/api/v1/others/{other_id}", handler, "other_id"},
+                                 {NULL, NULL, NULL, NULL}};
+    const emu_route *const lacking_tables[] = {lacking, NULL};
+    assert_int_equal(check(lacking_tables, NULL, out, sizeof out), -1);
+    assert_non_null(strstr(out, "route GET /api/v1/things/{id} declares path parameter {external_id} its pattern lacks"));
+    assert_null(strstr(out, "other_id"));
+    const emu_route declared[] = {{"GET", "/api/v1/things/{id}/{part}", handler, "id part"},
+                                  {NULL, NULL, NULL, NULL}};
+    const emu_route *const declared_tables[] = {declared, NULL};
+    assert_int_equal(check(declared_tables, NULL, out, sizeof out), 0);
 }
 
 static void the_served_list_passes(void **state)
