@@ -43,6 +43,9 @@ typedef enum scalekit_error_code {
     SCALEKIT_ETOKEN_UNKNOWN_KEY = -25, /**< no key of the JWKS has the token's kid */
     SCALEKIT_ETOKEN_ALGORITHM = -26,   /**< alg refused (none, HMAC, unknown) or not the key's */
     SCALEKIT_ETOKEN_TOO_LARGE = -27,   /**< the token exceeds the size limit */
+    /** a valid token lacks a required role or permission, or is for another organization
+        (the gateway's 403, where the codes above are its 401) */
+    SCALEKIT_ETOKEN_FORBIDDEN = -28,
 
     /* webhooks and interceptors */
     SCALEKIT_EWEBHOOK_MISSING_HEADER = -30,   /**< id, timestamp or signature header absent */

@@ -17,5 +17,8 @@
 #include "user.h"
 #include "session.h"
 #include "domain.h"
+#include "role.h"
+#include "permission.h"
+#include "authz.h"
 
 #endif

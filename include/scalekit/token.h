@@ -33,6 +33,12 @@ typedef struct scalekit_validate_options {
     const char *const *required_scopes;   /**< NULL-terminated; all must be granted */
     long leeway_seconds;                  /**< clock skew allowed for exp/nbf/iat: 0 means the
                                                default (60), a negative value none at all */
+    /* Authorization (authz.h): a valid token failing one is SCALEKIT_ETOKEN_FORBIDDEN
+       naming what is missing; exact matches, only arrays of strings grant; an empty
+       name in a list is SCALEKIT_EINVAL. */
+    const char *const *required_permissions; /**< NULL-terminated; all must be granted [newest] */
+    const char *const *required_roles;       /**< NULL-terminated; all must be granted [newest] */
+    const char *required_organization_id;    /**< oid must equal it; NULL/"": any [newest] */
 } scalekit_validate_options;
 
 /** The initialiser of scalekit_validate_options: nothing set. */
@@ -49,7 +55,8 @@ typedef struct scalekit_claims scalekit_claims;
  * @param opts  NULL or options
  * @param out   NULL (only validate) or receives the claims; free with scalekit_claims_free()
  * @return SCALEKIT_OK; SCALEKIT_EINVAL; SCALEKIT_ETOKEN_* (malformed, too large,
- *         algorithm, unknown key, signature, expired, not yet valid, claim);
+ *         algorithm, unknown key, signature, expired, not yet valid, claim; then
+ *         forbidden: a valid token without a required role, permission or organization);
  *         network errors when the JWKS could not be fetched at all
  */
 SCALEKIT_API int scalekit_validate_token(scalekit_client *client, const char *token,

@@ -30,4 +30,15 @@ extern const skit_schema skit_session_revocation_schema; /* the whole body */
 extern const skit_schema skit_domain_schema;                        /* "domain" */
 extern const skit_schema skit_domain_page_schema;                   /* the whole body */
 
+/* Roles (role.c). */
+extern const skit_schema skit_role_schema;                          /* "role" */
+extern const skit_schema skit_role_list_schema;                     /* the whole body */
+extern const skit_schema skit_role_defaults_schema;                 /* the whole body */
+extern const skit_schema skit_role_users_count_schema;              /* the whole body */
+
+/* Permissions (permission.c). */
+extern const skit_schema skit_permission_schema;                    /* "permission" */
+extern const skit_schema skit_permission_list_schema;               /* the whole body */
+extern const skit_schema skit_permission_page_schema;               /* the whole body */
+
 #endif

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include "core/core.h"
 #include "core/growable.h"
+#include "scalekit/token.h"
 
 /* The scopes OIDC logins ask for when the caller names none. */
 #define SKIT_DEFAULT_SCOPES "openid profile email"
@@ -67,5 +68,18 @@ int skit_webhook_parse_signature_header(const char *header, size_t len,
  * spaces) that fits in int64. Returns SCALEKIT_OK or EWEBHOOK_MALFORMED_HEADER.
  */
 int skit_webhook_parse_timestamp(const char *text, size_t len, int64_t *out);
+
+/* ---- authorization on claims (authz.c) ----------------------------------- */
+
+/* The claims tree of validated claims (token.c); NULL for NULL claims. */
+const json_t *skit_claims_payload(const scalekit_claims *claims);
+/* Whether @p opts ask for an authorization check (so the claims tree is needed). */
+bool skit_authz_wanted(const scalekit_validate_options *opts);
+/* The C-level checks of the authorization options, before any token work:
+ * SCALEKIT_OK or EINVAL naming an empty or invalid required name. */
+int skit_authz_check_options(const scalekit_validate_options *opts);
+/* The authorization options against a verified payload: SCALEKIT_OK or
+ * ETOKEN_FORBIDDEN naming the first missing organization, role or permission. */
+int skit_authz_check(const json_t *payload, const scalekit_validate_options *opts);
 
 #endif

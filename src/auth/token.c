@@ -10,6 +10,7 @@
 #include "client/client.h"
 #include "core/growable.h"
 #include "jose/jose.h"
+#include "auth/auth_internal.h"
 
 struct scalekit_claims {
     skit_payload *held;              /* one reference; shared with the cache and other threads */
@@ -52,9 +53,12 @@ static bool list_has(const char *const *list, const char *s)
 }
 
 /* A NULL-terminated copy in @p result's arena of the strings of @p arr (a string
- * is a one-element list; non-strings are left out). Never NULL unless out of memory. */
-static const char *const *string_list(void *result, const json_t *v)
+ * is a one-element list when @p string_is_list, else no list; non-strings are left
+ * out). Never NULL unless out of memory. */
+static const char *const *string_list(void *result, const json_t *v, bool string_is_list)
 {
+    if (!string_is_list && json_is_string(v))
+        v = NULL;   /* roles and permissions: only an array grants (authz.h) */
     size_t n = json_is_array(v) ? json_array_size(v) : json_is_string(v) ? 1 : 0;
     const char **list = skit_result_alloc(result, (n + 1) * sizeof *list);
     if (!list)
@@ -66,7 +70,9 @@ static const char *const *string_list(void *result, const json_t *v)
         size_t i;
         const json_t *item;
         json_array_foreach(v, i, item)
-            if (json_is_string(item) && !(list[k++] = skit_result_strdup(result, json_string_value(item))))
+            /* a string with an embedded NUL would read as a shorter name: left out */
+            if (json_is_string(item) && json_string_length(item) == strlen(json_string_value(item)) &&
+                !(list[k++] = skit_result_strdup(result, json_string_value(item))))
                 return NULL;
     }
     if (k && !list[k - 1])
@@ -161,7 +167,7 @@ static int make_claims(skit_payload *held, const json_t *payload, scalekit_claim
     if (!c)
         return skit_error_oom();
     c->json = skit_result_strndup(c, held->text, held->len);   /* the signed text itself */
-    c->audiences = string_list(c, json_object_get(payload, "aud"));
+    c->audiences = string_list(c, json_object_get(payload, "aud"), true);
     if (!c->json || !c->audiences) {
         skit_result_free(c);
         return skit_error_oom();
@@ -179,6 +185,8 @@ int scalekit_validate_token(scalekit_client *client, const char *token,
         *out = NULL;
     scalekit_validate_options o;
     int rc = SKIT_STRUCT_COPY(&o, opts, scalekit_validate_options, SCALEKIT_VALIDATE_OPTIONS_INIT);
+    if (rc == SCALEKIT_OK)
+        rc = skit_authz_check_options(&o);
     if (rc != SCALEKIT_OK)
         return rc;
     skit_payload *held = NULL;
@@ -186,11 +194,13 @@ int scalekit_validate_token(scalekit_client *client, const char *token,
     const json_t *payload = NULL;
     /* the claims tree is built only when something reads claims */
     bool needs_claims = out || (o.issuer && *o.issuer) || (o.audiences && o.audiences[0]) ||
-                        (o.required_scopes && o.required_scopes[0]);
+                        (o.required_scopes && o.required_scopes[0]) || skit_authz_wanted(&o);
     if (rc == SCALEKIT_OK && needs_claims)
         rc = skit_payload_json(held, &payload);
     if (rc == SCALEKIT_OK)
         rc = check_options(payload, &o);
+    if (rc == SCALEKIT_OK && skit_authz_wanted(&o))
+        rc = skit_authz_check(payload, &o);
     if (rc == SCALEKIT_OK && out)
         rc = make_claims(held, payload, out);
     skit_payload_release(held);
@@ -244,6 +254,7 @@ const char *scalekit_claims_get_json(const scalekit_claims *claims, const char *
     return copy;
 }
 
+const json_t *skit_claims_payload(const scalekit_claims *claims) { return claims ? claims->payload : NULL; }
 const char *scalekit_claims_json(const scalekit_claims *claims) { return claims ? claims->json : NULL; }
 const char *scalekit_claims_subject(const scalekit_claims *claims) { return scalekit_claims_get_string(claims, "sub"); }
 const char *scalekit_claims_issuer(const scalekit_claims *claims) { return scalekit_claims_get_string(claims, "iss"); }
@@ -307,12 +318,12 @@ int scalekit_get_access_token_claims(scalekit_client *client, const char *token,
     *out = NULL;
     if (rc != SCALEKIT_OK)
         return rc;
-    c->audiences = string_list(c, json_object_get(p, "aud"));
+    c->audiences = string_list(c, json_object_get(p, "aud"), true);
     c->iat = int64_claim(p, "iat");
     c->exp = int64_claim(p, "exp");
     c->nbf = int64_claim(p, "nbf");
-    c->roles = string_list(c, json_object_get(p, "roles"));
-    c->permissions = string_list(c, json_object_get(p, "permissions"));
+    c->roles = string_list(c, json_object_get(p, "roles"), false);
+    c->permissions = string_list(c, json_object_get(p, "permissions"), false);
     c->scopes = scope_list(c, p);
     skit_payload_release(held);
     if (!c->audiences || !c->roles || !c->permissions || !c->scopes) {

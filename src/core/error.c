@@ -335,6 +335,7 @@ const char *scalekit_strerror(int code)
     case SCALEKIT_ETOKEN_UNKNOWN_KEY: return "token signed by an unknown key";
     case SCALEKIT_ETOKEN_ALGORITHM: return "token algorithm refused";
     case SCALEKIT_ETOKEN_TOO_LARGE: return "token too large";
+    case SCALEKIT_ETOKEN_FORBIDDEN: return "token lacks a required role, permission or organization";
     case SCALEKIT_EWEBHOOK_MISSING_HEADER: return "webhook header missing";
     case SCALEKIT_EWEBHOOK_INVALID_SECRET: return "invalid webhook secret";
     case SCALEKIT_EWEBHOOK_TIMESTAMP_TOO_OLD: return "webhook timestamp too old";
