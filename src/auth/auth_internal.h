@@ -73,6 +73,14 @@ int skit_webhook_parse_timestamp(const char *text, size_t len, int64_t *out);
 
 /* The claims tree of validated claims (token.c); NULL for NULL claims. */
 const json_t *skit_claims_payload(const scalekit_claims *claims);
+/* A sorted index of the strings of one array claim, so a check is a binary
+ * search, not a scan of the JSON array. Built on the first check of a claims
+ * object and published atomically; freed with the claims. */
+typedef struct skit_name_index skit_name_index;
+enum { SKIT_CLAIMS_ROLES, SKIT_CLAIMS_PERMISSIONS, SKIT_CLAIMS_INDEXES };
+/* Where claims keep their index @p which (token.c). */
+skit_name_index **skit_claims_index_slot(const scalekit_claims *claims, int which);
+void skit_name_index_free(skit_name_index *index);
 /* Whether @p opts ask for an authorization check (so the claims tree is needed). */
 bool skit_authz_wanted(const scalekit_validate_options *opts);
 /* The C-level checks of the authorization options, before any token work:

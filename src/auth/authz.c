@@ -1,7 +1,9 @@
 /* Authorization on validated claims (scalekit/authz.h) and the authorization
  * options of scalekit_validate_token. Every check reads the claims tree the
  * verified payload already holds (parsed once per payload, shared through the
- * verified-token cache), so a check is a hash lookup and a scan of one array. */
+ * verified-token cache); checks on a claims object go through a sorted index of
+ * the array, built on its first check, so each is a binary search. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "auth/auth_internal.h"
@@ -23,6 +25,76 @@ static bool json_list_has(const json_t *list, const char *name)
             memcmp(json_string_value(item), name, n) == 0)
             return true;
     return false;
+}
+
+/* ---- the sorted index of one array claim ---------------------------------- */
+
+typedef struct name_ref {
+    const char *s;                   /* in the claims tree, which outlives the index */
+    size_t len;
+} name_ref;
+
+struct skit_name_index {
+    size_t count;
+    name_ref names[];
+};
+
+/* By length, then bytes: exact, and never confused by an embedded NUL. */
+static int name_cmp(const void *a, const void *b)
+{
+    const name_ref *x = a, *y = b;
+    if (x->len != y->len)
+        return x->len < y->len ? -1 : 1;
+    return memcmp(x->s, y->s, x->len);
+}
+
+/* The strings of @p list (anything but an array: none), sorted; NULL when out of memory. */
+static skit_name_index *index_build(const json_t *list)
+{
+    size_t n = json_is_array(list) ? json_array_size(list) : 0;
+    skit_name_index *ix = malloc(sizeof *ix + n * sizeof ix->names[0]);
+    if (!ix)
+        return NULL;
+    size_t k = 0, i;
+    const json_t *item;
+    json_array_foreach(list, i, item)
+        if (json_is_string(item))
+            ix->names[k++] = (name_ref){ json_string_value(item), json_string_length(item) };
+    ix->count = k;
+    qsort(ix->names, k, sizeof ix->names[0], name_cmp);
+    return ix;
+}
+
+void skit_name_index_free(skit_name_index *index) { free(index); }
+
+/* The index of the claim @p claim, built once per claims object; threads racing
+ * here each build one and the first published wins. NULL when out of memory. */
+static const skit_name_index *claims_index(const scalekit_claims *claims, int which, const char *claim)
+{
+    skit_name_index **slot = skit_claims_index_slot(claims, which);
+    skit_name_index *ix = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
+    if (ix)
+        return ix;
+    skit_name_index *mine = index_build(json_object_get(skit_claims_payload(claims), claim));
+    if (!mine)
+        return NULL;
+    skit_name_index *expected = NULL;
+    if (__atomic_compare_exchange_n(slot, &expected, mine, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+        return mine;
+    free(mine);
+    return expected;
+}
+
+/* Whether the claim @p claim of @p claims grants @p want (the index, or a scan without memory for one). */
+static bool claims_grant(const scalekit_claims *claims, int which, const char *claim, const char *want)
+{
+    if (!claims || !want || !*want)
+        return false;
+    const skit_name_index *ix = claims_index(claims, which, claim);
+    if (!ix)
+        return json_list_has(json_object_get(skit_claims_payload(claims), claim), want);
+    name_ref key = { want, strlen(want) };
+    return bsearch(&key, ix->names, ix->count, sizeof ix->names[0], name_cmp) != NULL;
 }
 
 /* The same over a NULL-terminated list of C strings (the access-token claims). */
@@ -51,18 +123,22 @@ static bool is_set(const char *s) { return s && *s; }
 
 bool scalekit_claims_has_role(const scalekit_claims *claims, const char *role)
 {
-    return json_list_has(json_object_get(skit_claims_payload(claims), "roles"), role);
+    return claims_grant(claims, SKIT_CLAIMS_ROLES, "roles", role);
 }
 
 bool scalekit_claims_has_permission(const scalekit_claims *claims, const char *permission)
 {
-    return json_list_has(json_object_get(skit_claims_payload(claims), "permissions"), permission);
+    return claims_grant(claims, SKIT_CLAIMS_PERMISSIONS, "permissions", permission);
 }
 
 bool scalekit_claims_has_all_permissions(const scalekit_claims *claims, const char *const *permissions)
 {
-    const json_t *payload = skit_claims_payload(claims);
-    return payload && permissions && !first_missing(json_object_get(payload, "permissions"), permissions);
+    if (!claims || !permissions)
+        return false;
+    for (; *permissions; permissions++)
+        if (!claims_grant(claims, SKIT_CLAIMS_PERMISSIONS, "permissions", *permissions))
+            return false;
+    return true;
 }
 
 bool scalekit_claims_is_for_organization(const scalekit_claims *claims, const char *organization_id)

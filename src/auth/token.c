@@ -17,6 +17,8 @@ struct scalekit_claims {
     const json_t *payload;           /* the tree of held (read only) */
     const char *json;                /* in the arena */
     const char *const *audiences;    /* in the arena */
+    /* the roles and permissions indexes of authz.c, built on first use */
+    skit_name_index *indexes[SKIT_CLAIMS_INDEXES];
 };
 
 /* ---- helpers over the payload ------------------------------------------- */
@@ -213,6 +215,8 @@ void scalekit_claims_free(scalekit_claims *claims)
 {
     if (!claims)
         return;
+    for (int i = 0; i < SKIT_CLAIMS_INDEXES; i++)
+        skit_name_index_free(claims->indexes[i]);
     skit_payload_release(claims->held);
     skit_result_free(claims);
 }
@@ -255,6 +259,11 @@ const char *scalekit_claims_get_json(const scalekit_claims *claims, const char *
 }
 
 const json_t *skit_claims_payload(const scalekit_claims *claims) { return claims ? claims->payload : NULL; }
+skit_name_index **skit_claims_index_slot(const scalekit_claims *claims, int which)
+{
+    /* the slots are a cache, written once (atomically) even through a const claims */
+    return &((scalekit_claims *)claims)->indexes[which];
+}
 const char *scalekit_claims_json(const scalekit_claims *claims) { return claims ? claims->json : NULL; }
 const char *scalekit_claims_subject(const scalekit_claims *claims) { return scalekit_claims_get_string(claims, "sub"); }
 const char *scalekit_claims_issuer(const scalekit_claims *claims) { return scalekit_claims_get_string(claims, "iss"); }
