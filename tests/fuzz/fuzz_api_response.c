@@ -146,6 +146,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     decode_member(body, raw, NULL, &skit_session_revocation_schema);
     decode_member(body, raw, "domain", &skit_domain_schema);
     decode_member(body, raw, NULL, &skit_domain_page_schema);
+    decode_member(body, raw, "role", &skit_role_schema);
+    decode_member(body, raw, NULL, &skit_role_list_schema);
+    decode_member(body, raw, NULL, &skit_role_defaults_schema);
+    decode_member(body, raw, NULL, &skit_role_users_count_schema);
+    decode_member(body, raw, "permission", &skit_permission_schema);
+    decode_member(body, raw, NULL, &skit_permission_list_schema);
+    decode_member(body, raw, NULL, &skit_permission_page_schema);
     free(raw);
     json_decref(body);
     scalekit_error_clear();
