@@ -8,16 +8,9 @@
  * DELETE /api/v1/roles/{role_name}/permissions/{permission_name},
  * GET /api/v1/roles/{role_name}/permissions:all.
  *
- * The conventions are organization.h's and common.h's: C-level checks fail with
- * SCALEKIT_EINVAL before anything is sent; business rules (the name pattern,
- * lengths, unknown names) are the server's: SCALEKIT_EINVALID_REQUEST with field
- * violations, or SCALEKIT_EEXISTS for a name that is taken. Only the list of
- * every permission is paged (page tokens, with an iterator).
- * Besides the codes listed, every call that reaches the network can return
- * SCALEKIT_ENETWORK, SCALEKIT_ETIMEOUT, SCALEKIT_EUNAUTHENTICATED,
- * SCALEKIT_EPERMISSION, SCALEKIT_ENOTFOUND, SCALEKIT_EEXISTS,
- * SCALEKIT_EINVALID_REQUEST, SCALEKIT_ERATE_LIMITED, SCALEKIT_ESERVER,
- * SCALEKIT_EHTTP, SCALEKIT_EMALFORMED_RESPONSE and SCALEKIT_ENOMEM.
+ * Conventions (checks, errors, options, iterators): common.h. The server's rules
+ * here: the name pattern and lengths, unknown names, a name taken
+ * (SCALEKIT_EEXISTS). Only the list of every permission is paged (page tokens).
  */
 #ifndef SCALEKIT_PERMISSION_H
 #define SCALEKIT_PERMISSION_H
@@ -76,8 +69,8 @@ typedef struct scalekit_permission_list_options {
 } scalekit_permission_list_options;
 #define SCALEKIT_PERMISSION_LIST_OPTIONS_INIT SCALEKIT_STRUCT_INIT(scalekit_permission_list_options)
 
-/** An iterator over every permission; see scalekit_permission_iterator_new(). */
-typedef struct scalekit_permission_iterator scalekit_permission_iterator;
+/** Every page of a list, on demand; see SCALEKIT_DECLARE_ITERATOR in common.h. */
+SCALEKIT_DECLARE_ITERATOR(scalekit_permission, scalekit_permission);
 
 /**
  * Create a permission.
@@ -194,21 +187,6 @@ SCALEKIT_API int scalekit_permission_list_effective_role_permissions(scalekit_cl
 SCALEKIT_API int scalekit_permission_iterator_new(scalekit_client *client,
         const scalekit_permission_list_options *opts, scalekit_permission_iterator **out);
 
-/**
- * The next permission, fetching the next page when needed.
- *
- * @param it  the iterator
- * @param out receives the permission, owned by the iterator and valid until the
- *            next call on @p it or its free
- * @return SCALEKIT_OK; SCALEKIT_ITEROVER after the last one; an error of
- *         scalekit_permission_list() (a repeated page token is SCALEKIT_EMALFORMED_RESPONSE).
- *         After an error, every later call fails the same way.
- */
-SCALEKIT_API int scalekit_permission_iterator_next(scalekit_permission_iterator *it,
-        const scalekit_permission **out);
-
-/** Free an iterator (and the page it holds). Safe on NULL. */
-SCALEKIT_API void scalekit_permission_iterator_free(scalekit_permission_iterator *it);
 /** Free a permission. Safe on NULL. */
 SCALEKIT_API void scalekit_permission_free(scalekit_permission *permission);
 /** Free a list of permissions. Safe on NULL. */

@@ -13,17 +13,9 @@
  * PATCH /api/v1/roles:set_defaults, GET /api/v1/roles/{role_name}/dependents,
  * DELETE /api/v1/roles/{role_name}/base.
  *
- * The conventions are organization.h's and common.h's: C-level checks (NULL out
- * pointers, empty names, path-segment safety, valid UTF-8, uninitialised options)
- * fail with SCALEKIT_EINVAL before anything is sent; business rules (the name
- * pattern, lengths, an unknown permission or base, a cycle of bases) are the
- * server's: SCALEKIT_EINVALID_REQUEST with field violations, or SCALEKIT_EEXISTS
- * for a name that is taken. Role lists are not paged by the API.
- * Besides the codes listed, every call that reaches the network can return
- * SCALEKIT_ENETWORK, SCALEKIT_ETIMEOUT, SCALEKIT_EUNAUTHENTICATED,
- * SCALEKIT_EPERMISSION, SCALEKIT_ENOTFOUND, SCALEKIT_EEXISTS,
- * SCALEKIT_EINVALID_REQUEST, SCALEKIT_ERATE_LIMITED, SCALEKIT_ESERVER,
- * SCALEKIT_EHTTP, SCALEKIT_EMALFORMED_RESPONSE and SCALEKIT_ENOMEM.
+ * Conventions (checks, errors, options): common.h. The server's rules here: the
+ * name pattern and lengths, unknown permissions or bases, a cycle of bases, a
+ * name taken (SCALEKIT_EEXISTS). Role lists are not paged by the API.
  */
 #ifndef SCALEKIT_ROLE_H
 #define SCALEKIT_ROLE_H
