@@ -17,8 +17,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "bench_support.h"
 #include "core/core.h"
 #include "client/client.h"
 #include "jose/jose.h"
@@ -28,13 +28,6 @@
 #define ROUNDS 3
 #define CHECKS 2000000
 #define HITS 200000
-
-static double now_precise(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* A Scalekit-shaped access token with a member's usual dozen permissions. */
 static char *make_token(const skit_signing_key *key, long long now, int i)
@@ -64,14 +57,9 @@ int main(int argc, char **argv)
     if (n <= 0)
         n = N;
     skit_signing_key *key = NULL;
-    if (skit_signing_key_generate("RS256", "bench-key", &key) != SCALEKIT_OK)
+    char *jwks_text = NULL;
+    if (bench_key_and_jwks(&key, &jwks_text) != 0)
         return 1;
-    json_t *jwk = NULL;
-    skit_signing_key_public_jwk(key, &jwk);
-    json_t *doc = json_pack("{s:[O]}", "keys", jwk);
-    char *jwks_text = json_dumps(doc, JSON_COMPACT);
-    json_decref(doc);
-    json_decref(jwk);
 
     long long now = (long long)skit_now();
     char **tokens = calloc((size_t)n, sizeof *tokens);
@@ -88,35 +76,35 @@ int main(int argc, char **argv)
         scalekit_client_new(&c, "http://127.0.0.1:1", "bench", "bench");
         if (skit_jose_set_jwks(c, jwks_text) != SCALEKIT_OK)
             return 1;
-        double t0 = now_precise();
+        double t0 = bench_now();
         for (int i = 0; i < n; i++)
             if (scalekit_validate_token(c, tokens[i], NULL, NULL) != SCALEKIT_OK)
                 failures++;
-        double t_first = (now_precise() - t0) / n;
+        double t_first = (bench_now() - t0) / n;
 
         scalekit_claims *claims = NULL;
         if (scalekit_validate_token(c, tokens[0], NULL, &claims) != SCALEKIT_OK)
             return 1;
-        t0 = now_precise();
+        t0 = bench_now();
         for (int i = 0; i < CHECKS; i++)
             sink += scalekit_claims_has_all_permissions(claims, three);
-        double t_check = (now_precise() - t0) / CHECKS;
+        double t_check = (bench_now() - t0) / CHECKS;
 
-        t0 = now_precise();
+        t0 = bench_now();
         for (int i = 0; i < CHECKS; i++)
             sink += scalekit_claims_has_permission(claims, three[0]) &&
                     scalekit_claims_has_permission(claims, three[1]) &&
                     scalekit_claims_has_permission(claims, three[2]);
-        double t_single = (now_precise() - t0) / CHECKS;
+        double t_single = (bench_now() - t0) / CHECKS;
         scalekit_claims_free(claims);
 
         scalekit_validate_options o = SCALEKIT_VALIDATE_OPTIONS_INIT;
         o.required_permissions = three;
-        t0 = now_precise();
+        t0 = bench_now();
         for (int i = 0; i < HITS; i++)
             if (scalekit_validate_token(c, tokens[1], &o, NULL) != SCALEKIT_OK)
                 failures++;
-        double t_hit = (now_precise() - t0) / HITS;
+        double t_hit = (bench_now() - t0) / HITS;
         scalekit_client_free(c);
 
         if (t_first < best_first) best_first = t_first;

@@ -22,6 +22,7 @@
 
 #include <openssl/evp.h>
 
+#include "bench_support.h"
 #include "core/core.h"
 #include "client/client.h"
 #include "jose/jose.h"
@@ -31,30 +32,15 @@
 #define ROUNDS 3
 #define HITS 200000
 
-static double seconds(void) { return (double)skit_monotonic_ms() / 1000.0; }
-
-static double now_precise(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 int main(int argc, char **argv)
 {
     int n = argc > 1 ? atoi(argv[1]) : N;
     if (n <= 0)
         n = N;
-    (void)seconds;
     skit_signing_key *key = NULL;
-    if (skit_signing_key_generate("RS256", "bench-key", &key) != SCALEKIT_OK)
+    char *jwks_text = NULL;
+    if (bench_key_and_jwks(&key, &jwks_text) != 0)
         return 1;
-    json_t *jwk = NULL;
-    skit_signing_key_public_jwk(key, &jwk);
-    json_t *doc = json_pack("{s:[O]}", "keys", jwk);
-    char *jwks_text = json_dumps(doc, JSON_COMPACT);
-    json_decref(doc);
-    json_decref(jwk);
     skit_jwks *set = NULL;
     if (skit_jwks_parse(jwks_text, strlen(jwks_text), &set) != SCALEKIT_OK)
         return 1;
@@ -91,7 +77,7 @@ int main(int argc, char **argv)
     double best_raw = 1e9, best_warm = 1e9, best_hit = 1e9, best_prepared = 1e9;
     int failures = 0;
     for (int r = 0; r < ROUNDS; r++) {
-        double t0 = now_precise();
+        double t0 = bench_now();
         for (int i = 0; i < n; i++) {
             EVP_MD_CTX *md = EVP_MD_CTX_new();
             if (EVP_DigestVerifyInit(md, NULL, EVP_sha256(), NULL, pub) != 1 ||
@@ -100,32 +86,32 @@ int main(int argc, char **argv)
                 failures++;
             EVP_MD_CTX_free(md);
         }
-        double t_raw = now_precise() - t0;
+        double t_raw = bench_now() - t0;
 
-        t0 = now_precise();
+        t0 = bench_now();
         for (int i = 0; i < n; i++) {
             unsigned char digest[32];
             if (EVP_Digest(tokens[i], input_lens[i], digest, NULL, EVP_sha256(), NULL) != 1 ||
                 EVP_PKEY_verify(prepared, sigs[i], sig_lens[i], digest, sizeof digest) != 1)
                 failures++;
         }
-        double t_prepared = now_precise() - t0;
+        double t_prepared = bench_now() - t0;
 
         scalekit_client *c = NULL;
         scalekit_client_new(&c, "http://127.0.0.1:1", "bench", "bench");
         if (skit_jose_set_jwks(c, jwks_text) != SCALEKIT_OK)
             return 1;
-        t0 = now_precise();
+        t0 = bench_now();
         for (int i = 0; i < n; i++)
             if (scalekit_validate_token(c, tokens[i], NULL, NULL) != SCALEKIT_OK)
                 failures++;
-        double t_warm = now_precise() - t0;
+        double t_warm = bench_now() - t0;
 
-        t0 = now_precise();
+        t0 = bench_now();
         for (int i = 0; i < HITS; i++)
             if (scalekit_validate_token(c, tokens[0], NULL, NULL) != SCALEKIT_OK)
                 failures++;
-        double t_hit = now_precise() - t0;
+        double t_hit = bench_now() - t0;
         scalekit_client_free(c);
 
         if (t_raw / n < best_raw) best_raw = t_raw / n;

@@ -17,19 +17,13 @@
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
 
+#include "bench_support.h"
 #include "scalekit/scalekit.h"
 
 #define SECRET "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 #define PAYLOAD_BYTES 1024
 #define ROUNDS 5
 #define ROUND_SECONDS 0.3
-
-static double seconds_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* Standard base64 of 32 bytes (the limit's own encoder: the cost is the same order). */
 static void base64_32(const unsigned char in[32], char out[45])
@@ -99,7 +93,7 @@ int main(void)
     double limit_rate = 0, verify_rate = 0;
     for (int round = 0; round < ROUNDS; round++) {
         long n = 0;
-        double t0 = seconds_now(), elapsed;
+        double t0 = bench_now(), elapsed;
         do {
             for (int i = 0; i < 1000; i++) {
                 EVP_MAC_init(ctx, key, (size_t)key_len, NULL);
@@ -109,20 +103,20 @@ int main(void)
                 sink ^= (unsigned char)b64[0];
             }
             n += 1000;
-            elapsed = seconds_now() - t0;
+            elapsed = bench_now() - t0;
         } while (elapsed < ROUND_SECONDS);
         if ((double)n / elapsed > limit_rate)
             limit_rate = (double)n / elapsed;
 
         n = 0;
-        t0 = seconds_now();
+        t0 = bench_now();
         do {
             for (int i = 0; i < 1000; i++) {
                 if (scalekit_verify_webhook_payload(NULL, SECRET, headers, 4, payload, sizeof payload) != SCALEKIT_OK)
                     return 1;
             }
             n += 1000;
-            elapsed = seconds_now() - t0;
+            elapsed = bench_now() - t0;
         } while (elapsed < ROUND_SECONDS);
         if ((double)n / elapsed > verify_rate)
             verify_rate = (double)n / elapsed;
