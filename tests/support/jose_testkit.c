@@ -86,3 +86,25 @@ char *jt_token(const skit_signing_key *key, const char *extra)
     free(claims);
     return jwt;
 }
+
+int jt_fixture_setup_with(void **state, const scalekit_client_options *opts)
+{
+    jt_fixture *f = calloc(1, sizeof *f);
+    assert_non_null(f);
+    f->key = jt_key("RS256", "k1");
+    skit_signing_key *keys[] = { f->key, NULL };
+    f->client = jt_client_with_keys(keys, opts);
+    *state = f;
+    return 0;
+}
+
+int jt_fixture_setup(void **state) { return jt_fixture_setup_with(state, NULL); }
+
+int jt_fixture_teardown(void **state)
+{
+    jt_fixture *f = *state;
+    scalekit_client_free(f->client);
+    skit_signing_key_free(f->key);
+    free(f);
+    return 0;
+}

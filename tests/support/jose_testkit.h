@@ -24,4 +24,14 @@ char *jt_claims(const char *extra);
 /* A signed token with standard claims plus @p extra. free(). */
 char *jt_token(const skit_signing_key *key, const char *extra);
 
+/* A cmocka group's state: an RS256 key "k1" and a client whose JWKS holds it. */
+typedef struct jt_fixture {
+    skit_signing_key *key;
+    scalekit_client *client;
+} jt_fixture;
+/* *state = a jt_fixture with a client of @p opts (may be NULL) / its free. */
+int jt_fixture_setup_with(void **state, const scalekit_client_options *opts);
+int jt_fixture_setup(void **state);
+int jt_fixture_teardown(void **state);
+
 #endif

@@ -15,30 +15,13 @@
 #include "jose_testkit.h"
 #include "scalekit/authz.h"
 
-typedef struct fixture {
-    skit_signing_key *key;
-    scalekit_client *client;
-} fixture;
+typedef jt_fixture fixture;
 
 static int setup(void **state)
 {
-    fixture *f = calloc(1, sizeof *f);
-    f->key = jt_key("RS256", "k1");
-    skit_signing_key *keys[] = { f->key, NULL };
     scalekit_client_options o = SCALEKIT_CLIENT_OPTIONS_INIT;
     o.max_token_bytes = 8u << 20;   /* room for the 100,000-entry claims */
-    f->client = jt_client_with_keys(keys, &o);
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *f = *state;
-    scalekit_client_free(f->client);
-    skit_signing_key_free(f->key);
-    free(f);
-    return 0;
+    return jt_fixture_setup_with(state, &o);
 }
 
 /* Validated claims of a token with the standard claims plus @p extra. */
@@ -368,5 +351,5 @@ int main(void)
         cmocka_unit_test(options_refuse_in_one_call),
         cmocka_unit_test(older_options_struct_is_honoured),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, jt_fixture_teardown);
 }

@@ -11,29 +11,7 @@
 #include "core/core.h"
 #include "jose_testkit.h"
 
-typedef struct fixture {
-    skit_signing_key *key;
-    scalekit_client *client;
-} fixture;
-
-static int setup(void **state)
-{
-    fixture *f = calloc(1, sizeof *f);
-    f->key = jt_key("RS256", "k1");
-    skit_signing_key *keys[] = {f->key, NULL};
-    f->client = jt_client_with_keys(keys, NULL);
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *f = *state;
-    scalekit_client_free(f->client);
-    skit_signing_key_free(f->key);
-    free(f);
-    return 0;
-}
+typedef jt_fixture fixture;
 
 static int validate(fixture *f, const char *extra, const scalekit_validate_options *o)
 {
@@ -206,5 +184,5 @@ int main(void)
         cmocka_unit_test(test_access_token_claims),
         cmocka_unit_test(test_idp_initiated_login_claims),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, jt_fixture_setup, jt_fixture_teardown);
 }
