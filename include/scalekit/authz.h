@@ -63,8 +63,9 @@ SCALEKIT_API bool scalekit_claims_is_for_organization(const scalekit_claims *cla
         const char *organization_id);
 
 /**
- * The same checks on access-token claims (scalekit_get_access_token_claims()),
- * whose roles and permissions lists hold the array's strings only.
+ * Whether access-token claims (scalekit_get_access_token_claims()) grant @p role.
+ * Their roles and permissions lists hold the claim array's strings only, so the
+ * four access-token checks answer as the scalekit_claims ones.
  *
  * @param claims the claims; NULL grants nothing
  * @param role   the role's name; NULL or "" grants nothing
@@ -73,6 +74,8 @@ SCALEKIT_API bool scalekit_claims_is_for_organization(const scalekit_claims *cla
 SCALEKIT_API bool scalekit_access_token_claims_has_role(const scalekit_access_token_claims *claims,
         const char *role);
 /**
+ * Whether access-token claims grant @p permission.
+ *
  * @param claims     the claims; NULL grants nothing
  * @param permission the permission's name; NULL or "" grants nothing
  * @return true when granted
@@ -80,6 +83,8 @@ SCALEKIT_API bool scalekit_access_token_claims_has_role(const scalekit_access_to
 SCALEKIT_API bool scalekit_access_token_claims_has_permission(
         const scalekit_access_token_claims *claims, const char *permission);
 /**
+ * Whether access-token claims grant every one of @p permissions.
+ *
  * @param claims      the claims; NULL grants nothing
  * @param permissions NULL-terminated names; as scalekit_claims_has_all_permissions()
  * @return true when all are granted
@@ -87,6 +92,8 @@ SCALEKIT_API bool scalekit_access_token_claims_has_permission(
 SCALEKIT_API bool scalekit_access_token_claims_has_all_permissions(
         const scalekit_access_token_claims *claims, const char *const *permissions);
 /**
+ * Whether access-token claims are for the organization @p organization_id.
+ *
  * @param claims          the claims; NULL is for no organization
  * @param organization_id the organization; NULL or "" matches nothing
  * @return true when the claims' organization_id is exactly @p organization_id

@@ -200,9 +200,17 @@ int scalekit_role_delete(scalekit_client *client, const char *role_name, const c
     return skit_op_call(client, &delete_op, &in, NULL, role_name);
 }
 
-/* A users:count answer into *count; its "count" member is required. */
-static int users_count_result(int rc, users_count *result, int64_t *count)
+/* GET a users:count route (@p op; its path arguments @p first and, for an
+ * organization role, @p second) into *count; the answer's "count" is required. */
+static int users_count_call(scalekit_client *client, const skit_op *op, int64_t *count, const char *first,
+                            const char *second)
 {
+    if (!count)
+        return skit_error_set(SCALEKIT_EINVAL, "count must not be NULL");
+    *count = 0;
+    users_count *result = NULL;
+    /* skit_op_call reads one argument per path hole: the environment's route ignores @p second */
+    int rc = skit_op_call(client, op, NULL, (void **)&result, first, second);
     if (rc == SCALEKIT_OK && !result->count)
         rc = skit_error_set(SCALEKIT_EMALFORMED_RESPONSE, "users:count answer has no count");
     if (rc == SCALEKIT_OK)
@@ -213,12 +221,7 @@ static int users_count_result(int rc, users_count *result, int64_t *count)
 
 int scalekit_role_get_users_count(scalekit_client *client, const char *role_name, int64_t *count)
 {
-    if (!count)
-        return skit_error_set(SCALEKIT_EINVAL, "count must not be NULL");
-    *count = 0;
-    users_count *result = NULL;
-    int rc = skit_op_call(client, &users_count_op, NULL, (void **)&result, role_name);
-    return users_count_result(rc, result, count);
+    return users_count_call(client, &users_count_op, count, role_name, NULL);
 }
 
 /* ---- organization roles --------------------------------------------------- */
@@ -260,12 +263,7 @@ int scalekit_role_delete_organization_role(scalekit_client *client, const char *
 int scalekit_role_get_organization_role_users_count(scalekit_client *client, const char *org_id,
                                                     const char *role_name, int64_t *count)
 {
-    if (!count)
-        return skit_error_set(SCALEKIT_EINVAL, "count must not be NULL");
-    *count = 0;
-    users_count *result = NULL;
-    int rc = skit_op_call(client, &org_users_count_op, NULL, (void **)&result, org_id, role_name);
-    return users_count_result(rc, result, count);
+    return users_count_call(client, &org_users_count_op, count, org_id, role_name);
 }
 
 int scalekit_role_update_default_organization_roles(scalekit_client *client, const char *org_id,
