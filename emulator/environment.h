@@ -128,6 +128,9 @@ void emu_events_stop(emu *e);
  * Returns 0, or -1 when out of memory or the store failed.
  */
 int emu_event_emit(emu *e, const char *type, const char *organization_id, json_t *object_data);
+/* As emu_event_emit, with the event's "object" given (user.signup's is "OrgMembership"). */
+int emu_event_emit_object(emu *e, const char *type, const char *object, const char *organization_id,
+                          json_t *object_data);
 /* Deliveries answered 2xx so far (tests). */
 uint64_t emu_events_delivered(emu *e);
 

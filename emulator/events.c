@@ -300,10 +300,16 @@ static void object_name(const char *type, char *out, size_t outlen)
 
 int emu_event_emit(emu *e, const char *type, const char *organization_id, json_t *object_data)
 {
+    char object[64];
+    object_name(type ? type : "", object, sizeof object);
+    return emu_event_emit_object(e, type, object, organization_id, object_data);
+}
+
+int emu_event_emit_object(emu *e, const char *type, const char *object, const char *organization_id,
+                          json_t *object_data)
+{
     if (!e->webhook_url || !e->events || !type)
         return 0;
-    char object[64];
-    object_name(type, object, sizeof object);
     char *id = emu_new_id("evt_", 12);
     json_t *event = id ? json_pack("{s:s, s:s, s:s, s:o, s:s, s:s, s:o}", "spec_version", "1", "id", id,
                                    "type", type, "occurred_at", emu_json_time(skit_now()),

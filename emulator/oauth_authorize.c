@@ -174,12 +174,9 @@ static int post_authorize(emu *e, emu_req *r)
     const char *challenge = emu_form(r, "code_challenge");
     const char *method = emu_form(r, "code_challenge_method");
     char *user_id = emu_user_ensure(e, email, org);
-    char *session_id = user_id ? emu_new_id("ses_", 8) : NULL;
+    char *session_id = user_id ? emu_session_start(e, r, user_id, org, client_id) : NULL;
     char *code = NULL;
-    if (session_id &&
-        emu_db_exec(e->store, "INSERT INTO sessions(id, user_id, organization_id, client_id, created_at) "
-                              "VALUES (?, ?, ?, ?, ?)", "ssssi", session_id, user_id, org, client_id,
-                    skit_now()) == 1)
+    if (session_id)
         code = emu_code_issue(e, client_id, emu_form(r, "redirect_uri"),
                               challenge && *challenge ? challenge : NULL,
                               method && *method ? method : NULL, emu_form(r, "nonce"),

@@ -65,8 +65,7 @@ static int get_logout(emu *e, emu_req *r)
                                                              "environment: %s", why);
         const char *sid = skit_json_string(claims, "sid");
         if (sid)
-            emu_db_exec(e->store, "UPDATE sessions SET ended_at = ? WHERE id = ? AND ended_at IS NULL",
-                        "is", skit_now(), sid);
+            emu_session_end(e, sid, "logout");
         json_decref(claims);
     }
     if (!target || !*target)

@@ -239,6 +239,12 @@ static int issue_user_tokens(emu *e, emu_req *r, const char *client_id, const js
     if (!user)
         return emu_reply_oauth_error(r, 400, "invalid_grant", "the grant's user no longer exists");
 
+    /* Tokens follow the data: without a membership the organization leaves the tokens. */
+    json_t *member = org && *org ? emu_db_row(e->store, "SELECT 1 AS m FROM memberships WHERE organization_id = ? "
+                                                        "AND user_id = ?", "ss", org, user_id) : NULL;
+    if (!member)
+        org = NULL;
+    json_decref(member);
     char *jti = NULL, *access = NULL, *id_token = NULL, *refresh = NULL;
     json_t *claims = access_claims(e, client_id, user_id, scope, &jti);
     if (claims) {
@@ -367,7 +373,8 @@ static int grant_refresh_token(emu *e, emu_req *r, const char *client_id)
         revoked = true;
     } else if (strcmp(skit_json_string(grant, "client_id"), client_id) != 0) {
         why = "the refresh token was issued to another client";
-    } else if (!json_is_null(json_object_get(grant, "ended_at"))) {
+    } else if (!json_is_null(json_object_get(grant, "ended_at")) ||
+               !emu_session_use(e, skit_json_string(grant, "session_id"))) {
         why = "the session of the refresh token has ended";
     } else {
         stored = emu_db_exec(e->store, "UPDATE refresh_tokens SET revoked = 1 WHERE token_hash = ?", "s", hash) == 1 &&

@@ -11,31 +11,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#define MAX_METADATA_PAIRS 10
-
 static const char *check_logo_url(const json_t *v, char *field, size_t field_len)
 {
     return strncmp(json_string_value(v), "https://", 8) != 0 || json_string_length(v) <= 8
         ? "logo_url must be an https URL" : NULL;
-}
-
-/* At most 10 pairs; keys of 3 to 25 characters, string values of 1 to 256. */
-static const char *check_metadata(const json_t *v, char *field, size_t field_len)
-{
-    if (json_object_size(v) > MAX_METADATA_PAIRS)
-        return "metadata allows at most 10 pairs";
-    const char *key;
-    json_t *value;
-    json_object_foreach((json_t *)v, key, value) {
-        snprintf(field, field_len, "metadata.%s", key);
-        if (emu_utf8_length(key) < 3 || emu_utf8_length(key) > 25)
-            return "metadata keys must be between 3 and 25 characters";
-        if (!json_is_string(value))
-            return "metadata values must be strings";
-        if (emu_utf8_length(json_string_value(value)) < 1 || emu_utf8_length(json_string_value(value)) > 256)
-            return "metadata values must be between 1 and 256 characters";
-    }
-    return NULL;
 }
 
 /* settings.features, from the features column (organization_settings.c writes it). */
@@ -65,7 +44,7 @@ static const emu_field fields[] = {
      .pattern = "^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$",
      .message = "slug must be a lowercase DNS label or host name of at most 253 characters"},
     {.name = "logo_url", .max_len = 1024, .check = check_logo_url},
-    {.name = "metadata", .type = EMU_OBJECT, .check = check_metadata},
+    {.name = "metadata", .type = EMU_OBJECT, .check = emu_check_metadata},
     {.name = "create_time", .type = EMU_TIMESTAMP, .flags = EMU_OUTPUT | EMU_STAMP_CREATE},
     {.name = "update_time", .type = EMU_TIMESTAMP, .flags = EMU_OUTPUT | EMU_STAMP_UPDATE},
     {0}

@@ -82,7 +82,7 @@ int emu_resource_reply_by(emu *e, emu_req *r, const emu_resource *res, const cha
 
 int emu_resource_reply(emu_req *r, const emu_resource *res, unsigned status, const json_t *row)
 {
-    json_t *item = emu_resource_json(res, row);
+    json_t *item = emu_resource_json_in(r->e, res, row);
     return item ? emu_reply_json(r, status, json_pack("{s:o}", res->single, item)) : -1;
 }
 
@@ -90,7 +90,7 @@ int emu_resource_emit(emu *e, const emu_resource *res, int which, const json_t *
 {
     if (!res->events[which])
         return 0;
-    json_t *data = res->event_data ? res->event_data(row) : emu_resource_json(res, row);
+    json_t *data = res->event_data ? res->event_data(row) : emu_resource_json_in(e, res, row);
     if (!data)
         return -1;
     if (deleted_at && !res->event_data)
@@ -118,9 +118,7 @@ int emu_resource_commit_update(emu *e, const emu_resource *res, const char *id, 
     return 0;
 }
 
-/* A failed INSERT/UPDATE (the transaction still open): 409 naming the UNIQUE
- * field and the value tried, or -1 (500) for any other failure. Rolls back. */
-static int reply_write_failed(emu *e, emu_req *r, const emu_resource *res, const json_t *body, int n)
+int emu_resource_reply_conflict(emu *e, emu_req *r, const emu_resource *res, const json_t *body, int n)
 {
     char column[64];
     const emu_field *f = n == EMU_DB_CONSTRAINT && emu_db_unique_column(e->store, column, sizeof column)
@@ -195,7 +193,7 @@ static int create_item(emu *e, emu_req *r)
         int n = emu_db_exec_json(e->store, sql.ptr, params);
         json_t *row = n == 1 ? lookup(e, res, id, NULL) : NULL;
         rc = n == 1 ? finish_write(e, r, res, EMU_EVENT_CREATED, res->create_status ? res->create_status : 201, row)
-                    : reply_write_failed(e, r, res, body, n);
+                    : emu_resource_reply_conflict(e, r, res, body, n);
         json_decref(row);
     }
     skit_buf_free(&sql);
@@ -254,7 +252,7 @@ static int update_item(emu *e, emu_req *r)
             after = lookup(e, res, id, NULL);
             rc = finish_write(e, r, res, EMU_EVENT_UPDATED, 200, after);
         } else {
-            rc = reply_write_failed(e, r, res, body, n);
+            rc = emu_resource_reply_conflict(e, r, res, body, n);
         }
         json_decref(row);
         json_decref(after);
@@ -367,7 +365,7 @@ static int list_by_number(emu *e, emu_req *r, const emu_resource *res, long page
     rows = sql.ptr ? emu_db_rows_json(e->store, sql.ptr, params) : NULL;
     rc = -1;
     for (size_t i = 0; rows && items && i < json_array_size(rows); i++)
-        json_array_append_new(items, emu_resource_json(res, json_array_get(rows, i)));
+        json_array_append_new(items, emu_resource_json_in(e, res, json_array_get(rows, i)));
     if (rows && items)
         rc = emu_reply_json(r, 200, json_pack("{s:O, s:i, s:i}", res->plural, items, "page_number", (int)number,
                                               "page_size", (int)json_array_size(items)));
@@ -391,25 +389,44 @@ static bool query_long(emu_req *r, const char *name, long max, long fallback, lo
     return !*end && *out >= 0 && *out <= max;
 }
 
+/* The page size of the query (the resource's default when absent or 0); false after a 400. */
+static bool page_size_of(emu_req *r, const emu_resource *res, long *page_size, int *rc)
+{
+    if (!query_long(r, "page_size", MAX_PAGE_SIZE, 0, page_size)) {
+        *rc = emu_reply_field_error(r, "page_size", "page_size must be between 1 and 100");
+        return false;
+    }
+    if (*page_size == 0)
+        *page_size = res->default_page_size ? res->default_page_size : DEFAULT_PAGE_SIZE;
+    return true;
+}
+
 static int list_items(emu *e, emu_req *r)
 {
     const emu_resource *res = r->resource;
-    const char *token = emu_query(r, "page_token");
     long page_size, number;
-    if (!query_long(r, "page_size", MAX_PAGE_SIZE, 0, &page_size))
-        return emu_reply_field_error(r, "page_size", "page_size must be between 1 and 100");
-    if (page_size == 0)
-        page_size = res->default_page_size ? res->default_page_size : DEFAULT_PAGE_SIZE;
+    int rc = 0;
+    if (!page_size_of(r, res, &page_size, &rc))
+        return rc;
     if (res->page_numbers) {
         if (!query_long(r, "page_number", INT32_MAX, 0, &number))
             return emu_reply_field_error(r, "page_number", "page_number must be an integer from 0");
         return list_by_number(e, r, res, page_size, number);
     }
+    return emu_resource_list(e, r, res, NULL, NULL);
+}
+
+int emu_resource_list(emu *e, emu_req *r, const emu_resource *res, const char *extra, const json_t *extra_params)
+{
+    const char *token = emu_query(r, "page_token");
+    long page_size;
+    int rc = 0;
+    if (!page_size_of(r, res, &page_size, &rc))
+        return rc;
     bool before = false, ok;
     int64_t seq = 0;
     if (token && *token && !parse_page_token(token, &before, &seq))
         return emu_reply_field_error(r, "page_token", "invalid page token");
-    int rc = 0;
     const char *parent_id = parent_or_404(e, r, res, &ok, &rc);
     if (!ok)
         return rc;
@@ -417,6 +434,13 @@ static int list_items(emu *e, emu_req *r)
     skit_buf where = SKIT_BUF_INIT, sql = SKIT_BUF_INIT, count_sql = SKIT_BUF_INIT;
     json_t *params = json_array();
     list_conditions(r, res, parent_id, &where, params);
+    if (extra) {
+        skit_buf_printf(&where, " AND (%s)", extra);
+        size_t i;
+        json_t *v;
+        json_array_foreach(extra_params, i, v)
+            json_array_append(params, v);
+    }
     skit_buf_printf(&count_sql, "SELECT COUNT(*) AS n FROM %s%s", res->table, where.ptr);
     /* One row more than the page shows whether another page follows. */
     skit_buf_printf(&sql, "SELECT rowid AS _seq, * FROM %s%s AND rowid %s ? ORDER BY rowid %s LIMIT ?",
@@ -439,7 +463,7 @@ static int list_items(emu *e, emu_req *r)
         json_array_remove(rows, (size_t)page_size);
     size_t n = json_array_size(rows);
     for (size_t i = 0; i < n; i++)
-        json_array_append_new(items, emu_resource_json(res, json_array_get(rows, before ? n - 1 - i : i)));
+        json_array_append_new(items, emu_resource_json_in(e, res, json_array_get(rows, before ? n - 1 - i : i)));
     /* Around the page: a next page exists after its last row when we walked forward
      * and found more, or always when we walked back; a previous one likewise. */
     int64_t first = json_integer_value(json_object_get(json_array_get(rows, before ? n - 1 : 0), "_seq"));
@@ -471,23 +495,33 @@ static const struct {
     const char *method;
     bool item;
     emu_handler handler;
+    unsigned bit;      /* its EMU_ROUTE_* when it can be omitted */
 } engine_routes[] = {
-    {"POST", false, create_item},
-    {"GET", false, list_items},
-    {"GET", true, get_item},
-    {"PATCH", true, update_item},
-    {"DELETE", true, delete_item},
+    {"POST", false, create_item, EMU_ROUTE_CREATE},
+    {"GET", false, list_items, 0},
+    {"GET", true, get_item, 0},
+    {"PATCH", true, update_item, EMU_ROUTE_UPDATE},
+    {"DELETE", true, delete_item, EMU_ROUTE_DELETE},
 };
+#define ENGINE_ROUTES (sizeof engine_routes / sizeof engine_routes[0])
 
 size_t emu_resource_route_count(const emu_resource *res)
 {
-    return sizeof engine_routes / sizeof engine_routes[0];
+    size_t n = 0;
+    for (size_t k = 0; k < ENGINE_ROUTES; k++)
+        n += !(engine_routes[k].bit & res->omit_routes);
+    return n;
 }
 
 emu_route emu_resource_route(const emu_resource *res, size_t i, char *pattern, size_t pattern_len)
 {
-    snprintf(pattern, pattern_len, "%s%s", res->route, engine_routes[i].item ? "/{id}" : "");
-    return (emu_route){engine_routes[i].method, pattern, engine_routes[i].handler, NULL};
+    size_t k = 0;
+    /* The i-th route that is served. */
+    for (size_t seen = 0; k < ENGINE_ROUTES; k++)
+        if (!(engine_routes[k].bit & res->omit_routes) && seen++ == i)
+            break;
+    snprintf(pattern, pattern_len, "%s%s", res->route, engine_routes[k].item ? "/{id}" : "");
+    return (emu_route){engine_routes[k].method, pattern, engine_routes[k].handler, NULL};
 }
 
 int emu_resource_check(const emu_resource *res, FILE *err)

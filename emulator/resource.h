@@ -111,13 +111,20 @@ struct emu_resource {
     /* The data of the resource's events for @p row, new reference (NULL when out of
      * memory); a NULL hook: the API shape, plus deleted_at on delete. */
     json_t *(*event_data)(const json_t *row);
+    /* As shape, for a shape that reads other tables (a user's memberships). */
+    int (*shape_store)(emu *e, const json_t *row, json_t *out);
+    unsigned omit_routes;          /* EMU_ROUTE_* the engine does not serve (items created elsewhere) */
 };
+
+/* Bits of emu_resource.omit_routes. */
+enum { EMU_ROUTE_CREATE = 1 << 0, EMU_ROUTE_UPDATE = 1 << 1, EMU_ROUTE_DELETE = 1 << 2 };
 
 enum { EMU_EVENT_CREATED, EMU_EVENT_UPDATED, EMU_EVENT_DELETED };
 
 /* The engine's routes of @p res: how many (5), and the i-th, whose pattern is
  * written to @p pattern (the route points to it). */
 size_t emu_resource_route_count(const emu_resource *res);
+/* (How many: 5 less the omitted ones.) */
 emu_route emu_resource_route(const emu_resource *res, size_t i, char *pattern, size_t pattern_len);
 /*
  * Check the description of @p res: a scoped route must hold {<parent_column>},
@@ -133,6 +140,15 @@ json_t *emu_resource_row(emu *e, const emu_resource *res, const char *id);
 json_t *emu_resource_find(emu *e, emu_req *r, const emu_resource *res, const char *param, int *rc);
 /* The API shape of @p row: its fields, then the shape hook. New reference, NULL when out of memory. */
 json_t *emu_resource_json(const emu_resource *res, const json_t *row);
+/* As emu_resource_json, running the shape_store hook too (the engine's own replies use this). */
+json_t *emu_resource_json_in(emu *e, const emu_resource *res, const json_t *row);
+/*
+ * Reply a page of @p res's rows (the engine's list: page_size, page_token,
+ * total_size, .filters, the parent from the path) narrowed by the SQL condition
+ * @p where (NULL: none) whose '?' take the elements of @p params (may be NULL).
+ * For a list with conditions the filters cannot say (members of an organization, a search).
+ */
+int emu_resource_list(emu *e, emu_req *r, const emu_resource *res, const char *where, const json_t *params);
 /* Reply {<single>: shape of row}. */
 int emu_resource_reply(emu_req *r, const emu_resource *res, unsigned status, const json_t *row);
 /* Emit res->events[which] with the event data of @p row (the shape plus deleted_at
@@ -144,6 +160,10 @@ int emu_resource_emit(emu *e, const emu_resource *res, int which, const json_t *
  * *after (new reference). On failure the transaction is rolled back; 0 or -1.
  */
 int emu_resource_commit_update(emu *e, const emu_resource *res, const char *id, json_t **after);
+/* A failed INSERT/UPDATE of @p body (@p n its emu_db_exec result, the transaction
+ * still open): 409 ALREADY_EXISTS naming the UNIQUE field and the value tried, or
+ * -1 (500) for any other failure. Rolls back. */
+int emu_resource_reply_conflict(emu *e, emu_req *r, const emu_resource *res, const json_t *body, int n);
 /* Reply the row whose @p field (a unique column) equals path parameter @p field, or 404. */
 int emu_resource_reply_by(emu *e, emu_req *r, const emu_resource *res, const char *field);
 
@@ -156,6 +176,11 @@ const char *emu_fields_validate(const emu_resource *res, const json_t *body, boo
 /* The SQL values of a valid @p body's fields plus the stamps at @p now: a new object
  * of column -> value (string, integer or null), NULL when out of memory. */
 json_t *emu_fields_values(const emu_resource *res, const json_t *body, bool create, int64_t now);
+/* The API's metadata rule (an emu_field_check): at most 10 pairs, keys of 3 to
+ * 25 characters, string values of 1 to 256. */
+const char *emu_check_metadata(const json_t *v, char *field, size_t field_len);
+/* Whether all of @p s matches POSIX extended regex @p pattern. */
+bool emu_matches(const char *pattern, const char *s);
 /* Characters (code points) of UTF-8 text @p s (jansson strings are valid UTF-8). */
 size_t emu_utf8_length(const char *s);
 /* The field stored in @p column, or NULL. */

@@ -28,7 +28,28 @@ size_t emu_utf8_length(const char *s)
     return n;
 }
 
-static bool matches(const char *pattern, const char *s)
+#define MAX_METADATA_PAIRS 10
+
+/* At most 10 pairs; keys of 3 to 25 characters, string values of 1 to 256. */
+const char *emu_check_metadata(const json_t *v, char *field, size_t field_len)
+{
+    if (json_object_size(v) > MAX_METADATA_PAIRS)
+        return "metadata allows at most 10 pairs";
+    const char *key;
+    json_t *value;
+    json_object_foreach((json_t *)v, key, value) {
+        snprintf(field, field_len, "metadata.%s", key);
+        if (emu_utf8_length(key) < 3 || emu_utf8_length(key) > 25)
+            return "metadata keys must be between 3 and 25 characters";
+        if (!json_is_string(value))
+            return "metadata values must be strings";
+        if (emu_utf8_length(json_string_value(value)) < 1 || emu_utf8_length(json_string_value(value)) > 256)
+            return "metadata values must be between 1 and 256 characters";
+    }
+    return NULL;
+}
+
+bool emu_matches(const char *pattern, const char *s)
 {
     regex_t re;
     if (regcomp(&re, pattern, REG_EXTENDED | REG_NOSUB) != 0)
@@ -76,7 +97,7 @@ static const char *string_error(const emu_field *f, const char *s, char *why, si
             snprintf(why, why_len, "%s must be at least %zu characters", f->name, f->min_len);
         return why;
     }
-    if (f->pattern && !matches(f->pattern, s)) {
+    if (f->pattern && !emu_matches(f->pattern, s)) {
         if (f->message)
             return f->message;
         snprintf(why, why_len, "%s must match %s", f->name, f->pattern);
@@ -188,13 +209,19 @@ static json_t *api_value(const emu_field *f, const json_t *v)
 
 json_t *emu_resource_json(const emu_resource *res, const json_t *row)
 {
+    return emu_resource_json_in(NULL, res, row);
+}
+
+json_t *emu_resource_json_in(emu *e, const emu_resource *res, const json_t *row)
+{
     json_t *out = json_object();
     for (const emu_field *f = res->fields; out && f->name; f++) {
         json_t *v = api_value(f, json_object_get(row, column_of(f)));
         if (v)
             json_object_set_new(out, f->name, v);
     }
-    if (out && res->shape && res->shape(row, out) != 0) {
+    if (out && ((res->shape && res->shape(row, out) != 0) ||
+                (e && res->shape_store && res->shape_store(e, row, out) != 0))) {
         json_decref(out);
         return NULL;
     }

@@ -23,7 +23,9 @@ extern const emu_route emu_token_routes[];      /* oauth_token.c: POST /oauth/to
 extern const emu_route emu_oauth_routes[];      /* oauth_authorize.c: the hosted login page */
 extern const emu_route emu_oidc_routes[];       /* oauth_oidc.c: keys, discovery, logout */
 extern const emu_route emu_control_routes[];    /* control.c: /_emulator */
-extern const emu_route emu_user_routes[];       /* users.c */
+extern const emu_route emu_membership_routes[]; /* memberships.c */
+extern const emu_route emu_session_routes[];    /* sessions.c */
+extern const emu_route emu_mailbox_routes[];    /* mailbox.c: /_emulator/mailbox, invitation pages */
 extern const emu_route emu_organization_settings_routes[]; /* organization_settings.c */
 
 /* ---- OAuth and users (oauth_token.c, users.c) ------------------------------- */
@@ -38,14 +40,59 @@ char *emu_code_issue(emu *e, const char *client_id, const char *redirect_uri, co
 /* Whether @p jti names an issued access token that was revoked; an unknown jti counts as revoked. */
 bool emu_access_token_revoked(emu *e, const char *jti);
 
-/* The id of the user with @p email, created when unknown (a sign-up), with a
- * membership in @p organization_id when that is given. malloc'd; NULL on failure. */
+/* The id of the user with @p email, created when unknown (a sign-up, with its
+ * user.signup event), made a member of @p organization_id when that is given
+ * (emu_membership_join). malloc'd; NULL on failure. */
 char *emu_user_ensure(emu *e, const char *email, const char *organization_id);
 /* The user row, or NULL. New reference. */
 json_t *emu_user_row(emu *e, const char *user_id);
-/* The API shape of a user (usersUser): id, email, external_id, create_time,
- * update_time, last_login_time, metadata, user_profile, memberships. New reference. */
+/* The API shape of a user row (usersUser, with memberships). New reference. */
 json_t *emu_user_json(emu *e, const json_t *row);
+/* Delete user @p user_id with their memberships (each with its deleted event),
+ * sessions and refresh tokens, inside the caller's transaction. 0 or -1. */
+int emu_user_delete(emu *e, const char *user_id);
+
+/* ---- memberships (memberships.c) ----------------------------------------------- */
+
+/* A membership body (v1usersCreateMembership / v1usersUpdateMembership), checked. */
+typedef struct emu_membership_input {
+    json_t *roles;              /* array of role names, or NULL when absent */
+    json_t *metadata;           /* object, or NULL when absent */
+    const char *inviter_email;  /* borrowed from the body, or NULL */
+} emu_membership_input;
+/* Read @p body (may be NULL: nothing set) into @p in; false after a 400 naming the
+ * field with @p prefix ("membership."). Free with emu_membership_input_free. */
+bool emu_membership_input_read(emu_req *r, const json_t *body, const char *prefix, emu_membership_input *in, int *rc);
+void emu_membership_input_free(emu_membership_input *in);
+/* Inside the caller's transaction: make @p user_id a member of @p org (roles
+ * default ["member"]); with ?send_invitation_email=true of @p r, a pending
+ * invitation mailed to them. Emits the created (and invitation) events. 0 or -1. */
+int emu_membership_create(emu *e, emu_req *r, const char *org, const char *user_id, const emu_membership_input *in);
+/* Signing in to @p org: a new membership (roles ["member"]), or a pending invitation accepted. 0 or -1. */
+int emu_membership_join(emu *e, const char *org, const char *user_id);
+/* A pending invitation accepted: the membership ACTIVE, its updated event. 0 or -1. */
+int emu_membership_accept(emu *e, const char *org, const char *user_id);
+/* The user's memberships (commonsOrganizationMembership), new array; NULL on failure. */
+json_t *emu_user_memberships(emu *e, const char *user_id);
+/* Emit @p type (a user.* event whose data is {organization, user}, object
+ * OrgMembership) inside the caller's transaction. 0 or -1. */
+int emu_user_event(emu *e, const char *type, const char *organization_id, const char *user_id);
+
+/* ---- sessions and the mailbox (sessions.c, mailbox.c) ----------------------------- */
+
+/* A new session of the signed-in user (the request's User-Agent and IP, expiry by
+ * the organization's session policy) and its user.login event. malloc'd id, or NULL. */
+char *emu_session_start(emu *e, emu_req *r, const char *user_id, const char *org, const char *client_id);
+/* Whether session @p session_id is active (not ended, not expired); when it is,
+ * a use: last_active_at now and the idle limit pushed on. */
+bool emu_session_use(emu *e, const char *session_id);
+/* End session @p session_id, when active, for @p reason ("logout", "revoked"): its
+ * refresh tokens revoked, its user.logout event. 0 or -1. */
+int emu_session_end(emu *e, const char *session_id, const char *reason);
+/* End (revoke) the user's active sessions in @p org, inside the caller's transaction. 0 or -1. */
+int emu_sessions_end_in(emu *e, const char *user_id, const char *org);
+/* Put the invitation of @p user_id to @p org, with link /invitations/<token>, in the mailbox. 0 or -1. */
+int emu_mail_invitation(emu *e, const char *org, const char *user_id, const char *token);
 
 /* ---- redirect URIs (redirect_uris.c) ------------------------------------------ */
 
@@ -78,6 +125,7 @@ int emu_reply_error_page(emu_req *r, const char *title, const char *fmt, ...) SK
 
 extern const emu_resource emu_organization_resource;   /* organizations.c */
 extern const emu_resource emu_domain_resource;         /* domains.c */
+extern const emu_resource emu_user_resource;           /* users.c */
 
 /* Every hand-written route table, NULL-terminated (server.c). */
 extern const emu_route *const emu_route_tables[];

@@ -28,6 +28,11 @@ CREATE TABLE IF NOT EXISTS signing_keys (
     retired_at INTEGER NOT NULL DEFAULT 0
 );
 
+-- Users (emulator/users.c): email unique in the environment whatever its case,
+-- external_id unique when set. given_name, family_name and name are the ID
+-- token's profile claims; profile holds the rest of user_profile (JSON object).
+-- A column added to an existing table must be nullable or have a default: the
+-- store adds it to the data file of an earlier build (store.c).
 CREATE TABLE IF NOT EXISTS users (
     id             TEXT PRIMARY KEY,
     email          TEXT NOT NULL UNIQUE COLLATE NOCASE,
@@ -39,25 +44,62 @@ CREATE TABLE IF NOT EXISTS users (
     metadata       TEXT NOT NULL DEFAULT '{}',
     create_time    INTEGER NOT NULL,
     update_time    INTEGER NOT NULL,
-    last_login_time INTEGER
+    last_login_time INTEGER,
+    profile        TEXT NOT NULL DEFAULT '{}'
 );
+CREATE UNIQUE INDEX IF NOT EXISTS users_external_id ON users(external_id);
 
+-- Memberships (emulator/memberships.c): roles a JSON array of role names;
+-- membership_status ACTIVE, INACTIVE, PENDING_INVITE or INVITE_EXPIRED; an
+-- invitation's token is stored hashed and spent on acceptance.
 CREATE TABLE IF NOT EXISTS memberships (
     organization_id TEXT NOT NULL,
     user_id         TEXT NOT NULL,
     roles           TEXT NOT NULL DEFAULT '[]',
     membership_status TEXT NOT NULL DEFAULT 'ACTIVE',
     created_at      INTEGER NOT NULL,
+    metadata        TEXT NOT NULL DEFAULT '{}',
+    inviter_email   TEXT,
+    provisioning_method TEXT,
+    accepted_at     INTEGER,
+    expires_at      INTEGER,
+    resent_at       INTEGER,
+    resent_count    INTEGER NOT NULL DEFAULT 0,
+    invite_hash     TEXT,
     PRIMARY KEY (organization_id, user_id)
 );
 
+-- Sessions (emulator/sessions.c), made by the hosted login. Expiry follows
+-- the organization's session policy; ended_at and end_reason ('revoked',
+-- 'logout') say how one ended early.
 CREATE TABLE IF NOT EXISTS sessions (
     id              TEXT PRIMARY KEY,
     user_id         TEXT NOT NULL,
     organization_id TEXT,
     client_id       TEXT NOT NULL,
     created_at      INTEGER NOT NULL,
-    ended_at        INTEGER
+    ended_at        INTEGER,
+    end_reason      TEXT,
+    user_agent      TEXT,
+    ip              TEXT,
+    last_active_at  INTEGER,
+    updated_at      INTEGER,
+    absolute_expires_at INTEGER,
+    idle_expires_at INTEGER
+);
+
+-- The emulator's mailbox (emulator/mailbox.c): what the environment would
+-- have emailed, newest first at /_emulator/mailbox.
+CREATE TABLE IF NOT EXISTS mailbox (
+    id              TEXT PRIMARY KEY,
+    kind            TEXT NOT NULL,
+    to_email        TEXT NOT NULL,
+    subject         TEXT NOT NULL,
+    body            TEXT NOT NULL,
+    link            TEXT,
+    organization_id TEXT,
+    user_id         TEXT,
+    created_at      INTEGER NOT NULL
 );
 
 -- Authorization codes, stored hashed (SHA-256 hex); single use.

@@ -28,7 +28,9 @@ const emu_route *const emu_route_tables[] = {
     emu_oauth_routes,
     emu_oidc_routes,
     emu_control_routes,
-    emu_user_routes,
+    emu_membership_routes,
+    emu_session_routes,
+    emu_mailbox_routes,
     emu_organization_settings_routes,
     NULL
 };
@@ -37,6 +39,7 @@ const emu_route *const emu_route_tables[] = {
 const emu_resource *const emu_resources[] = {
     &emu_organization_resource,
     &emu_domain_resource,
+    &emu_user_resource,
     NULL
 };
 

@@ -132,7 +132,54 @@ static int check_table(sqlite3 *db, sqlite3 *ref, const char *file, const char *
     return rc;
 }
 
-/* Every value a data file holds has the type its column declares, so nothing
+/*
+ * Columns a later schema added to an existing table: ALTER TABLE ADD COLUMN
+ * each one @p ref declares and @p db lacks, with its type, NOT NULL and
+ * default, so a data file of an earlier build opens (CREATE TABLE IF NOT
+ * EXISTS leaves an existing table as it was). A column added to an existing
+ * table must therefore be nullable or have a default. 0 or -1.
+ */
+static int add_missing_columns(sqlite3 *db, sqlite3 *ref, const char *file, const char *table)
+{
+    sqlite3_stmt *cols = NULL, *have = NULL;
+    int rc = sqlite3_prepare_v2(ref, "SELECT name, type, \"notnull\", dflt_value FROM pragma_table_info(?)",
+                                -1, &cols, NULL) == SQLITE_OK &&
+             sqlite3_prepare_v2(db, "SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2", -1, &have,
+                                NULL) == SQLITE_OK ? 0 : -1;
+    if (rc == 0)
+        sqlite3_bind_text(cols, 1, table, -1, SQLITE_STATIC);
+    while (rc == 0 && sqlite3_step(cols) == SQLITE_ROW) {
+        const char *name = (const char *)sqlite3_column_text(cols, 0);
+        const char *dflt = (const char *)sqlite3_column_text(cols, 3);
+        sqlite3_reset(have);
+        sqlite3_bind_text(have, 1, table, -1, SQLITE_STATIC);
+        sqlite3_bind_text(have, 2, name, -1, SQLITE_STATIC);
+        if (sqlite3_step(have) == SQLITE_ROW)
+            continue;
+        sqlite3_str *q = sqlite3_str_new(db);
+        sqlite3_str_appendall(q, "ALTER TABLE ");
+        put_ident(q, table);
+        sqlite3_str_appendall(q, " ADD COLUMN ");
+        put_ident(q, name);
+        sqlite3_str_appendf(q, " %s%s%s%s", (const char *)sqlite3_column_text(cols, 1),
+                            sqlite3_column_int(cols, 2) ? " NOT NULL" : "", dflt ? " DEFAULT " : "",
+                            dflt ? dflt : "");
+        char *alter = sqlite3_str_finish(q), *err = NULL;
+        if (!alter || sqlite3_exec(db, alter, NULL, NULL, &err) != SQLITE_OK) {
+            fprintf(stderr, "scalekit-emulator: data file %s: cannot add column %s to table %s: %s\n", file,
+                    name, table, err ? err : "out of memory");
+            rc = -1;
+        }
+        sqlite3_free(err);
+        sqlite3_free(alter);
+    }
+    sqlite3_finalize(cols);
+    sqlite3_finalize(have);
+    return rc;
+}
+
+/* Every value a data file holds has the type its column declares (after the
+ * columns of a later schema are added), so nothing
  * that reads a row later meets a BLOB where it expects text. The reference is
  * the schema applied to an empty in-memory database. */
 static int check_types(sqlite3 *db, const char *file)
@@ -149,8 +196,11 @@ static int check_types(sqlite3 *db, const char *file)
         goto done;
     }
     rc = 0;
-    while (rc == 0 && sqlite3_step(tables) == SQLITE_ROW)
-        rc = check_table(db, ref, file, (const char *)sqlite3_column_text(tables, 0));
+    while (rc == 0 && sqlite3_step(tables) == SQLITE_ROW) {
+        const char *table = (const char *)sqlite3_column_text(tables, 0);
+        rc = add_missing_columns(db, ref, file, table);
+        rc = rc ? rc : check_table(db, ref, file, table);
+    }
 done:
     sqlite3_finalize(tables);
     sqlite3_close(ref);

@@ -152,7 +152,7 @@ static void test_api_requires_our_token(void **state)
 
     /* Unknown route and wrong method. */
     assert_int_equal(api_get(emu, "/api/v1/nothing-here", token, NULL), 404);
-    emu_http("DELETE", url, NULL, NULL, &r);
+    emu_http("PUT", url, NULL, NULL, &r);
     assert_int_equal(r.status, 405);
     emu_http_response_free(&r);
 
