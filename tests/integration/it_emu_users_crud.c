@@ -1,0 +1,271 @@
+/*
+ * Users over raw HTTP: CreateUserAndMembership, GetUser, UpdateUser and
+ * DeleteUser by id and by external id, ListUsers, SearchUsers, an
+ * organization's users (list, search), paging over more than three pages;
+ * the API's 400 with field violations, 404 and 409; a user's delete ending their
+ * memberships and sessions, an organization's delete ending its memberships.
+ * Every exchange here is in the OpenAPI file (the contract test runs this suite).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "emu_fixture.h"
+#include "emu_users_kit.h"
+
+static const char *str(const json_t *o, const char *name)
+{
+    return json_string_value(json_object_get(o, name));
+}
+
+static void create_get_update_by_id_and_external_id(void **state)
+{
+    emu_raw_fixture *s = *state;
+    char *org = ukit_create_org(s, "Crud Co");
+    json_t *user = ukit_create_user(s, org, "Ada@Example.com",
+                                    "\"external_id\":\"ext-ada\",\"metadata\":{\"plan\":\"gold\"},"
+                                    "\"user_profile\":{\"given_name\":\"Ada\",\"family_name\":\"Lovelace\","
+                                    "\"phone_number\":\"+14155552671\",\"groups\":[\"eng\"]},"
+                                    "\"membership\":{\"roles\":[{\"name\":\"admin\"}],\"inviter_email\":\"boss@example.com\"}",
+                                    "");
+    char *id = ukit_id(user);
+    assert_int_equal(strncmp(id, "usr_", 4), 0);
+    assert_string_equal(str(user, "email"), "Ada@Example.com");
+    assert_string_equal(str(user, "external_id"), "ext-ada");
+    assert_string_equal(str(json_object_get(user, "metadata"), "plan"), "gold");
+    json_t *profile = json_object_get(user, "user_profile");
+    assert_string_equal(str(profile, "given_name"), "Ada");
+    assert_string_equal(str(profile, "phone_number"), "+14155552671");
+    assert_string_equal(str(profile, "id"), id);
+    json_t *m = json_array_get(json_object_get(user, "memberships"), 0);
+    assert_string_equal(str(m, "organization_id"), org);
+    assert_string_equal(str(m, "display_name"), "Crud Co");
+    assert_string_equal(str(m, "membership_status"), "ACTIVE");
+    assert_string_equal(str(m, "inviter_email"), "boss@example.com");
+    assert_string_equal(str(json_array_get(json_object_get(m, "roles"), 0), "name"), "admin");
+    assert_non_null(str(m, "join_time"));
+    json_decref(user);
+
+    char path[256], ext_path[256];
+    snprintf(path, sizeof path, "/api/v1/users/%s", id);
+    snprintf(ext_path, sizeof ext_path, "/api/v1/users:external/ext-ada");
+    json_t *reply = NULL;
+    assert_int_equal(emu_raw_fixture_api(s, "GET", ext_path, NULL, &reply), 200);
+    assert_string_equal(str(json_object_get(reply, "user"), "id"), id);
+    json_decref(reply);
+
+    /* An update changes only what it names: the family name stays. */
+    assert_int_equal(emu_raw_fixture_api(s, "PATCH", path, "{\"user_profile\":{\"given_name\":\"Augusta\"}}", &reply),
+                     200);
+    profile = json_object_get(json_object_get(reply, "user"), "user_profile");
+    assert_string_equal(str(profile, "given_name"), "Augusta");
+    assert_string_equal(str(profile, "family_name"), "Lovelace");
+    json_decref(reply);
+    assert_int_equal(emu_raw_fixture_api(s, "PATCH", ext_path, "{\"external_id\":\"ext-ada-2\",\"metadata\":{\"plan\":\"free\"}}",
+                                         &reply), 200);
+    assert_string_equal(str(json_object_get(reply, "user"), "external_id"), "ext-ada-2");
+    assert_string_equal(str(json_object_get(json_object_get(reply, "user"), "metadata"), "plan"), "free");
+    json_decref(reply);
+    /* The old external id is gone; the new one finds the user. */
+    ukit_assert_error(s, "GET", ext_path, NULL, 404, "NOT_FOUND");
+    assert_int_equal(emu_raw_fixture_api(s, "GET", "/api/v1/users:external/ext-ada-2", NULL, &reply), 200);
+    assert_string_equal(str(json_object_get(json_object_get(reply, "user"), "user_profile"), "given_name"), "Augusta");
+    json_decref(reply);
+    free(id);
+    free(org);
+}
+
+static void validation_is_400_with_the_field(void **state)
+{
+    emu_raw_fixture *s = *state;
+    char *org = ukit_create_org(s, "Valid Co");
+    char path[256];
+    snprintf(path, sizeof path, "/api/v1/organizations/%s/users", org);
+    ukit_assert_field_error(s, "POST", path, "{}", "email");
+    ukit_assert_field_error(s, "POST", path, "{\"email\":\"not-an-email\"}", "email");
+    ukit_assert_field_error(s, "POST", path, "{\"email\":\"a@b.io\",\"metadata\":{\"k\":\"v\"}}", "metadata.k");
+    ukit_assert_field_error(s, "POST", path, "{\"email\":\"a@b.io\",\"user_profile\":{\"phone_number\":\"555\"}}",
+                            "user_profile.phone_number");
+    ukit_assert_field_error(s, "POST", path, "{\"email\":\"a@b.io\",\"user_profile\":{\"shoe_size\":\"9\"}}",
+                            "user_profile.shoe_size");
+    ukit_assert_field_error(s, "POST", path, "{\"email\":\"a@b.io\",\"membership\":{\"roles\":[{\"name\":\"\"}]}}",
+                            "membership.roles[0].name");
+    json_t *user = ukit_create_user(s, org, "valid@example.com", NULL, "");
+    char *id = ukit_id(user);
+    json_decref(user);
+    char user_path[256];
+    snprintf(user_path, sizeof user_path, "/api/v1/users/%s", id);
+    ukit_assert_field_error(s, "PATCH", user_path, "{\"email\":\"new@example.com\"}", "email");
+    ukit_assert_field_error(s, "PATCH", user_path, "{\"external_id\":7}", "external_id");
+    ukit_assert_field_error(s, "PATCH", user_path, "{\"user_profile\":{\"groups\":[1]}}", "user_profile.groups");
+    ukit_assert_field_error(s, "GET", "/api/v1/users?page_size=101", NULL, "page_size");
+    ukit_assert_field_error(s, "GET", "/api/v1/users:search?query=ab", NULL, "query");
+    free(id);
+    free(org);
+}
+
+static void unknown_ids_are_404(void **state)
+{
+    emu_raw_fixture *s = *state;
+    ukit_assert_error(s, "GET", "/api/v1/users/usr_missing", NULL, 404, "NOT_FOUND");
+    ukit_assert_error(s, "PATCH", "/api/v1/users/usr_missing", "{\"metadata\":{}}", 404, "NOT_FOUND");
+    ukit_assert_error(s, "DELETE", "/api/v1/users/usr_missing", NULL, 404, "NOT_FOUND");
+    ukit_assert_error(s, "GET", "/api/v1/users:external/nobody", NULL, 404, "NOT_FOUND");
+    ukit_assert_error(s, "DELETE", "/api/v1/users:external/nobody", NULL, 404, "NOT_FOUND");
+    ukit_assert_error(s, "GET", "/api/v1/organizations/org_missing/users", NULL, 404, "NOT_FOUND");
+    ukit_assert_error(s, "POST", "/api/v1/organizations/org_missing/users", "{\"email\":\"x@example.com\"}", 404,
+                      "NOT_FOUND");
+}
+
+static void duplicates_are_409(void **state)
+{
+    emu_raw_fixture *s = *state;
+    char *org = ukit_create_org(s, "Dup Co");
+    char path[256];
+    snprintf(path, sizeof path, "/api/v1/organizations/%s/users", org);
+    json_t *first = ukit_create_user(s, org, "dup@example.com", "\"external_id\":\"ext-dup\"", "");
+    /* Email is unique whatever its case; external_id is unique. */
+    ukit_assert_error(s, "POST", path, "{\"email\":\"DUP@example.com\"}", 409, "ALREADY_EXISTS");
+    ukit_assert_error(s, "POST", path, "{\"email\":\"other@example.com\",\"external_id\":\"ext-dup\"}", 409,
+                      "ALREADY_EXISTS");
+    json_t *second = ukit_create_user(s, org, "second@example.com", NULL, "");
+    char user_path[256];
+    snprintf(user_path, sizeof user_path, "/api/v1/users/%s", str(second, "id"));
+    ukit_assert_error(s, "PATCH", user_path, "{\"external_id\":\"ext-dup\"}", 409, "ALREADY_EXISTS");
+    json_decref(first);
+    json_decref(second);
+    free(org);
+}
+
+/* Walk @p path's pages of @p page_size; the users seen, in order (new array). */
+static json_t *walk_pages(emu_raw_fixture *s, const char *path, int page_size, int *pages)
+{
+    json_t *seen = json_array(), *reply = NULL;
+    char token[256] = "", url[768];
+    *pages = 0;
+    do {
+        snprintf(url, sizeof url, "%s%spage_size=%d%s%s", path, strchr(path, '?') ? "&" : "?", page_size,
+                 *token ? "&page_token=" : "", token);
+        assert_int_equal(emu_raw_fixture_api(s, "GET", url, NULL, &reply), 200);
+        json_t *users = json_object_get(reply, "users");
+        assert_true(json_array_size(users) <= (size_t)page_size);
+        json_array_extend(seen, users);
+        snprintf(token, sizeof token, "%s", str(reply, "next_page_token") ? str(reply, "next_page_token") : "");
+        json_decref(reply);
+        (*pages)++;
+    } while (*token && *pages < 50);
+    return seen;
+}
+
+static void lists_page_over_more_than_three_pages(void **state)
+{
+    emu_raw_fixture *s = *state;
+    char *org = ukit_create_org(s, "Paging Co"), *other = ukit_create_org(s, "Other Co");
+    char email[64];
+    for (int i = 0; i < 7; i++) {
+        snprintf(email, sizeof email, "pager%d@paging.example", i);
+        json_decref(ukit_create_user(s, org, email, NULL, ""));
+    }
+    json_decref(ukit_create_user(s, other, "outsider@other.example", NULL, ""));
+    char path[256];
+    snprintf(path, sizeof path, "/api/v1/organizations/%s/users", org);
+    int pages = 0;
+    json_t *seen = walk_pages(s, path, 2, &pages);
+    assert_int_equal(pages, 4);
+    assert_int_equal(json_array_size(seen), 7);
+    for (size_t i = 0; i < 7; i++) {
+        snprintf(email, sizeof email, "pager%zu@paging.example", i);
+        assert_string_equal(str(json_array_get(seen, i), "email"), email);
+    }
+    json_decref(seen);
+
+    /* total_size counts the organization's users only; the environment's list has them all. */
+    json_t *reply = NULL;
+    assert_int_equal(emu_raw_fixture_api(s, "GET", path, NULL, &reply), 200);
+    assert_int_equal(json_integer_value(json_object_get(reply, "total_size")), 7);
+    json_decref(reply);
+    seen = walk_pages(s, "/api/v1/users", 3, &pages);
+    assert_true(pages >= 3);
+    assert_true(json_array_size(seen) >= 8);
+    json_decref(seen);
+
+    /* Searches: by part of the email, in the environment and in one organization. */
+    seen = walk_pages(s, "/api/v1/users:search?query=paging.example", 2, &pages);
+    assert_int_equal(json_array_size(seen), 7);
+    assert_int_equal(pages, 4);
+    json_decref(seen);
+    snprintf(path, sizeof path, "/api/v1/organizations/%s/users:search?query=example", other);
+    seen = walk_pages(s, path, 10, &pages);
+    assert_int_equal(json_array_size(seen), 1);
+    assert_string_equal(str(json_array_get(seen, 0), "email"), "outsider@other.example");
+    json_decref(seen);
+    free(org);
+    free(other);
+}
+
+static void deletes_end_memberships_and_sessions(void **state)
+{
+    emu_raw_fixture *s = *state;
+    char *org = ukit_create_org(s, "Gone Co");
+    json_t *user = ukit_create_user(s, org, "leaver@example.com", "\"external_id\":\"ext-leaver\"", "");
+    char *id = ukit_id(user);
+    json_decref(user);
+    json_t *tokens = ukit_sign_in(s, "leaver@example.com", org, "LeaverBrowser/1.0");
+    char path[256], sessions[256];
+    snprintf(path, sizeof path, "/api/v1/users/%s", id);
+    snprintf(sessions, sizeof sessions, "/api/v1/users/%s/sessions", id);
+    json_t *reply = NULL;
+    assert_int_equal(emu_raw_fixture_api(s, "GET", sessions, NULL, &reply), 200);
+    assert_int_equal(json_array_size(json_object_get(reply, "sessions")), 1);
+    char sid[96];
+    snprintf(sid, sizeof sid, "/api/v1/sessions/%s", str(json_array_get(json_object_get(reply, "sessions"), 0),
+                                                          "session_id"));
+    json_decref(reply);
+
+    assert_int_equal(emu_raw_fixture_api(s, "DELETE", "/api/v1/users:external/ext-leaver", NULL, NULL), 200);
+    ukit_assert_error(s, "GET", path, NULL, 404, "NOT_FOUND");
+    ukit_assert_error(s, "GET", sid, NULL, 404, "NOT_FOUND");
+    snprintf(path, sizeof path, "/api/v1/organizations/%s/users", org);
+    assert_int_equal(emu_raw_fixture_api(s, "GET", path, NULL, &reply), 200);
+    assert_int_equal(json_integer_value(json_object_get(reply, "total_size")), 0);
+    json_decref(reply);
+    /* The user's refresh token died with them. */
+    assert_int_equal(ukit_refresh(s, str(tokens, "refresh_token"), &reply), 400);
+    assert_string_equal(str(reply, "error"), "invalid_grant");
+    json_decref(reply);
+    json_decref(tokens);
+
+    /* Deleting an organization ends its memberships; the user stays. */
+    user = ukit_create_user(s, org, "stayer@example.com", NULL, "");
+    char *stayer = ukit_id(user);
+    json_decref(user);
+    snprintf(path, sizeof path, "/api/v1/organizations/%s", org);
+    assert_int_equal(emu_raw_fixture_api(s, "DELETE", path, NULL, NULL), 200);
+    snprintf(path, sizeof path, "/api/v1/users/%s", stayer);
+    assert_int_equal(emu_raw_fixture_api(s, "GET", path, NULL, &reply), 200);
+    assert_int_equal(json_array_size(json_object_get(json_object_get(reply, "user"), "memberships")), 0);
+    json_decref(reply);
+    assert_int_equal(emu_raw_fixture_api(s, "DELETE", path, NULL, NULL), 200);
+    ukit_assert_error(s, "DELETE", path, NULL, 404, "NOT_FOUND");
+    free(stayer);
+    free(id);
+    free(org);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(create_get_update_by_id_and_external_id),
+        cmocka_unit_test(validation_is_400_with_the_field),
+        cmocka_unit_test(unknown_ids_are_404),
+        cmocka_unit_test(duplicates_are_409),
+        cmocka_unit_test(lists_page_over_more_than_three_pages),
+        cmocka_unit_test(deletes_end_memberships_and_sessions),
+    };
+    return cmocka_run_group_tests(tests, emu_raw_fixture_setup, emu_raw_fixture_teardown);
+}
