@@ -254,6 +254,16 @@ static bool resolve(emu *e, emu_req *r, bool by_external_id, char **user_id, int
     return *user_id != NULL;
 }
 
+/* The membership of a create or update body: the OpenAPI file both requires a
+ * "membership" member and gives the membership's own members at the top, so
+ * either is taken ({"membership": {...}} first). */
+static bool read_membership(emu_req *r, const json_t *body, emu_membership_input *in, int *rc)
+{
+    json_t *inner = json_object_get(body, "membership");
+    return inner ? emu_membership_input_read(r, inner, "membership.", in, rc)
+                 : emu_membership_input_read(r, body, "", in, rc);
+}
+
 static json_t *membership_row(emu *e, const char *org, const char *user_id)
 {
     return emu_db_row(e->store, "SELECT * FROM memberships WHERE organization_id = ? AND user_id = ?", "ss", org, user_id);
@@ -286,7 +296,7 @@ static int create_membership(emu *e, emu_req *r, bool by_external_id)
     if (!body)
         return emu_reply_error(r, 400, "INVALID_ARGUMENT", "the request body must be a JSON object");
     emu_membership_input in;
-    if (!emu_membership_input_read(r, body, "", &in, &rc))
+    if (!read_membership(r, body, &in, &rc))
         return rc;
     char *user_id = NULL;
     const char *org = emu_path_param(r, "organization_id");
@@ -341,7 +351,7 @@ static int update_membership(emu *e, emu_req *r, bool by_external_id)
     if (!body)
         return emu_reply_error(r, 400, "INVALID_ARGUMENT", "the request body must be a JSON object");
     emu_membership_input in;
-    if (!emu_membership_input_read(r, body, "", &in, &rc))
+    if (!read_membership(r, body, &in, &rc))
         return rc;
     char *user_id = NULL;
     const char *org = emu_path_param(r, "organization_id");
@@ -369,7 +379,7 @@ static int update_membership(emu *e, emu_req *r, bool by_external_id)
  * DeleteMembership. The reference's cascade flag (?cascade=true): when this was
  * the user's last membership, the user goes too (with their sessions), as the
  * Scalekit dashboard's "remove user" does; without it the user stays, in no
- * organization. Deleting a membership ends the user's sessions in that organization.
+ * organization. The user's sessions go on; their next tokens lack the organization.
  */
 static int delete_membership(emu *e, emu_req *r, bool by_external_id)
 {
@@ -386,8 +396,7 @@ static int delete_membership(emu *e, emu_req *r, bool by_external_id)
     json_t *m = membership_row(e, org, user_id), *left = NULL;
     bool ok = m && emu_user_event(e, "user.organization_membership_deleted", org, user_id) == 0 &&
               emu_db_exec(e->store, "DELETE FROM memberships WHERE organization_id = ? AND user_id = ?", "ss",
-                          org, user_id) == 1 &&
-              emu_sessions_end_in(e, user_id, org) == 0;
+                          org, user_id) == 1;
     if (ok && cascade && strcmp(cascade, "true") == 0) {
         left = emu_db_row(e->store, "SELECT COUNT(*) AS n FROM memberships WHERE user_id = ?", "s", user_id);
         ok = left && (json_integer_value(json_object_get(left, "n")) > 0 || emu_user_delete(e, user_id) == 0);

@@ -89,8 +89,6 @@ bool emu_session_use(emu *e, const char *session_id);
 /* End session @p session_id, when active, for @p reason ("logout", "revoked"): its
  * refresh tokens revoked, its user.logout event. 0 or -1. */
 int emu_session_end(emu *e, const char *session_id, const char *reason);
-/* End (revoke) the user's active sessions in @p org, inside the caller's transaction. 0 or -1. */
-int emu_sessions_end_in(emu *e, const char *user_id, const char *org);
 /* Put the invitation of @p user_id to @p org, with link /invitations/<token>, in the mailbox. 0 or -1. */
 int emu_mail_invitation(emu *e, const char *org, const char *user_id, const char *token);
 

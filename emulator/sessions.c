@@ -3,7 +3,8 @@
  * expiring by the organization's session policy (absolute and idle, fixed
  * when the session starts), ended by a revoke (its refresh tokens die with
  * it). GetSession, GetUserSessions (filters of the API: status, time range;
- * paged), RevokeSession, RevokeAllUserSessions; user.login and user.logout.
+ * paged), RevokeSession, RevokeAllUserSessions; user.login and user.logout;
+ * and the test control /_emulator/sessions/{id}:age.
  */
 #include "environment.h"
 #include "resources.h"
@@ -216,21 +217,6 @@ int emu_session_end(emu *e, const char *session_id, const char *reason)
     return emu_tx_commit(e->store);
 }
 
-int emu_sessions_end_in(emu *e, const char *user_id, const char *org)
-{
-    json_t *rows = emu_db_rows(e->store, "SELECT * FROM sessions WHERE user_id = ? AND organization_id = ? "
-                                         "AND ended_at IS NULL", "ss", user_id, org);
-    size_t i;
-    json_t *row;
-    int rc = rows ? 0 : -1;
-    json_array_foreach(rows, i, row) {
-        if (rc == 0 && strcmp(status_of(row, skit_now()), "active") == 0)
-            rc = end_session(e, row, "revoked");
-    }
-    json_decref(rows);
-    return rc;
-}
-
 /* ---- the routes --------------------------------------------------------------------- */
 
 static int get_session(emu *e, emu_req *r)
@@ -383,7 +369,26 @@ static int list_user_sessions(emu *e, emu_req *r)
     return rc;
 }
 
+/* Test control: move a session @p seconds into the past (its times all earlier),
+ * so a test sees the session policy expire it without waiting. */
+static int age_session(emu *e, emu_req *r)
+{
+    const char *id = emu_path_param(r, "session_id");
+    json_t *seconds = json_object_get(emu_json_body(r), "seconds");
+    if (!json_is_integer(seconds) || json_integer_value(seconds) < 0)
+        return emu_reply_field_error(r, "seconds", "seconds must be a non-negative integer");
+    int64_t by = json_integer_value(seconds);
+    int n = emu_db_exec(e->store, "UPDATE sessions SET created_at = created_at - ?1, last_active_at = last_active_at - ?1, "
+                                  "updated_at = updated_at - ?1, absolute_expires_at = absolute_expires_at - ?1, "
+                                  "idle_expires_at = idle_expires_at - ?1 WHERE id = ?2", "is", by, id);
+    if (n < 0)
+        return -1;
+    return n == 0 ? emu_reply_error(r, 404, "NOT_FOUND", "session %s not found", id ? id : "")
+                  : emu_reply_json(r, 200, json_object());
+}
+
 const emu_route emu_session_routes[] = {
+    {"POST", "/_emulator/sessions/{session_id}:age", age_session, "session_id"},
     {"GET", "/api/v1/sessions/{session_id}", get_session, "session_id"},
     {"POST", "/api/v1/sessions/{session_id}/revoke", revoke_session, "session_id"},
     {"GET", "/api/v1/users/{user_id}/sessions", list_user_sessions, "user_id"},

@@ -53,7 +53,7 @@ static void create_update_delete(void **state)
     snprintf(ext_path, sizeof ext_path, "/api/v1/memberships/organizations/%s/users:external/ext-member", guest);
 
     json_t *reply = NULL;
-    assert_int_equal(emu_raw_fixture_api(s, "POST", path, "{\"roles\":[{\"name\":\"viewer\"}],\"metadata\":{\"team\":\"blue\"}}",
+    assert_int_equal(emu_raw_fixture_api(s, "POST", path, "{\"membership\":{\"roles\":[{\"name\":\"viewer\"}],\"metadata\":{\"team\":\"blue\"}}}",
                                          &reply), 201);
     assert_int_equal(json_array_size(json_object_get(json_object_get(reply, "user"), "memberships")), 2);
     json_decref(reply);
@@ -65,8 +65,8 @@ static void create_update_delete(void **state)
     json_decref(m);
 
     /* 409 a second time, by id or external id. */
-    ukit_assert_error(s, "POST", path, "{}", 409, "ALREADY_EXISTS");
-    ukit_assert_error(s, "POST", ext_path, "{}", 409, "ALREADY_EXISTS");
+    ukit_assert_error(s, "POST", path, "{\"membership\":{}}", 409, "ALREADY_EXISTS");
+    ukit_assert_error(s, "POST", ext_path, "{\"membership\":{}}", 409, "ALREADY_EXISTS");
 
     assert_int_equal(emu_raw_fixture_api(s, "PATCH", ext_path, "{\"roles\":[{\"name\":\"admin\"},{\"name\":\"billing\"}]}",
                                          &reply), 200);
@@ -82,7 +82,7 @@ static void create_update_delete(void **state)
     ukit_assert_error(s, "DELETE", path, NULL, 404, "NOT_FOUND");
     ukit_assert_error(s, "PATCH", path, "{\"roles\":[{\"name\":\"admin\"}]}", 404, "NOT_FOUND");
     /* Created again by external id. */
-    assert_int_equal(emu_raw_fixture_api(s, "POST", ext_path, "{}", NULL), 201);
+    assert_int_equal(emu_raw_fixture_api(s, "POST", ext_path, "{\"membership\":{}}", NULL), 201);
     m = membership_of(s, id, guest);
     assert_string_equal(str(json_array_get(json_object_get(m, "roles"), 0), "name"), "member");
     json_decref(m);
@@ -102,12 +102,14 @@ static void refusals(void **state)
     snprintf(path, sizeof path, "/api/v1/memberships/organizations/%s/users/%s", other, str(user, "id"));
     snprintf(missing_org, sizeof missing_org, "/api/v1/memberships/organizations/org_missing/users/%s", str(user, "id"));
     snprintf(missing_user, sizeof missing_user, "/api/v1/memberships/organizations/%s/users/usr_missing", other);
+    ukit_assert_field_error(s, "POST", path, "{\"membership\":{\"roles\":{}}}", "membership.roles");
+    /* The bare form (the membership's members at the top) is taken too. */
     ukit_assert_field_error(s, "POST", path, "{\"roles\":{}}", "roles");
     ukit_assert_field_error(s, "POST", path, "{\"roles\":[{\"display_name\":\"x\"}]}", "roles[0].name");
     ukit_assert_field_error(s, "POST", path, "{\"metadata\":{\"plan\":1}}", "metadata.plan");
-    ukit_assert_field_error(s, "POST", path, "{\"inviter_email\":\"nobody\"}", "inviter_email");
-    ukit_assert_error(s, "POST", missing_org, "{}", 404, "NOT_FOUND");
-    ukit_assert_error(s, "POST", missing_user, "{}", 404, "NOT_FOUND");
+    ukit_assert_field_error(s, "POST", path, "{\"membership\":{\"inviter_email\":\"nobody\"}}", "membership.inviter_email");
+    ukit_assert_error(s, "POST", missing_org, "{\"membership\":{}}", 404, "NOT_FOUND");
+    ukit_assert_error(s, "POST", missing_user, "{\"membership\":{}}", 404, "NOT_FOUND");
     ukit_assert_error(s, "DELETE", missing_user, NULL, 404, "NOT_FOUND");
     snprintf(path, sizeof path, "/api/v1/memberships/organizations/%s/users:external/nobody", other);
     ukit_assert_error(s, "PATCH", path, "{}", 404, "NOT_FOUND");
@@ -127,7 +129,7 @@ static void delete_with_cascade(void **state)
     char path[256], user_path[256];
     snprintf(user_path, sizeof user_path, "/api/v1/users/%s", id);
     snprintf(path, sizeof path, "/api/v1/memberships/organizations/%s/users/%s", b, id);
-    assert_int_equal(emu_raw_fixture_api(s, "POST", path, "{}", NULL), 201);
+    assert_int_equal(emu_raw_fixture_api(s, "POST", path, "{\"membership\":{}}", NULL), 201);
     /* Not the last membership: the user stays. */
     snprintf(path, sizeof path, "/api/v1/memberships/organizations/%s/users/%s?cascade=true", b, id);
     assert_int_equal(emu_raw_fixture_api(s, "DELETE", path, NULL, NULL), 200);
@@ -137,7 +139,7 @@ static void delete_with_cascade(void **state)
     assert_int_equal(emu_raw_fixture_api(s, "DELETE", path, NULL, NULL), 200);
     assert_int_equal(emu_raw_fixture_api(s, "GET", user_path, NULL, NULL), 200);
     /* The last one, with cascade: the user goes. */
-    assert_int_equal(emu_raw_fixture_api(s, "POST", path, "{}", NULL), 201);
+    assert_int_equal(emu_raw_fixture_api(s, "POST", path, "{\"membership\":{}}", NULL), 201);
     snprintf(path, sizeof path, "/api/v1/memberships/organizations/%s/users/%s?cascade=true", a, id);
     assert_int_equal(emu_raw_fixture_api(s, "DELETE", path, NULL, NULL), 200);
     ukit_assert_error(s, "GET", user_path, NULL, 404, "NOT_FOUND");
