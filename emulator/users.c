@@ -66,12 +66,26 @@ static const char *check_profile(const json_t *v, char *field, size_t field_len)
     return NULL;
 }
 
+/* The name columns (the ID token's claims) over a profile lacking them: a user
+ * made by signing in, or stored by an earlier build, has no profile JSON. */
+static const char *const name_columns[] = {"given_name", "family_name", "name"};
+
+static void names_from_columns(json_t *profile, const json_t *row)
+{
+    for (size_t i = 0; row && i < sizeof name_columns / sizeof *name_columns; i++) {
+        const char *v = skit_json_string(row, name_columns[i]);
+        if (v && !json_object_get(profile, name_columns[i]))
+            json_object_set_new(profile, name_columns[i], json_string(v));
+    }
+}
+
 /* user_profile: the stored profile, plus its id and email_verified. */
 static int shape(const json_t *row, json_t *out)
 {
     json_t *profile = json_object_get(out, "user_profile");
     if (!json_is_object(profile))
         return -1;
+    names_from_columns(profile, row);
     json_object_set_new(profile, "id", json_string(skit_json_string(row, "id")));
     json_object_set_new(profile, "email_verified",
                         json_boolean(json_integer_value(json_object_get(row, "email_verified")) != 0));
@@ -180,14 +194,16 @@ static void fold_names(json_t *profile)
     }
 }
 
-/* Store @p profile (merged into the row's) and its name columns. 0, or the store's failure. */
-static int write_profile(emu *e, const char *id, const json_t *current_text, const json_t *changes)
+/* Store @p changes merged into the profile of @p row (NULL: a new user) and its name columns. 0 or -1. */
+static int write_profile(emu *e, const char *id, const json_t *row, const json_t *changes)
 {
-    json_t *profile = json_loads(json_string_value(current_text) ? json_string_value(current_text) : "{}", 0, NULL);
+    const char *current = skit_json_string(row, "profile");
+    json_t *profile = json_loads(current ? current : "{}", 0, NULL);
     if (!json_is_object(profile)) {
         json_decref(profile);
         profile = json_object();
     }
+    names_from_columns(profile, row);
     json_object_update(profile, (json_t *)changes);
     fold_names(profile);
     char *text = json_dumps(profile, JSON_COMPACT);
@@ -251,7 +267,7 @@ static int update_user(emu *e, emu_req *r, const char *column, const char *param
     if (n == 1 && metadata)
         n = emu_db_exec(e->store, "UPDATE users SET metadata = ? WHERE id = ?", "ss", meta_text ? meta_text : "{}", id);
     if (n == 1 && json_is_object(json_object_get(body, "user_profile")))
-        n = write_profile(e, id, json_object_get(row, "profile"), json_object_get(body, "user_profile")) == 0 ? 1 : -1;
+        n = write_profile(e, id, row, json_object_get(body, "user_profile")) == 0 ? 1 : -1;
     free(meta_text);
     if (n != 1) {
         rc = emu_resource_reply_conflict(e, r, &emu_user_resource, body, n);
