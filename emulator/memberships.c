@@ -99,7 +99,8 @@ void emu_membership_input_free(emu_membership_input *in)
     in->roles = in->metadata = NULL;
 }
 
-/* The role names of a roles array ([{"name": ...}] or names), or NULL with *why and field. */
+/* The role names of a roles array ([{"name": ...}], [{"role_name": ...}] or names),
+ * or NULL with *why and field. */
 static json_t *role_names(const json_t *roles, const char *prefix, char *field, size_t len, const char **why)
 {
     json_t *names = json_array();
@@ -109,7 +110,9 @@ static json_t *role_names(const json_t *roles, const char *prefix, char *field, 
     *why = !json_is_array(roles) ? "roles must be an array of roles"
          : json_array_size(roles) > MAX_ROLES ? "at most 50 roles" : NULL;
     json_array_foreach(roles, i, role) {
-        const char *name = json_is_string(role) ? json_string_value(role) : skit_json_string(role, "name");
+        const char *name = json_is_string(role) ? json_string_value(role)
+                         : skit_json_string(role, "name") ? skit_json_string(role, "name")
+                         : skit_json_string(role, "role_name");
         snprintf(field, len, "%sroles[%zu].name", prefix, i);
         if (!name || !*name || strlen(name) > MAX_ROLE_NAME) {
             *why = "each role needs a name of 1 to 100 characters";
@@ -505,17 +508,22 @@ static int list_permissions(emu *e, emu_req *r)
     return rc;
 }
 
-/* POST {"roles": [...]}: adds roles the member lacks; answers the member's roles. */
+/* POST the roles, as the body itself ([{"role_name": ...}], the gateway's body of
+ * the repeated field) or as {"roles": [...]}: adds roles the member lacks;
+ * answers the member's roles. */
 static int assign_roles(emu *e, emu_req *r)
 {
     int rc = 0;
     char field[64];
     const char *why = NULL;
-    json_t *body = emu_json_body(r);
-    json_t *names = body ? role_names(json_object_get(body, "roles"), "", field, sizeof field, &why) : NULL;
+    json_t *body = json_loads(r->body, 0, NULL);
+    json_t *names = json_is_array(body) || json_is_object(body)
+        ? role_names(json_is_array(body) ? body : json_object_get(body, "roles"), "", field, sizeof field, &why)
+        : NULL;
+    json_decref(body);
     if (!names)
-        return body ? emu_reply_field_error(r, field, why)
-                    : emu_reply_error(r, 400, "INVALID_ARGUMENT", "the request body must be a JSON object");
+        return why ? emu_reply_field_error(r, field, why)
+                   : emu_reply_error(r, 400, "INVALID_ARGUMENT", "the request body must be a JSON array of roles");
     if (emu_tx_begin(e->store) != 0) {
         json_decref(names);
         return -1;

@@ -167,7 +167,8 @@ char *emu_user_ensure(emu *e, const char *email, const char *organization_id)
     if (ok && id && organization_id && *organization_id)
         ok = emu_membership_join(e, organization_id, id) == 0;
     ok = ok && id && emu_db_exec(e->store, "UPDATE users SET last_login_time = ? WHERE id = ?", "is", now, id) == 1;
-    if (ok && !row)
+    /* user.signup's data needs the organization signed up to (OrgMembershipEventData). */
+    if (ok && !row && organization_id && *organization_id)
         ok = emu_user_event(e, "user.signup", organization_id, id) == 0;
     json_decref(row);
     if (!ok || emu_tx_commit(e->store) != 0) {

@@ -64,12 +64,17 @@ static void member_roles_and_permissions(void **state)
     assert_int_equal(json_array_size(json_object_get(reply, "roles")), 2);
     json_decref(reply);
     assert_string_equal(role_list(s, org, id, roles, sizeof roles), "viewer,editor");
+    /* The gateway's form: the roles array is the body. */
+    assert_int_equal(emu_raw_fixture_api(s, "POST", path, "[{\"role_name\":\"auditor\"}]", NULL), 200);
+    assert_string_equal(role_list(s, org, id, roles, sizeof roles), "viewer,editor,auditor");
+    ukit_assert_field_error(s, "POST", path, "[{\"role_name\":\"\"}]", "roles[0].name");
+    ukit_assert_error(s, "POST", path, "\"admin\"", 400, "INVALID_ARGUMENT");
     ukit_assert_field_error(s, "POST", path, "{\"roles\":[{}]}", "roles[0].name");
     ukit_assert_field_error(s, "POST", path, "{}", "roles");
 
     snprintf(path, sizeof path, "/api/v1/organizations/%s/users/%s/roles/viewer", org, id);
     assert_int_equal(emu_raw_fixture_api(s, "DELETE", path, NULL, NULL), 200);
-    assert_string_equal(role_list(s, org, id, roles, sizeof roles), "editor");
+    assert_string_equal(role_list(s, org, id, roles, sizeof roles), "editor,auditor");
     ukit_assert_error(s, "DELETE", path, NULL, 404, "NOT_FOUND");
 
     snprintf(path, sizeof path, "/api/v1/organizations/%s/users/%s/permissions", org, id);

@@ -145,6 +145,9 @@ static void revoke_all_and_filters(void **state)
     reply = sessions_of(s, id, "?filter.start_time=2000-01-01T00:00:00Z&filter.end_time=2999-01-01T00:00:00Z");
     assert_int_equal(json_integer_value(json_object_get(reply, "total_size")), 7);
     json_decref(reply);
+    reply = sessions_of(s, id, "?filter.start_time=2000-01-01T00%3A00%3A00.000000Z");
+    assert_int_equal(json_integer_value(json_object_get(reply, "total_size")), 7);
+    json_decref(reply);
     reply = sessions_of(s, id, "?filter.start_time=2999-01-01T00:00:00Z");
     assert_int_equal(json_integer_value(json_object_get(reply, "total_size")), 0);
     json_decref(reply);
