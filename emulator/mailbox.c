@@ -3,7 +3,8 @@
  * invitations), kept for tests and people: GET /_emulator/mailbox (JSON, newest
  * first) and /_emulator/mailbox/view (a plain HTML page). An invitation's link,
  * /invitations/{token}, opens a hosted page whose button signs the invitee in
- * (a new session) and activates the membership.
+ * (a new session) and activates the membership. /_emulator/invitations/{token}:expire
+ * lets a test see an invitation expire.
  */
 #include "environment.h"
 #include "resources.h"
@@ -173,7 +174,22 @@ static int accept_invitation(emu *e, emu_req *r)
     return rc;
 }
 
+/* Test control: let invitation {token} expire now (an invitation lasts a week). */
+static int expire_invitation(emu *e, emu_req *r)
+{
+    const char *token = emu_path_param(r, "token");
+    char hash[65];
+    emu_sha256_hex(token ? token : "", hash);
+    int n = emu_db_exec(e->store, "UPDATE memberships SET expires_at = ? WHERE invite_hash = ?", "is",
+                        skit_now() - 1, hash);
+    if (n < 0)
+        return -1;
+    return n ? emu_reply_json(r, 200, json_object())
+             : emu_reply_error(r, 404, "NOT_FOUND", "no invitation with this token");
+}
+
 const emu_route emu_mailbox_routes[] = {
+    {"POST", "/_emulator/invitations/{token}:expire", expire_invitation, "token"},
     {"GET", "/_emulator/mailbox", get_mailbox, NULL},
     {"GET", "/_emulator/mailbox/view", view_mailbox, NULL},
     {"GET", "/invitations/{token}", open_invitation, "token"},

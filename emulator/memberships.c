@@ -46,6 +46,11 @@ static json_t *membership_json(const json_t *m)
         if (json_is_integer(v))
             json_object_set_new(out, times[k][0], emu_json_time(json_integer_value(v)));
     }
+    /* An invitation left open past its expiry reads as expired. */
+    json_t *expires = json_object_get(m, "expires_at");
+    if (strcmp(skit_json_string(out, "membership_status") ? skit_json_string(out, "membership_status") : "",
+               "PENDING_INVITE") == 0 && json_is_integer(expires) && json_integer_value(expires) <= skit_now())
+        json_object_set_new(out, "membership_status", json_string("INVITE_EXPIRED"));
     json_object_set_new(out, "roles", roles);
     json_object_set_new(out, "permissions", json_array());
     json_object_set_new(out, "metadata", json_is_object(metadata) ? json_incref(metadata) : json_object());
@@ -215,7 +220,7 @@ int emu_membership_join(emu *e, const char *org, const char *user_id)
     int rc = 0;
     if (!m) {
         rc = emu_db_exec(e->store, "INSERT INTO memberships(organization_id, user_id, roles, created_at, "
-                                   "provisioning_method) VALUES (?, ?, '[\"member\"]', ?, 'jit')",
+                                   "provisioning_method) VALUES (?, ?, '[\"member\"]', ?, 'jit_using_sso')",
                          "ssi", org, user_id, skit_now()) == 1 ? 0 : -1;
         rc = rc == 0 ? emu_user_event(e, "user.organization_membership_created", org, user_id) : rc;
     } else if (strcmp(skit_json_string(m, "membership_status"), "PENDING_INVITE") == 0) {

@@ -11,6 +11,7 @@
 
 #include <arpa/inet.h>
 #include <microhttpd.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +38,49 @@ static const char *status_of(const json_t *row, int64_t now)
            (json_is_integer(idle) && json_integer_value(idle) <= now) ? "expired" : "active";
 }
 
+/* The text after @p key in @p ua up to a character of @p stop, into @p out ("" when absent). */
+static bool ua_token(const char *ua, const char *key, const char *stop, char *out, size_t n)
+{
+    const char *p = strstr(ua, key);
+    out[0] = '\0';
+    if (!p)
+        return false;
+    p += strlen(key);
+    size_t len = strcspn(p, stop);
+    snprintf(out, n, "%.*s", (int)(len < n ? len : n - 1), p);
+    return true;
+}
+
+/* sessionsDeviceDetails from the User-Agent: browser, OS and their versions, the kind
+ * of device; good enough for the common browsers, empty for what it does not know. */
+static void device_from_user_agent(json_t *device, const char *ua)
+{
+    static const char *const browsers[][2] = {{"Edg/", "Edge"}, {"OPR/", "Opera"}, {"Firefox/", "Firefox"},
+                                              {"Chrome/", "Chrome"}, {"Version/", "Safari"}};
+    static const char *const systems[][3] = {{"Windows NT ", "Windows", ";)"}, {"Mac OS X ", "macOS", ";)"},
+                                             {"iPhone OS ", "iOS", " ;)"}, {"Android ", "Android", ";)"},
+                                             {"Linux", "Linux", ";)"}};
+    char version[64];
+    for (size_t i = 0; i < sizeof browsers / sizeof *browsers; i++) {
+        if (ua_token(ua, browsers[i][0], " ;)", version, sizeof version)) {
+            json_object_set_new(device, "browser", json_string(browsers[i][1]));
+            json_object_set_new(device, "browser_version", json_string(version));
+            break;
+        }
+    }
+    for (size_t i = 0; i < sizeof systems / sizeof *systems; i++) {
+        if (ua_token(ua, systems[i][0], systems[i][2], version, sizeof version)) {
+            for (char *c = version; *c; c++)
+                *c = *c == '_' ? '.' : *c;
+            json_object_set_new(device, "os", json_string(systems[i][1]));
+            if (*version)
+                json_object_set_new(device, "os_version", json_string(version));
+            break;
+        }
+    }
+    json_object_set_new(device, "device_type", json_string(strstr(ua, "Mobile") ? "Mobile" : "Desktop"));
+}
+
 /* sessionsSessionDetails: times, status, device (user agent and IP), the client. */
 static int shape(const json_t *row, json_t *out)
 {
@@ -60,8 +104,10 @@ static int shape(const json_t *row, json_t *out)
     }
     json_t *device = json_object();
     const char *ua = skit_json_string(row, "user_agent"), *ip = skit_json_string(row, "ip");
-    if (ua)
+    if (ua) {
         json_object_set_new(device, "user_agent", json_string(ua));
+        device_from_user_agent(device, ua);
+    }
     if (ip)
         json_object_set_new(device, "ip", json_string(ip));
     return json_object_set_new(out, "device", device);

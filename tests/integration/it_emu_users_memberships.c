@@ -238,6 +238,45 @@ static void invitation_from_the_mailbox(void **state)
     free(org);
 }
 
+/* An expired invitation: its link is refused, the membership reads INVITE_EXPIRED,
+ * and ResendInvite opens it again with a new link that works. */
+static void expired_invitation_is_resent(void **state)
+{
+    emu_raw_fixture *s = *state;
+    EMU_FIXTURE_REQUIRE_EMULATOR(s->f, "expiring an invitation");
+    char *org = ukit_create_org(s, "Expiring Co");
+    json_t *user = ukit_create_user(s, org, "late@example.com", NULL, "?send_invitation_email=true");
+    char *id = ukit_id(user);
+    json_decref(user);
+    size_t count = 0;
+    json_t *mail = newest_mail(s, &count);
+    char link[512], control[600];
+    snprintf(link, sizeof link, "%s", strstr(str(mail, "link"), "/invitations/"));
+    json_decref(mail);
+    snprintf(control, sizeof control, "/_emulator%s:expire", link);
+    assert_int_equal(ukit_get_page(s, "POST", control, NULL), 200);
+    assert_int_equal(ukit_get_page(s, "GET", link, NULL), 404);
+    json_t *m = membership_of(s, id, org);
+    assert_string_equal(str(m, "membership_status"), "INVITE_EXPIRED");
+    json_decref(m);
+
+    char resend[256];
+    snprintf(resend, sizeof resend, "/api/v1/invites/organizations/%s/users/%s/resend", org, id);
+    assert_int_equal(emu_raw_fixture_api(s, "PATCH", resend, "{}", NULL), 200);
+    m = membership_of(s, id, org);
+    assert_string_equal(str(m, "membership_status"), "PENDING_INVITE");
+    json_decref(m);
+    mail = newest_mail(s, &count);
+    snprintf(link, sizeof link, "%s", strstr(str(mail, "link"), "/invitations/"));
+    json_decref(mail);
+    assert_int_equal(ukit_get_page(s, "POST", link, NULL), 200);
+    m = membership_of(s, id, org);
+    assert_string_equal(str(m, "membership_status"), "ACTIVE");
+    json_decref(m);
+    free(id);
+    free(org);
+}
+
 static void resend_needs_a_pending_invitation(void **state)
 {
     emu_raw_fixture *s = *state;
@@ -263,6 +302,7 @@ int main(void)
         cmocka_unit_test(refusals),
         cmocka_unit_test(delete_with_cascade),
         cmocka_unit_test(invitation_from_the_mailbox),
+        cmocka_unit_test(expired_invitation_is_resent),
         cmocka_unit_test(resend_needs_a_pending_invitation),
     };
     return cmocka_run_group_tests(tests, emu_raw_fixture_setup, emu_raw_fixture_teardown);

@@ -47,6 +47,40 @@ static json_t *sessions_of(emu_raw_fixture *s, const char *user_id, const char *
     return reply;
 }
 
+static void device_details_from_the_user_agent(void **state)
+{
+    emu_raw_fixture *s = *state;
+    char *org = ukit_create_org(s, "Device Co");
+    json_t *user = ukit_create_user(s, org, "device@example.com", NULL, "");
+    char *id = ukit_id(user);
+    json_decref(user);
+    json_decref(ukit_sign_in(s, "device@example.com", org,
+                             "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 "
+                             "(KHTML, like Gecko) Chrome/142.0.0.0 Safari/537.36"));
+    json_decref(ukit_sign_in(s, "device@example.com", org,
+                             "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 "
+                             "(KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1"));
+    char path[256];
+    snprintf(path, sizeof path, "/api/v1/users/%s/sessions", id);
+    json_t *reply = NULL;
+    assert_int_equal(emu_raw_fixture_api(s, "GET", path, NULL, &reply), 200);
+    json_t *desktop = json_object_get(json_array_get(json_object_get(reply, "sessions"), 0), "device");
+    assert_string_equal(str(desktop, "browser"), "Chrome");
+    assert_string_equal(str(desktop, "browser_version"), "142.0.0.0");
+    assert_string_equal(str(desktop, "os"), "macOS");
+    assert_string_equal(str(desktop, "os_version"), "10.15.7");
+    assert_string_equal(str(desktop, "device_type"), "Desktop");
+    json_t *phone = json_object_get(json_array_get(json_object_get(reply, "sessions"), 1), "device");
+    assert_string_equal(str(phone, "browser"), "Safari");
+    assert_string_equal(str(phone, "browser_version"), "17.4");
+    assert_string_equal(str(phone, "os"), "iOS");
+    assert_string_equal(str(phone, "os_version"), "17.4");
+    assert_string_equal(str(phone, "device_type"), "Mobile");
+    json_decref(reply);
+    free(id);
+    free(org);
+}
+
 static void refused(emu_raw_fixture *s, const json_t *tokens)
 {
     json_t *reply = NULL;
@@ -310,6 +344,7 @@ int main(void)
         cmocka_unit_test(login_makes_a_session_revoke_ends_it),
         cmocka_unit_test(revoke_all_and_filters),
         cmocka_unit_test(unknown_sessions_and_users_are_404),
+        cmocka_unit_test(device_details_from_the_user_agent),
         cmocka_unit_test(session_policy_expires_sessions),
         cmocka_unit_test(tokens_follow_the_data),
     };
