@@ -125,6 +125,9 @@ int emu_reply_redirect(emu_req *r, const char *location);
  * and, when @p form_target is not NULL, to that origin "scheme://host[:port]"),
  * X-Frame-Options: DENY, Referrer-Policy: no-referrer, X-Content-Type-Options: nosniff. */
 int emu_reply_html(emu_req *r, unsigned status, const char *html, const char *form_target);
+/* The one stylesheet a page may carry inline (<style> with exactly this text):
+ * emu_reply_html's Content-Security-Policy allows it by its hash. */
+extern const char emu_page_style[];
 /* Any body of any type (copied). */
 int emu_reply_raw(emu_req *r, unsigned status, const char *content_type, const char *body, size_t len);
 /* An extra response header (both copied). */

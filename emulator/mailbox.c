@@ -51,22 +51,11 @@ static int get_mailbox(emu *e, emu_req *r)
     return rows ? emu_reply_json(r, 200, json_pack("{s:o}", "messages", rows)) : -1;
 }
 
-/* A plain page: readable at phone width, the emulator's one small stylesheet. */
+/* A page of the emulator's (emu_reply_page: readable at phone width, its one stylesheet). */
 static int reply_page(emu_req *r, unsigned status, const char *title, const char *inner)
 {
     skit_buf b = SKIT_BUF_INIT;
-    skit_buf_puts(&b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\">"
-                      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>");
-    emu_html_escape(&b, title);
-    skit_buf_puts(&b, "</title>\n<style>body{font:1rem/1.5 system-ui,sans-serif;max-width:40rem;margin:0 auto;"
-                      "padding:1rem;color:#111;background:#fff}article{border:1px solid #767676;border-radius:.5rem;"
-                      "padding:1rem;margin:1rem 0;overflow-wrap:anywhere}a,button{color:#0b57d0}"
-                      "button{font:inherit;padding:.5rem 1rem}</style></head>\n<body>\n<main>\n<h1>");
-    emu_html_escape(&b, title);
-    skit_buf_puts(&b, "</h1>\n");
-    skit_buf_puts(&b, inner);
-    int rc = skit_buf_puts(&b, "</main>\n</body>\n</html>\n");
-    rc = rc == SCALEKIT_OK ? emu_reply_html(r, status, b.ptr, NULL) : -1;
+    int rc = skit_buf_puts(&b, inner) == SCALEKIT_OK ? emu_reply_page(r, status, title, &b, NULL) : -1;
     skit_buf_free(&b);
     return rc;
 }

@@ -31,7 +31,7 @@ int emu_reply_page(emu_req *r, unsigned status, const char *title, const skit_bu
     skit_buf_puts(&b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\">"
                       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>");
     emu_html_escape(&b, title);
-    skit_buf_puts(&b, "</title></head>\n<body>\n<main>\n<h1>");
+    skit_buf_printf(&b, "</title><style>%s</style></head>\n<body>\n<main>\n<h1>", emu_page_style);
     emu_html_escape(&b, title);
     skit_buf_puts(&b, "</h1>\n");
     skit_buf_put(&b, inner->ptr ? inner->ptr : "", inner->len);

@@ -16,6 +16,7 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <microhttpd.h>
+#include <openssl/evp.h>
 
 /* Threads serving connections (each runs an epoll loop), and the most
  * connections held at once (libmicrohttpd's default is FD_SETSIZE - 4). */
@@ -547,16 +548,30 @@ int emu_reply_redirect(emu_req *r, const char *location)
     return emu_reply_raw(r, 302, "text/plain", "", 0);
 }
 
+const char emu_page_style[] =
+    "body{font:1rem/1.5 system-ui,sans-serif;max-width:40rem;margin:0 auto;padding:1rem;color:#111;"
+    "background:#fff}article{border:1px solid #767676;border-radius:.5rem;padding:1rem;margin:1rem 0;"
+    "overflow-wrap:anywhere}a{color:#0b57d0}input,button{font:inherit;padding:.5rem;max-width:100%}"
+    "[role=alert]{color:#b3261e}";
+
 int emu_reply_html(emu_req *r, unsigned status, const char *html, const char *form_target)
 {
-    /* The pages need nothing but their own markup: no script, style, image or
-     * frame loads, no framing (clickjacking), forms only to the emulator and the
-     * app the login redirects to (browsers check form-action on the redirect). */
+    /* The pages need nothing but their own markup: no script, image or frame
+     * loads, no style but emu_page_style (by its hash), no framing
+     * (clickjacking), forms only to the emulator and the app the login
+     * redirects to (browsers check form-action on the redirect). */
     if (form_target && strpbrk(form_target, " \t\r\n;,'\""))
         return -1;
+    unsigned char md[32];
+    unsigned int md_len = 0;
+    char style_hash[48];
+    if (!EVP_Digest(emu_page_style, strlen(emu_page_style), md, &md_len, EVP_sha256(), NULL))
+        return -1;
+    style_hash[skit_base64_encode(md, sizeof md, style_hash)] = '\0';
     char csp[512];
-    int n = snprintf(csp, sizeof csp, "default-src 'none'; form-action 'self'%s%s; frame-ancestors 'none'; "
-                                      "base-uri 'none'", form_target ? " " : "", form_target ? form_target : "");
+    int n = snprintf(csp, sizeof csp, "default-src 'none'; style-src 'sha256-%s'; form-action 'self'%s%s; "
+                                      "frame-ancestors 'none'; base-uri 'none'", style_hash,
+                     form_target ? " " : "", form_target ? form_target : "");
     if (n < 0 || (size_t)n >= sizeof csp || emu_add_header(r, "Content-Security-Policy", csp) < 0 ||
         emu_add_header(r, "X-Frame-Options", "DENY") < 0 ||
         emu_add_header(r, "Referrer-Policy", "no-referrer") < 0 ||

@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 #include <sqlite3.h>
+#include <openssl/evp.h>
 
 #include "emu_fixture.h"
 #include "emu_testhttp.h"
@@ -85,6 +86,35 @@ static void member_roles_and_permissions(void **state)
     ukit_assert_error(s, "GET", path, NULL, 404, "NOT_FOUND");
     ukit_assert_error(s, "GET", "/api/v1/organizations/org_missing/users/usr_missing/roles", NULL, 404, "NOT_FOUND");
     free(id);
+    free(org);
+}
+
+/* The mailbox page carries the emulator's stylesheet inline, and its
+ * Content-Security-Policy allows exactly that stylesheet by its hash. */
+static void mailbox_page_style_is_allowed_by_hash(void **state)
+{
+    emu_raw_fixture *s = *state;
+    char *org = ukit_create_org(s, "Styled Co");
+    json_decref(ukit_create_user(s, org, "styled@example.com", NULL, "?send_invitation_email=true"));
+    char url[512], csp[1024];
+    emu_fixture_url(s->f, "/_emulator/mailbox/view", url, sizeof url);
+    emu_http_response r;
+    emu_http("GET", url, NULL, NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_non_null(emu_http_header(&r, "Content-Security-Policy", csp, sizeof csp));
+    const char *open = strstr(r.body, "<style>"), *close = open ? strstr(open, "</style>") : NULL;
+    assert_non_null(close);
+    assert_non_null(strstr(r.body, "styled@example.com"));
+    unsigned char md[32];
+    unsigned int len = 0;
+    assert_true(EVP_Digest(open + 7, (size_t)(close - open - 7), md, &len, EVP_sha256(), NULL));
+    char b64[64], allowed[96];
+    b64[skit_base64_encode(md, sizeof md, b64)] = '\0';
+    snprintf(allowed, sizeof allowed, "style-src 'sha256-%s'", b64);
+    if (!strstr(csp, allowed))
+        fail_msg("the page's stylesheet is not what its policy allows: %s (want %s)", csp, allowed);
+    assert_non_null(strstr(csp, "default-src 'none'"));
+    emu_http_response_free(&r);
     free(org);
 }
 
@@ -277,6 +307,7 @@ int main(void)
 {
     const struct CMUnitTest raw[] = {
         cmocka_unit_test(member_roles_and_permissions),
+        cmocka_unit_test(mailbox_page_style_is_allowed_by_hash),
     };
     const struct CMUnitTest hooks[] = {
         cmocka_unit_test(user_events_in_the_openapi_shapes),

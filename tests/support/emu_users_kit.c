@@ -100,7 +100,7 @@ json_t *ukit_sign_in(const emu_raw_fixture *s, const char *email, const char *or
     char *e_email = curl_easy_escape(c, email, 0);
     char url[256], form[1024], ua[256], location[2048];
     emu_fixture_url(s->f, "/oauth/authorize", url, sizeof url);
-    snprintf(form, sizeof form, "response_type=code&client_id=%s&redirect_uri=http%%3A%%2F%%2Fapp.example%%2Fcb"
+    snprintf(form, sizeof form, "response_type=code&client_id=%s&redirect_uri=http%%3A%%2F%%2F127.0.0.1%%2Fcb"
              "&email=%s%s%s", s->f->client_id, e_email, org ? "&organization_id=" : "", org ? org : "");
     curl_free(e_email);
     curl_easy_cleanup(c);
@@ -113,7 +113,7 @@ json_t *ukit_sign_in(const emu_raw_fixture *s, const char *email, const char *or
     emu_http_response_free(&r);
     char *code = emu_test_query_param(location, "code");
     assert_non_null(code);
-    snprintf(form, sizeof form, "grant_type=authorization_code&code=%s&redirect_uri=http%%3A%%2F%%2Fapp.example%%2Fcb",
+    snprintf(form, sizeof form, "grant_type=authorization_code&code=%s&redirect_uri=http%%3A%%2F%%2F127.0.0.1%%2Fcb",
              code);
     free(code);
     json_t *tokens = NULL;
