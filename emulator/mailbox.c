@@ -144,9 +144,7 @@ static int accept_invitation(emu *e, emu_req *r)
               emu_db_exec(e->store, "UPDATE users SET last_login_time = ?, email_verified = 1 WHERE id = ?", "is",
                           skit_now(), user_id) == 1;
     char *session = ok ? emu_session_start(e, r, user_id, org, e->client_id) : NULL;
-    if (!session || emu_tx_commit(e->store) != 0) {
-        if (!session)
-            emu_tx_rollback(e->store);
+    if (emu_tx_end(e->store, session != NULL) != 0) {
         rc = -1;
     } else {
         skit_buf in = SKIT_BUF_INIT;

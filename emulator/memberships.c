@@ -272,6 +272,29 @@ static bool read_membership(emu_req *r, const json_t *body, emu_membership_input
                  : emu_membership_input_read(r, body, "", in, rc);
 }
 
+/* The start of a create or update: the body read and checked, a transaction
+ * opened, organization and user found. False when it has replied (or failed: rc
+ * -1) and the transaction is closed; *in is freed either way by the caller. */
+static bool begin_write(emu *e, emu_req *r, bool by_external_id, emu_membership_input *in, char **user_id, int *rc)
+{
+    json_t *body = emu_json_body(r);
+    *in = (emu_membership_input){0};
+    if (!body) {
+        *rc = emu_reply_error(r, 400, "INVALID_ARGUMENT", "the request body must be a JSON object");
+        return false;
+    }
+    if (!read_membership(r, body, in, rc))
+        return false;
+    if (emu_tx_begin(e->store) != 0) {
+        *rc = -1;
+        return false;
+    }
+    if (resolve(e, r, by_external_id, user_id, rc))
+        return true;
+    emu_tx_rollback(e->store);
+    return false;
+}
+
 static json_t *membership_row(emu *e, const char *org, const char *user_id)
 {
     return emu_db_row(e->store, "SELECT * FROM memberships WHERE organization_id = ? AND user_id = ?", "ss", org, user_id);
@@ -300,21 +323,10 @@ static int finish(emu *e, emu_req *r, bool ok, unsigned status, const char *user
 static int create_membership(emu *e, emu_req *r, bool by_external_id)
 {
     int rc = 0;
-    json_t *body = emu_json_body(r);
-    if (!body)
-        return emu_reply_error(r, 400, "INVALID_ARGUMENT", "the request body must be a JSON object");
     emu_membership_input in;
-    if (!read_membership(r, body, &in, &rc))
-        return rc;
     char *user_id = NULL;
     const char *org = emu_path_param(r, "organization_id");
-    if (emu_tx_begin(e->store) != 0) {
-        emu_membership_input_free(&in);
-        return -1;
-    }
-    if (!resolve(e, r, by_external_id, &user_id, &rc)) {
-        emu_tx_rollback(e->store);
-    } else {
+    if (begin_write(e, r, by_external_id, &in, &user_id, &rc)) {
         json_t *m = membership_row(e, org, user_id);
         if (m) {
             emu_tx_rollback(e->store);
@@ -355,21 +367,10 @@ static int set_roles(emu *e, const char *org, const char *user_id, const json_t 
 static int update_membership(emu *e, emu_req *r, bool by_external_id)
 {
     int rc = 0;
-    json_t *body = emu_json_body(r);
-    if (!body)
-        return emu_reply_error(r, 400, "INVALID_ARGUMENT", "the request body must be a JSON object");
     emu_membership_input in;
-    if (!read_membership(r, body, &in, &rc))
-        return rc;
     char *user_id = NULL;
     const char *org = emu_path_param(r, "organization_id");
-    if (emu_tx_begin(e->store) != 0) {
-        emu_membership_input_free(&in);
-        return -1;
-    }
-    if (!resolve(e, r, by_external_id, &user_id, &rc)) {
-        emu_tx_rollback(e->store);
-    } else {
+    if (begin_write(e, r, by_external_id, &in, &user_id, &rc)) {
         int n = set_roles(e, org, user_id, in.roles, in.metadata);
         if (n == 1) {
             emu_tx_rollback(e->store);
@@ -385,9 +386,9 @@ static int update_membership(emu *e, emu_req *r, bool by_external_id)
 
 /*
  * DeleteMembership. The reference's cascade flag (?cascade=true): when this was
- * the user's last membership, the user goes too (with their sessions), as the
- * Scalekit dashboard's "remove user" does; without it the user stays, in no
- * organization. The user's sessions go on; their next tokens lack the organization.
+ * the user's last membership, the user goes too (with their sessions): the
+ * reference says only that it removes associated resources, and this is the
+ * emulator's reading; without it the user stays, in no organization. The user's sessions go on; their next tokens lack the organization.
  */
 static int delete_membership(emu *e, emu_req *r, bool by_external_id)
 {

@@ -205,9 +205,7 @@ char *emu_session_start(emu *e, emu_req *r, const char *user_id, const char *org
     json_t *row = ok ? session_row(e, id) : NULL;
     ok = row && auth_event(e, "user.login", row) == 0;
     json_decref(row);
-    if (!ok || emu_tx_commit(e->store) != 0) {
-        if (!ok)
-            emu_tx_rollback(e->store);
+    if (emu_tx_end(e->store, ok) != 0) {
         free(id);
         return NULL;
     }
@@ -335,9 +333,7 @@ static int revoke_user_sessions(emu *e, emu_req *r)
             json_array_append_new(revoked, revoked_json(after));
         json_decref(after);
     }
-    if (!ok || emu_tx_commit(e->store) != 0) {
-        if (!ok)
-            emu_tx_rollback(e->store);
+    if (emu_tx_end(e->store, ok) != 0) {
         rc = -1;
     } else {
         rc = emu_reply_json(r, 200, json_pack("{s:O, s:I}", "revoked_sessions", revoked, "total_revoked",

@@ -481,6 +481,14 @@ int emu_tx_begin(emu_store *st)
     return 0;
 }
 
+int emu_tx_end(emu_store *st, bool ok)
+{
+    if (ok)
+        return emu_tx_commit(st);
+    emu_tx_rollback(st);
+    return -1;
+}
+
 void emu_tx_rollback(emu_store *st)
 {
     char sql[80];

@@ -47,6 +47,8 @@ void emu_db_unlock(emu_store *st);
 int emu_tx_begin(emu_store *st);
 int emu_tx_commit(emu_store *st);
 void emu_tx_rollback(emu_store *st);
+/* Commit when @p ok, else roll back: 0 only when it committed. */
+int emu_tx_end(emu_store *st, bool ok);
 /* Called (without the store's mutex) after each outermost COMMIT: the event outbox wakes its sender. */
 void emu_store_set_commit_hook(emu_store *st, void (*hook)(void *arg), void *arg);
 

@@ -171,9 +171,7 @@ char *emu_user_ensure(emu *e, const char *email, const char *organization_id)
     if (ok && !row && organization_id && *organization_id)
         ok = emu_user_event(e, "user.signup", organization_id, id) == 0;
     json_decref(row);
-    if (!ok || emu_tx_commit(e->store) != 0) {
-        if (!ok)
-            emu_tx_rollback(e->store);
+    if (emu_tx_end(e->store, ok) != 0) {
         free(id);
         return NULL;
     }

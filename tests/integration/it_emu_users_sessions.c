@@ -81,6 +81,20 @@ static void device_details_from_the_user_agent(void **state)
     free(org);
 }
 
+/* GetSession answers session @p sid with @p status. */
+static void assert_session_status(emu_raw_fixture *s, const char *sid, const char *status)
+{
+    char path[256];
+    snprintf(path, sizeof path, "/api/v1/sessions/%s", sid);
+    json_t *reply = NULL;
+    assert_int_equal(emu_raw_fixture_api(s, "GET", path, NULL, &reply), 200);
+    assert_string_equal(str(reply, "session_id"), sid);
+    assert_string_equal(str(reply, "status"), status);
+    if (strcmp(status, "expired") == 0)
+        assert_non_null(str(reply, "expired_at"));
+    json_decref(reply);
+}
+
 static void refused(emu_raw_fixture *s, const json_t *tokens)
 {
     json_t *reply = NULL;
@@ -128,11 +142,7 @@ static void login_makes_a_session_revoke_ends_it(void **state)
     json_decref(reply);
     refused(s, fresh);
 
-    snprintf(path, sizeof path, "/api/v1/sessions/%s", sid);
-    assert_int_equal(emu_raw_fixture_api(s, "GET", path, NULL, &reply), 200);
-    assert_string_equal(str(reply, "session_id"), sid);
-    assert_string_equal(str(reply, "status"), "revoked");
-    json_decref(reply);
+    assert_session_status(s, sid, "revoked");
     json_decref(fresh);
     json_decref(tokens);
     free(id);
@@ -267,18 +277,12 @@ static void session_policy_expires_sessions(void **state)
     refused(s, fresh);
     json_decref(fresh);
     json_decref(tokens);
-    char get[256];
-    snprintf(get, sizeof get, "/api/v1/sessions/%s", sid);
-    json_t *reply = NULL;
-    assert_int_equal(emu_raw_fixture_api(s, "GET", get, NULL, &reply), 200);
-    assert_string_equal(str(reply, "status"), "expired");
-    assert_non_null(str(reply, "expired_at"));
-    json_decref(reply);
+    assert_session_status(s, sid, "expired");
     free(sid);
 
     /* Absolute: uses every 50 s keep it from idling, not past three minutes. */
     tokens = ukit_sign_in(s, "strict@example.com", org, "SessionBrowser/3.1 (X11)");
-    reply = sessions_of(s, id, "?filter.status=active");
+    json_t *reply = sessions_of(s, id, "?filter.status=active");
     sid = strdup(str(json_array_get(json_object_get(reply, "sessions"), 0), "session_id"));
     json_decref(reply);
     for (int i = 0; i < 3; i++) {
@@ -289,10 +293,7 @@ static void session_policy_expires_sessions(void **state)
     }
     age(s, sid, 50);
     refused(s, tokens);
-    snprintf(get, sizeof get, "/api/v1/sessions/%s", sid);
-    assert_int_equal(emu_raw_fixture_api(s, "GET", get, NULL, &reply), 200);
-    assert_string_equal(str(reply, "status"), "expired");
-    json_decref(reply);
+    assert_session_status(s, sid, "expired");
     json_decref(tokens);
     free(sid);
     free(id);

@@ -86,12 +86,7 @@ static long token_request(const emu_raw_fixture *s, const char *form, json_t **o
     emu_fixture_url(s->f, "/oauth/token", url, sizeof url);
     snprintf(full, sizeof full, "%s&client_id=%s&client_secret=%s", form, s->f->client_id, s->f->client_secret);
     const char *headers[] = {"Content-Type: application/x-www-form-urlencoded", NULL};
-    emu_http_response r;
-    emu_http("POST", url, headers, full, &r);
-    long status = r.status;
-    *out = emu_http_json(&r);
-    emu_http_response_free(&r);
-    return status;
+    return emu_http_call("POST", url, headers, full, out);
 }
 
 json_t *ukit_sign_in(const emu_raw_fixture *s, const char *email, const char *org, const char *user_agent)
@@ -130,13 +125,7 @@ long ukit_refresh(const emu_raw_fixture *s, const char *refresh_token, json_t **
 
 json_t *ukit_claims(const char *jwt)
 {
-    const char *dot = strchr(jwt, '.'), *end = dot ? strchr(dot + 1, '.') : NULL;
-    assert_non_null(end);
-    unsigned char *raw = NULL;
-    size_t len = 0;
-    assert_int_equal(skit_base64url_decode(dot + 1, (size_t)(end - dot - 1), &raw, &len), 0);
-    json_t *claims = json_loadb((const char *)raw, len, 0, NULL);
-    free(raw);
+    json_t *claims = emu_test_jwt_payload(jwt);
     assert_non_null(claims);
     return claims;
 }
