@@ -462,7 +462,7 @@ static int resend_invite(emu *e, emu_req *r)
         rc = -1;
     } else {
         json_t *inv = json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:I}", "organization_id", org, "user_id", user_id,
-                                "status", "PENDING_INVITE",
+                                "status", "pending",
                                 "created_at", emu_json_time(json_integer_value(json_object_get(after, "created_at"))),
                                 "expires_at", emu_json_time(json_integer_value(json_object_get(after, "expires_at"))),
                                 "resent_at", emu_json_time(json_integer_value(json_object_get(after, "resent_at"))),

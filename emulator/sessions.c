@@ -52,7 +52,8 @@ static bool ua_token(const char *ua, const char *key, const char *stop, char *ou
 }
 
 /* sessionsDeviceDetails from the User-Agent: browser, OS and their versions, the kind
- * of device; good enough for the common browsers, empty for what it does not know. */
+ * of device (the API's names: "Chrome", "Mobile Safari", "macOS", "desktop"); good
+ * enough for the common browsers, nothing for what it does not know. */
 static void device_from_user_agent(json_t *device, const char *ua)
 {
     static const char *const browsers[][2] = {{"Edg/", "Edge"}, {"OPR/", "Opera"}, {"Firefox/", "Firefox"},
@@ -63,7 +64,8 @@ static void device_from_user_agent(json_t *device, const char *ua)
     char version[64];
     for (size_t i = 0; i < sizeof browsers / sizeof *browsers; i++) {
         if (ua_token(ua, browsers[i][0], " ;)", version, sizeof version)) {
-            json_object_set_new(device, "browser", json_string(browsers[i][1]));
+            bool mobile_safari = strcmp(browsers[i][1], "Safari") == 0 && strstr(ua, "Mobile");
+            json_object_set_new(device, "browser", json_string(mobile_safari ? "Mobile Safari" : browsers[i][1]));
             json_object_set_new(device, "browser_version", json_string(version));
             break;
         }
@@ -78,7 +80,12 @@ static void device_from_user_agent(json_t *device, const char *ua)
             break;
         }
     }
-    json_object_set_new(device, "device_type", json_string(strstr(ua, "Mobile") ? "Mobile" : "Desktop"));
+    /* The API's classes: desktop, mobile, tablet, other. */
+    bool mobile = strstr(ua, "Mobile") != NULL;
+    const char *type = strstr(ua, "iPad") || (strstr(ua, "Android") && !mobile) ? "tablet"
+                     : mobile ? "mobile"
+                     : json_object_get(device, "os") ? "desktop" : "other";
+    json_object_set_new(device, "device_type", json_string(type));
 }
 
 /* sessionsSessionDetails: times, status, device (user agent and IP), the client. */

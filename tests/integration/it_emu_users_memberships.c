@@ -202,7 +202,7 @@ static void invitation_from_the_mailbox(void **state)
     json_t *reply = NULL;
     assert_int_equal(emu_raw_fixture_api(s, "PATCH", resend, "{}", &reply), 200);
     json_t *invite = json_object_get(reply, "invite");
-    assert_string_equal(str(invite, "status"), "PENDING_INVITE");
+    assert_string_equal(str(invite, "status"), "pending");
     assert_string_equal(str(invite, "user_id"), id);
     assert_string_equal(str(invite, "inviter_email"), "host@example.com");
     assert_int_equal(json_integer_value(json_object_get(invite, "resent_count")), 1);

@@ -69,13 +69,13 @@ static void device_details_from_the_user_agent(void **state)
     assert_string_equal(str(desktop, "browser_version"), "142.0.0.0");
     assert_string_equal(str(desktop, "os"), "macOS");
     assert_string_equal(str(desktop, "os_version"), "10.15.7");
-    assert_string_equal(str(desktop, "device_type"), "Desktop");
+    assert_string_equal(str(desktop, "device_type"), "desktop");
     json_t *phone = json_object_get(json_array_get(json_object_get(reply, "sessions"), 1), "device");
-    assert_string_equal(str(phone, "browser"), "Safari");
+    assert_string_equal(str(phone, "browser"), "Mobile Safari");
     assert_string_equal(str(phone, "browser_version"), "17.4");
     assert_string_equal(str(phone, "os"), "iOS");
     assert_string_equal(str(phone, "os_version"), "17.4");
-    assert_string_equal(str(phone, "device_type"), "Mobile");
+    assert_string_equal(str(phone, "device_type"), "mobile");
     json_decref(reply);
     free(id);
     free(org);
@@ -119,6 +119,9 @@ static void login_makes_a_session_revoke_ends_it(void **state)
     assert_string_equal(str(session, "user_id"), id);
     assert_string_equal(str(session, "organization_id"), org);
     assert_string_equal(str(json_object_get(session, "device"), "user_agent"), "SessionBrowser/3.1 (X11)");
+    /* A User-Agent it does not know: no browser or OS made up. */
+    assert_null(json_object_get(json_object_get(session, "device"), "browser"));
+    assert_string_equal(str(json_object_get(session, "device"), "device_type"), "other");
     assert_string_equal(str(json_object_get(session, "device"), "ip"), "127.0.0.1");
     assert_non_null(str(session, "absolute_expires_at"));
     assert_non_null(str(session, "idle_expires_at"));
