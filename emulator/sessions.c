@@ -1,7 +1,7 @@
 /*
  * Sessions: made by the hosted login with the request's User-Agent and IP,
- * expiring by the organization's session policy (absolute and idle, fixed
- * when the session starts), ended by a revoke (its refresh tokens die with
+ * expiring by the organization's session policy (the absolute limit fixed when
+ * the session starts, the idle one pushed on by each use), ended by a revoke (its refresh tokens die with
  * it). GetSession, GetUserSessions (filters of the API: status, time range;
  * paged), RevokeSession, RevokeAllUserSessions; user.login and user.logout;
  * and the test control /_emulator/sessions/{id}:age.
@@ -226,12 +226,14 @@ bool emu_session_use(emu *e, const char *session_id)
     json_t *row = session_row(e, session_id);
     bool active = row && strcmp(status_of(row, now), "active") == 0;
     if (active) {
-        /* Each use pushes the idle limit on by the idle timeout. */
+        /* Each use pushes the idle limit on by the policy's idle timeout; a policy
+         * without one (any more) lifts it. */
         int64_t absolute, idle;
         policy(e, skit_json_string(row, "organization_id"), &absolute, &idle);
-        emu_db_exec(e->store, "UPDATE sessions SET last_active_at = ?, updated_at = ?, "
-                              "idle_expires_at = CASE WHEN idle_expires_at IS NULL THEN NULL ELSE ? END WHERE id = ?",
-                    "iiis", now, now, now + idle, session_id);
+        emu_db_exec(e->store, "UPDATE sessions SET last_active_at = ?1, updated_at = ?1, "
+                              "idle_expires_at = CASE WHEN idle_expires_at IS NULL OR ?2 = 0 THEN NULL "
+                              "ELSE ?1 + ?2 END WHERE id = ?3",
+                    "iis", now, idle, session_id);
     }
     emu_db_unlock(e->store);
     json_decref(row);

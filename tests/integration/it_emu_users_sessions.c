@@ -303,6 +303,32 @@ static void session_policy_expires_sessions(void **state)
     free(org);
 }
 
+/* A policy that turns the idle timeout off leaves the sessions it started usable. */
+static void idle_timeout_turned_off(void **state)
+{
+    emu_raw_fixture *s = *state;
+    char *org = ukit_create_org(s, "Relaxed Co");
+    char path[256];
+    snprintf(path, sizeof path, "/api/v1/organizations/%s/session-policy", org);
+    assert_int_equal(emu_raw_fixture_api(s, "PATCH", path, "{\"policy_source\":\"CUSTOM\",\"absolute_session_timeout\":60,"
+                                         "\"idle_session_timeout_enabled\":true,\"idle_session_timeout\":5}", NULL), 200);
+    json_t *tokens = NULL;
+    char *id = signed_in(s, org, "relaxed@example.com", &tokens);
+    assert_int_equal(emu_raw_fixture_api(s, "PATCH", path, "{\"policy_source\":\"CUSTOM\",\"absolute_session_timeout\":60,"
+                                         "\"idle_session_timeout_enabled\":false}", NULL), 200);
+    for (int i = 0; i < 3; i++) {
+        json_t *fresh = NULL;
+        assert_int_equal(ukit_refresh(s, str(tokens, "refresh_token"), &fresh), 200);
+        json_decref(tokens);
+        tokens = fresh;
+    }
+    char *sid = only_session(s, id, "active");
+    free(sid);
+    json_decref(tokens);
+    free(id);
+    free(org);
+}
+
 static void tokens_follow_the_data(void **state)
 {
     emu_raw_fixture *s = *state;
@@ -350,6 +376,7 @@ int main(void)
         cmocka_unit_test(unknown_sessions_and_users_are_404),
         cmocka_unit_test(device_details_from_the_user_agent),
         cmocka_unit_test(session_policy_expires_sessions),
+        cmocka_unit_test(idle_timeout_turned_off),
         cmocka_unit_test(tokens_follow_the_data),
     };
     return cmocka_run_group_tests(tests, emu_raw_fixture_setup, emu_raw_fixture_teardown);
