@@ -335,15 +335,21 @@ static int delete_by_external_id(emu *e, emu_req *r) { return delete_user(e, r, 
 
 /* ---- lists and searches -------------------------------------------------------------- */
 
-#define SEARCH_WHERE "(email LIKE ?1 ESCAPE '\\' OR external_id LIKE ?1 ESCAPE '\\' OR " \
-                     "given_name LIKE ?1 ESCAPE '\\' OR family_name LIKE ?1 ESCAPE '\\' OR name LIKE ?1 ESCAPE '\\')"
+/* The API's search: email, id or external id contain the query, whatever the case. */
+#define SEARCH_WHERE "(email LIKE ?1 ESCAPE '\\' OR id LIKE ?1 ESCAPE '\\' OR external_id LIKE ?1 ESCAPE '\\')"
+#define MAX_SEARCH_PAGE_SIZE 30
 
-/* The LIKE pattern of the search's query (wildcards escaped), or NULL after a 400. */
+/* The LIKE pattern of the search's query (wildcards escaped), or NULL after a 400
+ * (a query under 3 characters, a page_size over the search's 30). */
 static json_t *search_pattern(emu_req *r, int *rc)
 {
-    const char *q = emu_query(r, "query");
-    if (!q || strlen(q) < 3) {
+    const char *q = emu_query(r, "query"), *size = emu_query(r, "page_size");
+    if (!q || emu_utf8_length(q) < 3) {
         *rc = emu_reply_field_error(r, "query", "query must be at least 3 characters");
+        return NULL;
+    }
+    if (size && strtol(size, NULL, 10) > MAX_SEARCH_PAGE_SIZE) {
+        *rc = emu_reply_field_error(r, "page_size", "page_size must be between 1 and 30");
         return NULL;
     }
     skit_buf b = SKIT_BUF_INIT;

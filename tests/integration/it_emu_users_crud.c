@@ -105,6 +105,7 @@ static void validation_is_400_with_the_field(void **state)
     ukit_assert_field_error(s, "PATCH", user_path, "{\"user_profile\":{\"groups\":[1]}}", "user_profile.groups");
     ukit_assert_field_error(s, "GET", "/api/v1/users?page_size=101", NULL, "page_size");
     ukit_assert_field_error(s, "GET", "/api/v1/users:search?query=ab", NULL, "query");
+    ukit_assert_field_error(s, "GET", "/api/v1/users:search?query=abc&page_size=31", NULL, "page_size");
     free(id);
     free(org);
 }
@@ -199,6 +200,23 @@ static void lists_page_over_more_than_three_pages(void **state)
     assert_int_equal(json_array_size(seen), 7);
     assert_int_equal(pages, 4);
     json_decref(seen);
+    /* By id or external id too; a name is not searched. */
+    json_t *reply2 = NULL;
+    json_t *named = ukit_create_user(s, other, "quiet@other.example",
+                                     "\"external_id\":\"ext-quiet-77\",\"user_profile\":{\"given_name\":\"Zebulon\"}", "");
+    seen = walk_pages(s, "/api/v1/users:search?query=QUIET-77", 10, &pages);
+    assert_int_equal(json_array_size(seen), 1);
+    json_decref(seen);
+    snprintf(path, sizeof path, "/api/v1/users:search?query=%s", str(named, "id"));
+    seen = walk_pages(s, path, 10, &pages);
+    assert_int_equal(json_array_size(seen), 1);
+    json_decref(seen);
+    assert_int_equal(emu_raw_fixture_api(s, "GET", "/api/v1/users:search?query=Zebulon", NULL, &reply2), 200);
+    assert_int_equal(json_integer_value(json_object_get(reply2, "total_size")), 0);
+    json_decref(reply2);
+    snprintf(path, sizeof path, "/api/v1/users/%s", str(named, "id"));
+    assert_int_equal(emu_raw_fixture_api(s, "DELETE", path, NULL, NULL), 200);
+    json_decref(named);
     snprintf(path, sizeof path, "/api/v1/organizations/%s/users:search?query=example", other);
     seen = walk_pages(s, path, 10, &pages);
     assert_int_equal(json_array_size(seen), 1);
