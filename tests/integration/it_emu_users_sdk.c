@@ -30,18 +30,6 @@
             fail_msg("%s: %d %s", #call, rc_, emu_fixture_last_message());                         \
     } while (0)
 
-/* The last call failed with @p code and HTTP @p status; its first field violation names @p field. */
-static void assert_failed(int rc, int code, long status, const char *field)
-{
-    const scalekit_error *e = scalekit_error_last();
-    assert_int_equal(rc, code);
-    assert_int_equal(e->http_status, status);
-    if (field) {
-        assert_true(e->field_violation_count >= 1);
-        assert_string_equal(e->field_violations[0].field, field);
-    }
-}
-
 static scalekit_organization *new_org(emu_fixture *f, const char *name)
 {
     scalekit_organization *org = NULL;
@@ -75,15 +63,15 @@ static void users(void **state)
     assert_string_equal(ada->memberships[0]->roles[0]->name, "admin");
 
     /* Refusals decoded from the server: 409, 400 with the field, 404. */
-    assert_failed(scalekit_user_create_user_and_membership(f->client, org->id, "SDK-ADA@example.com", NULL, false, &got),
+    emu_assert_failed(scalekit_user_create_user_and_membership(f->client, org->id, "SDK-ADA@example.com", NULL, false, &got),
                   SCALEKIT_EEXISTS, 409, NULL);
     scalekit_user_profile_options bad = SCALEKIT_USER_PROFILE_OPTIONS_INIT;
     bad.phone_number = "555";
     scalekit_user_update_options update = SCALEKIT_USER_UPDATE_OPTIONS_INIT;
     update.user_profile = &bad;
-    assert_failed(scalekit_user_update(f->client, ada->id, &update, &got), SCALEKIT_EINVALID_REQUEST, 400,
+    emu_assert_failed(scalekit_user_update(f->client, ada->id, &update, &got), SCALEKIT_EINVALID_REQUEST, 400,
                   "user_profile.phone_number");
-    assert_failed(scalekit_user_get(f->client, "usr_missing", &got), SCALEKIT_ENOTFOUND, 404, NULL);
+    emu_assert_failed(scalekit_user_get(f->client, "usr_missing", &got), SCALEKIT_ENOTFOUND, 404, NULL);
 
     scalekit_user_profile_options family = SCALEKIT_USER_PROFILE_OPTIONS_INIT;
     family.family_name = "Lovelace";
@@ -118,7 +106,7 @@ static void users(void **state)
     scalekit_user_iterator_free(it);
 
     OK(scalekit_user_delete_by_external_id(f->client, "sdk-ada"));
-    assert_failed(scalekit_user_get(f->client, ada->id, &got), SCALEKIT_ENOTFOUND, 404, NULL);
+    emu_assert_failed(scalekit_user_get(f->client, ada->id, &got), SCALEKIT_ENOTFOUND, 404, NULL);
     scalekit_user_free(ada);
     scalekit_organization_free(org);
 }
@@ -137,7 +125,7 @@ static void memberships(void **state)
     OK(scalekit_user_create_membership(f->client, guest->id, user->id, &invite, true, &got));
     assert_int_equal(got->membership_count, 2);
     scalekit_user_free(got);
-    assert_failed(scalekit_user_create_membership(f->client, guest->id, user->id, NULL, false, &got),
+    emu_assert_failed(scalekit_user_create_membership(f->client, guest->id, user->id, NULL, false, &got),
                   SCALEKIT_EEXISTS, 409, NULL);
     scalekit_user_invite *inv = NULL;
     OK(scalekit_user_resend_invite(f->client, guest->id, user->id, &inv));
@@ -145,7 +133,7 @@ static void memberships(void **state)
     assert_int_equal(inv->resent_count, 1);
     assert_string_equal(inv->inviter_email, "host@example.com");
     scalekit_user_invite_free(inv);
-    assert_failed(scalekit_user_resend_invite(f->client, home->id, user->id, &inv), SCALEKIT_EINVALID_REQUEST, 400,
+    emu_assert_failed(scalekit_user_resend_invite(f->client, home->id, user->id, &inv), SCALEKIT_EINVALID_REQUEST, 400,
                   NULL);
 
     const char *names[] = {"editor", "viewer", NULL};
@@ -179,10 +167,10 @@ static void memberships(void **state)
     OK(scalekit_user_get(f->client, user->id, &got));
     assert_int_equal(got->membership_count, 1);
     scalekit_user_free(got);
-    assert_failed(scalekit_user_delete_membership(f->client, guest->id, user->id, false), SCALEKIT_ENOTFOUND, 404,
+    emu_assert_failed(scalekit_user_delete_membership(f->client, guest->id, user->id, false), SCALEKIT_ENOTFOUND, 404,
                   NULL);
     OK(scalekit_user_delete_membership(f->client, home->id, user->id, true));
-    assert_failed(scalekit_user_get(f->client, user->id, &got), SCALEKIT_ENOTFOUND, 404, NULL);
+    emu_assert_failed(scalekit_user_get(f->client, user->id, &got), SCALEKIT_ENOTFOUND, 404, NULL);
     scalekit_user_free(user);
     scalekit_organization_free(home);
     scalekit_organization_free(guest);
@@ -231,7 +219,7 @@ static void sessions(void **state)
     scalekit_token_response *refused = NULL;
     assert_int_equal(scalekit_refresh_access_token(f->client, fresh->refresh_token, &refused),
                      SCALEKIT_EINVALID_REQUEST);
-    assert_failed(scalekit_session_get(f->client, "ses_missing", &session), SCALEKIT_ENOTFOUND, 404, NULL);
+    emu_assert_failed(scalekit_session_get(f->client, "ses_missing", &session), SCALEKIT_ENOTFOUND, 404, NULL);
 
     scalekit_session_revocation *all = NULL;
     OK(scalekit_session_revoke_all_user_sessions(f->client, user_id, &all));
