@@ -95,6 +95,22 @@ int emu_user_event(emu *e, const char *type, const char *organization_id, const 
     return rc;
 }
 
+int emu_organization_memberships_end(emu *e, const json_t *organization)
+{
+    const char *org = skit_json_string(organization, "id");
+    json_t *members = emu_db_rows(e->store, "SELECT user_id FROM memberships WHERE organization_id = ? ORDER BY rowid",
+                                  "s", org);
+    int rc = members ? 0 : -1;
+    size_t i;
+    json_t *m;
+    json_array_foreach(members, i, m) {
+        if (rc == 0)
+            rc = emu_user_event(e, "user.organization_membership_deleted", org, skit_json_string(m, "user_id"));
+    }
+    json_decref(members);
+    return rc;
+}
+
 /* ---- reading a membership body ----------------------------------------------------- */
 
 void emu_membership_input_free(emu_membership_input *in)

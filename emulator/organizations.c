@@ -67,6 +67,8 @@ const emu_resource emu_organization_resource = {
     /* An organization takes its memberships, portal links and domains with it. */
     .cascade = (const emu_cascade[]){{"memberships", "organization_id"}, {"portal_links", "organization_id"},
                                      {"domains", "organization_id"}, {0}},
+    /* Each membership's end is a user.organization_membership_deleted event. */
+    .before_delete = emu_organization_memberships_end,
     .events = {"organization.created", "organization.updated", "organization.deleted"},
     .event_organization = "id",
     .shape = shape,

@@ -280,7 +280,8 @@ static int delete_item(emu *e, emu_req *r)
         return reply_not_found(r, res, id);
     }
     skit_buf sql = SKIT_BUF_INIT;
-    bool done = true;
+    /* The dependants' own events go first, while they still exist. */
+    bool done = !res->before_delete || res->before_delete(e, row) == 0;
     /* A row takes its dependants with it, in the same transaction. */
     for (const emu_cascade *c = res->cascade; done && c && c->table; c++) {
         skit_buf_free(&sql);

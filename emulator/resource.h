@@ -114,6 +114,9 @@ struct emu_resource {
     /* As shape, for a shape that reads other tables (a user's memberships). */
     int (*shape_store)(emu *e, const json_t *row, json_t *out);
     unsigned omit_routes;          /* EMU_ROUTE_* the engine does not serve (items created elsewhere) */
+    /* Called inside a delete's transaction before the cascade (the dependants'
+     * events, say): 0, or -1 to fail the delete. May be NULL. */
+    int (*before_delete)(emu *e, const json_t *row);
 };
 
 /* Bits of emu_resource.omit_routes. */

@@ -74,6 +74,8 @@ int emu_membership_join(emu *e, const char *org, const char *user_id);
 int emu_membership_accept(emu *e, const char *org, const char *user_id);
 /* The user's memberships (commonsOrganizationMembership), new array; NULL on failure. */
 json_t *emu_user_memberships(emu *e, const char *user_id);
+/* An organization's delete (its before_delete): each membership's deleted event. 0 or -1. */
+int emu_organization_memberships_end(emu *e, const json_t *organization);
 /* Emit @p type (a user.* event whose data is {organization, user}, object
  * OrgMembership) inside the caller's transaction. 0 or -1. */
 int emu_user_event(emu *e, const char *type, const char *organization_id, const char *user_id);

@@ -220,8 +220,11 @@ static void user_events_in_the_openapi_shapes(void **state)
     snprintf(revoke, sizeof revoke, "/api/v1/sessions/%s/revoke", str(claims, "sid"));
     assert_int_equal(emu_raw_fixture_api(s, "POST", revoke, NULL, NULL), 200);
     assert_int_equal(emu_raw_fixture_api(s, "DELETE", path, NULL, NULL), 200);
+    /* The organization goes: its remaining member's membership ends with it. */
+    snprintf(path, sizeof path, "/api/v1/organizations/%s", org);
+    assert_int_equal(emu_raw_fixture_api(s, "DELETE", path, NULL, NULL), 200);
 
-    json_t *events = user_events(h, 8);
+    json_t *events = user_events(h, 9);
     static const struct {
         const char *type, *email;
     } expected[] = {
@@ -233,8 +236,9 @@ static void user_events_in_the_openapi_shapes(void **state)
         {"user.organization_membership_updated", "newcomer@example.com"},
         {"user.logout", "newcomer@example.com"},
         {"user.organization_membership_deleted", "newcomer@example.com"},
+        {"user.organization_membership_deleted", "invited@example.com"},
     };
-    for (size_t i = 0; i < 8; i++)
+    for (size_t i = 0; i < 9; i++)
         assert_user_event(json_array_get(events, i), expected[i].type, org, expected[i].email);
     /* The updated event carries the new role. */
     json_t *m = json_array_get(json_object_get(json_object_get(json_object_get(json_array_get(events, 5), "data"),
