@@ -251,8 +251,9 @@ static int issue_user_tokens(emu *e, emu_req *r, const char *client_id, const js
         json_object_set_new(claims, "sid", json_string(sid));
         if (org && *org)
             json_object_set_new(claims, "oid", json_string(org));
-        json_object_set_new(claims, "roles", member_roles(e, user_id, org));
-        json_object_set_new(claims, "permissions", json_array());
+        json_t *roles = member_roles(e, user_id, org);
+        json_object_set_new(claims, "permissions", emu_roles_permissions(e, org, roles));
+        json_object_set_new(claims, "roles", roles);
         if (emu_keys_sign(e, claims, &access) != 0)
             access = NULL;
     }

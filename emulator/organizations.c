@@ -64,9 +64,10 @@ const emu_resource emu_organization_resource = {
     .plural = "organizations",
     .fields = fields,
     .filters = (const emu_filter[]){{.query = "external_id"}, {0}},
-    /* An organization takes its memberships, portal links and domains with it. */
+    /* An organization takes its memberships, portal links, domains and roles with it. */
     .cascade = (const emu_cascade[]){{"memberships", "organization_id"}, {"portal_links", "organization_id"},
-                                     {"domains", "organization_id"}, {0}},
+                                     {"domains", "organization_id"}, {"roles", "organization_id"},
+                                     {"role_defaults", "organization_id"}, {0}},
     /* Each membership's end is a user.organization_membership_deleted event. */
     .before_delete = emu_organization_memberships_end,
     .events = {"organization.created", "organization.updated", "organization.deleted"},

@@ -11,13 +11,25 @@
 
 /* ---- lookups ------------------------------------------------------------------ */
 
-/* The row @p id of @p res under parent @p parent_id (NULL: unscoped). */
-static json_t *lookup(emu *e, const emu_resource *res, const char *id, const char *parent_id)
+/* The column addressing an item in the item routes ... */
+static const char *key_of(const emu_resource *res)
+{
+    return res->key ? res->key : "id";
+}
+
+/* ... and those routes' path parameter holding it. */
+static const char *key_param_of(const emu_resource *res)
+{
+    return res->key_param ? res->key_param : key_of(res);
+}
+
+/* The row of @p res whose @p column is @p id, under parent @p parent_id (NULL: unscoped). */
+static json_t *lookup_by(emu *e, const emu_resource *res, const char *column, const char *id, const char *parent_id)
 {
     if (!id)
         return NULL;
     skit_buf sql = SKIT_BUF_INIT;
-    skit_buf_printf(&sql, "SELECT * FROM %s WHERE id = ?", res->table);
+    skit_buf_printf(&sql, "SELECT * FROM %s WHERE %s = ?", res->table, column);
     json_t *params = json_pack("[s]", id);
     if (parent_id) {
         skit_buf_printf(&sql, " AND %s = ?", res->parent_column);
@@ -29,6 +41,18 @@ static json_t *lookup(emu *e, const emu_resource *res, const char *id, const cha
     json_decref(params);
     skit_buf_free(&sql);
     return row;
+}
+
+static json_t *lookup(emu *e, const emu_resource *res, const char *id, const char *parent_id)
+{
+    return lookup_by(e, res, "id", id, parent_id);
+}
+
+/* The item named by the route's key parameter, under parent @p parent_id. */
+static json_t *lookup_item(emu *e, emu_req *r, const emu_resource *res, const char *parent_id, const char **key)
+{
+    *key = emu_path_param(r, key_param_of(res));
+    return lookup_by(e, res, key_of(res), *key, parent_id);
 }
 
 json_t *emu_resource_row(emu *e, const emu_resource *res, const char *id)
@@ -212,8 +236,8 @@ static int get_item(emu *e, emu_req *r)
     const char *parent_id = parent_or_404(e, r, res, &ok, &rc);
     if (!ok)
         return rc;
-    const char *id = emu_path_param(r, "id");
-    json_t *row = lookup(e, res, id, parent_id);
+    const char *id;
+    json_t *row = lookup_item(e, r, res, parent_id, &id);
     rc = row ? emu_resource_reply(r, res, 200, row) : reply_not_found(r, res, id);
     json_decref(row);
     return rc;
@@ -228,7 +252,7 @@ static int update_item(emu *e, emu_req *r)
     const char *parent_id = body ? parent_or_404(e, r, res, &ok, &rc) : NULL;
     if (!body || !ok)
         return rc;
-    const char *id = emu_path_param(r, "id");
+    const char *id = emu_path_param(r, key_param_of(res));
     json_t *values = emu_fields_values(res, body, false, skit_now());
     json_t *params = json_array();
     skit_buf sql = SKIT_BUF_INIT;
@@ -240,16 +264,17 @@ static int update_item(emu *e, emu_req *r)
         json_array_append(params, v);
     }
     skit_buf_puts(&sql, " WHERE id = ?");
-    json_array_append_new(params, json_string(id));
     rc = -1;
     if (values && params && sql.ptr && emu_tx_begin(e->store) == 0) {
-        json_t *row = lookup(e, res, id, parent_id), *after = NULL;
+        json_t *row = lookup_by(e, res, key_of(res), id, parent_id), *after = NULL;
+        const char *row_id = skit_json_string(row, "id");
+        json_array_append_new(params, json_string(row_id ? row_id : ""));
         int n = !row ? 0 : json_object_size(values) ? emu_db_exec_json(e->store, sql.ptr, params) : 1;
         if (!row) {
             emu_tx_rollback(e->store);
             rc = reply_not_found(r, res, id);
         } else if (n == 1) {
-            after = lookup(e, res, id, NULL);
+            after = lookup(e, res, row_id, NULL);
             rc = finish_write(e, r, res, EMU_EVENT_UPDATED, 200, after);
         } else {
             rc = emu_resource_reply_conflict(e, r, res, body, n);
@@ -271,14 +296,15 @@ static int delete_item(emu *e, emu_req *r)
     const char *parent_id = parent_or_404(e, r, res, &ok, &rc);
     if (!ok)
         return rc;
-    const char *id = emu_path_param(r, "id");
     if (emu_tx_begin(e->store) != 0)
         return -1;
-    json_t *row = lookup(e, res, id, parent_id);
+    const char *key;
+    json_t *row = lookup_item(e, r, res, parent_id, &key);
     if (!row) {
         emu_tx_rollback(e->store);
-        return reply_not_found(r, res, id);
+        return reply_not_found(r, res, key);
     }
+    const char *id = skit_json_string(row, "id");
     skit_buf sql = SKIT_BUF_INIT;
     /* The dependants' own events go first, while they still exist. */
     bool done = !res->before_delete || res->before_delete(e, row) == 0;
@@ -293,11 +319,12 @@ static int delete_item(emu *e, emu_req *r)
     done = done && sql.ptr && emu_db_exec(e->store, sql.ptr, "s", id) == 1 &&
            emu_resource_emit(e, res, EMU_EVENT_DELETED, row, skit_now()) == 0;
     skit_buf_free(&sql);
-    json_decref(row);
     if (!done) {
+        json_decref(row);
         emu_tx_rollback(e->store);
         return -1;
     }
+    json_decref(row);
     return emu_tx_commit(e->store) == 0 ? emu_reply_json(r, 200, json_object()) : -1;
 }
 
@@ -521,8 +548,13 @@ emu_route emu_resource_route(const emu_resource *res, size_t i, char *pattern, s
     for (size_t seen = 0; k < ENGINE_ROUTES; k++)
         if (!(engine_routes[k].bit & res->omit_routes) && seen++ == i)
             break;
-    snprintf(pattern, pattern_len, "%s%s", res->route, engine_routes[k].item ? "/{id}" : "");
-    return (emu_route){engine_routes[k].method, pattern, engine_routes[k].handler, NULL};
+    if (engine_routes[k].item)
+        snprintf(pattern, pattern_len, "%s/{%s}", res->route, key_param_of(res));
+    else
+        snprintf(pattern, pattern_len, "%s", res->route);
+    const char *method = engine_routes[k].handler == update_item && res->update_method ? res->update_method
+                                                                                      : engine_routes[k].method;
+    return (emu_route){method, pattern, engine_routes[k].handler, NULL};
 }
 
 int emu_resource_check(const emu_resource *res, FILE *err)
@@ -535,9 +567,9 @@ int emu_resource_check(const emu_resource *res, FILE *err)
                      "name or fields\n", what);
         return -1;
     }
-    if (emu_pattern_has_param(res->route, "id")) {
-        fprintf(err, "scalekit-emulator: resource %s: route %s must not hold {id} (its items' routes add it)\n",
-                what, res->route);
+    if (emu_pattern_has_param(res->route, key_param_of(res))) {
+        fprintf(err, "scalekit-emulator: resource %s: route %s must not hold {%s} (its items' routes add it)\n",
+                what, res->route, key_param_of(res));
         rc = -1;
     }
     /* The generic handlers read the parent's id from the route: it must be there. */

@@ -17,7 +17,8 @@
  *     };
  *
  * and the table in schema.sql, the resource in resources.h's list. The engine
- * serves POST and GET on .route, GET, PATCH and DELETE on .route + "/{id}":
+ * serves POST and GET on .route, GET, PATCH and DELETE on .route + "/{id}"
+ * (.key and .update_method change the item's column and the update's method):
  * - bodies checked against .fields: 400 INVALID_ARGUMENT naming the first bad field;
  * - 404 NOT_FOUND "<name> <id> not found" (the parent's first, for a scoped resource);
  * - 409 ALREADY_EXISTS from the table's UNIQUE constraints, naming field and value;
@@ -117,6 +118,13 @@ struct emu_resource {
     /* Called inside a delete's transaction before the cascade (the dependants'
      * events, say): 0, or -1 to fail the delete. May be NULL. */
     int (*before_delete)(emu *e, const json_t *row);
+    /* The column (a unique one) that addresses an item in its routes, and their
+     * path parameter: "name", "permission_name" serve .route + "/{permission_name}".
+     * NULL: "id", and the column's name. */
+    const char *key;
+    const char *key_param;
+    /* The method of an item's update: "PUT" where the API replaces; NULL: "PATCH". */
+    const char *update_method;
 };
 
 /* Bits of emu_resource.omit_routes. */

@@ -27,6 +27,9 @@ extern const emu_route emu_membership_routes[]; /* memberships.c */
 extern const emu_route emu_session_routes[];    /* sessions.c */
 extern const emu_route emu_mailbox_routes[];    /* mailbox.c: /_emulator/mailbox, invitation pages */
 extern const emu_route emu_organization_settings_routes[]; /* organization_settings.c */
+extern const emu_route emu_role_routes[];         /* roles.c */
+extern const emu_route emu_role_access_routes[];  /* role_access.c */
+extern const emu_route emu_role_default_routes[]; /* role_defaults.c */
 
 /* ---- OAuth and users (oauth_token.c, users.c) ------------------------------- */
 
@@ -126,6 +129,20 @@ int emu_reply_error_page(emu_req *r, const char *title, const char *fmt, ...) SK
 extern const emu_resource emu_organization_resource;   /* organizations.c */
 extern const emu_resource emu_domain_resource;         /* domains.c */
 extern const emu_resource emu_user_resource;           /* users.c */
+extern const emu_resource emu_permission_resource;     /* permissions.c */
+
+/* ---- roles (roles.c, role_access.c, role_defaults.c) ---------------------------- */
+
+/* The role @p name as seen from organization @p org: its own role, else the
+ * environment's (NULL @p org: the environment's only). New reference or NULL. */
+json_t *emu_role_lookup(emu *e, const char *org, const char *name);
+/* The `permissions` claim of a member of @p org holding @p role_names (a JSON array
+ * of names): each role's effective permissions in turn, each name once; unknown
+ * roles grant nothing. New JSON array of strings, NULL when out of memory. */
+json_t *emu_roles_permissions(emu *e, const char *org, const json_t *role_names);
+/* The role a new membership of @p org gets: the organization's default member
+ * role, else the environment's (malloc'd name), NULL when there is none. */
+char *emu_role_default_member(emu *e, const char *org);
 
 /* Every hand-written route table, NULL-terminated (server.c). */
 extern const emu_route *const emu_route_tables[];

@@ -231,3 +231,68 @@ CREATE TABLE IF NOT EXISTS outbox (
     abandoned_at    INTEGER
 );
 CREATE INDEX IF NOT EXISTS outbox_pending ON outbox(seq) WHERE delivered_at IS NULL AND abandoned_at IS NULL;
+
+-- Permissions (emulator/permissions.c), addressed by their unique name. type
+-- is ENVIRONMENT for every permission created through the API.
+CREATE TABLE IF NOT EXISTS permissions (
+    id          TEXT PRIMARY KEY,
+    name        TEXT NOT NULL UNIQUE,
+    description TEXT,
+    type        TEXT NOT NULL DEFAULT 'ENVIRONMENT',
+    create_time INTEGER NOT NULL,
+    update_time INTEGER NOT NULL
+);
+
+-- Roles (emulator/roles.c): an environment role has no organization_id, an
+-- organization role its organization's. A name is taken once among the
+-- environment's roles and once per organization; roles.c also keeps an
+-- organization role from taking an environment role's name. extends is the
+-- base role's name (resolved in the organization first, then the environment).
+CREATE TABLE IF NOT EXISTS roles (
+    id              TEXT PRIMARY KEY,
+    organization_id TEXT,
+    name            TEXT NOT NULL,
+    display_name    TEXT,
+    description     TEXT,
+    extends         TEXT,
+    create_time     INTEGER NOT NULL,
+    update_time     INTEGER NOT NULL,
+    UNIQUE (organization_id, name)
+);
+CREATE UNIQUE INDEX IF NOT EXISTS roles_environment_name ON roles(name) WHERE organization_id IS NULL;
+
+-- A role's own permissions, in the order they were attached.
+CREATE TABLE IF NOT EXISTS role_permissions (
+    role_id       TEXT NOT NULL,
+    permission_id TEXT NOT NULL,
+    PRIMARY KEY (role_id, permission_id)
+);
+CREATE INDEX IF NOT EXISTS role_permissions_permission ON role_permissions(permission_id);
+
+-- A deleted role or permission leaves no attachment behind, whoever deletes it
+-- (an organization's delete takes its roles).
+CREATE TRIGGER IF NOT EXISTS roles_detach AFTER DELETE ON roles
+BEGIN DELETE FROM role_permissions WHERE role_id = OLD.id; END;
+CREATE TRIGGER IF NOT EXISTS permissions_detach AFTER DELETE ON permissions
+BEGIN DELETE FROM role_permissions WHERE permission_id = OLD.id; END;
+
+-- Default roles: organization_id '' holds the environment's creator and member
+-- roles, an organization's row its own default member role (names).
+CREATE TABLE IF NOT EXISTS role_defaults (
+    organization_id TEXT PRIMARY KEY,
+    default_creator TEXT,
+    default_member  TEXT
+);
+
+-- A new environment has the roles a Scalekit environment starts with: admin
+-- (the default creator) and member (the default member), seeded once, so a
+-- deleted one stays deleted after a restart.
+INSERT OR IGNORE INTO roles(id, name, display_name, description, create_time, update_time)
+SELECT 'role_' || lower(hex(randomblob(8))), 'admin', 'Admin', 'Administers the organization',
+       unixepoch(), unixepoch()
+WHERE NOT EXISTS (SELECT 1 FROM role_defaults WHERE organization_id = '');
+INSERT OR IGNORE INTO roles(id, name, display_name, description, create_time, update_time)
+SELECT 'role_' || lower(hex(randomblob(8))), 'member', 'Member', 'A member of the organization',
+       unixepoch(), unixepoch()
+WHERE NOT EXISTS (SELECT 1 FROM role_defaults WHERE organization_id = '');
+INSERT OR IGNORE INTO role_defaults(organization_id, default_creator, default_member) VALUES ('', 'admin', 'member');

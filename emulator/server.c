@@ -33,6 +33,9 @@ const emu_route *const emu_route_tables[] = {
     emu_session_routes,
     emu_mailbox_routes,
     emu_organization_settings_routes,
+    emu_role_routes,
+    emu_role_access_routes,
+    emu_role_default_routes,
     NULL
 };
 
@@ -41,6 +44,7 @@ const emu_resource *const emu_resources[] = {
     &emu_organization_resource,
     &emu_domain_resource,
     &emu_user_resource,
+    &emu_permission_resource,
     NULL
 };
 
