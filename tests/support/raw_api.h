@@ -1,0 +1,31 @@
+/*
+ * raw_api: shortcuts for the emulator suites that speak raw HTTP through an
+ * emu_raw_fixture (emu_fixture.h): a request whose path is printf-formatted,
+ * and the assertions on the API's error body. Every failure fails the running
+ * cmocka test.
+ */
+#ifndef RAW_API_H
+#define RAW_API_H
+
+#include <jansson.h>
+
+#include "emu_fixture.h"
+
+/*
+ * @p method to the path formatted from @p fmt (at most 511 bytes), with JSON
+ * @p body (NULL: none): the HTTP status, and the answer in *out when @p out is
+ * not NULL (json_decref it).
+ */
+long raw_api(const emu_raw_fixture *s, const char *method, const char *body, json_t **out, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+/* As raw_api, asserting the status is @p status; the answer (new reference, never NULL). */
+json_t *raw_api_expect(const emu_raw_fixture *s, long status, const char *method, const char *body,
+                       const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* Assert @p reply is the API's 400 body (gRPC code 3, INVALID_ARGUMENT) whose first
+ * field violation names @p field with a description. */
+void raw_assert_violation(const json_t *reply, const char *field);
+/* Assert @p reply is an error body whose ErrorInfo error_code is @p error_code and whose
+ * message contains @p text (NULL: any). */
+void raw_assert_error(const json_t *reply, const char *error_code, const char *text);
+
+#endif
