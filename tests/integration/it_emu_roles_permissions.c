@@ -1,0 +1,167 @@
+/*
+ * Permissions over raw HTTP: create, get, update (PUT), delete by name; the
+ * name rule (1 to 64 letters, digits, '_' and ':'), 404, 409 on a taken name;
+ * paging with page tokens forward and back, and the type filter; a deleted
+ * permission leaves the roles that held it.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "emu_fixture.h"
+#include "raw_api.h"
+
+static const char *str(const json_t *obj, const char *name)
+{
+    return json_string_value(json_object_get(obj, name));
+}
+
+static void permission_crud(void **state)
+{
+    emu_raw_fixture *s = *state;
+    json_t *made = raw_api_expect(s, 201, "POST", "{\"name\":\"read:documents\",\"description\":\"Reads\"}",
+                                  "/api/v1/permissions");
+    json_t *p = json_object_get(made, "permission");
+    assert_true(strncmp(str(p, "id"), "perm_", 5) == 0);
+    assert_string_equal(str(p, "name"), "read:documents");
+    assert_string_equal(str(p, "description"), "Reads");
+    assert_false(json_is_true(json_object_get(p, "is_scalekit_permission")));
+    assert_non_null(str(p, "create_time"));
+
+    json_t *got = raw_api_expect(s, 200, "GET", NULL, "/api/v1/permissions/read:documents");
+    assert_string_equal(str(json_object_get(got, "permission"), "id"), str(p, "id"));
+    json_decref(got);
+    json_t *upd = raw_api_expect(s, 200, "PUT", "{\"name\":\"read:documents\",\"description\":\"Reads them all\"}",
+                                 "/api/v1/permissions/read:documents");
+    assert_string_equal(str(json_object_get(upd, "permission"), "description"), "Reads them all");
+    assert_string_equal(str(json_object_get(upd, "permission"), "id"), str(p, "id"));
+    json_decref(upd);
+
+    json_t *taken = raw_api_expect(s, 409, "POST", "{\"name\":\"read:documents\"}", "/api/v1/permissions");
+    raw_assert_error(taken, "ALREADY_EXISTS", "read:documents");
+    json_decref(taken);
+
+    json_decref(raw_api_expect(s, 200, "DELETE", NULL, "/api/v1/permissions/read:documents"));
+    json_t *gone = raw_api_expect(s, 404, "GET", NULL, "/api/v1/permissions/read:documents");
+    raw_assert_error(gone, "NOT_FOUND", "permission read:documents not found");
+    json_decref(gone);
+    json_decref(raw_api_expect(s, 404, "PUT", "{\"description\":\"x\"}", "/api/v1/permissions/read:documents"));
+    json_decref(raw_api_expect(s, 404, "DELETE", NULL, "/api/v1/permissions/read:documents"));
+    json_decref(made);
+}
+
+static void permission_rules(void **state)
+{
+    emu_raw_fixture *s = *state;
+    const char *bad[] = {"{}", "{\"name\":\"\"}", "{\"name\":\"has space\"}", "{\"name\":\"dash-ed\"}",
+                         "{\"name\":\"dot.ted\"}", "{\"name\":5}",
+                         "{\"name\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"}"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        json_t *reply = raw_api_expect(s, 400, "POST", bad[i], "/api/v1/permissions");
+        raw_assert_violation(reply, "name");
+        json_decref(reply);
+    }
+    json_decref(raw_api_expect(s, 201, "POST",
+                               "{\"name\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"}",
+                               "/api/v1/permissions"));
+    char body[2200], text[2100];
+    memset(text, 'x', 2001);
+    text[2001] = '\0';
+    snprintf(body, sizeof body, "{\"name\":\"wordy\",\"description\":\"%s\"}", text);
+    json_t *reply = raw_api_expect(s, 400, "POST", body, "/api/v1/permissions");
+    raw_assert_violation(reply, "description");
+    json_decref(reply);
+    reply = raw_api_expect(s, 400, "PUT", "{\"description\":7}", "/api/v1/permissions/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+                                                                  "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+    raw_assert_violation(reply, "description");
+    json_decref(reply);
+    reply = raw_api_expect(s, 400, "GET", NULL, "/api/v1/permissions?page_token=garbage");
+    raw_assert_violation(reply, "page_token");
+    json_decref(reply);
+}
+
+/* The names of a page, joined by spaces (static buffer). */
+static const char *page_names(const json_t *page)
+{
+    static char out[512];
+    out[0] = '\0';
+    size_t i;
+    json_t *p;
+    json_array_foreach(json_object_get(page, "permissions"), i, p) {
+        size_t n = strlen(out);
+        snprintf(out + n, sizeof out - n, "%s%s", n ? " " : "", str(p, "name"));
+    }
+    return out;
+}
+
+static void paging(void **state)
+{
+    emu_raw_fixture *s = *state;
+    for (int i = 0; i < 7; i++) {
+        char body[64];
+        snprintf(body, sizeof body, "{\"name\":\"p:%d\"}", i);
+        json_decref(raw_api_expect(s, 201, "POST", body, "/api/v1/permissions"));
+    }
+    json_t *first = raw_api_expect(s, 200, "GET", NULL, "/api/v1/permissions?page_size=3");
+    assert_string_equal(page_names(first), "p:0 p:1 p:2");
+    assert_int_equal(json_integer_value(json_object_get(first, "total_size")), 7);
+    assert_string_equal(str(first, "prev_page_token"), "");
+    json_t *second = raw_api_expect(s, 200, "GET", NULL, "/api/v1/permissions?page_size=3&page_token=%s",
+                                    str(first, "next_page_token"));
+    assert_string_equal(page_names(second), "p:3 p:4 p:5");
+    json_t *third = raw_api_expect(s, 200, "GET", NULL, "/api/v1/permissions?page_size=3&page_token=%s",
+                                   str(second, "next_page_token"));
+    assert_string_equal(page_names(third), "p:6");
+    assert_string_equal(str(third, "next_page_token"), "");
+    json_t *back = raw_api_expect(s, 200, "GET", NULL, "/api/v1/permissions?page_size=3&page_token=%s",
+                                  str(second, "prev_page_token"));
+    assert_string_equal(page_names(back), "p:0 p:1 p:2");
+    json_t *mine = raw_api_expect(s, 200, "GET", NULL, "/api/v1/permissions?type=ENVIRONMENT&page_size=100");
+    assert_int_equal(json_array_size(json_object_get(mine, "permissions")), 7);
+    json_t *theirs = raw_api_expect(s, 200, "GET", NULL, "/api/v1/permissions?type=SCALEKIT");
+    assert_int_equal(json_array_size(json_object_get(theirs, "permissions")), 0);
+    json_t *big = raw_api_expect(s, 400, "GET", NULL, "/api/v1/permissions?page_size=101");
+    raw_assert_violation(big, "page_size");
+    json_decref(big);
+    json_decref(first);
+    json_decref(second);
+    json_decref(third);
+    json_decref(back);
+    json_decref(mine);
+    json_decref(theirs);
+}
+
+static void a_deleted_permission_leaves_its_roles(void **state)
+{
+    emu_raw_fixture *s = *state;
+    json_decref(raw_api_expect(s, 201, "POST", "{\"name\":\"keep:me\"}", "/api/v1/permissions"));
+    json_decref(raw_api_expect(s, 201, "POST", "{\"name\":\"drop:me\"}", "/api/v1/permissions"));
+    json_decref(raw_api_expect(s, 201, "POST", "{\"name\":\"holder\",\"permissions\":[\"keep:me\",\"drop:me\"]}",
+                               "/api/v1/roles"));
+    json_decref(raw_api_expect(s, 200, "DELETE", NULL, "/api/v1/permissions/drop:me"));
+    json_t *own = raw_api_expect(s, 200, "GET", NULL, "/api/v1/roles/holder/permissions");
+    assert_string_equal(page_names(own), "keep:me");
+    json_decref(own);
+    /* Made again, it is a new permission the role does not hold. */
+    json_decref(raw_api_expect(s, 201, "POST", "{\"name\":\"drop:me\"}", "/api/v1/permissions"));
+    own = raw_api_expect(s, 200, "GET", NULL, "/api/v1/roles/holder/permissions");
+    assert_string_equal(page_names(own), "keep:me");
+    json_decref(own);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(permission_crud, emu_raw_fixture_setup, emu_raw_fixture_teardown),
+        cmocka_unit_test_setup_teardown(permission_rules, emu_raw_fixture_setup, emu_raw_fixture_teardown),
+        cmocka_unit_test_setup_teardown(paging, emu_raw_fixture_setup, emu_raw_fixture_teardown),
+        cmocka_unit_test_setup_teardown(a_deleted_permission_leaves_its_roles, emu_raw_fixture_setup,
+                                        emu_raw_fixture_teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
