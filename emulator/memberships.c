@@ -216,7 +216,7 @@ static int invite(emu *e, const char *org, const char *user_id, bool resend)
 int emu_membership_create(emu *e, emu_req *r, const char *org, const char *user_id, const emu_membership_input *in)
 {
     bool invited = send_invitation(r);
-    char *roles = in->roles ? json_dumps(in->roles, JSON_COMPACT) : strdup("[\"member\"]");
+    char *roles = in->roles ? json_dumps(in->roles, JSON_COMPACT) : emu_role_default_roles(e, org);
     char *metadata = in->metadata ? json_dumps(in->metadata, JSON_COMPACT) : NULL;
     int rc = roles && emu_db_exec(e->store, "INSERT INTO memberships(organization_id, user_id, roles, membership_status, "
                                             "created_at, metadata, inviter_email, provisioning_method) "
@@ -235,9 +235,11 @@ int emu_membership_join(emu *e, const char *org, const char *user_id)
                            "ss", org, user_id);
     int rc = 0;
     if (!m) {
-        rc = emu_db_exec(e->store, "INSERT INTO memberships(organization_id, user_id, roles, created_at, "
-                                   "provisioning_method) VALUES (?, ?, '[\"member\"]', ?, 'jit_using_sso')",
-                         "ssi", org, user_id, skit_now()) == 1 ? 0 : -1;
+        char *roles = emu_role_default_roles(e, org);
+        rc = roles && emu_db_exec(e->store, "INSERT INTO memberships(organization_id, user_id, roles, created_at, "
+                                            "provisioning_method) VALUES (?, ?, ?, ?, 'jit_using_sso')",
+                                  "sssi", org, user_id, roles, skit_now()) == 1 ? 0 : -1;
+        free(roles);
         rc = rc == 0 ? emu_user_event(e, "user.organization_membership_created", org, user_id) : rc;
     } else if (strcmp(skit_json_string(m, "membership_status"), "PENDING_INVITE") == 0) {
         rc = emu_membership_accept(e, org, user_id);

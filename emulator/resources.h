@@ -140,9 +140,10 @@ json_t *emu_role_lookup(emu *e, const char *org, const char *name);
  * of names): each role's effective permissions in turn, each name once; unknown
  * roles grant nothing. New JSON array of strings, NULL when out of memory. */
 json_t *emu_roles_permissions(emu *e, const char *org, const json_t *role_names);
-/* The role a new membership of @p org gets: the organization's default member
- * role, else the environment's (malloc'd name), NULL when there is none. */
-char *emu_role_default_member(emu *e, const char *org);
+/* The roles a new membership of @p org gets, as the JSON text of memberships.roles:
+ * the organization's default member role, else the environment's, or [] when
+ * neither is set. malloc'd; NULL when out of memory. */
+char *emu_role_default_roles(emu *e, const char *org);
 
 /* Every hand-written route table, NULL-terminated (server.c). */
 extern const emu_route *const emu_route_tables[];

@@ -345,7 +345,7 @@ json_t *emu_roles_permissions(emu *e, const char *org, const json_t *role_names)
     return out;
 }
 
-char *emu_role_default_member(emu *e, const char *org)
+char *emu_role_default_roles(emu *e, const char *org)
 {
     json_t *d = emu_db_row(e->store, "SELECT default_member FROM role_defaults WHERE organization_id = ? AND "
                                      "default_member IS NOT NULL", "s", org ? org : "");
@@ -353,9 +353,11 @@ char *emu_role_default_member(emu *e, const char *org)
         d = emu_db_row(e->store, "SELECT default_member FROM role_defaults WHERE organization_id = '' AND "
                                  "default_member IS NOT NULL", "");
     const char *name = skit_json_string(d, "default_member");
-    char *out = name ? strdup(name) : NULL;
+    json_t *roles = name ? json_pack("[s]", name) : json_array();
+    char *text = roles ? json_dumps(roles, JSON_COMPACT) : NULL;
+    json_decref(roles);
     json_decref(d);
-    return out;
+    return text;
 }
 
 const emu_route emu_role_access_routes[] = {

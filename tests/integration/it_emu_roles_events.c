@@ -1,0 +1,105 @@
+/*
+ * The role.* and permission.* webhook events: each write's event arrives
+ * signed (verified by scalekit_verify_webhook_payload), in commit order, in
+ * the OpenAPI's RoleEventData / PermissionEventData shapes, an organization
+ * role's with its organization_id; a refused write emits nothing.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "emu_fixture.h"
+#include "emu_testhttp.h"
+#include "hook_fixture.h"
+#include "raw_api.h"
+#include "core/core.h"
+
+static const char *str(const json_t *obj, const char *name)
+{
+    return json_string_value(json_object_get(obj, name));
+}
+
+/* Delivery @p nth: its type, object, organization, and data member @p member == @p value. */
+static json_t *expect_event(hook_fixture *s, size_t nth, const char *type, const char *org, const char *name)
+{
+    json_t *event = hook_fixture_event(s, nth);
+    assert_string_equal(str(event, "type"), type);
+    assert_string_equal(str(event, "object"), strncmp(type, "role.", 5) == 0 ? "Role" : "Permission");
+    assert_true(strncmp(str(event, "id"), "evt_", 4) == 0);
+    assert_true(strncmp(str(event, "environment_id"), "env_", 4) == 0);
+    if (org)
+        assert_string_equal(str(event, "organization_id"), org);
+    else
+        assert_null(str(event, "organization_id"));
+    json_t *data = json_object_get(event, "data");
+    assert_string_equal(str(data, "name"), name);
+    assert_non_null(str(data, "id"));
+    return event;
+}
+
+static void role_and_permission_events(void **state)
+{
+    hook_fixture *s = *state;
+    EMU_FIXTURE_REQUIRE_EMULATOR(s->f, "the webhook receiver");
+    emu_raw_fixture raw = {.f = s->f, .token = emu_test_client_token(s->f->emu)};
+    assert_non_null(raw.token);
+    json_decref(raw_api_expect(&raw, 201, "POST", "{\"name\":\"ev:perm\",\"description\":\"first\"}",
+                               "/api/v1/permissions"));
+    json_decref(raw_api_expect(&raw, 200, "PUT", "{\"description\":\"second\"}", "/api/v1/permissions/ev:perm"));
+    json_decref(raw_api_expect(&raw, 201, "POST", "{\"name\":\"ev_base\"}", "/api/v1/roles"));
+    json_decref(raw_api_expect(&raw, 201, "POST", "{\"name\":\"ev_role\",\"display_name\":\"Ev\",\"description\":"
+                                                  "\"Watches\",\"extends\":\"ev_base\"}", "/api/v1/roles"));
+    /* Refused: taken name, cycle. No event. */
+    json_decref(raw_api_expect(&raw, 409, "POST", "{\"name\":\"ev_role\"}", "/api/v1/roles"));
+    json_decref(raw_api_expect(&raw, 400, "PUT", "{\"extends\":\"ev_role\"}", "/api/v1/roles/ev_base"));
+    json_decref(raw_api_expect(&raw, 200, "PUT", "{\"display_name\":\"Eve\"}", "/api/v1/roles/ev_role"));
+    json_t *org = raw_api_expect(&raw, 201, "POST", "{\"display_name\":\"Event Org\"}", "/api/v1/organizations");
+    const char *org_id = str(json_object_get(org, "organization"), "id");
+    json_decref(raw_api_expect(&raw, 201, "POST", "{\"name\":\"org_ev\"}", "/api/v1/organizations/%s/roles", org_id));
+    json_decref(raw_api_expect(&raw, 200, "DELETE", NULL, "/api/v1/organizations/%s/roles/org_ev", org_id));
+    json_decref(raw_api_expect(&raw, 200, "DELETE", NULL, "/api/v1/roles/ev_role"));
+    json_decref(raw_api_expect(&raw, 200, "DELETE", NULL, "/api/v1/permissions/ev:perm"));
+
+    hook_fixture_wait(s, 10);
+    json_t *ev = expect_event(s, 0, "permission.created", NULL, "ev:perm");
+    assert_string_equal(str(json_object_get(ev, "data"), "description"), "first");
+    json_decref(ev);
+    ev = expect_event(s, 1, "permission.updated", NULL, "ev:perm");
+    assert_string_equal(str(json_object_get(ev, "data"), "description"), "second");
+    json_decref(ev);
+    json_decref(expect_event(s, 2, "role.created", NULL, "ev_base"));
+    ev = expect_event(s, 3, "role.created", NULL, "ev_role");
+    json_t *data = json_object_get(ev, "data");
+    assert_string_equal(str(data, "display_name"), "Ev");
+    assert_string_equal(str(data, "description"), "Watches");
+    assert_string_equal(str(data, "extends"), "ev_base");
+    assert_null(json_object_get(data, "create_time"));   /* the event's shape, not the API's */
+    json_decref(ev);
+    ev = expect_event(s, 4, "role.updated", NULL, "ev_role");
+    assert_string_equal(str(json_object_get(ev, "data"), "display_name"), "Eve");
+    json_decref(ev);
+    json_t *created = hook_fixture_event(s, 5);
+    assert_string_equal(str(created, "type"), "organization.created");
+    json_decref(created);
+    json_decref(expect_event(s, 6, "role.created", org_id, "org_ev"));
+    json_decref(expect_event(s, 7, "role.deleted", org_id, "org_ev"));
+    json_decref(expect_event(s, 8, "role.deleted", NULL, "ev_role"));
+    json_decref(expect_event(s, 9, "permission.deleted", NULL, "ev:perm"));
+    skit_sleep_ms(100);
+    assert_int_equal(mock_http_count(s->receiver, HOOK_FIXTURE_PATH), 10);
+    json_decref(org);
+    free(raw.token);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(role_and_permission_events),
+    };
+    return cmocka_run_group_tests(tests, hook_fixture_setup, hook_fixture_teardown);
+}
