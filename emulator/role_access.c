@@ -296,7 +296,7 @@ int64_t emu_role_users_count(emu *e, const json_t *row)
     return count;
 }
 
-static int reply_users_count(emu *e, emu_req *r, const char *org)
+static int users_count_role(emu *e, emu_req *r, const char *org)
 {
     const char *name = emu_path_param(r, "role_name");
     json_t *row = emu_role_in_scope(e, org, name);
@@ -309,17 +309,7 @@ static int reply_users_count(emu *e, emu_req *r, const char *org)
     return count < 0 ? -1 : emu_reply_json(r, 200, json_pack("{s:s}", "count", text));
 }
 
-static int env_users_count(emu *e, emu_req *r)
-{
-    return reply_users_count(e, r, NULL);
-}
-
-static int org_users_count(emu *e, emu_req *r)
-{
-    int rc = 0;
-    const char *org = emu_role_org(e, r, &rc);
-    return org ? reply_users_count(e, r, org) : rc;
-}
+ROLE_HANDLERS(users_count)
 
 json_t *emu_roles_permissions(emu *e, const char *org, const json_t *role_names)
 {
