@@ -17,14 +17,10 @@
 #include "emu_fixture.h"
 #include "emu_testhttp.h"
 #include "raw_api.h"
+#include "core/core.h"
 
 /* From the emulator's internal resources.h (whose typedef `emu` would clash here). */
 char *emu_user_ensure(scalekit_emulator *e, const char *email, const char *organization_id);
-
-static const char *str(const json_t *obj, const char *name)
-{
-    return json_string_value(json_object_get(obj, name));
-}
 
 static void create_permission(emu_raw_fixture *s, const char *name)
 {
@@ -43,61 +39,47 @@ static json_t *create_role(emu_raw_fixture *s, const char *collection, const cha
     return role;
 }
 
-/* The names of the "permissions" array of @p reply, joined by spaces (static buffer). */
-static const char *names_of(const json_t *items)
-{
-    static char out[512];
-    out[0] = '\0';
-    size_t i;
-    json_t *p;
-    json_array_foreach(items, i, p) {
-        size_t n = strlen(out);
-        snprintf(out + n, sizeof out - n, "%s%s", n ? " " : "", str(p, "name"));
-    }
-    return out;
-}
-
 static void environment_role_crud(void **state)
 {
     emu_raw_fixture *s = *state;
     create_permission(s, "docs:read");
     json_t *role = create_role(s, "/api/v1/roles", "{\"name\":\"editor\",\"display_name\":\"Editor\","
                                                     "\"description\":\"Edits\",\"permissions\":[\"docs:read\"]}");
-    assert_true(strncmp(str(role, "id"), "role_", 5) == 0);
-    assert_string_equal(str(role, "name"), "editor");
-    assert_string_equal(str(role, "display_name"), "Editor");
-    assert_string_equal(str(role, "description"), "Edits");
+    assert_true(strncmp(skit_json_string(role, "id"), "role_", 5) == 0);
+    assert_string_equal(skit_json_string(role, "name"), "editor");
+    assert_string_equal(skit_json_string(role, "display_name"), "Editor");
+    assert_string_equal(skit_json_string(role, "description"), "Edits");
     assert_false(json_is_true(json_object_get(role, "is_org_role")));
     assert_int_equal(json_integer_value(json_object_get(role, "dependent_roles_count")), 0);
     assert_null(json_object_get(role, "permissions"));   /* only with include */
 
     json_t *got = raw_api_expect(s, 200, "GET", NULL, "/api/v1/roles/editor?include=permissions");
     json_t *g = json_object_get(got, "role");
-    assert_string_equal(str(g, "id"), str(role, "id"));
-    assert_string_equal(names_of(json_object_get(g, "permissions")), "docs:read");
-    assert_string_equal(str(json_array_get(json_object_get(g, "permissions"), 0), "role_name"), "editor");
+    assert_string_equal(skit_json_string(g, "id"), skit_json_string(role, "id"));
+    assert_string_equal(raw_names(json_object_get(g, "permissions")), "docs:read");
+    assert_string_equal(skit_json_string(json_array_get(json_object_get(g, "permissions"), 0), "role_name"), "editor");
     json_decref(got);
 
     /* PUT changes what it names; its permissions replace the role's own. */
     create_permission(s, "docs:write");
     json_t *upd = raw_api_expect(s, 200, "PUT", "{\"display_name\":\"Chief Editor\",\"permissions\":[\"docs:write\"]}",
                                  "/api/v1/roles/editor");
-    assert_string_equal(str(json_object_get(upd, "role"), "display_name"), "Chief Editor");
-    assert_string_equal(str(json_object_get(upd, "role"), "description"), "Edits");
+    assert_string_equal(skit_json_string(json_object_get(upd, "role"), "display_name"), "Chief Editor");
+    assert_string_equal(skit_json_string(json_object_get(upd, "role"), "description"), "Edits");
     json_decref(upd);
     json_t *own = raw_api_expect(s, 200, "GET", NULL, "/api/v1/roles/editor/permissions");
-    assert_string_equal(names_of(json_object_get(own, "permissions")), "docs:write");
+    assert_string_equal(raw_names(json_object_get(own, "permissions")), "docs:write");
     json_decref(own);
 
     /* The list holds the environment's seeded roles and this one, oldest first. */
     json_t *list = raw_api_expect(s, 200, "GET", NULL, "/api/v1/roles");
     json_t *roles = json_object_get(list, "roles");
     assert_int_equal(json_array_size(roles), 3);
-    assert_string_equal(str(json_array_get(roles, 0), "name"), "admin");
+    assert_string_equal(skit_json_string(json_array_get(roles, 0), "name"), "admin");
     assert_true(json_is_true(json_object_get(json_array_get(roles, 0), "default_creator")));
-    assert_string_equal(str(json_array_get(roles, 1), "name"), "member");
+    assert_string_equal(skit_json_string(json_array_get(roles, 1), "name"), "member");
     assert_true(json_is_true(json_object_get(json_array_get(roles, 1), "default_member")));
-    assert_string_equal(str(json_array_get(roles, 2), "name"), "editor");
+    assert_string_equal(skit_json_string(json_array_get(roles, 2), "name"), "editor");
     json_decref(list);
 
     json_t *taken = raw_api_expect(s, 409, "POST", "{\"name\":\"editor\"}", "/api/v1/roles");
@@ -168,31 +150,31 @@ static void inheritance_over_three_levels(void **state)
     json_decref(create_role(s, "/api/v1/roles", "{\"name\":\"author\",\"extends\":\"viewer\","
                                                 "\"permissions\":[\"b:one\",\"a:one\"]}"));
     json_t *top = create_role(s, "/api/v1/roles", "{\"name\":\"lead\",\"extends\":\"author\",\"permissions\":[\"c:one\"]}");
-    assert_string_equal(str(top, "extends"), "author");
+    assert_string_equal(skit_json_string(top, "extends"), "author");
     json_decref(top);
 
     /* Own first, then each base outward; a permission once, at its nearest role. */
     json_t *all = raw_api_expect(s, 200, "GET", NULL, "/api/v1/roles/lead/permissions:all");
-    assert_string_equal(names_of(json_object_get(all, "permissions")), "c:one b:one a:one a:two");
+    assert_string_equal(raw_names(json_object_get(all, "permissions")), "c:one b:one a:one a:two");
     json_decref(all);
     json_t *own = raw_api_expect(s, 200, "GET", NULL, "/api/v1/roles/lead/permissions");
-    assert_string_equal(names_of(json_object_get(own, "permissions")), "c:one");
+    assert_string_equal(raw_names(json_object_get(own, "permissions")), "c:one");
     json_decref(own);
     json_t *with = raw_api_expect(s, 200, "GET", NULL, "/api/v1/roles/lead?include=permissions:all");
     json_t *perms = json_object_get(json_object_get(with, "role"), "permissions");
-    assert_string_equal(str(json_array_get(perms, 0), "role_name"), "lead");
-    assert_string_equal(str(json_array_get(perms, 2), "role_name"), "author");
-    assert_string_equal(str(json_array_get(perms, 3), "role_name"), "viewer");
+    assert_string_equal(skit_json_string(json_array_get(perms, 0), "role_name"), "lead");
+    assert_string_equal(skit_json_string(json_array_get(perms, 2), "role_name"), "author");
+    assert_string_equal(skit_json_string(json_array_get(perms, 3), "role_name"), "viewer");
     json_decref(with);
 
     /* A change to the lowest base shows at the top at once. */
     json_decref(raw_api_expect(s, 200, "POST", "{\"permission_names\":[\"b:one\",\"c:one\"]}",
                                "/api/v1/roles/viewer/permissions"));
     all = raw_api_expect(s, 200, "GET", NULL, "/api/v1/roles/lead/permissions:all");
-    assert_string_equal(names_of(json_object_get(all, "permissions")), "c:one b:one a:one a:two");
+    assert_string_equal(raw_names(json_object_get(all, "permissions")), "c:one b:one a:one a:two");
     json_decref(all);
     all = raw_api_expect(s, 200, "GET", NULL, "/api/v1/roles/author/permissions:all");
-    assert_string_equal(names_of(json_object_get(all, "permissions")), "b:one a:one a:two c:one");
+    assert_string_equal(raw_names(json_object_get(all, "permissions")), "b:one a:one a:two c:one");
     json_decref(all);
 
     /* Cycles, direct or through the chain, are refused and change nothing. */
@@ -209,7 +191,7 @@ static void inheritance_over_three_levels(void **state)
 
     json_t *deps = raw_api_expect(s, 200, "GET", NULL, "/api/v1/roles/viewer/dependents");
     assert_int_equal(json_array_size(json_object_get(deps, "roles")), 1);
-    assert_string_equal(str(json_array_get(json_object_get(deps, "roles"), 0), "name"), "author");
+    assert_string_equal(skit_json_string(json_array_get(json_object_get(deps, "roles"), 0), "name"), "author");
     json_decref(deps);
     json_decref(raw_api_expect(s, 404, "GET", NULL, "/api/v1/roles/nobody/dependents"));
     json_decref(raw_api_expect(s, 404, "GET", NULL, "/api/v1/roles/nobody/permissions:all"));
@@ -220,7 +202,7 @@ static void inheritance_over_three_levels(void **state)
     raw_assert_error(gone, "NOT_FOUND", "b:one");
     json_decref(gone);
     own = raw_api_expect(s, 200, "GET", NULL, "/api/v1/roles/author/permissions");
-    assert_string_equal(names_of(json_object_get(own, "permissions")), "a:one");
+    assert_string_equal(raw_names(json_object_get(own, "permissions")), "a:one");
     json_decref(own);
     refused(s, "POST", "/api/v1/roles/author/permissions", "{\"permission_names\":[]}", "permission_names");
     refused(s, "POST", "/api/v1/roles/author/permissions", "{\"permission_names\":[\"x:missing\"]}",
@@ -232,7 +214,7 @@ static void deletion_follows_holders_and_dependents(void **state)
 {
     emu_raw_fixture *s = *state;
     json_t *org = raw_api_expect(s, 201, "POST", "{\"display_name\":\"Holders\"}", "/api/v1/organizations");
-    const char *org_id = str(json_object_get(org, "organization"), "id");
+    const char *org_id = skit_json_string(json_object_get(org, "organization"), "id");
     json_decref(create_role(s, "/api/v1/roles", "{\"name\":\"base_role\"}"));
     json_decref(create_role(s, "/api/v1/roles", "{\"name\":\"child_role\",\"extends\":\"base_role\"}"));
     json_decref(create_role(s, "/api/v1/roles", "{\"name\":\"spare\"}"));
@@ -240,7 +222,7 @@ static void deletion_follows_holders_and_dependents(void **state)
     /* A member holding "member": the default role cannot go, and it is held. */
     free(emu_user_ensure(s->f->emu, "holder@example.com", org_id));
     json_t *count = raw_api_expect(s, 200, "GET", NULL, "/api/v1/roles/member/users:count");
-    assert_string_equal(str(count, "count"), "1");
+    assert_string_equal(skit_json_string(count, "count"), "1");
     json_decref(count);
     json_t *no = raw_api_expect(s, 400, "DELETE", NULL, "/api/v1/roles/member?reassign_role_name=spare");
     raw_assert_error(no, "FAILED_PRECONDITION", "default");
@@ -254,17 +236,17 @@ static void deletion_follows_holders_and_dependents(void **state)
     refused(s, "DELETE", "/api/v1/roles/base_role?reassign_role_name=child_role", NULL, "reassign_role_name");
     json_decref(raw_api_expect(s, 200, "DELETE", NULL, "/api/v1/roles/base_role?reassign_role_name=spare"));
     json_t *child = raw_api_expect(s, 200, "GET", NULL, "/api/v1/roles/child_role");
-    assert_string_equal(str(json_object_get(child, "role"), "extends"), "spare");
+    assert_string_equal(skit_json_string(json_object_get(child, "role"), "extends"), "spare");
     json_decref(child);
 
     /* Defaults move; then the old default goes, its holder moved to the replacement. */
     json_t *d = raw_api_expect(s, 200, "PATCH", "{\"default_member_role\":\"spare\"}", "/api/v1/roles:set_defaults");
-    assert_string_equal(str(json_object_get(d, "default_member"), "name"), "spare");
+    assert_string_equal(skit_json_string(json_object_get(d, "default_member"), "name"), "spare");
     assert_true(json_is_true(json_object_get(json_object_get(d, "default_member"), "default_member")));
-    assert_string_equal(str(json_object_get(d, "default_creator"), "name"), "admin");
+    assert_string_equal(skit_json_string(json_object_get(d, "default_creator"), "name"), "admin");
     json_decref(d);
     d = raw_api_expect(s, 200, "PATCH", "{\"default_creator\":{\"name\":\"child_role\"}}", "/api/v1/roles/default");
-    assert_string_equal(str(json_object_get(d, "default_creator"), "name"), "child_role");
+    assert_string_equal(skit_json_string(json_object_get(d, "default_creator"), "name"), "child_role");
     json_decref(d);
     refused(s, "PATCH", "/api/v1/roles:set_defaults", "{\"default_member_role\":\"ghost\"}", "default_member_role");
     refused(s, "PATCH", "/api/v1/roles:set_defaults", "{}", "default_member_role");
@@ -273,7 +255,7 @@ static void deletion_follows_holders_and_dependents(void **state)
     json_decref(no);
     json_decref(raw_api_expect(s, 200, "DELETE", NULL, "/api/v1/roles/member?reassign_role_name=spare"));
     count = raw_api_expect(s, 200, "GET", NULL, "/api/v1/roles/spare/users:count");
-    assert_string_equal(str(count, "count"), "1");
+    assert_string_equal(skit_json_string(count, "count"), "1");
     json_decref(count);
     json_decref(raw_api_expect(s, 404, "GET", NULL, "/api/v1/roles/member/users:count"));
     json_decref(org);
@@ -284,12 +266,12 @@ static void organization_roles(void **state)
     emu_raw_fixture *s = *state;
     json_t *org = raw_api_expect(s, 201, "POST", "{\"display_name\":\"Org Roles\"}", "/api/v1/organizations");
     char base[128];
-    snprintf(base, sizeof base, "/api/v1/organizations/%s/roles", str(json_object_get(org, "organization"), "id"));
+    snprintf(base, sizeof base, "/api/v1/organizations/%s/roles", skit_json_string(json_object_get(org, "organization"), "id"));
     create_permission(s, "org:audit");
     json_t *role = create_role(s, base, "{\"name\":\"auditor\",\"display_name\":\"Auditor\",\"extends\":\"admin\","
                                         "\"permissions\":[\"org:audit\"]}");
     assert_true(json_is_true(json_object_get(role, "is_org_role")));
-    assert_string_equal(str(role, "extends"), "admin");
+    assert_string_equal(skit_json_string(role, "extends"), "admin");
     json_decref(role);
     json_decref(create_role(s, base, "{\"name\":\"junior_auditor\",\"extends\":\"auditor\"}"));
 
@@ -298,12 +280,12 @@ static void organization_roles(void **state)
     json_t *roles = json_object_get(list, "roles");
     size_t n = json_array_size(roles);
     assert_true(n >= 4);
-    assert_string_equal(str(json_array_get(roles, n - 2), "name"), "auditor");
-    assert_string_equal(names_of(json_object_get(json_array_get(roles, n - 2), "permissions")), "org:audit");
-    assert_string_equal(str(json_array_get(roles, n - 1), "name"), "junior_auditor");
+    assert_string_equal(skit_json_string(json_array_get(roles, n - 2), "name"), "auditor");
+    assert_string_equal(raw_names(json_object_get(json_array_get(roles, n - 2), "permissions")), "org:audit");
+    assert_string_equal(skit_json_string(json_array_get(roles, n - 1), "name"), "junior_auditor");
     json_decref(list);
     json_t *got = raw_api_expect(s, 200, "GET", NULL, "%s/junior_auditor?include=permissions:all", base);
-    assert_string_equal(names_of(json_object_get(json_object_get(got, "role"), "permissions")), "org:audit");
+    assert_string_equal(raw_names(json_object_get(json_object_get(got, "role"), "permissions")), "org:audit");
     json_decref(got);
 
     /* Names: taken in the organization, or by an environment role, either way. */
@@ -316,7 +298,7 @@ static void organization_roles(void **state)
     refused(s, "PUT", "/api/v1/roles/admin", "{\"extends\":\"auditor\"}", "extends");   /* not seen from there */
 
     json_t *upd = raw_api_expect(s, 200, "PUT", "{\"description\":\"Reads the books\"}", "%s/auditor", base);
-    assert_string_equal(str(json_object_get(upd, "role"), "description"), "Reads the books");
+    assert_string_equal(skit_json_string(json_object_get(upd, "role"), "description"), "Reads the books");
     json_decref(upd);
     refused(s, "PUT", "/api/v1/roles/admin", "{\"display_name\":7}", "display_name");
     json_t *cyc = raw_api_expect(s, 400, "PUT", "{\"extends\":\"junior_auditor\"}", "%s/auditor", base);
@@ -324,7 +306,7 @@ static void organization_roles(void **state)
     json_decref(cyc);
 
     json_t *d = raw_api_expect(s, 200, "PATCH", "{\"default_member_role\":\"junior_auditor\"}", "%s:set_defaults", base);
-    assert_string_equal(str(json_object_get(d, "default_member"), "name"), "junior_auditor");
+    assert_string_equal(skit_json_string(json_object_get(d, "default_member"), "name"), "junior_auditor");
     assert_true(json_is_true(json_object_get(json_object_get(d, "default_member"), "default_member")));
     json_decref(d);
     json_t *none = raw_api_expect(s, 400, "PATCH", "{}", "%s:set_defaults", base);

@@ -19,26 +19,21 @@
 #include "raw_api.h"
 #include "core/core.h"
 
-static const char *str(const json_t *obj, const char *name)
-{
-    return json_string_value(json_object_get(obj, name));
-}
-
 /* Delivery @p nth: its type, object, organization, and data member @p member == @p value. */
 static json_t *expect_event(hook_fixture *s, size_t nth, const char *type, const char *org, const char *name)
 {
     json_t *event = hook_fixture_event(s, nth);
-    assert_string_equal(str(event, "type"), type);
-    assert_string_equal(str(event, "object"), strncmp(type, "role.", 5) == 0 ? "Role" : "Permission");
-    assert_true(strncmp(str(event, "id"), "evt_", 4) == 0);
-    assert_true(strncmp(str(event, "environment_id"), "env_", 4) == 0);
+    assert_string_equal(skit_json_string(event, "type"), type);
+    assert_string_equal(skit_json_string(event, "object"), strncmp(type, "role.", 5) == 0 ? "Role" : "Permission");
+    assert_true(strncmp(skit_json_string(event, "id"), "evt_", 4) == 0);
+    assert_true(strncmp(skit_json_string(event, "environment_id"), "env_", 4) == 0);
     if (org)
-        assert_string_equal(str(event, "organization_id"), org);
+        assert_string_equal(skit_json_string(event, "organization_id"), org);
     else
-        assert_null(str(event, "organization_id"));
+        assert_null(skit_json_string(event, "organization_id"));
     json_t *data = json_object_get(event, "data");
-    assert_string_equal(str(data, "name"), name);
-    assert_non_null(str(data, "id"));
+    assert_string_equal(skit_json_string(data, "name"), name);
+    assert_non_null(skit_json_string(data, "id"));
     return event;
 }
 
@@ -59,7 +54,7 @@ static void role_and_permission_events(void **state)
     json_decref(raw_api_expect(&raw, 400, "PUT", "{\"extends\":\"ev_role\"}", "/api/v1/roles/ev_base"));
     json_decref(raw_api_expect(&raw, 200, "PUT", "{\"display_name\":\"Eve\"}", "/api/v1/roles/ev_role"));
     json_t *org = raw_api_expect(&raw, 201, "POST", "{\"display_name\":\"Event Org\"}", "/api/v1/organizations");
-    const char *org_id = str(json_object_get(org, "organization"), "id");
+    const char *org_id = skit_json_string(json_object_get(org, "organization"), "id");
     json_decref(raw_api_expect(&raw, 201, "POST", "{\"name\":\"org_ev\"}", "/api/v1/organizations/%s/roles", org_id));
     json_decref(raw_api_expect(&raw, 200, "DELETE", NULL, "/api/v1/organizations/%s/roles/org_ev", org_id));
     json_decref(raw_api_expect(&raw, 200, "DELETE", NULL, "/api/v1/roles/ev_role"));
@@ -67,24 +62,24 @@ static void role_and_permission_events(void **state)
 
     hook_fixture_wait(s, 10);
     json_t *ev = expect_event(s, 0, "permission.created", NULL, "ev:perm");
-    assert_string_equal(str(json_object_get(ev, "data"), "description"), "first");
+    assert_string_equal(skit_json_string(json_object_get(ev, "data"), "description"), "first");
     json_decref(ev);
     ev = expect_event(s, 1, "permission.updated", NULL, "ev:perm");
-    assert_string_equal(str(json_object_get(ev, "data"), "description"), "second");
+    assert_string_equal(skit_json_string(json_object_get(ev, "data"), "description"), "second");
     json_decref(ev);
     json_decref(expect_event(s, 2, "role.created", NULL, "ev_base"));
     ev = expect_event(s, 3, "role.created", NULL, "ev_role");
     json_t *data = json_object_get(ev, "data");
-    assert_string_equal(str(data, "display_name"), "Ev");
-    assert_string_equal(str(data, "description"), "Watches");
-    assert_string_equal(str(data, "extends"), "ev_base");
+    assert_string_equal(skit_json_string(data, "display_name"), "Ev");
+    assert_string_equal(skit_json_string(data, "description"), "Watches");
+    assert_string_equal(skit_json_string(data, "extends"), "ev_base");
     assert_null(json_object_get(data, "create_time"));   /* the event's shape, not the API's */
     json_decref(ev);
     ev = expect_event(s, 4, "role.updated", NULL, "ev_role");
-    assert_string_equal(str(json_object_get(ev, "data"), "display_name"), "Eve");
+    assert_string_equal(skit_json_string(json_object_get(ev, "data"), "display_name"), "Eve");
     json_decref(ev);
     json_t *created = hook_fixture_event(s, 5);
-    assert_string_equal(str(created, "type"), "organization.created");
+    assert_string_equal(skit_json_string(created, "type"), "organization.created");
     json_decref(created);
     json_decref(expect_event(s, 6, "role.created", org_id, "org_ev"));
     json_decref(expect_event(s, 7, "role.deleted", org_id, "org_ev"));

@@ -18,14 +18,10 @@
 #include "emu_fixture.h"
 #include "emu_testhttp.h"
 #include "raw_api.h"
+#include "core/core.h"
 
 /* From the emulator's internal resources.h (whose typedef `emu` would clash here). */
 char *emu_user_ensure(scalekit_emulator *e, const char *email, const char *organization_id);
-
-static const char *str(const json_t *obj, const char *name)
-{
-    return json_string_value(json_object_get(obj, name));
-}
 
 static void deleting_a_base(void **state)
 {
@@ -58,7 +54,7 @@ static void organization_members_and_roles(void **state)
 {
     emu_raw_fixture *s = *state;
     json_t *org = raw_api_expect(s, 201, "POST", "{\"display_name\":\"Members\"}", "/api/v1/organizations");
-    const char *org_id = str(json_object_get(org, "organization"), "id");
+    const char *org_id = skit_json_string(json_object_get(org, "organization"), "id");
     json_decref(raw_api_expect(s, 201, "POST", "{\"name\":\"clerk\"}", "/api/v1/organizations/%s/roles", org_id));
     json_decref(raw_api_expect(s, 201, "POST", "{\"name\":\"senior_clerk\",\"extends\":\"clerk\"}",
                                "/api/v1/organizations/%s/roles", org_id));
@@ -70,10 +66,10 @@ static void organization_members_and_roles(void **state)
     free(emu_user_ensure(s->f->emu, "two@members.example", org_id));
     json_t *count = raw_api_expect(s, 200, "GET", NULL, "/api/v1/organizations/%s/roles/senior_clerk/users:count",
                                    org_id);
-    assert_string_equal(str(count, "count"), "2");
+    assert_string_equal(skit_json_string(count, "count"), "2");
     json_decref(count);
     count = raw_api_expect(s, 200, "GET", NULL, "/api/v1/organizations/%s/roles/clerk/users:count", org_id);
-    assert_string_equal(str(count, "count"), "0");
+    assert_string_equal(skit_json_string(count, "count"), "0");
     json_decref(count);
     json_decref(raw_api_expect(s, 404, "GET", NULL, "/api/v1/organizations/%s/roles/ghost/users:count", org_id));
     json_decref(raw_api_expect(s, 404, "GET", NULL, "/api/v1/organizations/org_none/roles/clerk/users:count"));
@@ -90,18 +86,18 @@ static void organization_members_and_roles(void **state)
     json_decref(raw_api_expect(s, 200, "DELETE", NULL,
                                "/api/v1/organizations/%s/roles/senior_clerk?reassign_role_name=clerk", org_id));
     count = raw_api_expect(s, 200, "GET", NULL, "/api/v1/organizations/%s/roles/clerk/users:count", org_id);
-    assert_string_equal(str(count, "count"), "2");
+    assert_string_equal(skit_json_string(count, "count"), "2");
     json_decref(count);
     /* Without reassignment, an organization role simply leaves its members. */
     json_decref(raw_api_expect(s, 200, "DELETE", NULL, "/api/v1/organizations/%s/roles/clerk", org_id));
     json_decref(raw_api_expect(s, 201, "POST", "{\"name\":\"clerk\"}", "/api/v1/organizations/%s/roles", org_id));
     count = raw_api_expect(s, 200, "GET", NULL, "/api/v1/organizations/%s/roles/clerk/users:count", org_id);
-    assert_string_equal(str(count, "count"), "0");
+    assert_string_equal(skit_json_string(count, "count"), "0");
     json_decref(count);
     /* A new member now gets the environment's member role, the organization's default again. */
     free(emu_user_ensure(s->f->emu, "three@members.example", org_id));
     count = raw_api_expect(s, 200, "GET", NULL, "/api/v1/roles/member/users:count");
-    assert_string_equal(str(count, "count"), "1");
+    assert_string_equal(skit_json_string(count, "count"), "1");
     json_decref(count);
     json_decref(org);
 }

@@ -15,11 +15,7 @@
 
 #include "emu_fixture.h"
 #include "raw_api.h"
-
-static const char *str(const json_t *obj, const char *name)
-{
-    return json_string_value(json_object_get(obj, name));
-}
+#include "core/core.h"
 
 static void permission_crud(void **state)
 {
@@ -27,19 +23,19 @@ static void permission_crud(void **state)
     json_t *made = raw_api_expect(s, 201, "POST", "{\"name\":\"read:documents\",\"description\":\"Reads\"}",
                                   "/api/v1/permissions");
     json_t *p = json_object_get(made, "permission");
-    assert_true(strncmp(str(p, "id"), "perm_", 5) == 0);
-    assert_string_equal(str(p, "name"), "read:documents");
-    assert_string_equal(str(p, "description"), "Reads");
+    assert_true(strncmp(skit_json_string(p, "id"), "perm_", 5) == 0);
+    assert_string_equal(skit_json_string(p, "name"), "read:documents");
+    assert_string_equal(skit_json_string(p, "description"), "Reads");
     assert_false(json_is_true(json_object_get(p, "is_scalekit_permission")));
-    assert_non_null(str(p, "create_time"));
+    assert_non_null(skit_json_string(p, "create_time"));
 
     json_t *got = raw_api_expect(s, 200, "GET", NULL, "/api/v1/permissions/read:documents");
-    assert_string_equal(str(json_object_get(got, "permission"), "id"), str(p, "id"));
+    assert_string_equal(skit_json_string(json_object_get(got, "permission"), "id"), skit_json_string(p, "id"));
     json_decref(got);
     json_t *upd = raw_api_expect(s, 200, "PUT", "{\"name\":\"read:documents\",\"description\":\"Reads them all\"}",
                                  "/api/v1/permissions/read:documents");
-    assert_string_equal(str(json_object_get(upd, "permission"), "description"), "Reads them all");
-    assert_string_equal(str(json_object_get(upd, "permission"), "id"), str(p, "id"));
+    assert_string_equal(skit_json_string(json_object_get(upd, "permission"), "description"), "Reads them all");
+    assert_string_equal(skit_json_string(json_object_get(upd, "permission"), "id"), skit_json_string(p, "id"));
     json_decref(upd);
 
     json_t *taken = raw_api_expect(s, 409, "POST", "{\"name\":\"read:documents\"}", "/api/v1/permissions");
@@ -85,20 +81,6 @@ static void permission_rules(void **state)
     json_decref(reply);
 }
 
-/* The names of a page, joined by spaces (static buffer). */
-static const char *page_names(const json_t *page)
-{
-    static char out[512];
-    out[0] = '\0';
-    size_t i;
-    json_t *p;
-    json_array_foreach(json_object_get(page, "permissions"), i, p) {
-        size_t n = strlen(out);
-        snprintf(out + n, sizeof out - n, "%s%s", n ? " " : "", str(p, "name"));
-    }
-    return out;
-}
-
 static void paging(void **state)
 {
     emu_raw_fixture *s = *state;
@@ -108,19 +90,19 @@ static void paging(void **state)
         json_decref(raw_api_expect(s, 201, "POST", body, "/api/v1/permissions"));
     }
     json_t *first = raw_api_expect(s, 200, "GET", NULL, "/api/v1/permissions?page_size=3");
-    assert_string_equal(page_names(first), "p:0 p:1 p:2");
+    assert_string_equal(raw_names(json_object_get(first, "permissions")), "p:0 p:1 p:2");
     assert_int_equal(json_integer_value(json_object_get(first, "total_size")), 7);
-    assert_string_equal(str(first, "prev_page_token"), "");
+    assert_string_equal(skit_json_string(first, "prev_page_token"), "");
     json_t *second = raw_api_expect(s, 200, "GET", NULL, "/api/v1/permissions?page_size=3&page_token=%s",
-                                    str(first, "next_page_token"));
-    assert_string_equal(page_names(second), "p:3 p:4 p:5");
+                                    skit_json_string(first, "next_page_token"));
+    assert_string_equal(raw_names(json_object_get(second, "permissions")), "p:3 p:4 p:5");
     json_t *third = raw_api_expect(s, 200, "GET", NULL, "/api/v1/permissions?page_size=3&page_token=%s",
-                                   str(second, "next_page_token"));
-    assert_string_equal(page_names(third), "p:6");
-    assert_string_equal(str(third, "next_page_token"), "");
+                                   skit_json_string(second, "next_page_token"));
+    assert_string_equal(raw_names(json_object_get(third, "permissions")), "p:6");
+    assert_string_equal(skit_json_string(third, "next_page_token"), "");
     json_t *back = raw_api_expect(s, 200, "GET", NULL, "/api/v1/permissions?page_size=3&page_token=%s",
-                                  str(second, "prev_page_token"));
-    assert_string_equal(page_names(back), "p:0 p:1 p:2");
+                                  skit_json_string(second, "prev_page_token"));
+    assert_string_equal(raw_names(json_object_get(back, "permissions")), "p:0 p:1 p:2");
     json_t *mine = raw_api_expect(s, 200, "GET", NULL, "/api/v1/permissions?type=ENVIRONMENT&page_size=100");
     assert_int_equal(json_array_size(json_object_get(mine, "permissions")), 7);
     json_t *theirs = raw_api_expect(s, 200, "GET", NULL, "/api/v1/permissions?type=SCALEKIT");
@@ -145,12 +127,12 @@ static void a_deleted_permission_leaves_its_roles(void **state)
                                "/api/v1/roles"));
     json_decref(raw_api_expect(s, 200, "DELETE", NULL, "/api/v1/permissions/drop:me"));
     json_t *own = raw_api_expect(s, 200, "GET", NULL, "/api/v1/roles/holder/permissions");
-    assert_string_equal(page_names(own), "keep:me");
+    assert_string_equal(raw_names(json_object_get(own, "permissions")), "keep:me");
     json_decref(own);
     /* Made again, it is a new permission the role does not hold. */
     json_decref(raw_api_expect(s, 201, "POST", "{\"name\":\"drop:me\"}", "/api/v1/permissions"));
     own = raw_api_expect(s, 200, "GET", NULL, "/api/v1/roles/holder/permissions");
-    assert_string_equal(page_names(own), "keep:me");
+    assert_string_equal(raw_names(json_object_get(own, "permissions")), "keep:me");
     json_decref(own);
 }
 

@@ -64,3 +64,16 @@ void raw_assert_violation(const json_t *reply, const char *field)
         fail_msg("the violation names %s, not %s", got ? got : "(none)", field);
     assert_non_null(json_string_value(json_object_get(violation, "description")));
 }
+
+const char *raw_names(const json_t *items)
+{
+    static _Thread_local char out[1024];
+    out[0] = '\0';
+    size_t i;
+    json_t *item;
+    json_array_foreach(items, i, item) {
+        size_t n = strlen(out);
+        snprintf(out + n, sizeof out - n, "%s%s", n ? " " : "", json_string_value(json_object_get(item, "name")));
+    }
+    return out;
+}

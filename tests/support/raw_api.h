@@ -28,4 +28,8 @@ void raw_assert_violation(const json_t *reply, const char *field);
  * message contains @p text (NULL: any). */
 void raw_assert_error(const json_t *reply, const char *error_code, const char *text);
 
+/* The "name" members of the objects of array @p items, joined by spaces (a
+ * thread-local buffer, valid until the next call). */
+const char *raw_names(const json_t *items);
+
 #endif
