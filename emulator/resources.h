@@ -140,6 +140,9 @@ json_t *emu_role_lookup(emu *e, const char *org, const char *name);
  * of names): each role's effective permissions in turn, each name once; unknown
  * roles grant nothing. New JSON array of strings, NULL when out of memory. */
 json_t *emu_roles_permissions(emu *e, const char *org, const json_t *role_names);
+/* The same as rows of the permissions table (id, name, description, ...) plus
+ * role_name, the role that brings each (for ListUserPermissions). */
+json_t *emu_roles_permission_rows(emu *e, const char *org, const json_t *role_names);
 /* The roles a new membership of @p org gets, as the JSON text of memberships.roles:
  * the organization's default member role, else the environment's, or [] when
  * neither is set. malloc'd; NULL when out of memory. */

@@ -311,7 +311,7 @@ static int users_count_role(emu *e, emu_req *r, const char *org)
 
 ROLE_HANDLERS(users_count)
 
-json_t *emu_roles_permissions(emu *e, const char *org, const json_t *role_names)
+json_t *emu_roles_permission_rows(emu *e, const char *org, const json_t *role_names)
 {
     json_t *out = json_array(), *seen = json_object();
     size_t i;
@@ -325,7 +325,7 @@ json_t *emu_roles_permissions(emu *e, const char *org, const json_t *role_names)
             const char *pname = skit_json_string(p, "name");
             if (pname && !json_object_get(seen, pname)) {
                 json_object_set_new(seen, pname, json_true());
-                json_array_append_new(out, json_string(pname));
+                json_array_append(out, p);
             }
         }
         json_decref(perms);
@@ -333,6 +333,17 @@ json_t *emu_roles_permissions(emu *e, const char *org, const json_t *role_names)
     }
     json_decref(seen);
     return out;
+}
+
+json_t *emu_roles_permissions(emu *e, const char *org, const json_t *role_names)
+{
+    json_t *rows = emu_roles_permission_rows(e, org, role_names), *names = json_array();
+    size_t i;
+    json_t *p;
+    json_array_foreach(rows, i, p)
+        json_array_append_new(names, json_string(skit_json_string(p, "name")));
+    json_decref(rows);
+    return names;
 }
 
 char *emu_role_default_roles(emu *e, const char *org)
