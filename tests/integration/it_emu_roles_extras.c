@@ -4,7 +4,8 @@
  * organization roles, and an organization role's users:count; with what they
  * show elsewhere: a new membership gets the organization's default member
  * role, and deleting an organization role without reassignment takes it from
- * its members.
+ * its members. And a data file from before roles opens with the environment's
+ * seeded roles, seeded once: a deleted one stays deleted across restarts.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,7 +14,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
+#include <sqlite3.h>
 
 #include "emu_fixture.h"
 #include "emu_testhttp.h"
@@ -102,12 +105,75 @@ static void organization_members_and_roles(void **state)
     json_decref(org);
 }
 
+static void exec_sql(const char *file, const char *sql)
+{
+    sqlite3 *db = NULL;
+    char *err = NULL;
+    assert_int_equal(sqlite3_open(file, &db), SQLITE_OK);
+    if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK)
+        fail_msg("%s: %s", sql, err ? err : "?");
+    sqlite3_close(db);
+}
+
+/* An emulator on data file @p file and a token for it. */
+static emu_raw_fixture start_on(const char *file)
+{
+    scalekit_emulator_options o = {.data_path = file};
+    emu_raw_fixture s = {.f = emu_fixture_start(&o, NULL)};
+    s.token = emu_test_client_token(s.f->emu);
+    assert_non_null(s.token);
+    return s;
+}
+
+static void stop(emu_raw_fixture *s)
+{
+    free(s->token);
+    emu_fixture_stop(s->f);
+}
+
+static void an_older_data_file_gets_the_seeded_roles_once(void **state)
+{
+    char file[64];
+    snprintf(file, sizeof file, "/tmp/it_emu_roles_%d.db", (int)getpid());
+    unlink(file);
+    emu_raw_fixture s = start_on(file);
+    json_t *org = raw_api_expect(&s, 201, "POST", "{\"display_name\":\"Old\"}", "/api/v1/organizations");
+    char insert[256];
+    snprintf(insert, sizeof insert, "INSERT INTO memberships(organization_id, user_id, roles, created_at) "
+                                    "VALUES ('%s', 'usr_old', '[\"member\"]', 1)",
+             skit_json_string(json_object_get(org, "organization"), "id"));
+    json_decref(org);
+    stop(&s);
+    /* What a build before roles left: no role tables at all. */
+    exec_sql(file, "DROP TABLE roles; DROP TABLE role_permissions; DROP TABLE role_defaults; DROP TABLE permissions;");
+    exec_sql(file, insert);
+
+    s = start_on(file);
+    json_t *roles = raw_api_expect(&s, 200, "GET", NULL, "/api/v1/roles");
+    assert_string_equal(raw_names(json_object_get(roles, "roles")), "admin member");
+    json_decref(roles);
+    json_t *count = raw_api_expect(&s, 200, "GET", NULL, "/api/v1/roles/member/users:count");
+    assert_string_equal(skit_json_string(count, "count"), "1");
+    json_decref(count);
+    json_decref(raw_api_expect(&s, 200, "PATCH", "{\"default_creator_role\":\"member\"}", "/api/v1/roles:set_defaults"));
+    json_decref(raw_api_expect(&s, 200, "DELETE", NULL, "/api/v1/roles/admin"));
+    stop(&s);
+
+    s = start_on(file);
+    roles = raw_api_expect(&s, 200, "GET", NULL, "/api/v1/roles");
+    assert_string_equal(raw_names(json_object_get(roles, "roles")), "member");
+    json_decref(roles);
+    stop(&s);
+    unlink(file);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(deleting_a_base, emu_raw_fixture_setup, emu_raw_fixture_teardown),
         cmocka_unit_test_setup_teardown(organization_members_and_roles, emu_raw_fixture_setup,
                                         emu_raw_fixture_teardown),
+        cmocka_unit_test(an_older_data_file_gets_the_seeded_roles_once),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
