@@ -216,7 +216,8 @@ static int add_permissions(emu *e, emu_req *r)
 {
     json_t *body = emu_json_body(r), *names = json_object_get(body, "permission_names");
     char field[64] = "permission_names";
-    const char *why = !body ? "the request body must be a JSON object" : emu_role_permission_names_invalid(names, field, sizeof field);
+    const char *why = !body ? "the request body must be a JSON object"
+                            : emu_role_permission_names_invalid(names, field, sizeof field);
     if (!why && json_array_size(names) == 0)
         why = "permission_names must name at least one permission";
     if (why)
@@ -232,7 +233,8 @@ static int add_permissions(emu *e, emu_req *r)
         return attached < 0 ? -1 : rc;
     }
     json_t *perms = emu_role_permissions(e, row, false), *items = perms ? permissions_json(perms, false) : NULL;
-    rc = items && emu_tx_commit(e->store) == 0 ? emu_reply_json(r, 200, json_pack("{s:O}", "permissions", items)) : -1;
+    rc = items && emu_tx_commit(e->store) == 0 ? emu_reply_json(r, 200, json_pack("{s:O}", "permissions", items))
+                                               : -1;
     if (!items)
         emu_tx_rollback(e->store);
     json_decref(items);

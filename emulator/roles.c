@@ -22,20 +22,29 @@
 
 const char *emu_role_permission_names_invalid(const json_t *names, char *field, size_t field_len)
 {
-    if (!json_is_array(names))
-        return "must be an array of permission names";
-    if (json_array_size(names) > MAX_ROLE_PERMISSIONS)
-        return "a role holds at most 100 permissions";
+    /* The caller uses the answer before the next call, as with emu_fields_validate. */
+    static _Thread_local char why[160];
     char base[64];
     snprintf(base, sizeof base, "%s", field);
+    if (!json_is_array(names)) {
+        snprintf(why, sizeof why, "%s must be an array of permission names", base);
+        return why;
+    }
+    if (json_array_size(names) > MAX_ROLE_PERMISSIONS) {
+        snprintf(why, sizeof why, "%s holds at most 100 permissions", base);
+        return why;
+    }
     size_t i;
     json_t *name;
     json_array_foreach(names, i, name) {
         snprintf(field, field_len, "%s[%zu]", base, i);
         const char *s = json_string_value(name);
         if (!s || !*s || strlen(s) > 64 || strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-                                                      "0123456789_:") != strlen(s))
-            return "a permission name is 1 to 64 letters, digits, underscores (_) or colons (:)";
+                                                      "0123456789_:") != strlen(s)) {
+            snprintf(why, sizeof why, "%s must be a permission name: 1 to 64 letters, digits, underscores (_) "
+                                      "or colons (:)", field);
+            return why;
+        }
     }
     snprintf(field, field_len, "%s", base);
     return NULL;
