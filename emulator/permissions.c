@@ -42,7 +42,8 @@ const emu_resource emu_permission_resource = {
     .single = "permission",
     .plural = "permissions",
     .fields = fields,
-    .filters = (const emu_filter[]){{.query = "type"}, {0}},
+    /* type: SCALEKIT or ENVIRONMENT; ALL (the default) lists both. */
+    .filters = (const emu_filter[]){{.query = "type", .any = "ALL"}, {0}},
     .events = {"permission.created", "permission.updated", "permission.deleted"},
     .shape = shape,
     .event_data = event_data,

@@ -369,7 +369,7 @@ static void list_conditions(emu_req *r, const emu_resource *res, const char *par
     }
     for (const emu_filter *f = res->filters; f && f->query; f++) {
         const char *v = emu_query(r, f->query);
-        if (v && *v) {
+        if (v && *v && !(f->any && strcmp(v, f->any) == 0)) {
             skit_buf_printf(where, " AND %s = ?", f->column ? f->column : f->query);
             json_array_append_new(params, json_string(v));
         }

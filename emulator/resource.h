@@ -79,6 +79,7 @@ typedef struct emu_field {
 typedef struct emu_filter {
     const char *query;    /* list query parameter */
     const char *column;   /* equality on this column; NULL: same as query */
+    const char *any;      /* a value meaning no filter ("ALL"), or NULL */
 } emu_filter;
 
 typedef struct emu_cascade {

@@ -105,6 +105,9 @@ static void paging(void **state)
     assert_string_equal(raw_names(json_object_get(back, "permissions")), "p:0 p:1 p:2");
     json_t *mine = raw_api_expect(s, 200, "GET", NULL, "/api/v1/permissions?type=ENVIRONMENT&page_size=100");
     assert_int_equal(json_array_size(json_object_get(mine, "permissions")), 7);
+    json_t *every = raw_api_expect(s, 200, "GET", NULL, "/api/v1/permissions?type=ALL&page_size=100");
+    assert_int_equal(json_array_size(json_object_get(every, "permissions")), 7);
+    json_decref(every);
     json_t *theirs = raw_api_expect(s, 200, "GET", NULL, "/api/v1/permissions?type=SCALEKIT");
     assert_int_equal(json_array_size(json_object_get(theirs, "permissions")), 0);
     json_t *big = raw_api_expect(s, 400, "GET", NULL, "/api/v1/permissions?page_size=101");
