@@ -60,6 +60,19 @@ static json_t *refresh(emu_raw_fixture *s, json_t *tokens)
     return token_call(s, form);
 }
 
+/* Sign @p email in to @p org_id on the hosted login; the token endpoint's answer. */
+static json_t *sign_in(emu_raw_fixture *s, const char *email, const char *org_id)
+{
+    char extra[128], form[512];
+    snprintf(extra, sizeof extra, "organization_id=%s", org_id);
+    char *code = emu_test_login(s->f->emu, email, REDIRECT, extra);
+    assert_non_null(code);
+    snprintf(form, sizeof form, "grant_type=authorization_code&code=%s&redirect_uri=%s", code,
+             "http%3A%2F%2F127.0.0.1%3A9%2Fcallback");
+    free(code);
+    return token_call(s, form);
+}
+
 static void the_token_carries_effective_permissions(void **state)
 {
     emu_raw_fixture *s = *state;
@@ -75,15 +88,7 @@ static void the_token_carries_effective_permissions(void **state)
                                "/api/v1/roles"));
     json_decref(raw_api_expect(s, 200, "PUT", "{\"extends\":\"reader\"}", "/api/v1/roles/member"));
 
-    char extra[128];
-    snprintf(extra, sizeof extra, "organization_id=%s", org_id);
-    char *code = emu_test_login(s->f->emu, "member@tokens.example", REDIRECT, extra);
-    assert_non_null(code);
-    char form[512];
-    snprintf(form, sizeof form, "grant_type=authorization_code&code=%s&redirect_uri=%s", code,
-             "http%3A%2F%2F127.0.0.1%3A9%2Fcallback");
-    free(code);
-    json_t *tokens = token_call(s, form);
+    json_t *tokens = sign_in(s, "member@tokens.example", org_id);
     assert_string_equal(claim_names(tokens, "roles"), "member");
     assert_string_equal(claim_names(tokens, "permissions"), "docs:read");
 
@@ -112,10 +117,43 @@ static void the_token_carries_effective_permissions(void **state)
     json_decref(org);
 }
 
+/* A member holding an organization role that extends an environment role: both
+ * roles' permissions, seen from that organization only. */
+static void organization_roles_in_the_token(void **state)
+{
+    emu_raw_fixture *s = *state;
+    json_t *org = raw_api_expect(s, 201, "POST", "{\"display_name\":\"Org Token\"}", "/api/v1/organizations");
+    const char *org_id = json_string_value(json_object_get(json_object_get(org, "organization"), "id"));
+    json_decref(raw_api_expect(s, 201, "POST", "{\"name\":\"env:perm\"}", "/api/v1/permissions"));
+    json_decref(raw_api_expect(s, 201, "POST", "{\"name\":\"org:perm\"}", "/api/v1/permissions"));
+    json_decref(raw_api_expect(s, 201, "POST", "{\"name\":\"env_role\",\"permissions\":[\"env:perm\"]}",
+                               "/api/v1/roles"));
+    json_decref(raw_api_expect(s, 201, "POST", "{\"name\":\"org_role\",\"extends\":\"env_role\","
+                                                "\"permissions\":[\"org:perm\"]}",
+                               "/api/v1/organizations/%s/roles", org_id));
+    json_decref(raw_api_expect(s, 200, "PATCH", "{\"default_member_role\":\"org_role\"}",
+                               "/api/v1/organizations/%s/roles:set_defaults", org_id));
+    json_t *tokens = sign_in(s, "org-member@tokens.example", org_id);
+    assert_string_equal(claim_names(tokens, "roles"), "org_role");
+    assert_string_equal(claim_names(tokens, "permissions"), "org:perm env:perm");
+    json_decref(tokens);
+    /* Another organization's member gets the environment's default, without them. */
+    json_t *other = raw_api_expect(s, 201, "POST", "{\"display_name\":\"Other\"}", "/api/v1/organizations");
+    tokens = sign_in(s, "other@tokens.example",
+                     json_string_value(json_object_get(json_object_get(other, "organization"), "id")));
+    assert_string_equal(claim_names(tokens, "roles"), "member");
+    assert_string_equal(claim_names(tokens, "permissions"), "");
+    json_decref(tokens);
+    json_decref(other);
+    json_decref(org);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(the_token_carries_effective_permissions, emu_raw_fixture_setup,
+                                        emu_raw_fixture_teardown),
+        cmocka_unit_test_setup_teardown(organization_roles_in_the_token, emu_raw_fixture_setup,
                                         emu_raw_fixture_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
