@@ -13,9 +13,6 @@
 #include "environment.h"
 #include "resources.h"
 
-/* Bases followed at most: a longer chain is a cycle that slipped in (it cannot). */
-#define EMU_ROLE_MAX_DEPTH 64
-
 /* The roles' fields, events and messages for the engine's helpers (not served by it). */
 extern const emu_resource emu_role_desc;
 
@@ -48,6 +45,8 @@ bool emu_role_include(emu_req *r, const char **include, int *rc);
 
 /* The base of role @p row, resolved from its scope. New reference or NULL. */
 json_t *emu_role_base(emu *e, const json_t *row);
+/* @p row, its base, the base's base, ... (new JSON array of rows), NULL when out of memory. */
+json_t *emu_role_chain(emu *e, const json_t *row);
 /* The roles extending @p row (new JSON array of rows, oldest first), NULL on failure. */
 json_t *emu_role_dependents(emu *e, const json_t *row);
 

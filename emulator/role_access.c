@@ -61,10 +61,29 @@ json_t *emu_role_base(emu *e, const json_t *row)
     return emu_role_lookup(e, skit_json_string(row, "organization_id"), skit_json_string(row, "extends"));
 }
 
+json_t *emu_role_chain(emu *e, const json_t *row)
+{
+    json_t *chain = json_array(), *seen = json_object(), *role = json_incref((json_t *)row);
+    /* Bases never form a cycle (roles.c refuses one); the seen set only makes sure. */
+    while (chain && seen && role && !json_object_get(seen, skit_json_string(role, "id"))) {
+        json_object_set_new(seen, skit_json_string(role, "id"), json_true());
+        json_array_append(chain, role);
+        json_t *base = emu_role_base(e, role);
+        json_decref(role);
+        role = base;
+    }
+    json_decref(role);
+    json_decref(seen);
+    return chain;
+}
+
 json_t *emu_role_permissions(emu *e, const json_t *row, bool all)
 {
-    json_t *out = json_array(), *seen = json_object(), *role = json_incref((json_t *)row);
-    for (int depth = 0; out && seen && role && depth < EMU_ROLE_MAX_DEPTH; depth++) {
+    json_t *out = json_array(), *seen = json_object();
+    json_t *chain = all ? emu_role_chain(e, row) : json_pack("[O]", row);
+    size_t k;
+    json_t *role;
+    json_array_foreach(chain, k, role) {
         json_t *own = emu_db_rows(e->store, "SELECT p.* FROM role_permissions rp JOIN permissions p "
                                             "ON p.id = rp.permission_id WHERE rp.role_id = ? ORDER BY rp.rowid",
                                   "s", skit_json_string(role, "id"));
@@ -79,11 +98,8 @@ json_t *emu_role_permissions(emu *e, const json_t *row, bool all)
             json_array_append(out, p);
         }
         json_decref(own);
-        json_t *base = all ? emu_role_base(e, role) : NULL;
-        json_decref(role);
-        role = base;
     }
-    json_decref(role);
+    json_decref(chain);
     json_decref(seen);
     return out;
 }

@@ -91,19 +91,17 @@ static int refuse_delete(emu *e, emu_req *r, const json_t *row, const json_t *ta
         return 1;
     }
     /* The target must not inherit from the role going away (nor be it): that would leave a cycle. */
-    json_t *cur = json_incref((json_t *)target);
-    for (int depth = 0; cur && depth < EMU_ROLE_MAX_DEPTH; depth++) {
-        bool hit = strcmp(skit_json_string(cur, "id"), skit_json_string(row, "id")) == 0;
-        json_t *next = hit ? NULL : emu_role_base(e, cur);
-        json_decref(cur);
-        cur = next;
-        if (hit) {
-            char why[200];
-            snprintf(why, sizeof why, "role %s cannot take over from %s: it is %s or extends it", target_name, name,
-                     name);
-            *rc = emu_reply_field_error(r, "reassign_role_name", why);
-            return 1;
-        }
+    json_t *chain = target ? emu_role_chain(e, target) : NULL, *link;
+    size_t i;
+    bool hit = false;
+    json_array_foreach(chain, i, link)
+        hit = hit || strcmp(skit_json_string(link, "id"), skit_json_string(row, "id")) == 0;
+    json_decref(chain);
+    if (hit) {
+        char why[200];
+        snprintf(why, sizeof why, "role %s cannot take over from %s: it is %s or extends it", target_name, name, name);
+        *rc = emu_reply_field_error(r, "reassign_role_name", why);
+        return 1;
     }
     int64_t holders = emu_role_users_count(e, row);
     if (!target && (json_array_size(deps) > 0 || (!org && holders > 0))) {

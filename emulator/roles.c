@@ -119,7 +119,7 @@ static bool name_taken(emu *e, const char *org, const char *name)
 /*
  * Whether role @p name of scope @p org may extend @p base: the base exists where
  * the role sees it, and its chain of bases does not lead back to the role.
- * 0; 1 after replying 400 on field "extends".
+ * 0; 1 after replying 400 on field "extends"; -1 when out of memory.
  */
 static int check_base(emu *e, emu_req *r, const char *org, const char *name, const char *base, int *rc)
 {
@@ -127,28 +127,29 @@ static int check_base(emu *e, emu_req *r, const char *org, const char *name, con
         *rc = emu_reply_field_error(r, "extends", "a role cannot extend itself");
         return 1;
     }
-    json_t *cur = emu_role_lookup(e, org, base);
-    if (!cur) {
+    json_t *base_row = emu_role_lookup(e, org, base);
+    if (!base_row) {
         char why[160];
         snprintf(why, sizeof why, "extends names role %s, which does not exist", base);
         *rc = emu_reply_field_error(r, "extends", why);
         return 1;
     }
-    for (int depth = 0; cur && depth < EMU_ROLE_MAX_DEPTH; depth++) {
-        if (strcmp(skit_json_string(cur, "name"), name) == 0) {
-            json_decref(cur);
-            char why[240];
-            snprintf(why, sizeof why, "role %s cannot extend %s: %s already extends %s through its bases, "
-                                      "and bases must not form a cycle", name, base, base, name);
-            *rc = emu_reply_field_error(r, "extends", why);
-            return 1;
-        }
-        json_t *next = emu_role_base(e, cur);
-        json_decref(cur);
-        cur = next;
+    /* Names resolve to one role in the scope (role.h): the role's name in the chain is the role. */
+    json_t *chain = emu_role_chain(e, base_row), *link;
+    json_decref(base_row);
+    size_t i;
+    bool cycle = false;
+    json_array_foreach(chain, i, link)
+        cycle = cycle || strcmp(skit_json_string(link, "name"), name) == 0;
+    json_decref(chain);
+    if (cycle) {
+        char why[240];
+        snprintf(why, sizeof why, "role %s cannot extend %s: %s already extends %s through its bases, "
+                                  "and bases must not form a cycle", name, base, base, name);
+        *rc = emu_reply_field_error(r, "extends", why);
+        return 1;
     }
-    json_decref(cur);
-    return 0;
+    return chain ? 0 : -1;
 }
 
 static int reply_role(emu *e, emu_req *r, unsigned status, const json_t *row, const char *include)
@@ -174,9 +175,10 @@ static int create_role(emu *e, emu_req *r, const char *org)
         emu_tx_rollback(e->store);
         return emu_reply_error(r, 409, "ALREADY_EXISTS", "a role with name %s already exists", name);
     }
-    if (base && check_base(e, r, org, name, base, &rc)) {
+    int refused = base ? check_base(e, r, org, name, base, &rc) : 0;
+    if (refused) {
         emu_tx_rollback(e->store);
-        return rc;
+        return refused < 0 ? -1 : rc;
     }
     char *id = emu_new_id("role_", 8);
     int64_t now = skit_now();
@@ -247,8 +249,9 @@ static int apply_update(emu *e, emu_req *r, const json_t *row, const json_t *bod
     }
     const json_t *ext = json_object_get(body, "extends");
     const char *base = json_string_value(ext);
-    if (base && *base && check_base(e, r, org, skit_json_string(row, "name"), base, rc))
-        return 1;
+    int refused = base && *base ? check_base(e, r, org, skit_json_string(row, "name"), base, rc) : 0;
+    if (refused)
+        return refused;
     if (ext && emu_db_exec(e->store, "UPDATE roles SET extends = ? WHERE id = ?", "ss",
                            base && *base ? base : NULL, id) != 1)
         return -1;

@@ -210,6 +210,27 @@ static void inheritance_over_three_levels(void **state)
     json_decref(raw_api_expect(s, 404, "POST", "{\"permission_names\":[\"a:one\"]}", "/api/v1/roles/nobody/permissions"));
 }
 
+/* A chain longer than any fixed walking limit: the bottom's permission reaches
+ * the top, and closing the chain into a cycle is still refused. */
+static void a_long_chain_of_bases(void **state)
+{
+    emu_raw_fixture *s = *state;
+    enum { LEVELS = 80 };
+    create_permission(s, "deep:perm");
+    json_decref(create_role(s, "/api/v1/roles", "{\"name\":\"c0\",\"permissions\":[\"deep:perm\"]}"));
+    for (int i = 1; i < LEVELS; i++) {
+        char body[96];
+        snprintf(body, sizeof body, "{\"name\":\"c%d\",\"extends\":\"c%d\"}", i, i - 1);
+        json_decref(create_role(s, "/api/v1/roles", body));
+    }
+    json_t *all = raw_api_expect(s, 200, "GET", NULL, "/api/v1/roles/c%d/permissions:all", LEVELS - 1);
+    assert_string_equal(raw_names(json_object_get(all, "permissions")), "deep:perm");
+    json_decref(all);
+    char body[64];
+    snprintf(body, sizeof body, "{\"extends\":\"c%d\"}", LEVELS - 1);
+    refused(s, "PUT", "/api/v1/roles/c0", body, "extends");
+}
+
 static void deletion_follows_holders_and_dependents(void **state)
 {
     emu_raw_fixture *s = *state;
@@ -338,6 +359,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(role_rules, emu_raw_fixture_setup, emu_raw_fixture_teardown),
         cmocka_unit_test_setup_teardown(inheritance_over_three_levels, emu_raw_fixture_setup,
                                         emu_raw_fixture_teardown),
+        cmocka_unit_test_setup_teardown(a_long_chain_of_bases, emu_raw_fixture_setup, emu_raw_fixture_teardown),
         cmocka_unit_test_setup_teardown(deletion_follows_holders_and_dependents, emu_raw_fixture_setup,
                                         emu_raw_fixture_teardown),
         cmocka_unit_test_setup_teardown(organization_roles, emu_raw_fixture_setup, emu_raw_fixture_teardown),
