@@ -526,8 +526,21 @@ static int list_permissions(emu *e, emu_req *r)
 {
     int rc = 0;
     json_t *m = member_or_404(e, r, &rc);
-    /* Roles carry no permissions until the roles service lands. */
-    rc = m ? emu_reply_json(r, 200, json_pack("{s:[]}", "permissions")) : rc;
+    if (!m)
+        return rc;
+    /* The effective permissions of the member's roles (role_access.c), as usersPermission. */
+    json_t *names = json_loads(skit_json_string(m, "roles") ? skit_json_string(m, "roles") : "[]", 0, NULL);
+    json_t *rows = emu_roles_permission_rows(e, emu_path_param(r, "organization_id"), names), *items = json_array();
+    size_t i;
+    json_t *p;
+    json_array_foreach(rows, i, p)
+        json_array_append_new(items, json_pack("{s:s?, s:s?, s:s?}", "id", skit_json_string(p, "id"), "name",
+                                               skit_json_string(p, "name"), "description",
+                                               skit_json_string(p, "description")));
+    rc = rows && items ? emu_reply_json(r, 200, json_pack("{s:O}", "permissions", items)) : -1;
+    json_decref(items);
+    json_decref(rows);
+    json_decref(names);
     json_decref(m);
     return rc;
 }

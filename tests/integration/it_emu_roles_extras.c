@@ -105,6 +105,47 @@ static void organization_members_and_roles(void **state)
     json_decref(org);
 }
 
+/* AssignUserRoles (not in the OpenAPI file) gives a member roles; ListUserPermissions
+ * and the member's next token show their effective permissions. */
+static void assigned_roles_reach_permissions_and_tokens(void **state)
+{
+    emu_raw_fixture *s = *state;
+    json_t *org = raw_api_expect(s, 201, "POST", "{\"display_name\":\"Assigned\"}", "/api/v1/organizations");
+    const char *org_id = skit_json_string(json_object_get(org, "organization"), "id");
+    json_decref(raw_api_expect(s, 201, "POST", "{\"name\":\"v:read\",\"description\":\"Views\"}", "/api/v1/permissions"));
+    json_decref(raw_api_expect(s, 201, "POST", "{\"name\":\"o:write\"}", "/api/v1/permissions"));
+    json_decref(raw_api_expect(s, 201, "POST", "{\"name\":\"viewer_x\",\"permissions\":[\"v:read\"]}",
+                               "/api/v1/roles"));
+    json_decref(raw_api_expect(s, 201, "POST", "{\"name\":\"org_editor\",\"extends\":\"viewer_x\","
+                                                "\"permissions\":[\"o:write\"]}",
+                               "/api/v1/organizations/%s/roles", org_id));
+    json_t *tokens = raw_sign_in(s, "assigned@example.com", org_id);
+    assert_string_equal(raw_claim_names(tokens, "roles"), "member");
+    assert_string_equal(raw_claim_names(tokens, "permissions"), "");
+    json_t *payload = emu_test_jwt_payload(json_string_value(json_object_get(tokens, "access_token")));
+    char *user_id = strdup(skit_json_string(payload, "sub"));
+    json_decref(payload);
+
+    json_decref(raw_api_expect(s, 200, "POST", "{\"roles\":[{\"name\":\"org_editor\"}]}",
+                               "/api/v1/organizations/%s/users/%s/roles", org_id, user_id));
+    json_t *perms = raw_api_expect(s, 200, "GET", NULL, "/api/v1/organizations/%s/users/%s/permissions", org_id,
+                                   user_id);
+    assert_string_equal(raw_names(json_object_get(perms, "permissions")), "o:write v:read");
+    assert_string_equal(skit_json_string(json_array_get(json_object_get(perms, "permissions"), 1), "description"),
+                        "Views");
+    json_decref(perms);
+    tokens = raw_refresh(s, tokens);
+    assert_string_equal(raw_claim_names(tokens, "roles"), "member org_editor");
+    assert_string_equal(raw_claim_names(tokens, "permissions"), "o:write v:read");
+    json_t *count = raw_api_expect(s, 200, "GET", NULL, "/api/v1/organizations/%s/roles/org_editor/users:count",
+                                   org_id);
+    assert_string_equal(skit_json_string(count, "count"), "1");
+    json_decref(count);
+    json_decref(tokens);
+    free(user_id);
+    json_decref(org);
+}
+
 static void exec_sql(const char *file, const char *sql)
 {
     sqlite3 *db = NULL;
@@ -172,6 +213,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(deleting_a_base, emu_raw_fixture_setup, emu_raw_fixture_teardown),
         cmocka_unit_test_setup_teardown(organization_members_and_roles, emu_raw_fixture_setup,
+                                        emu_raw_fixture_teardown),
+        cmocka_unit_test_setup_teardown(assigned_roles_reach_permissions_and_tokens, emu_raw_fixture_setup,
                                         emu_raw_fixture_teardown),
         cmocka_unit_test(an_older_data_file_gets_the_seeded_roles_once),
     };
