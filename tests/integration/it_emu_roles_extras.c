@@ -21,6 +21,7 @@
 #include "emu_fixture.h"
 #include "emu_testhttp.h"
 #include "raw_api.h"
+#include "emu_users_kit.h"
 #include "core/core.h"
 
 /* From the emulator's internal resources.h (whose typedef `emu` would clash here). */
@@ -119,7 +120,7 @@ static void assigned_roles_reach_permissions_and_tokens(void **state)
     json_decref(raw_api_expect(s, 201, "POST", "{\"name\":\"org_editor\",\"extends\":\"viewer_x\","
                                                 "\"permissions\":[\"o:write\"]}",
                                "/api/v1/organizations/%s/roles", org_id));
-    json_t *tokens = raw_sign_in(s, "assigned@example.com", org_id);
+    json_t *tokens = ukit_sign_in(s, "assigned@example.com", org_id, "roles-test");
     assert_string_equal(raw_claim_names(tokens, "roles"), "member");
     assert_string_equal(raw_claim_names(tokens, "permissions"), "");
     json_t *payload = emu_test_jwt_payload(json_string_value(json_object_get(tokens, "access_token")));

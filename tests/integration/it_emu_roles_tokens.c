@@ -17,6 +17,7 @@
 #include "emu_fixture.h"
 #include "emu_testhttp.h"
 #include "raw_api.h"
+#include "emu_users_kit.h"
 
 static void the_token_carries_effective_permissions(void **state)
 {
@@ -33,7 +34,7 @@ static void the_token_carries_effective_permissions(void **state)
                                "/api/v1/roles"));
     json_decref(raw_api_expect(s, 200, "PUT", "{\"extends\":\"reader\"}", "/api/v1/roles/member"));
 
-    json_t *tokens = raw_sign_in(s, "member@tokens.example", org_id);
+    json_t *tokens = ukit_sign_in(s, "member@tokens.example", org_id, "roles-test");
     assert_string_equal(raw_claim_names(tokens, "roles"), "member");
     assert_string_equal(raw_claim_names(tokens, "permissions"), "docs:read");
 
@@ -78,14 +79,14 @@ static void organization_roles_in_the_token(void **state)
                                "/api/v1/organizations/%s/roles", org_id));
     json_decref(raw_api_expect(s, 200, "PATCH", "{\"default_member_role\":\"org_role\"}",
                                "/api/v1/organizations/%s/roles:set_defaults", org_id));
-    json_t *tokens = raw_sign_in(s, "org-member@tokens.example", org_id);
+    json_t *tokens = ukit_sign_in(s, "org-member@tokens.example", org_id, "roles-test");
     assert_string_equal(raw_claim_names(tokens, "roles"), "org_role");
     assert_string_equal(raw_claim_names(tokens, "permissions"), "org:perm env:perm");
     json_decref(tokens);
     /* Another organization's member gets the environment's default, without them. */
     json_t *other = raw_api_expect(s, 201, "POST", "{\"display_name\":\"Other\"}", "/api/v1/organizations");
-    tokens = raw_sign_in(s, "other@tokens.example",
-                     json_string_value(json_object_get(json_object_get(other, "organization"), "id")));
+    tokens = ukit_sign_in(s, "other@tokens.example",
+                          json_string_value(json_object_get(json_object_get(other, "organization"), "id")), "roles-test");
     assert_string_equal(raw_claim_names(tokens, "roles"), "member");
     assert_string_equal(raw_claim_names(tokens, "permissions"), "");
     json_decref(tokens);

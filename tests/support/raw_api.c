@@ -9,7 +9,7 @@
 #include <cmocka.h>
 
 #include "raw_api.h"
-#include "emu_testhttp.h"
+#include "emu_users_kit.h"
 
 static long vcall(const emu_raw_fixture *s, const char *method, const char *body, json_t **out, const char *fmt,
                   va_list ap)
@@ -80,45 +80,18 @@ const char *raw_names(const json_t *items)
     return out;
 }
 
-#define REDIRECT "http://127.0.0.1:9/callback"
-#define REDIRECT_ENCODED "http%3A%2F%2F127.0.0.1%3A9%2Fcallback"
-
-/* POST /oauth/token with @p form plus the client's credentials: the JSON answer (asserts 200). */
-static json_t *token_call(const emu_raw_fixture *s, const char *form)
-{
-    char url[512], body[4096];
-    emu_fixture_url(s->f, "/oauth/token", url, sizeof url);
-    snprintf(body, sizeof body, "%s&client_id=%s&client_secret=%s", form, s->f->client_id, s->f->client_secret);
-    const char *headers[] = {"Content-Type: application/x-www-form-urlencoded", NULL};
-    json_t *out = NULL;
-    assert_int_equal(emu_http_call("POST", url, headers, body, &out), 200);
-    return out;
-}
-
-json_t *raw_sign_in(const emu_raw_fixture *s, const char *email, const char *org_id)
-{
-    char extra[128], form[512];
-    snprintf(extra, sizeof extra, "organization_id=%s", org_id);
-    char *code = emu_test_login(s->f->emu, email, REDIRECT, extra);
-    assert_non_null(code);
-    snprintf(form, sizeof form, "grant_type=authorization_code&code=%s&redirect_uri=%s", code, REDIRECT_ENCODED);
-    free(code);
-    return token_call(s, form);
-}
-
 json_t *raw_refresh(const emu_raw_fixture *s, json_t *tokens)
 {
-    char form[512];
-    snprintf(form, sizeof form, "grant_type=refresh_token&refresh_token=%s",
-             json_string_value(json_object_get(tokens, "refresh_token")));
+    json_t *out = NULL;
+    assert_int_equal(ukit_refresh(s, json_string_value(json_object_get(tokens, "refresh_token")), &out), 200);
     json_decref(tokens);
-    return token_call(s, form);
+    return out;
 }
 
 const char *raw_claim_names(const json_t *tokens, const char *name)
 {
     static _Thread_local char out[1024];
-    json_t *payload = emu_test_jwt_payload(json_string_value(json_object_get(tokens, "access_token")));
+    json_t *payload = ukit_claims(json_string_value(json_object_get(tokens, "access_token")));
     json_t *list = json_object_get(payload, name);
     assert_true(json_is_array(list));
     out[0] = '\0';

@@ -34,10 +34,7 @@ const char *raw_names(const json_t *items);
 
 /* ---- a member's tokens ------------------------------------------------------------ */
 
-/* Sign @p email in to organization @p org_id on the hosted login (a member of it
- * afterwards) and exchange the code: the token endpoint's answer (asserts 200). */
-json_t *raw_sign_in(const emu_raw_fixture *s, const char *email, const char *org_id);
-/* Refresh with the refresh token of @p tokens (consumed: json_decref'd); the new answer. */
+/* (Sign-in: ukit_sign_in, emu_users_kit.h.) Refresh with the refresh token of @p tokens (consumed: json_decref'd); the new answer. */
 json_t *raw_refresh(const emu_raw_fixture *s, json_t *tokens);
 /* The access token's array claim @p name, its strings joined by spaces (a thread-local
  * buffer, valid until the next call); fails the test when the claim is not an array. */
