@@ -17,7 +17,8 @@
 /* ---- deletion ------------------------------------------------------------------- */
 
 /* Replace @p name by @p target (NULL: drop it) in the roles of every membership
- * holding it (of @p org only, for an organization role). 0 or -1. */
+ * holding it (of @p org only, for an organization role), each with its
+ * user.organization_membership_updated event. 0 or -1. */
 static int reassign_members(emu *e, const char *org, const char *name, const char *target)
 {
     json_t *rows = org ? emu_db_rows(e->store, "SELECT * FROM memberships WHERE organization_id = ? AND "
@@ -40,9 +41,10 @@ static int reassign_members(emu *e, const char *org, const char *name, const cha
                 json_array_append_new(next, json_string(s));
         }
         char *text = json_dumps(next, JSON_COMPACT);
+        const char *member_org = skit_json_string(m, "organization_id"), *user = skit_json_string(m, "user_id");
         if (!text || emu_db_exec(e->store, "UPDATE memberships SET roles = ? WHERE organization_id = ? AND "
-                                           "user_id = ?", "sss", text, skit_json_string(m, "organization_id"),
-                                 skit_json_string(m, "user_id")) != 1)
+                                           "user_id = ?", "sss", text, member_org, user) != 1 ||
+            emu_user_event(e, "user.organization_membership_updated", member_org, user) != 0)
             rc = -1;
         free(text);
         json_decref(roles);

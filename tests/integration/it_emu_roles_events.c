@@ -91,10 +91,43 @@ static void role_and_permission_events(void **state)
     free(raw.token);
 }
 
+/* From the emulator's internal resources.h (whose typedef `emu` would clash here). */
+char *emu_user_ensure(scalekit_emulator *e, const char *email, const char *organization_id);
+
+/* A role's holders moved to another role on its delete: each membership's update is an event too. */
+static void reassigned_members_are_updated_memberships(void **state)
+{
+    hook_fixture *s = *state;
+    EMU_FIXTURE_REQUIRE_EMULATOR(s->f, "a member made in-process");
+    hook_fixture_reset(s);
+    emu_raw_fixture raw = {.f = s->f, .token = emu_test_client_token(s->f->emu)};
+    json_t *org = raw_api_expect(&raw, 201, "POST", "{\"display_name\":\"Held\"}", "/api/v1/organizations");
+    const char *org_id = skit_json_string(json_object_get(org, "organization"), "id");
+    json_decref(raw_api_expect(&raw, 201, "POST", "{\"name\":\"held\"}", "/api/v1/roles"));
+    json_decref(raw_api_expect(&raw, 200, "PATCH", "{\"default_member_role\":\"held\"}",
+                               "/api/v1/organizations/%s/roles:set_defaults", org_id));
+    char *user = emu_user_ensure(s->f->emu, "held@events.example", org_id);
+    assert_non_null(user);
+    json_decref(raw_api_expect(&raw, 200, "PATCH", "{\"default_member_role\":\"member\"}",
+                               "/api/v1/organizations/%s/roles:set_defaults", org_id));
+    json_decref(raw_api_expect(&raw, 200, "DELETE", NULL, "/api/v1/roles/held?reassign_role_name=member"));
+    /* organization.created, role.created, the member's two (created, signup), then these two. */
+    hook_fixture_wait(s, 6);
+    json_t *updated = hook_fixture_event(s, 4);
+    assert_string_equal(skit_json_string(updated, "type"), "user.organization_membership_updated");
+    assert_string_equal(skit_json_string(updated, "organization_id"), org_id);
+    json_decref(updated);
+    json_decref(expect_event(s, 5, "role.deleted", NULL, "held"));
+    free(user);
+    free(raw.token);
+    json_decref(org);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(role_and_permission_events),
+        cmocka_unit_test(reassigned_members_are_updated_memberships),
     };
     return cmocka_run_group_tests(tests, hook_fixture_setup, hook_fixture_teardown);
 }
