@@ -18,13 +18,6 @@
 #include "scalekit/permission.h"
 #include "scalekit/role.h"
 
-#define OK(call)                                                                  \
-    do {                                                                          \
-        int rc_ = (call);                                                         \
-        if (rc_ != SCALEKIT_OK)                                                   \
-            fail_msg("%s: %d %s", #call, rc_, emu_fixture_last_message());       \
-    } while (0)
-
 static void permissions_through_the_sdk(void **state)
 {
     emu_fixture *f = *state;
@@ -32,16 +25,16 @@ static void permissions_through_the_sdk(void **state)
     scalekit_permission_options po = SCALEKIT_PERMISSION_OPTIONS_INIT;
     po.description = "Reads";
     scalekit_permission *p = NULL, *got = NULL;
-    OK(scalekit_permission_create(f->client, "sdk:read", &po, &p));
+    EMU_FIXTURE_OK(scalekit_permission_create(f->client, "sdk:read", &po, &p));
     assert_string_equal(p->name, "sdk:read");
     assert_string_equal(p->description, "Reads");
     assert_true(p->create_time > 0);
     po.description = "Reads all";
-    OK(scalekit_permission_update(f->client, "sdk:read", &po, &got));
+    EMU_FIXTURE_OK(scalekit_permission_update(f->client, "sdk:read", &po, &got));
     assert_string_equal(got->description, "Reads all");
     assert_string_equal(got->id, p->id);
     scalekit_permission_free(got);
-    OK(scalekit_permission_get(f->client, "sdk:read", &got));
+    EMU_FIXTURE_OK(scalekit_permission_get(f->client, "sdk:read", &got));
     assert_string_equal(got->id, p->id);
     scalekit_permission_free(got);
     got = NULL;
@@ -54,18 +47,18 @@ static void permissions_through_the_sdk(void **state)
         char name[32];
         snprintf(name, sizeof name, "sdk:p%02d", i);
         scalekit_permission *q = NULL;
-        OK(scalekit_permission_create(f->client, name, NULL, &q));
+        EMU_FIXTURE_OK(scalekit_permission_create(f->client, name, NULL, &q));
         scalekit_permission_free(q);
     }
     scalekit_permission_list_options lo = SCALEKIT_PERMISSION_LIST_OPTIONS_INIT;
     lo.page_size = 4;
     scalekit_permission_page *page = NULL;
-    OK(scalekit_permission_list(f->client, &lo, &page));
+    EMU_FIXTURE_OK(scalekit_permission_list(f->client, &lo, &page));
     assert_int_equal(page->count, 4);
     assert_int_equal(page->total_size, 12);
     scalekit_permission_page_free(page);
     scalekit_permission_iterator *it = NULL;
-    OK(scalekit_permission_iterator_new(f->client, &lo, &it));
+    EMU_FIXTURE_OK(scalekit_permission_iterator_new(f->client, &lo, &it));
     const scalekit_permission *item;
     int n = 0, rc;
     while ((rc = scalekit_permission_iterator_next(it, &item)) == SCALEKIT_OK)
@@ -74,7 +67,7 @@ static void permissions_through_the_sdk(void **state)
     assert_int_equal(n, 12);
     scalekit_permission_iterator_free(it);
 
-    OK(scalekit_permission_delete(f->client, "sdk:p00"));
+    EMU_FIXTURE_OK(scalekit_permission_delete(f->client, "sdk:p00"));
     emu_assert_failed(scalekit_permission_delete(f->client, "sdk:p00"), SCALEKIT_ENOTFOUND, 404, NULL);
     scalekit_permission_free(p);
 }
@@ -84,21 +77,21 @@ static void roles_through_the_sdk(void **state)
     emu_fixture *f = *state;
     EMU_FIXTURE_REQUIRE_EMULATOR(f, "a fresh environment");
     scalekit_permission *p = NULL;
-    OK(scalekit_permission_create(f->client, "sdk:write", NULL, &p));
+    EMU_FIXTURE_OK(scalekit_permission_create(f->client, "sdk:write", NULL, &p));
     scalekit_permission_free(p);
-    OK(scalekit_permission_create(f->client, "sdk:base", NULL, &p));
+    EMU_FIXTURE_OK(scalekit_permission_create(f->client, "sdk:base", NULL, &p));
     scalekit_permission_free(p);
 
     scalekit_role_create_options co = SCALEKIT_ROLE_CREATE_OPTIONS_INIT;
     const char *base_perms[] = {"sdk:base", NULL}, *own[] = {"sdk:write", NULL};
     co.permissions = base_perms;
     scalekit_role *base = NULL, *role = NULL, *got = NULL;
-    OK(scalekit_role_create(f->client, "sdk_base", &co, &base));
+    EMU_FIXTURE_OK(scalekit_role_create(f->client, "sdk_base", &co, &base));
     co.display_name = "SDK Writer";
     co.description = "Writes";
     co.extends = "sdk_base";
     co.permissions = own;
-    OK(scalekit_role_create(f->client, "sdk_writer", &co, &role));
+    EMU_FIXTURE_OK(scalekit_role_create(f->client, "sdk_writer", &co, &role));
     assert_string_equal(role->display_name, "SDK Writer");
     assert_string_equal(role->extends, "sdk_base");
     assert_false(role->is_org_role);
@@ -108,7 +101,7 @@ static void roles_through_the_sdk(void **state)
 
     scalekit_role_get_options go = SCALEKIT_ROLE_GET_OPTIONS_INIT;
     go.include = "permissions:all";
-    OK(scalekit_role_get(f->client, "sdk_writer", &go, &got));
+    EMU_FIXTURE_OK(scalekit_role_get(f->client, "sdk_writer", &go, &got));
     assert_int_equal(got->permission_count, 2);
     assert_string_equal(got->permissions[0]->name, "sdk:write");
     assert_string_equal(got->permissions[1]->role_name, "sdk_base");
@@ -116,17 +109,17 @@ static void roles_through_the_sdk(void **state)
     emu_assert_failed(scalekit_role_get(f->client, "sdk_none", NULL, &got), SCALEKIT_ENOTFOUND, 404, NULL);
 
     scalekit_roles *list = NULL;
-    OK(scalekit_role_list(f->client, NULL, &list));
+    EMU_FIXTURE_OK(scalekit_role_list(f->client, NULL, &list));
     assert_int_equal(list->count, 4);   /* admin, member and the two above */
     scalekit_roles_free(list);
-    OK(scalekit_role_list_dependent_roles(f->client, "sdk_base", &list));
+    EMU_FIXTURE_OK(scalekit_role_list_dependent_roles(f->client, "sdk_base", &list));
     assert_int_equal(list->count, 1);
     assert_string_equal(list->items[0]->name, "sdk_writer");
     scalekit_roles_free(list);
 
     scalekit_role_update_options uo = SCALEKIT_ROLE_UPDATE_OPTIONS_INIT;
     uo.description = "Writes a lot";
-    OK(scalekit_role_update(f->client, "sdk_writer", &uo, &got));
+    EMU_FIXTURE_OK(scalekit_role_update(f->client, "sdk_writer", &uo, &got));
     assert_string_equal(got->description, "Writes a lot");
     scalekit_role_free(got);
     uo = (scalekit_role_update_options)SCALEKIT_ROLE_UPDATE_OPTIONS_INIT;
@@ -136,38 +129,38 @@ static void roles_through_the_sdk(void **state)
 
     scalekit_permissions *perms = NULL;
     const char *more[] = {"sdk:base", NULL};
-    OK(scalekit_permission_add_permissions_to_role(f->client, "sdk_writer", more, &perms));
+    EMU_FIXTURE_OK(scalekit_permission_add_permissions_to_role(f->client, "sdk_writer", more, &perms));
     assert_int_equal(perms->count, 2);
     scalekit_permissions_free(perms);
-    OK(scalekit_permission_list_role_permissions(f->client, "sdk_writer", &perms));
+    EMU_FIXTURE_OK(scalekit_permission_list_role_permissions(f->client, "sdk_writer", &perms));
     assert_int_equal(perms->count, 2);
     scalekit_permissions_free(perms);
-    OK(scalekit_permission_remove_permission_from_role(f->client, "sdk_writer", "sdk:base"));
-    OK(scalekit_permission_list_effective_role_permissions(f->client, "sdk_writer", &perms));
+    EMU_FIXTURE_OK(scalekit_permission_remove_permission_from_role(f->client, "sdk_writer", "sdk:base"));
+    EMU_FIXTURE_OK(scalekit_permission_list_effective_role_permissions(f->client, "sdk_writer", &perms));
     assert_int_equal(perms->count, 2);
     assert_string_equal(perms->items[0]->name, "sdk:write");
     assert_string_equal(perms->items[1]->name, "sdk:base");
     scalekit_permissions_free(perms);
 
     int64_t count = -1;
-    OK(scalekit_role_get_users_count(f->client, "sdk_writer", &count));
+    EMU_FIXTURE_OK(scalekit_role_get_users_count(f->client, "sdk_writer", &count));
     assert_int_equal(count, 0);
     scalekit_role_default_roles_options dro = SCALEKIT_ROLE_DEFAULT_ROLES_OPTIONS_INIT;
     dro.default_member_role = "sdk_base";
     scalekit_role_defaults *defaults = NULL;
-    OK(scalekit_role_update_default_roles(f->client, &dro, &defaults));
+    EMU_FIXTURE_OK(scalekit_role_update_default_roles(f->client, &dro, &defaults));
     assert_string_equal(defaults->default_member->name, "sdk_base");
     assert_true(defaults->default_member->default_member);
     scalekit_role_defaults_free(defaults);
     dro.default_member_role = "member";
-    OK(scalekit_role_update_default_roles(f->client, &dro, &defaults));
+    EMU_FIXTURE_OK(scalekit_role_update_default_roles(f->client, &dro, &defaults));
     scalekit_role_defaults_free(defaults);
 
-    OK(scalekit_role_delete_base(f->client, "sdk_writer"));
-    OK(scalekit_role_get(f->client, "sdk_writer", NULL, &got));
+    EMU_FIXTURE_OK(scalekit_role_delete_base(f->client, "sdk_writer"));
+    EMU_FIXTURE_OK(scalekit_role_get(f->client, "sdk_writer", NULL, &got));
     assert_null(got->extends);
     scalekit_role_free(got);
-    OK(scalekit_role_delete(f->client, "sdk_writer", NULL));
+    EMU_FIXTURE_OK(scalekit_role_delete(f->client, "sdk_writer", NULL));
     emu_assert_failed(scalekit_role_delete(f->client, "sdk_writer", NULL), SCALEKIT_ENOTFOUND, 404, NULL);
     scalekit_role_free(base);
     scalekit_role_free(role);
@@ -178,43 +171,43 @@ static void organization_roles_through_the_sdk(void **state)
     emu_fixture *f = *state;
     EMU_FIXTURE_REQUIRE_EMULATOR(f, "a fresh environment");
     scalekit_organization *org = NULL;
-    OK(scalekit_organization_create(f->client, "SDK Roles", NULL, &org));
+    EMU_FIXTURE_OK(scalekit_organization_create(f->client, "SDK Roles", NULL, &org));
     scalekit_role_create_options co = SCALEKIT_ROLE_CREATE_OPTIONS_INIT;
     co.extends = "member";
     scalekit_role *role = NULL, *got = NULL;
-    OK(scalekit_role_create_organization_role(f->client, org->id, "sdk_org_role", &co, &role));
+    EMU_FIXTURE_OK(scalekit_role_create_organization_role(f->client, org->id, "sdk_org_role", &co, &role));
     assert_true(role->is_org_role);
     co.extends = "sdk_org_role";
-    OK(scalekit_role_create_organization_role(f->client, org->id, "sdk_org_child", &co, &got));
+    EMU_FIXTURE_OK(scalekit_role_create_organization_role(f->client, org->id, "sdk_org_child", &co, &got));
     scalekit_role_free(got);
-    OK(scalekit_role_get_organization_role(f->client, org->id, "sdk_org_role", NULL, &got));
+    EMU_FIXTURE_OK(scalekit_role_get_organization_role(f->client, org->id, "sdk_org_role", NULL, &got));
     assert_string_equal(got->id, role->id);
     assert_int_equal(got->dependent_roles_count, 1);
     scalekit_role_free(got);
     emu_assert_failed(scalekit_role_get_organization_role(f->client, "org_none", "sdk_org_role", NULL, &got),
                       SCALEKIT_ENOTFOUND, 404, NULL);
     scalekit_roles *list = NULL;
-    OK(scalekit_role_list_organization_roles(f->client, org->id, NULL, &list));
+    EMU_FIXTURE_OK(scalekit_role_list_organization_roles(f->client, org->id, NULL, &list));
     assert_int_equal(list->count, 4);   /* the environment's two and the organization's two */
     scalekit_roles_free(list);
     scalekit_role_update_options uo = SCALEKIT_ROLE_UPDATE_OPTIONS_INIT;
     uo.display_name = "SDK Org Role";
-    OK(scalekit_role_update_organization_role(f->client, org->id, "sdk_org_role", &uo, &got));
+    EMU_FIXTURE_OK(scalekit_role_update_organization_role(f->client, org->id, "sdk_org_role", &uo, &got));
     assert_string_equal(got->display_name, "SDK Org Role");
     scalekit_role_free(got);
     int64_t count = -1;
-    OK(scalekit_role_get_organization_role_users_count(f->client, org->id, "sdk_org_role", &count));
+    EMU_FIXTURE_OK(scalekit_role_get_organization_role_users_count(f->client, org->id, "sdk_org_role", &count));
     assert_int_equal(count, 0);
     scalekit_role_defaults *defaults = NULL;
-    OK(scalekit_role_update_default_organization_roles(f->client, org->id, "sdk_org_role", &defaults));
+    EMU_FIXTURE_OK(scalekit_role_update_default_organization_roles(f->client, org->id, "sdk_org_role", &defaults));
     assert_string_equal(defaults->default_member->name, "sdk_org_role");
     scalekit_role_defaults_free(defaults);
-    OK(scalekit_role_delete_organization_role_base(f->client, org->id, "sdk_org_child"));
-    OK(scalekit_role_delete_organization_role(f->client, org->id, "sdk_org_child", NULL));
+    EMU_FIXTURE_OK(scalekit_role_delete_organization_role_base(f->client, org->id, "sdk_org_child"));
+    EMU_FIXTURE_OK(scalekit_role_delete_organization_role(f->client, org->id, "sdk_org_child", NULL));
     emu_assert_failed(scalekit_role_delete_organization_role(f->client, org->id, "sdk_org_child", NULL),
                       SCALEKIT_ENOTFOUND, 404, NULL);
     scalekit_role_free(role);
-    OK(scalekit_organization_delete(f->client, org->id));
+    EMU_FIXTURE_OK(scalekit_organization_delete(f->client, org->id));
     scalekit_organization_free(org);
 }
 

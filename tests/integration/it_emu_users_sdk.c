@@ -23,17 +23,10 @@
 #include "scalekit/session.h"
 #include "scalekit/user.h"
 
-#define OK(call)                                                                                   \
-    do {                                                                                           \
-        int rc_ = (call);                                                                          \
-        if (rc_ != SCALEKIT_OK)                                                                    \
-            fail_msg("%s: %d %s", #call, rc_, emu_fixture_last_message());                         \
-    } while (0)
-
 static scalekit_organization *new_org(emu_fixture *f, const char *name)
 {
     scalekit_organization *org = NULL;
-    OK(scalekit_organization_create(f->client, name, NULL, &org));
+    EMU_FIXTURE_OK(scalekit_organization_create(f->client, name, NULL, &org));
     return org;
 }
 
@@ -56,7 +49,7 @@ static void users(void **state)
     create.user_profile = &profile;
     create.membership = &membership;
     scalekit_user *ada = NULL, *got = NULL;
-    OK(scalekit_user_create_user_and_membership(f->client, org->id, "sdk-ada@example.com", &create, false, &ada));
+    EMU_FIXTURE_OK(scalekit_user_create_user_and_membership(f->client, org->id, "sdk-ada@example.com", &create, false, &ada));
     assert_string_equal(ada->user_profile->given_name, "Ada");
     assert_int_equal(ada->membership_count, 1);
     assert_string_equal(ada->memberships[0]->membership_status, "ACTIVE");
@@ -76,7 +69,7 @@ static void users(void **state)
     scalekit_user_profile_options family = SCALEKIT_USER_PROFILE_OPTIONS_INIT;
     family.family_name = "Lovelace";
     update.user_profile = &family;
-    OK(scalekit_user_update_by_external_id(f->client, "sdk-ada", &update, &got));
+    EMU_FIXTURE_OK(scalekit_user_update_by_external_id(f->client, "sdk-ada", &update, &got));
     assert_string_equal(got->user_profile->given_name, "Ada");
     assert_string_equal(got->user_profile->family_name, "Lovelace");
     scalekit_user_free(got);
@@ -85,13 +78,13 @@ static void users(void **state)
     char email[64];
     for (int i = 0; i < 7; i++) {
         snprintf(email, sizeof email, "sdk-pager%d@example.com", i);
-        OK(scalekit_user_create_user_and_membership(f->client, org->id, email, NULL, false, &got));
+        EMU_FIXTURE_OK(scalekit_user_create_user_and_membership(f->client, org->id, email, NULL, false, &got));
         scalekit_user_free(got);
     }
     scalekit_user_list_options paging = SCALEKIT_USER_LIST_OPTIONS_INIT;
     paging.page_size = 2;
     scalekit_user_iterator *it = NULL;
-    OK(scalekit_user_organization_users_iterator_new(f->client, org->id, &paging, &it));
+    EMU_FIXTURE_OK(scalekit_user_organization_users_iterator_new(f->client, org->id, &paging, &it));
     const scalekit_user *u = NULL;
     int n = 0, rc;
     while ((rc = scalekit_user_iterator_next(it, &u)) == SCALEKIT_OK)
@@ -99,13 +92,13 @@ static void users(void **state)
     assert_int_equal(rc, SCALEKIT_ITEROVER);
     assert_int_equal(n, 8);
     scalekit_user_iterator_free(it);
-    OK(scalekit_user_search_iterator_new(f->client, "sdk-pager", &paging, &it));
+    EMU_FIXTURE_OK(scalekit_user_search_iterator_new(f->client, "sdk-pager", &paging, &it));
     for (n = 0; scalekit_user_iterator_next(it, &u) == SCALEKIT_OK; n++)
         assert_non_null(strstr(u->email, "sdk-pager"));
     assert_int_equal(n, 7);
     scalekit_user_iterator_free(it);
 
-    OK(scalekit_user_delete_by_external_id(f->client, "sdk-ada"));
+    EMU_FIXTURE_OK(scalekit_user_delete_by_external_id(f->client, "sdk-ada"));
     emu_assert_failed(scalekit_user_get(f->client, ada->id, &got), SCALEKIT_ENOTFOUND, 404, NULL);
     scalekit_user_free(ada);
     scalekit_organization_free(org);
@@ -119,16 +112,16 @@ static void memberships(void **state)
     emu_fixture_unique(email, sizeof email, "sdk-member");
     strcat(email, "@example.com");
     scalekit_user *user = NULL, *got = NULL;
-    OK(scalekit_user_create_user_and_membership(f->client, home->id, email, NULL, false, &user));
+    EMU_FIXTURE_OK(scalekit_user_create_user_and_membership(f->client, home->id, email, NULL, false, &user));
     scalekit_user_membership_options invite = SCALEKIT_USER_MEMBERSHIP_OPTIONS_INIT;
     invite.inviter_email = "host@example.com";
-    OK(scalekit_user_create_membership(f->client, guest->id, user->id, &invite, true, &got));
+    EMU_FIXTURE_OK(scalekit_user_create_membership(f->client, guest->id, user->id, &invite, true, &got));
     assert_int_equal(got->membership_count, 2);
     scalekit_user_free(got);
     emu_assert_failed(scalekit_user_create_membership(f->client, guest->id, user->id, NULL, false, &got),
                   SCALEKIT_EEXISTS, 409, NULL);
     scalekit_user_invite *inv = NULL;
-    OK(scalekit_user_resend_invite(f->client, guest->id, user->id, &inv));
+    EMU_FIXTURE_OK(scalekit_user_resend_invite(f->client, guest->id, user->id, &inv));
     assert_string_equal(inv->status, "pending");
     assert_int_equal(inv->resent_count, 1);
     assert_string_equal(inv->inviter_email, "host@example.com");
@@ -138,16 +131,16 @@ static void memberships(void **state)
 
     const char *names[] = {"editor", "viewer", NULL};
     scalekit_user_role_list *roles = NULL;
-    OK(scalekit_user_assign_roles(f->client, home->id, user->id, names, &roles));
+    EMU_FIXTURE_OK(scalekit_user_assign_roles(f->client, home->id, user->id, names, &roles));
     assert_int_equal(roles->count, 3);
     scalekit_user_role_list_free(roles);
-    OK(scalekit_user_remove_role(f->client, home->id, user->id, "viewer"));
-    OK(scalekit_user_list_roles(f->client, home->id, user->id, &roles));
+    EMU_FIXTURE_OK(scalekit_user_remove_role(f->client, home->id, user->id, "viewer"));
+    EMU_FIXTURE_OK(scalekit_user_list_roles(f->client, home->id, user->id, &roles));
     assert_int_equal(roles->count, 2);
     assert_string_equal(roles->items[1]->name, "editor");
     scalekit_user_role_list_free(roles);
     scalekit_user_permission_list *permissions = NULL;
-    OK(scalekit_user_list_permissions(f->client, home->id, user->id, &permissions));
+    EMU_FIXTURE_OK(scalekit_user_list_permissions(f->client, home->id, user->id, &permissions));
     scalekit_user_permission_list_free(permissions);
 
     scalekit_user_role admin = SCALEKIT_USER_ROLE_INIT;
@@ -156,20 +149,20 @@ static void memberships(void **state)
     scalekit_user_membership_update_options change = SCALEKIT_USER_MEMBERSHIP_UPDATE_OPTIONS_INIT;
     change.roles = only;
     change.role_count = 1;
-    OK(scalekit_user_update_membership(f->client, home->id, user->id, &change, &got));
+    EMU_FIXTURE_OK(scalekit_user_update_membership(f->client, home->id, user->id, &change, &got));
     for (size_t i = 0; i < got->membership_count; i++)
         if (strcmp(got->memberships[i]->organization_id, home->id) == 0)
             assert_string_equal(got->memberships[i]->roles[0]->name, "admin");
     scalekit_user_free(got);
 
     /* cascade: the guest membership goes and the user stays; the last one takes the user. */
-    OK(scalekit_user_delete_membership(f->client, guest->id, user->id, true));
-    OK(scalekit_user_get(f->client, user->id, &got));
+    EMU_FIXTURE_OK(scalekit_user_delete_membership(f->client, guest->id, user->id, true));
+    EMU_FIXTURE_OK(scalekit_user_get(f->client, user->id, &got));
     assert_int_equal(got->membership_count, 1);
     scalekit_user_free(got);
     emu_assert_failed(scalekit_user_delete_membership(f->client, guest->id, user->id, false), SCALEKIT_ENOTFOUND, 404,
                   NULL);
-    OK(scalekit_user_delete_membership(f->client, home->id, user->id, true));
+    EMU_FIXTURE_OK(scalekit_user_delete_membership(f->client, home->id, user->id, true));
     emu_assert_failed(scalekit_user_get(f->client, user->id, &got), SCALEKIT_ENOTFOUND, 404, NULL);
     scalekit_user_free(user);
     scalekit_organization_free(home);
@@ -184,9 +177,9 @@ static void sessions(void **state)
     for (int i = 0; i < 6; i++)
         scalekit_authentication_response_free(emu_fixture_sign_in(f, "sdk-sessions@example.com"));
     scalekit_token_response *fresh = NULL;
-    OK(scalekit_refresh_access_token(f->client, first->refresh_token, &fresh));
+    EMU_FIXTURE_OK(scalekit_refresh_access_token(f->client, first->refresh_token, &fresh));
     scalekit_user_page *found = NULL;
-    OK(scalekit_user_search(f->client, "sdk-sessions", NULL, &found));
+    EMU_FIXTURE_OK(scalekit_user_search(f->client, "sdk-sessions", NULL, &found));
     assert_int_equal(found->count, 1);
     const char *user_id = found->items[0]->id;
 
@@ -196,7 +189,7 @@ static void sessions(void **state)
     opts.status = active;
     opts.start_time = 1000000000;
     scalekit_session_iterator *it = NULL;
-    OK(scalekit_session_iterator_new(f->client, user_id, &opts, &it));
+    EMU_FIXTURE_OK(scalekit_session_iterator_new(f->client, user_id, &opts, &it));
     const scalekit_session *s = NULL;
     int n = 0;
     char first_id[64] = "";
@@ -209,10 +202,10 @@ static void sessions(void **state)
     scalekit_session_iterator_free(it);
 
     scalekit_session *session = NULL;
-    OK(scalekit_session_revoke(f->client, first_id, &session));
+    EMU_FIXTURE_OK(scalekit_session_revoke(f->client, first_id, &session));
     assert_string_equal(session->status, "revoked");
     scalekit_session_free(session);
-    OK(scalekit_session_get(f->client, first_id, &session));
+    EMU_FIXTURE_OK(scalekit_session_get(f->client, first_id, &session));
     assert_string_equal(session->status, "revoked");
     assert_true(session->created_at > 0);
     scalekit_session_free(session);
@@ -222,12 +215,12 @@ static void sessions(void **state)
     emu_assert_failed(scalekit_session_get(f->client, "ses_missing", &session), SCALEKIT_ENOTFOUND, 404, NULL);
 
     scalekit_session_revocation *all = NULL;
-    OK(scalekit_session_revoke_all_user_sessions(f->client, user_id, &all));
+    EMU_FIXTURE_OK(scalekit_session_revoke_all_user_sessions(f->client, user_id, &all));
     assert_int_equal(all->total_revoked, 6);
     assert_int_equal(all->count, 6);
     scalekit_session_revocation_free(all);
     scalekit_session_page *page = NULL;
-    OK(scalekit_session_get_user_sessions(f->client, user_id, &opts, &page));
+    EMU_FIXTURE_OK(scalekit_session_get_user_sessions(f->client, user_id, &opts, &page));
     assert_int_equal(page->total_size, 0);
     scalekit_session_page_free(page);
     scalekit_user_page_free(found);

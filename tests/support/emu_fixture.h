@@ -127,6 +127,15 @@ void emu_assert_failed(int rc, int code, long status, const char *field);
 /* scalekit_error_last()->message, "" when there is none (for failure messages). */
 const char *emu_fixture_last_message(void);
 
+/* Run an SDK call that must succeed; otherwise fail the test naming the call, its code
+ * and the last error's message. */
+#define EMU_FIXTURE_OK(call)                                                                 \
+    do {                                                                                     \
+        int rc_ = (call);                                                                    \
+        if (rc_ != SCALEKIT_OK)                                                              \
+            fail_msg("%s: %d %s", #call, rc_, emu_fixture_last_message());                    \
+    } while (0)
+
 /* Skip the running cmocka test, printing why, when @p f has no emulator. */
 #define EMU_FIXTURE_REQUIRE_EMULATOR(f, what)                                              \
     do {                                                                                    \
