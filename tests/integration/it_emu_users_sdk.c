@@ -49,7 +49,8 @@ static void users(void **state)
     create.user_profile = &profile;
     create.membership = &membership;
     scalekit_user *ada = NULL, *got = NULL;
-    EMU_FIXTURE_OK(scalekit_user_create_user_and_membership(f->client, org->id, "sdk-ada@example.com", &create, false, &ada));
+    EMU_FIXTURE_OK(scalekit_user_create_user_and_membership(f->client, org->id, "sdk-ada@example.com", &create,
+                                                            false, &ada));
     assert_string_equal(ada->user_profile->given_name, "Ada");
     assert_int_equal(ada->membership_count, 1);
     assert_string_equal(ada->memberships[0]->membership_status, "ACTIVE");
