@@ -176,21 +176,24 @@ static void test_cache_hit_rechecks_exp(void **state)
 
 static void test_cache_follows_key_rotation_and_grace(void **state)
 {
-    /* Grace is counted in whole seconds from before the new key is generated:
-     * 3 leaves the checks below at least a second and a half even when slow. */
-    scalekit_emulator_options o = {.key_grace_seconds = 3};
+    /* Grace is counted in whole seconds from before the new key is generated.
+     * 6 leaves the checks right after the rotation five seconds even on a
+     * loaded machine (an RSA key generation alone took seconds there). */
+    scalekit_emulator_options o = {.key_grace_seconds = 6};
     emu_fixture *f = emu_fixture_start(&o, NULL);
     char *token = emu_test_client_token(f->emu);
     assert_int_equal(get_missing(f, token), 404);
     uint64_t verified = emu_api_auth_verifications(f->emu);
     free(emu_fixture_rotate_keys(f));
+    int64_t rotated = skit_now();   /* the key retired at or before this second */
     /* A rotation invalidates the cache: the old token is verified again, and
      * still admitted while its key is in its grace period. */
     assert_int_equal(get_missing(f, token), 404);
     assert_int_equal(emu_api_auth_verifications(f->emu), verified + 1);
     assert_int_equal(get_missing(f, token), 404);
     assert_int_equal(emu_api_auth_verifications(f->emu), verified + 1);
-    skit_sleep_ms(4100);
+    while (skit_now() <= rotated + 6)
+        skit_sleep_ms(100);
     /* The grace period is over: the cached admission is gone with it. */
     assert_refused(f, token, "a cached token whose key left /keys");
     char *fresh = emu_test_client_token(f->emu);
