@@ -3,8 +3,14 @@
 # in-process emulator with its exchange log on, then check every logged
 # request and response body against the OpenAPI description.
 #
-# Usage: run_contract.sh OPENAPI.json VALIDATOR.py LOG.jsonl PREFIX PROGRAM...
+# Usage: run_contract.sh [--supplement SUPPLEMENT.json] OPENAPI.json VALIDATOR.py LOG.jsonl PREFIX PROGRAM...
+# (the supplement describes routes the OpenAPI file lacks; see validate_openapi.py)
 set -eu
+supplement=
+if [ "${1:-}" = --supplement ] && [ $# -ge 2 ]; then
+    supplement=$2
+    shift 2
+fi
 if [ $# -lt 5 ]; then
     echo "usage: $0 OPENAPI.json VALIDATOR.py LOG.jsonl PREFIX PROGRAM..." >&2
     exit 2
@@ -21,12 +27,5 @@ rm -f "$log"
 for program in "$@"; do
     SCALEKIT_EMULATOR_EXCHANGE_LOG=$log "$program"
 done
-# Debian's python3-jsonschema serves /usr/bin/python3; a python3 earlier on PATH
-# (pyenv, a venv) may lack it, so take the first one that has it.
-for python in python3 /usr/bin/python3; do
-    if "$python" -c "import jsonschema" 2>/dev/null; then
-        exec "$python" "$validator" "$openapi" "$log" --require-prefix "$prefix"
-    fi
-done
-echo "contract: no python3 with jsonschema (Debian package python3-jsonschema)" >&2
-exit 1
+exec sh "$(dirname "$0")/python.sh" "$validator" "$openapi" "$log" --require-prefix "$prefix" \
+    ${supplement:+--supplement "$supplement"}

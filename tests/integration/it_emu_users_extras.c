@@ -60,12 +60,12 @@ static void member_roles_and_permissions(void **state)
 
     snprintf(path, sizeof path, "/api/v1/organizations/%s/users/%s/roles", org, id);
     json_t *reply = NULL;
-    assert_int_equal(emu_raw_fixture_api(s, "POST", path, "{\"roles\":[{\"name\":\"editor\"},{\"name\":\"viewer\"}]}",
+    /* The documented body (user.h, the contract's supplement): the RPC's roles array itself. */
+    assert_int_equal(emu_raw_fixture_api(s, "POST", path, "[{\"role_name\":\"editor\"},{\"role_name\":\"viewer\"}]",
                                          &reply), 200);
     assert_int_equal(json_array_size(json_object_get(reply, "roles")), 2);
     json_decref(reply);
     assert_string_equal(role_list(s, org, id, roles, sizeof roles), "viewer,editor");
-    /* The gateway's form: the roles array is the body. */
     assert_int_equal(emu_raw_fixture_api(s, "POST", path, "[{\"role_name\":\"auditor\"}]", NULL), 200);
     assert_string_equal(role_list(s, org, id, roles, sizeof roles), "viewer,editor,auditor");
     ukit_assert_field_error(s, "POST", path, "[{\"role_name\":\"\"}]", "roles[0].name");
