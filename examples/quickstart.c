@@ -19,6 +19,7 @@
 #include <string.h>
 #include <time.h>
 #include <curl/curl.h>
+#include <jansson.h>
 
 #include "emulator.h"
 #include "scalekit/scalekit.h"
@@ -40,6 +41,7 @@ typedef struct demo {
     scalekit_authentication_response *auth;
     char *access_token;            /* the newest user access token */
     char *webhook_secret;
+    char *org_id;                  /* the quickstart's organization, deleted at the end */
 } demo;
 
 /* Print a failed call's code and message; returns 1 (the exit status). */
@@ -421,15 +423,172 @@ static int step_organizations(demo *d)
             report("scalekit_organization_generate_portal_link", rc);
         }
     }
-    /* Delete it whatever happened above: the demo leaves nothing behind. */
-    int deleted = scalekit_organization_delete(d->client, org->id);
-    if (deleted == SCALEKIT_OK)
-        line("deleted", org->id);
-    else
-        report("scalekit_organization_delete", deleted);
+    /* The users step invites someone into it; main() deletes it whatever happens. */
+    d->org_id = strdup(org->id);
     scalekit_organization_free(org);
     scalekit_organization_free(updated);
-    return rc != SCALEKIT_OK || deleted != SCALEKIT_OK;
+    return rc != SCALEKIT_OK;
+}
+
+/* ---- users: invite, accept from the emulator's mailbox, list, revoke ---------- */
+
+/* @p method @p url over HTTP (no body): the status, the body in *body when wanted (malloc'd). */
+static long http_text(const char *method, const char *url, char **body)
+{
+    CURL *curl = curl_easy_init();
+    text page = {0};
+    long status = 0;
+    if (curl) {
+        curl_easy_setopt(curl, CURLOPT_URL, url);
+        curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method);
+        curl_easy_setopt(curl, CURLOPT_USERAGENT, "scalekit-quickstart/1.0 (the invitee's browser)");
+        if (strcmp(method, "POST") == 0)
+            curl_easy_setopt(curl, CURLOPT_POSTFIELDS, "");
+        curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, collect);
+        curl_easy_setopt(curl, CURLOPT_WRITEDATA, &page);
+        curl_easy_setopt(curl, CURLOPT_TIMEOUT, 10L);
+        if (curl_easy_perform(curl) == CURLE_OK)
+            curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+        curl_easy_cleanup(curl);
+    }
+    if (body)
+        *body = page.p;
+    else
+        free(page.p);
+    return status;
+}
+
+/* The link of the newest invitation to @p email in the emulator's mailbox (malloc'd). */
+static char *invitation_link(const demo *d, const char *email)
+{
+    char url[256], *body = NULL, *link = NULL;
+    snprintf(url, sizeof url, "%s/_emulator/mailbox", d->env_url);
+    json_t *box = http_text("GET", url, &body) == 200 && body ? json_loads(body, 0, NULL) : NULL;
+    size_t i;
+    json_t *mail;
+    /* Newest first: the first message to the invitee is the one just sent. */
+    json_array_foreach(json_object_get(box, "messages"), i, mail) {
+        const char *to = json_string_value(json_object_get(mail, "to"));
+        const char *href = json_string_value(json_object_get(mail, "link"));
+        if (to && href && strcmp(to, email) == 0) {
+            link = strdup(href);
+            break;
+        }
+    }
+    json_decref(box);
+    free(body);
+    return link;
+}
+
+/* The invitee opens the link and accepts: the hosted page signs them in. */
+static int accept_invitation(const demo *d, const char *email)
+{
+    char *link = invitation_link(d, email);
+    if (!link) {
+        fprintf(stderr, "   FAILED: no invitation to %s in %s/_emulator/mailbox\n", email, d->env_url);
+        return 1;
+    }
+    line("mailbox link", link);
+    long status = http_text("POST", link, NULL);
+    free(link);
+    if (status != 200) {
+        fprintf(stderr, "   FAILED: accepting the invitation answered %ld\n", status);
+        return 1;
+    }
+    line("accepted", "the invitee is signed in, the membership active");
+    return 0;
+}
+
+/* Every user of the organization, through the iterator (it fetches the pages). */
+static int list_organization_users(demo *d)
+{
+    scalekit_user_iterator *it = NULL;
+    int rc = scalekit_user_organization_users_iterator_new(d->client, d->org_id, NULL, &it);
+    const scalekit_user *u = NULL;
+    while (rc == SCALEKIT_OK && (rc = scalekit_user_iterator_next(it, &u)) == SCALEKIT_OK) {
+        const char *status = u->membership_count ? u->memberships[0]->membership_status : NULL;
+        printf("   %-18s %s (%s)\n", "member", u->email, status ? status : "no membership");
+    }
+    scalekit_user_iterator_free(it);
+    return rc == SCALEKIT_ITEROVER ? 0 : report("listing the organization's users", rc);
+}
+
+/* Revoke the user's active session; GetSession then shows it revoked. */
+static int revoke_session(demo *d, const char *user_id)
+{
+    const char *active[] = {"active", NULL};
+    scalekit_session_list_options o = {.struct_size = sizeof o, .status = active};
+    scalekit_session_page *page = NULL;
+    int rc = scalekit_session_get_user_sessions(d->client, user_id, &o, &page);
+    if (rc != SCALEKIT_OK)
+        return report("scalekit_session_get_user_sessions", rc);
+    if (page->count == 0) {
+        scalekit_session_page_free(page);
+        fprintf(stderr, "   FAILED: accepting the invitation left no active session\n");
+        return 1;
+    }
+    const scalekit_session *s = page->items[0];
+    line("session", s->session_id);
+    line("signed in from", s->device && s->device->user_agent ? s->device->user_agent : NULL);
+    scalekit_session *revoked = NULL, *now = NULL;
+    rc = scalekit_session_revoke(d->client, s->session_id, &revoked);
+    if (rc == SCALEKIT_OK)
+        rc = scalekit_session_get(d->client, s->session_id, &now);
+    int failed = rc != SCALEKIT_OK ? report("revoking the session", rc) : 0;
+    if (!failed) {
+        line("session status", now->status);
+        failed = strcmp(now->status ? now->status : "", "revoked") != 0;
+    }
+    scalekit_session_free(revoked);
+    scalekit_session_free(now);
+    scalekit_session_page_free(page);
+    return failed;
+}
+
+static int step_users(demo *d)
+{
+    /* A fresh address per run, so runs against a real environment never collide. */
+    char email[96];
+    snprintf(email, sizeof email, "grace.hopper+%lld@example.com", (long long)time(NULL));
+    scalekit_user *user = NULL;
+    int rc = scalekit_user_create_user_and_membership(d->client, d->org_id, email, NULL, true, &user);
+    if (rc != SCALEKIT_OK)
+        return report("scalekit_user_create_user_and_membership", rc);
+    line("invited", email);
+    line("user id", user->id);
+    line("membership", user->membership_count ? user->memberships[0]->membership_status : NULL);
+    int failed = 0;
+    if (d->emulator) {
+        failed = accept_invitation(d, email);
+    } else {
+        printf("   skipped: accepting the invitation reads the emulator's mailbox (/_emulator/mailbox);\n"
+               "   in a real environment the invitee follows the link in the email\n");
+    }
+    if (!failed)
+        failed = list_organization_users(d);
+    if (!failed && d->emulator)
+        failed = revoke_session(d, user->id);
+    else if (!failed)
+        printf("   skipped: revoking the session needs the invitee signed in (see above)\n");
+    /* Deleting the user ends their memberships and sessions: nothing is left behind. */
+    rc = scalekit_user_delete(d->client, user->id);
+    if (rc == SCALEKIT_OK)
+        line("deleted", user->id);
+    else
+        failed = report("scalekit_user_delete", rc);
+    scalekit_user_free(user);
+    return failed;
+}
+
+/* Delete the quickstart's organization (its memberships end with it). */
+static int delete_organization(demo *d)
+{
+    int rc = d->org_id ? scalekit_organization_delete(d->client, d->org_id) : SCALEKIT_OK;
+    if (d->org_id && rc == SCALEKIT_OK)
+        line("deleted", d->org_id);
+    free(d->org_id);
+    d->org_id = NULL;
+    return rc == SCALEKIT_OK ? 0 : report("scalekit_organization_delete", rc);
 }
 
 static const struct {
@@ -446,6 +605,8 @@ static const struct {
     {"Client-credentials token", step_client_token},
     {"Webhook verification", step_webhook},
     {"Organizations", step_organizations},
+    {"Users: invite, accept from the mailbox, list, revoke the session", step_users},
+    {"Delete the organization", delete_organization},
     {"Logout URL", step_logout_url},
 };
 
@@ -491,6 +652,8 @@ int main(void)
         failed = steps[i].run(&d);
         printf("\n");
     }
+    if (failed && d.org_id && d.client)
+        delete_organization(&d);   /* a step failed after creating it: leave nothing behind */
     printf(failed ? "quickstart: stopped at the failed step above\n" : "quickstart: all steps done\n");
 
     free(d.code);
