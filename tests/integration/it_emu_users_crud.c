@@ -5,6 +5,8 @@
  * the API's 400 with field violations, 404 and 409; a user's delete ending their
  * memberships and sessions, an organization's delete ending its memberships.
  * Every exchange here is in the OpenAPI file (the contract test runs this suite).
+ * With the three SCALEKIT_* variables set it runs against that environment
+ * (emails and external ids unique per run; the hosted login test is skipped).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <ctype.h>
 #include <cmocka.h>
 
 #include "emu_fixture.h"
@@ -27,16 +30,20 @@ static void create_get_update_by_id_and_external_id(void **state)
 {
     emu_raw_fixture *s = *state;
     char *org = ukit_create_org(s, "Crud Co");
-    json_t *user = ukit_create_user(s, org, "Ada@Example.com",
-                                    "\"external_id\":\"ext-ada\",\"metadata\":{\"plan\":\"gold\"},"
+    char email[128], ext[96], ext2[96], extra[768];
+    ukit_unique_email(email, sizeof email, "Ada@Example.com");
+    emu_fixture_unique(ext, sizeof ext, "ext-ada");
+    emu_fixture_unique(ext2, sizeof ext2, "ext-ada");
+    snprintf(extra, sizeof extra, "\"external_id\":\"%s\",\"metadata\":{\"plan\":\"gold\"},"
                                     "\"user_profile\":{\"given_name\":\"Ada\",\"family_name\":\"Lovelace\","
                                     "\"phone_number\":\"+14155552671\",\"groups\":[\"eng\"]},"
                                     "\"membership\":{\"roles\":[{\"name\":\"admin\"}],\"inviter_email\":\"boss@example.com\"}",
-                                    "");
+             ext);
+    json_t *user = ukit_create_user(s, org, email, extra, "");
     char *id = ukit_id(user);
     assert_int_equal(strncmp(id, "usr_", 4), 0);
-    assert_string_equal(str(user, "email"), "Ada@Example.com");
-    assert_string_equal(str(user, "external_id"), "ext-ada");
+    assert_string_equal(str(user, "email"), email);
+    assert_string_equal(str(user, "external_id"), ext);
     assert_string_equal(str(json_object_get(user, "metadata"), "plan"), "gold");
     json_t *profile = json_object_get(user, "user_profile");
     assert_string_equal(str(profile, "given_name"), "Ada");
@@ -53,7 +60,7 @@ static void create_get_update_by_id_and_external_id(void **state)
 
     char path[256], ext_path[256];
     snprintf(path, sizeof path, "/api/v1/users/%s", id);
-    snprintf(ext_path, sizeof ext_path, "/api/v1/users:external/ext-ada");
+    snprintf(ext_path, sizeof ext_path, "/api/v1/users:external/%s", ext);
     json_t *reply = NULL;
     assert_int_equal(emu_raw_fixture_api(s, "GET", ext_path, NULL, &reply), 200);
     assert_string_equal(str(json_object_get(reply, "user"), "id"), id);
@@ -66,14 +73,16 @@ static void create_get_update_by_id_and_external_id(void **state)
     assert_string_equal(str(profile, "given_name"), "Augusta");
     assert_string_equal(str(profile, "family_name"), "Lovelace");
     json_decref(reply);
-    assert_int_equal(emu_raw_fixture_api(s, "PATCH", ext_path, "{\"external_id\":\"ext-ada-2\",\"metadata\":{\"plan\":\"free\"}}",
-                                         &reply), 200);
-    assert_string_equal(str(json_object_get(reply, "user"), "external_id"), "ext-ada-2");
+    char body[256];
+    snprintf(body, sizeof body, "{\"external_id\":\"%s\",\"metadata\":{\"plan\":\"free\"}}", ext2);
+    assert_int_equal(emu_raw_fixture_api(s, "PATCH", ext_path, body, &reply), 200);
+    assert_string_equal(str(json_object_get(reply, "user"), "external_id"), ext2);
     assert_string_equal(str(json_object_get(json_object_get(reply, "user"), "metadata"), "plan"), "free");
     json_decref(reply);
     /* The old external id is gone; the new one finds the user. */
     ukit_assert_error(s, "GET", ext_path, NULL, 404, "NOT_FOUND");
-    assert_int_equal(emu_raw_fixture_api(s, "GET", "/api/v1/users:external/ext-ada-2", NULL, &reply), 200);
+    snprintf(ext_path, sizeof ext_path, "/api/v1/users:external/%s", ext2);
+    assert_int_equal(emu_raw_fixture_api(s, "GET", ext_path, NULL, &reply), 200);
     assert_string_equal(str(json_object_get(json_object_get(reply, "user"), "user_profile"), "given_name"), "Augusta");
     json_decref(reply);
     free(id);
@@ -95,7 +104,8 @@ static void validation_is_400_with_the_field(void **state)
                             "user_profile.shoe_size");
     ukit_assert_field_error(s, "POST", path, "{\"email\":\"a@b.io\",\"membership\":{\"roles\":[{\"name\":\"\"}]}}",
                             "membership.roles[0].name");
-    json_t *user = ukit_create_user(s, org, "valid@example.com", NULL, "");
+    char email[128];
+    json_t *user = ukit_create_user(s, org, ukit_unique_email(email, sizeof email, "valid@example.com"), NULL, "");
     char *id = ukit_id(user);
     json_decref(user);
     char user_path[256];
@@ -129,15 +139,26 @@ static void duplicates_are_409(void **state)
     char *org = ukit_create_org(s, "Dup Co");
     char path[256];
     snprintf(path, sizeof path, "/api/v1/organizations/%s/users", org);
-    json_t *first = ukit_create_user(s, org, "dup@example.com", "\"external_id\":\"ext-dup\"", "");
+    char email[128], upper[128], other[128], second_email[128], ext[96], body[512];
+    ukit_unique_email(email, sizeof email, "dup@example.com");
+    emu_fixture_unique(ext, sizeof ext, "ext-dup");
+    snprintf(body, sizeof body, "\"external_id\":\"%s\"", ext);
+    json_t *first = ukit_create_user(s, org, email, body, "");
     /* Email is unique whatever its case; external_id is unique. */
-    ukit_assert_error(s, "POST", path, "{\"email\":\"DUP@example.com\"}", 409, "ALREADY_EXISTS");
-    ukit_assert_error(s, "POST", path, "{\"email\":\"other@example.com\",\"external_id\":\"ext-dup\"}", 409,
-                      "ALREADY_EXISTS");
-    json_t *second = ukit_create_user(s, org, "second@example.com", NULL, "");
+    for (size_t i = 0; i < sizeof upper; i++)
+        if ((upper[i] = (char)toupper((unsigned char)email[i])) == '\0')
+            break;
+    snprintf(body, sizeof body, "{\"email\":\"%s\"}", upper);
+    ukit_assert_error(s, "POST", path, body, 409, "ALREADY_EXISTS");
+    snprintf(body, sizeof body, "{\"email\":\"%s\",\"external_id\":\"%s\"}",
+             ukit_unique_email(other, sizeof other, "other@example.com"), ext);
+    ukit_assert_error(s, "POST", path, body, 409, "ALREADY_EXISTS");
+    json_t *second = ukit_create_user(s, org, ukit_unique_email(second_email, sizeof second_email, "second@example.com"),
+                                      NULL, "");
     char user_path[256];
     snprintf(user_path, sizeof user_path, "/api/v1/users/%s", str(second, "id"));
-    ukit_assert_error(s, "PATCH", user_path, "{\"external_id\":\"ext-dup\"}", 409, "ALREADY_EXISTS");
+    snprintf(body, sizeof body, "{\"external_id\":\"%s\"}", ext);
+    ukit_assert_error(s, "PATCH", user_path, body, 409, "ALREADY_EXISTS");
     json_decref(first);
     json_decref(second);
     free(org);
@@ -167,12 +188,15 @@ static void lists_page_over_more_than_three_pages(void **state)
 {
     emu_raw_fixture *s = *state;
     char *org = ukit_create_org(s, "Paging Co"), *other = ukit_create_org(s, "Other Co");
-    char email[64];
+    /* A domain of this run's own, so the environment-wide search finds exactly these. */
+    char domain[96], email[160], outsider[160];
+    emu_fixture_unique(domain, sizeof domain, "paging");
     for (int i = 0; i < 7; i++) {
-        snprintf(email, sizeof email, "pager%d@paging.example", i);
+        snprintf(email, sizeof email, "pager%d@%s.example", i, domain);
         json_decref(ukit_create_user(s, org, email, NULL, ""));
     }
-    json_decref(ukit_create_user(s, other, "outsider@other.example", NULL, ""));
+    json_decref(ukit_create_user(s, other, ukit_unique_email(outsider, sizeof outsider, "outsider@other.example"),
+                                 NULL, ""));
     char path[256];
     snprintf(path, sizeof path, "/api/v1/organizations/%s/users", org);
     int pages = 0;
@@ -180,7 +204,7 @@ static void lists_page_over_more_than_three_pages(void **state)
     assert_int_equal(pages, 4);
     assert_int_equal(json_array_size(seen), 7);
     for (size_t i = 0; i < 7; i++) {
-        snprintf(email, sizeof email, "pager%zu@paging.example", i);
+        snprintf(email, sizeof email, "pager%zu@%s.example", i, domain);
         assert_string_equal(str(json_array_get(seen, i), "email"), email);
     }
     json_decref(seen);
@@ -196,15 +220,22 @@ static void lists_page_over_more_than_three_pages(void **state)
     json_decref(seen);
 
     /* Searches: by part of the email, in the environment and in one organization. */
-    seen = walk_pages(s, "/api/v1/users:search?query=paging.example", 2, &pages);
+    snprintf(path, sizeof path, "/api/v1/users:search?query=%s.example", domain);
+    seen = walk_pages(s, path, 2, &pages);
     assert_int_equal(json_array_size(seen), 7);
     assert_int_equal(pages, 4);
     json_decref(seen);
     /* By id or external id too; a name is not searched. */
     json_t *reply2 = NULL;
-    json_t *named = ukit_create_user(s, other, "quiet@other.example",
-                                     "\"external_id\":\"ext-quiet-77\",\"user_profile\":{\"given_name\":\"Zebulon\"}", "");
-    seen = walk_pages(s, "/api/v1/users:search?query=QUIET-77", 10, &pages);
+    char quiet[160], ext[96], extra[256];
+    emu_fixture_unique(ext, sizeof ext, "ext-quiet");
+    snprintf(extra, sizeof extra, "\"external_id\":\"%s\",\"user_profile\":{\"given_name\":\"Zebulon\"}", ext);
+    json_t *named = ukit_create_user(s, other, ukit_unique_email(quiet, sizeof quiet, "quiet@other.example"), extra, "");
+    /* Case-insensitive, on part of the external id: "QUIET-<run>-<n>". */
+    snprintf(path, sizeof path, "/api/v1/users:search?query=%s", ext + 4);
+    for (char *c = path + strlen("/api/v1/users:search?query="); *c; c++)
+        *c = (char)toupper((unsigned char)*c);
+    seen = walk_pages(s, path, 10, &pages);
     assert_int_equal(json_array_size(seen), 1);
     json_decref(seen);
     snprintf(path, sizeof path, "/api/v1/users:search?query=%s", str(named, "id"));
@@ -220,7 +251,7 @@ static void lists_page_over_more_than_three_pages(void **state)
     snprintf(path, sizeof path, "/api/v1/organizations/%s/users:search?query=example", other);
     seen = walk_pages(s, path, 10, &pages);
     assert_int_equal(json_array_size(seen), 1);
-    assert_string_equal(str(json_array_get(seen, 0), "email"), "outsider@other.example");
+    assert_string_equal(str(json_array_get(seen, 0), "email"), outsider);
     json_decref(seen);
     free(org);
     free(other);
@@ -229,6 +260,7 @@ static void lists_page_over_more_than_three_pages(void **state)
 static void deletes_end_memberships_and_sessions(void **state)
 {
     emu_raw_fixture *s = *state;
+    EMU_FIXTURE_REQUIRE_EMULATOR(s->f, "signing in on the hosted login");
     char *org = ukit_create_org(s, "Gone Co");
     json_t *user = ukit_create_user(s, org, "leaver@example.com", "\"external_id\":\"ext-leaver\"", "");
     char *id = ukit_id(user);
@@ -285,5 +317,5 @@ int main(void)
         cmocka_unit_test(lists_page_over_more_than_three_pages),
         cmocka_unit_test(deletes_end_memberships_and_sessions),
     };
-    return cmocka_run_group_tests(tests, emu_raw_fixture_setup, emu_raw_fixture_teardown);
+    return cmocka_run_group_tests(tests, emu_raw_fixture_setup_env, emu_raw_fixture_teardown);
 }

@@ -113,6 +113,9 @@ typedef struct emu_raw_fixture {
 } emu_raw_fixture;
 /* *state = a new emu_raw_fixture / its stop. */
 int emu_raw_fixture_setup(void **state);
+/* The same on emu_fixture_start_env(): the external environment when the three
+ * SCALEKIT_* variables are set (s->f->emu NULL), the in-process emulator otherwise. */
+int emu_raw_fixture_setup_env(void **state);
 int emu_raw_fixture_teardown(void **state);
 /* One JSON API request with the fixture's token: the HTTP status, and the body
  * as JSON in *out when @p out is not NULL (json_decref it). */

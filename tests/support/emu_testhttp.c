@@ -109,10 +109,16 @@ long emu_http_call(const char *method, const char *url, const char *const *heade
 
 char *emu_test_client_token(const scalekit_emulator *emu)
 {
-    char url[256], form[1024];
-    snprintf(url, sizeof url, "%s/oauth/token", scalekit_emulator_url(emu));
-    snprintf(form, sizeof form, "grant_type=client_credentials&client_id=%s&client_secret=%s",
-             scalekit_emulator_client_id(emu), scalekit_emulator_client_secret(emu));
+    return emu_test_client_token_at(scalekit_emulator_url(emu), scalekit_emulator_client_id(emu),
+                                    scalekit_emulator_client_secret(emu));
+}
+
+char *emu_test_client_token_at(const char *env_url, const char *client_id, const char *secret)
+{
+    char url[512], form[1024];
+    snprintf(url, sizeof url, "%s/oauth/token", env_url);
+    snprintf(form, sizeof form, "grant_type=client_credentials&client_id=%s&client_secret=%s", client_id,
+             secret);
     emu_http_response r;
     emu_http("POST", url, NULL, form, &r);
     json_t *j = emu_http_json(&r);

@@ -52,6 +52,18 @@ char *ukit_id(const json_t *user)
     return strdup(id);
 }
 
+const char *ukit_unique_email(char *out, size_t n, const char *email)
+{
+    const char *at = strchr(email, '@');
+    assert_non_null(at);
+    char local[128];
+    snprintf(local, sizeof local, "%.*s", (int)(at - email), email);
+    char unique[192];
+    emu_fixture_unique(unique, sizeof unique, local);
+    snprintf(out, n, "%s%s", unique, at);
+    return out;
+}
+
 char *ukit_create_org(const emu_raw_fixture *s, const char *name)
 {
     char body[256];

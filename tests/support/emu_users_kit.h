@@ -26,6 +26,9 @@ char *ukit_create_org(const emu_raw_fixture *s, const char *name);
  * the answer's user (new reference). */
 json_t *ukit_create_user(const emu_raw_fixture *s, const char *org, const char *email, const char *extra,
                          const char *query);
+/* @p email made unique to this run and call ("ada@example.com" -> "ada-<run>-<n>@example.com",
+ * emu_fixture_unique), so a suite can run again against the same external environment. */
+const char *ukit_unique_email(char *out, size_t n, const char *email);
 /* The "id" of @p user as a malloc'd copy. */
 char *ukit_id(const json_t *user);
 /* Sign in on the hosted page as @p email into @p org (NULL: none) sending @p user_agent,

@@ -87,6 +87,18 @@ int emu_raw_fixture_setup(void **state)
     return 0;
 }
 
+int emu_raw_fixture_setup_env(void **state)
+{
+    emu_raw_fixture *s = calloc(1, sizeof *s);
+    assert_non_null(s);
+    s->f = emu_fixture_start_env(NULL, NULL);
+    s->token = emu_test_client_token_at(s->f->url, s->f->client_id, s->f->client_secret);
+    if (!s->token)
+        fail_msg("no client-credentials token from %s", s->f->url);
+    *state = s;
+    return 0;
+}
+
 int emu_raw_fixture_teardown(void **state)
 {
     emu_raw_fixture *s = *state;
