@@ -1,10 +1,12 @@
 /*
- * What the contract test cannot check against the OpenAPI file: a member's
- * roles and permissions (EXTRAS.md: list, assign, remove; two routes the file
- * lacks), the user.* webhook events in the file's shapes (verified with
- * scalekit_verify_webhook_payload), and a data file of the build before users
- * became an API opening with its rows intact (the store adds the new columns).
- * Needs the in-process emulator.
+ * A member's roles and permissions (EXTRAS.md: list, assign, remove; two routes
+ * the OpenAPI file lacks, which the contract test checks against
+ * tests/contract/supplement.openapi.json), the user.* webhook events in the
+ * file's shapes (verified with scalekit_verify_webhook_payload), and a data file
+ * of the build before users became an API opening with its rows intact (the
+ * store adds the new columns). With the three SCALEKIT_* variables set the
+ * member roles run against that environment (the mailbox page is skipped); the
+ * events and the data file test the in-process emulator itself.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -52,7 +54,8 @@ static void member_roles_and_permissions(void **state)
 {
     emu_raw_fixture *s = *state;
     char *org = ukit_create_org(s, "Roles Extras Co");
-    json_t *user = ukit_create_user(s, org, "extras@example.com", "\"membership\":{\"roles\":[{\"name\":\"viewer\"}]}", "");
+    char email[128];
+    json_t *user = ukit_create_user(s, org, ukit_unique_email(email, sizeof email, "extras@example.com"), "\"membership\":{\"roles\":[{\"name\":\"viewer\"}]}", "");
     char *id = ukit_id(user);
     json_decref(user);
     char roles[256], path[256];
@@ -94,6 +97,7 @@ static void member_roles_and_permissions(void **state)
 static void mailbox_page_style_is_allowed_by_hash(void **state)
 {
     emu_raw_fixture *s = *state;
+    EMU_FIXTURE_REQUIRE_EMULATOR(s->f, "the mailbox page");
     char *org = ukit_create_org(s, "Styled Co");
     json_decref(ukit_create_user(s, org, "styled@example.com", NULL, "?send_invitation_email=true"));
     char url[512], csp[1024];
@@ -319,7 +323,7 @@ int main(void)
     const struct CMUnitTest files[] = {
         cmocka_unit_test(older_data_file_opens),
     };
-    int failed = cmocka_run_group_tests_name("member roles", raw, emu_raw_fixture_setup, emu_raw_fixture_teardown);
+    int failed = cmocka_run_group_tests_name("member roles", raw, emu_raw_fixture_setup_env, emu_raw_fixture_teardown);
     failed += cmocka_run_group_tests_name("user events", hooks, hook_setup, hook_teardown);
     failed += cmocka_run_group_tests_name("older data files", files, NULL, NULL);
     return failed;

@@ -4,7 +4,9 @@
  * flag), their 400, 404 and 409; invitations: send_invitation_email puts an
  * invitation in the mailbox whose link signs the invitee in and activates the
  * membership; ResendInvite only for a pending invitation. The contract test
- * runs this suite (every /api/v1 exchange here is in the OpenAPI file).
+ * runs this suite (every /api/v1 exchange here is in the OpenAPI file). With the
+ * three SCALEKIT_* variables set it runs against that environment, skipping
+ * (and saying so) what needs the emulator's mailbox.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -45,12 +47,15 @@ static void create_update_delete(void **state)
 {
     emu_raw_fixture *s = *state;
     char *home = ukit_create_org(s, "Home Co"), *guest = ukit_create_org(s, "Guest Co");
-    json_t *user = ukit_create_user(s, home, "member@example.com", "\"external_id\":\"ext-member\"", "");
+    char email[128], ext[96], extra[160];
+    emu_fixture_unique(ext, sizeof ext, "ext-member");
+    snprintf(extra, sizeof extra, "\"external_id\":\"%s\"", ext);
+    json_t *user = ukit_create_user(s, home, ukit_unique_email(email, sizeof email, "member@example.com"), extra, "");
     char *id = ukit_id(user);
     json_decref(user);
     char path[256], ext_path[256];
     snprintf(path, sizeof path, "/api/v1/memberships/organizations/%s/users/%s", guest, id);
-    snprintf(ext_path, sizeof ext_path, "/api/v1/memberships/organizations/%s/users:external/ext-member", guest);
+    snprintf(ext_path, sizeof ext_path, "/api/v1/memberships/organizations/%s/users:external/%s", guest, ext);
 
     json_t *reply = NULL;
     assert_int_equal(emu_raw_fixture_api(s, "POST", path, "{\"membership\":{\"roles\":[{\"name\":\"viewer\"}],\"metadata\":{\"team\":\"blue\"}}}",
@@ -96,7 +101,8 @@ static void refusals(void **state)
 {
     emu_raw_fixture *s = *state;
     char *org = ukit_create_org(s, "Refusing Co");
-    json_t *user = ukit_create_user(s, org, "refused@example.com", NULL, "");
+    char email[128];
+    json_t *user = ukit_create_user(s, org, ukit_unique_email(email, sizeof email, "refused@example.com"), NULL, "");
     char path[256], missing_org[256], missing_user[256];
     char *other = ukit_create_org(s, "Other Refusing Co");
     snprintf(path, sizeof path, "/api/v1/memberships/organizations/%s/users/%s", other, str(user, "id"));
@@ -123,7 +129,8 @@ static void delete_with_cascade(void **state)
 {
     emu_raw_fixture *s = *state;
     char *a = ukit_create_org(s, "Cascade A"), *b = ukit_create_org(s, "Cascade B");
-    json_t *user = ukit_create_user(s, a, "cascade@example.com", NULL, "");
+    char email[128];
+    json_t *user = ukit_create_user(s, a, ukit_unique_email(email, sizeof email, "cascade@example.com"), NULL, "");
     char *id = ukit_id(user);
     json_decref(user);
     char path[256], user_path[256];
@@ -281,7 +288,8 @@ static void resend_needs_a_pending_invitation(void **state)
 {
     emu_raw_fixture *s = *state;
     char *org = ukit_create_org(s, "Resend Co");
-    json_t *user = ukit_create_user(s, org, "active@example.com", NULL, "");
+    char email[128];
+    json_t *user = ukit_create_user(s, org, ukit_unique_email(email, sizeof email, "active@example.com"), NULL, "");
     char path[256];
     snprintf(path, sizeof path, "/api/v1/invites/organizations/%s/users/%s/resend", org, str(user, "id"));
     ukit_assert_error(s, "PATCH", path, "{}", 400, "FAILED_PRECONDITION");
@@ -305,5 +313,5 @@ int main(void)
         cmocka_unit_test(expired_invitation_is_resent),
         cmocka_unit_test(resend_needs_a_pending_invitation),
     };
-    return cmocka_run_group_tests(tests, emu_raw_fixture_setup, emu_raw_fixture_teardown);
+    return cmocka_run_group_tests(tests, emu_raw_fixture_setup_env, emu_raw_fixture_teardown);
 }

@@ -6,6 +6,8 @@
  * organization's session policy (idle and absolute); tokens follow the data (a
  * role change in the refreshed token, a deleted membership's organization gone).
  * The contract test runs this suite; /_emulator and /oauth calls are not API.
+ * With the three SCALEKIT_* variables set it runs against that environment:
+ * sessions need a sign-in on the hosted login, so only the 404s run there.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -50,6 +52,7 @@ static json_t *sessions_of(emu_raw_fixture *s, const char *user_id, const char *
 static void device_details_from_the_user_agent(void **state)
 {
     emu_raw_fixture *s = *state;
+    EMU_FIXTURE_REQUIRE_EMULATOR(s->f, "signing in on the hosted login");
     char *org = ukit_create_org(s, "Device Co");
     json_t *user = ukit_create_user(s, org, "device@example.com", NULL, "");
     char *id = ukit_id(user);
@@ -106,6 +109,7 @@ static void refused(emu_raw_fixture *s, const json_t *tokens)
 static void login_makes_a_session_revoke_ends_it(void **state)
 {
     emu_raw_fixture *s = *state;
+    EMU_FIXTURE_REQUIRE_EMULATOR(s->f, "signing in on the hosted login");
     char *org = ukit_create_org(s, "Session Co");
     json_t *tokens = NULL;
     char *id = signed_in(s, org, "sessions@example.com", &tokens);
@@ -155,6 +159,7 @@ static void login_makes_a_session_revoke_ends_it(void **state)
 static void revoke_all_and_filters(void **state)
 {
     emu_raw_fixture *s = *state;
+    EMU_FIXTURE_REQUIRE_EMULATOR(s->f, "signing in on the hosted login");
     char *org = ukit_create_org(s, "Many Sessions Co");
     json_t *tokens[7];
     char *id = signed_in(s, org, "many@example.com", &tokens[0]);
@@ -307,6 +312,7 @@ static void session_policy_expires_sessions(void **state)
 static void idle_timeout_turned_off(void **state)
 {
     emu_raw_fixture *s = *state;
+    EMU_FIXTURE_REQUIRE_EMULATOR(s->f, "signing in on the hosted login");
     char *org = ukit_create_org(s, "Relaxed Co");
     char path[256];
     snprintf(path, sizeof path, "/api/v1/organizations/%s/session-policy", org);
@@ -332,6 +338,7 @@ static void idle_timeout_turned_off(void **state)
 static void tokens_follow_the_data(void **state)
 {
     emu_raw_fixture *s = *state;
+    EMU_FIXTURE_REQUIRE_EMULATOR(s->f, "signing in on the hosted login");
     char *org = ukit_create_org(s, "Roles Co");
     json_t *tokens = NULL;
     char *id = signed_in(s, org, "roles@example.com", &tokens);
@@ -379,5 +386,5 @@ int main(void)
         cmocka_unit_test(idle_timeout_turned_off),
         cmocka_unit_test(tokens_follow_the_data),
     };
-    return cmocka_run_group_tests(tests, emu_raw_fixture_setup, emu_raw_fixture_teardown);
+    return cmocka_run_group_tests(tests, emu_raw_fixture_setup_env, emu_raw_fixture_teardown);
 }
