@@ -3,10 +3,12 @@
  * request is one the emulator takes and its answer one the SDK decodes, with
  * the failures (400 with its field violation, 404, 409) decoded from the
  * server; iterators over more than three pages; a revoked session's refresh
- * refused. Not in the contract test: the SDK calls AssignUserRoles and
- * RemoveUserRole, which the OpenAPI file lacks, and sends CreateMembership's body
- * as the bare membership, where the file's schema also requires a "membership"
- * member (the emulator takes both).
+ * refused. The contract test runs this suite: AssignUserRoles and RemoveUserRole,
+ * which the OpenAPI file lacks, are checked against tests/contract/supplement.openapi.json,
+ * and CreateMembership's bare membership body against the file's schema (whose
+ * grpc-gateway `required: ["membership"]` the validator explains and ignores).
+ * With the three SCALEKIT_* variables set it runs against that environment;
+ * what needs a fresh environment or the hosted login says it is skipped.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -103,6 +105,125 @@ static void users(void **state)
     emu_assert_failed(scalekit_user_get(f->client, ada->id, &got), SCALEKIT_ENOTFOUND, 404, NULL);
     scalekit_user_free(ada);
     scalekit_organization_free(org);
+}
+
+/* A unique email "<tag>-<i>@example.com" of this run. */
+static const char *tagged(char *out, size_t n, const char *tag, int i)
+{
+    snprintf(out, n, "%s-%d@example.com", tag, i);
+    return out;
+}
+
+/* The calls by external id, the page calls, the searches of an organization and
+ * the environment's list with their iterators, DeleteUser: each with a success
+ * and a refusal decoded from the server. Names are unique per run, so this runs
+ * against an external environment too. */
+static void by_external_id_lists_and_delete(void **state)
+{
+    emu_fixture *f = *state;
+    scalekit_organization *org = new_org(f, "SDK Lists Co"), *guest = new_org(f, "SDK Lists Guest Co");
+    char tag[64], ext[80], missing[80], email[128];
+    emu_fixture_unique(tag, sizeof tag, "sdklists");
+    emu_fixture_unique(ext, sizeof ext, "sdk-ext");
+    emu_fixture_unique(missing, sizeof missing, "sdk-nobody");
+    scalekit_user_create_options create = SCALEKIT_USER_CREATE_OPTIONS_INIT;
+    create.external_id = ext;
+    scalekit_user *user = NULL, *got = NULL;
+    OK(scalekit_user_create_user_and_membership(f->client, org->id, tagged(email, sizeof email, tag, 0), &create,
+                                                false, &user));
+    OK(scalekit_user_get_by_external_id(f->client, ext, &got));
+    assert_string_equal(got->id, user->id);
+    scalekit_user_free(got);
+    emu_assert_failed(scalekit_user_get_by_external_id(f->client, missing, &got), SCALEKIT_ENOTFOUND, 404, NULL);
+    for (int i = 1; i < 8; i++) {
+        OK(scalekit_user_create_user_and_membership(f->client, org->id, tagged(email, sizeof email, tag, i), NULL,
+                                                    false, &got));
+        scalekit_user_free(got);
+    }
+
+    /* Page calls: two of eight, then the next page by its token. */
+    scalekit_user_list_options paging = SCALEKIT_USER_LIST_OPTIONS_INIT;
+    paging.page_size = 2;
+    scalekit_user_page *page = NULL, *next = NULL;
+    OK(scalekit_user_list_organization_users(f->client, org->id, &paging, &page));
+    assert_int_equal(page->count, 2);
+    assert_int_equal(page->total_size, 8);
+    assert_true(page->next_page_token && *page->next_page_token);
+    paging.page_token = page->next_page_token;
+    OK(scalekit_user_list_organization_users(f->client, org->id, &paging, &next));
+    assert_int_equal(next->count, 2);
+    assert_string_not_equal(next->items[0]->id, page->items[0]->id);
+    scalekit_user_page_free(next);
+    scalekit_user_page_free(page);
+    paging.page_token = NULL;
+    emu_assert_failed(scalekit_user_list_organization_users(f->client, "org_missing", NULL, &page), SCALEKIT_ENOTFOUND,
+                      404, NULL);
+
+    /* The organization's search: a page, then every page (four of two) with its iterator. */
+    OK(scalekit_user_search_organization_users(f->client, org->id, tag, &paging, &page));
+    assert_int_equal(page->total_size, 8);
+    scalekit_user_page_free(page);
+    scalekit_user_iterator *it = NULL;
+    const scalekit_user *u = NULL;
+    int n = 0, rc;
+    OK(scalekit_user_search_organization_users_iterator_new(f->client, org->id, tag, &paging, &it));
+    while ((rc = scalekit_user_iterator_next(it, &u)) == SCALEKIT_OK) {
+        assert_non_null(strstr(u->email, tag));
+        n++;
+    }
+    assert_int_equal(rc, SCALEKIT_ITEROVER);
+    assert_int_equal(n, 8);
+    scalekit_user_iterator_free(it);
+    emu_assert_failed(scalekit_user_search_organization_users(f->client, org->id, "ab", NULL, &page),
+                      SCALEKIT_EINVALID_REQUEST, 400, "query");
+
+    /* The environment's list: a page of three, and at least three pages by the iterator. */
+    paging.page_size = 3;
+    OK(scalekit_user_list(f->client, &paging, &page));
+    assert_int_equal(page->count, 3);
+    scalekit_user_page_free(page);
+    OK(scalekit_user_iterator_new(f->client, &paging, &it));
+    for (n = 0; n < 9 && (rc = scalekit_user_iterator_next(it, &u)) == SCALEKIT_OK; n++)
+        assert_non_null(u->id);
+    assert_int_equal(n, 9);
+    scalekit_user_iterator_free(it);
+    paging.page_size = 101;
+    emu_assert_failed(scalekit_user_list(f->client, &paging, &page), SCALEKIT_EINVALID_REQUEST, 400, "page_size");
+
+    /* Memberships by external id: create, 409, update (and a refused role), delete, 404. */
+    scalekit_user_role viewer = SCALEKIT_USER_ROLE_INIT, nameless = SCALEKIT_USER_ROLE_INIT;
+    viewer.name = "viewer";
+    nameless.name = "";
+    const scalekit_user_role *roles[] = {&viewer}, *bad_roles[] = {&nameless};
+    scalekit_user_membership_options m = SCALEKIT_USER_MEMBERSHIP_OPTIONS_INIT;
+    m.roles = roles;
+    m.role_count = 1;
+    OK(scalekit_user_create_membership_by_external_id(f->client, guest->id, ext, &m, false, &got));
+    assert_int_equal(got->membership_count, 2);
+    scalekit_user_free(got);
+    emu_assert_failed(scalekit_user_create_membership_by_external_id(f->client, guest->id, ext, NULL, false, &got),
+                      SCALEKIT_EEXISTS, 409, NULL);
+    scalekit_user_membership_update_options change = SCALEKIT_USER_MEMBERSHIP_UPDATE_OPTIONS_INIT;
+    change.roles = bad_roles;
+    change.role_count = 1;
+    emu_assert_failed(scalekit_user_update_membership_by_external_id(f->client, guest->id, ext, &change, &got),
+                      SCALEKIT_EINVALID_REQUEST, 400, "roles[0].name");
+    viewer.name = "admin";
+    change.roles = roles;
+    OK(scalekit_user_update_membership_by_external_id(f->client, guest->id, ext, &change, &got));
+    for (size_t i = 0; i < got->membership_count; i++)
+        if (strcmp(got->memberships[i]->organization_id, guest->id) == 0)
+            assert_string_equal(got->memberships[i]->roles[0]->name, "admin");
+    scalekit_user_free(got);
+    OK(scalekit_user_delete_membership_by_external_id(f->client, guest->id, ext, false));
+    emu_assert_failed(scalekit_user_delete_membership_by_external_id(f->client, guest->id, ext, false),
+                      SCALEKIT_ENOTFOUND, 404, NULL);
+
+    OK(scalekit_user_delete(f->client, user->id));
+    emu_assert_failed(scalekit_user_delete(f->client, user->id), SCALEKIT_ENOTFOUND, 404, NULL);
+    scalekit_user_free(user);
+    scalekit_organization_free(org);
+    scalekit_organization_free(guest);
 }
 
 static void memberships(void **state)
@@ -234,6 +355,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(users),
         cmocka_unit_test(memberships),
+        cmocka_unit_test(by_external_id_lists_and_delete),
         cmocka_unit_test(sessions),
     };
     return cmocka_run_group_tests(tests, emu_fixture_setup, emu_fixture_teardown);
