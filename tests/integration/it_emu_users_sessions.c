@@ -68,6 +68,9 @@ static void device_details_from_the_user_agent(void **state)
     json_t *reply = NULL;
     assert_int_equal(emu_raw_fixture_api(s, "GET", path, NULL, &reply), 200);
     json_t *desktop = json_object_get(json_array_get(json_object_get(reply, "sessions"), 0), "device");
+    /* The request's own User-Agent and address, as the hosted login received them. */
+    assert_non_null(strstr(str(desktop, "user_agent"), "Chrome/142.0.0.0 Safari/537.36"));
+    assert_string_equal(str(desktop, "ip"), "127.0.0.1");
     assert_string_equal(str(desktop, "browser"), "Chrome");
     assert_string_equal(str(desktop, "browser_version"), "142.0.0.0");
     assert_string_equal(str(desktop, "os"), "macOS");
