@@ -135,19 +135,19 @@ static void by_external_id_lists_and_delete(void **state)
     assert_string_equal(got->id, user->id);
     scalekit_user_free(got);
     emu_assert_failed(scalekit_user_get_by_external_id(f->client, missing, &got), SCALEKIT_ENOTFOUND, 404, NULL);
-    for (int i = 1; i < 8; i++) {
+    for (int i = 1; i < 10; i++) {
         OK(scalekit_user_create_user_and_membership(f->client, org->id, tagged(email, sizeof email, tag, i), NULL,
                                                     false, &got));
         scalekit_user_free(got);
     }
 
-    /* Page calls: two of eight, then the next page by its token. */
+    /* Page calls: two of ten, then the next page by its token. */
     scalekit_user_list_options paging = SCALEKIT_USER_LIST_OPTIONS_INIT;
     paging.page_size = 2;
     scalekit_user_page *page = NULL, *next = NULL;
     OK(scalekit_user_list_organization_users(f->client, org->id, &paging, &page));
     assert_int_equal(page->count, 2);
-    assert_int_equal(page->total_size, 8);
+    assert_int_equal(page->total_size, 10);
     assert_true(page->next_page_token && *page->next_page_token);
     paging.page_token = page->next_page_token;
     OK(scalekit_user_list_organization_users(f->client, org->id, &paging, &next));
@@ -159,9 +159,9 @@ static void by_external_id_lists_and_delete(void **state)
     emu_assert_failed(scalekit_user_list_organization_users(f->client, "org_missing", NULL, &page), SCALEKIT_ENOTFOUND,
                       404, NULL);
 
-    /* The organization's search: a page, then every page (four of two) with its iterator. */
+    /* The organization's search: a page, then every page (five of two) with its iterator. */
     OK(scalekit_user_search_organization_users(f->client, org->id, tag, &paging, &page));
-    assert_int_equal(page->total_size, 8);
+    assert_int_equal(page->total_size, 10);
     scalekit_user_page_free(page);
     scalekit_user_iterator *it = NULL;
     const scalekit_user *u = NULL;
@@ -172,20 +172,20 @@ static void by_external_id_lists_and_delete(void **state)
         n++;
     }
     assert_int_equal(rc, SCALEKIT_ITEROVER);
-    assert_int_equal(n, 8);
+    assert_int_equal(n, 10);
     scalekit_user_iterator_free(it);
     emu_assert_failed(scalekit_user_search_organization_users(f->client, org->id, "ab", NULL, &page),
                       SCALEKIT_EINVALID_REQUEST, 400, "query");
 
-    /* The environment's list: a page of three, and at least three pages by the iterator. */
+    /* The environment's list: a page of three, and four pages by the iterator. */
     paging.page_size = 3;
     OK(scalekit_user_list(f->client, &paging, &page));
     assert_int_equal(page->count, 3);
     scalekit_user_page_free(page);
     OK(scalekit_user_iterator_new(f->client, &paging, &it));
-    for (n = 0; n < 9 && (rc = scalekit_user_iterator_next(it, &u)) == SCALEKIT_OK; n++)
+    for (n = 0; n < 10 && (rc = scalekit_user_iterator_next(it, &u)) == SCALEKIT_OK; n++)
         assert_non_null(u->id);
-    assert_int_equal(n, 9);
+    assert_int_equal(n, 10);
     scalekit_user_iterator_free(it);
     paging.page_size = 101;
     emu_assert_failed(scalekit_user_list(f->client, &paging, &page), SCALEKIT_EINVALID_REQUEST, 400, "page_size");
