@@ -106,6 +106,11 @@ class Validator(unittest.TestCase):
         finally:
             os.unlink(f.name)
 
+    def test_a_missing_supplement_is_named(self):
+        with self.assertRaises(SystemExit) as cm:
+            validate_openapi.load_json("/nonexistent/supplement.openapi.json")
+        self.assertIn("cannot read /nonexistent/supplement.openapi.json", str(cm.exception))
+
 
 if __name__ == "__main__":
     if len(sys.argv) != 3:

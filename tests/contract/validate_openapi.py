@@ -53,8 +53,11 @@ ERROR_BODY = {
 
 
 def load_json(path):
-    with open(path, encoding="utf-8") as f:
-        return json.load(f)
+    try:
+        with open(path, encoding="utf-8") as f:
+            return json.load(f)
+    except (OSError, ValueError) as e:
+        raise SystemExit(f"contract: cannot read {path}: {e}")
 
 
 def merge_supplement(doc, supplement, name):
