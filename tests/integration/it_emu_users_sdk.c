@@ -129,15 +129,15 @@ static void by_external_id_lists_and_delete(void **state)
     scalekit_user_create_options create = SCALEKIT_USER_CREATE_OPTIONS_INIT;
     create.external_id = ext;
     scalekit_user *user = NULL, *got = NULL;
-    OK(scalekit_user_create_user_and_membership(f->client, org->id, tagged(email, sizeof email, tag, 0), &create,
-                                                false, &user));
-    OK(scalekit_user_get_by_external_id(f->client, ext, &got));
+    EMU_FIXTURE_OK(scalekit_user_create_user_and_membership(f->client, org->id, tagged(email, sizeof email, tag, 0),
+                                                            &create, false, &user));
+    EMU_FIXTURE_OK(scalekit_user_get_by_external_id(f->client, ext, &got));
     assert_string_equal(got->id, user->id);
     scalekit_user_free(got);
     emu_assert_failed(scalekit_user_get_by_external_id(f->client, missing, &got), SCALEKIT_ENOTFOUND, 404, NULL);
     for (int i = 1; i < 10; i++) {
-        OK(scalekit_user_create_user_and_membership(f->client, org->id, tagged(email, sizeof email, tag, i), NULL,
-                                                    false, &got));
+        EMU_FIXTURE_OK(scalekit_user_create_user_and_membership(f->client, org->id,
+                                                                tagged(email, sizeof email, tag, i), NULL, false, &got));
         scalekit_user_free(got);
     }
 
@@ -145,12 +145,12 @@ static void by_external_id_lists_and_delete(void **state)
     scalekit_user_list_options paging = SCALEKIT_USER_LIST_OPTIONS_INIT;
     paging.page_size = 2;
     scalekit_user_page *page = NULL, *next = NULL;
-    OK(scalekit_user_list_organization_users(f->client, org->id, &paging, &page));
+    EMU_FIXTURE_OK(scalekit_user_list_organization_users(f->client, org->id, &paging, &page));
     assert_int_equal(page->count, 2);
     assert_int_equal(page->total_size, 10);
     assert_true(page->next_page_token && *page->next_page_token);
     paging.page_token = page->next_page_token;
-    OK(scalekit_user_list_organization_users(f->client, org->id, &paging, &next));
+    EMU_FIXTURE_OK(scalekit_user_list_organization_users(f->client, org->id, &paging, &next));
     assert_int_equal(next->count, 2);
     assert_string_not_equal(next->items[0]->id, page->items[0]->id);
     scalekit_user_page_free(next);
@@ -160,13 +160,13 @@ static void by_external_id_lists_and_delete(void **state)
                       404, NULL);
 
     /* The organization's search: a page, then every page (five of two) with its iterator. */
-    OK(scalekit_user_search_organization_users(f->client, org->id, tag, &paging, &page));
+    EMU_FIXTURE_OK(scalekit_user_search_organization_users(f->client, org->id, tag, &paging, &page));
     assert_int_equal(page->total_size, 10);
     scalekit_user_page_free(page);
     scalekit_user_iterator *it = NULL;
     const scalekit_user *u = NULL;
     int n = 0, rc;
-    OK(scalekit_user_search_organization_users_iterator_new(f->client, org->id, tag, &paging, &it));
+    EMU_FIXTURE_OK(scalekit_user_search_organization_users_iterator_new(f->client, org->id, tag, &paging, &it));
     while ((rc = scalekit_user_iterator_next(it, &u)) == SCALEKIT_OK) {
         assert_non_null(strstr(u->email, tag));
         n++;
@@ -179,10 +179,10 @@ static void by_external_id_lists_and_delete(void **state)
 
     /* The environment's list: a page of three, and four pages by the iterator. */
     paging.page_size = 3;
-    OK(scalekit_user_list(f->client, &paging, &page));
+    EMU_FIXTURE_OK(scalekit_user_list(f->client, &paging, &page));
     assert_int_equal(page->count, 3);
     scalekit_user_page_free(page);
-    OK(scalekit_user_iterator_new(f->client, &paging, &it));
+    EMU_FIXTURE_OK(scalekit_user_iterator_new(f->client, &paging, &it));
     for (n = 0; n < 10 && (rc = scalekit_user_iterator_next(it, &u)) == SCALEKIT_OK; n++)
         assert_non_null(u->id);
     assert_int_equal(n, 10);
@@ -198,7 +198,7 @@ static void by_external_id_lists_and_delete(void **state)
     scalekit_user_membership_options m = SCALEKIT_USER_MEMBERSHIP_OPTIONS_INIT;
     m.roles = roles;
     m.role_count = 1;
-    OK(scalekit_user_create_membership_by_external_id(f->client, guest->id, ext, &m, false, &got));
+    EMU_FIXTURE_OK(scalekit_user_create_membership_by_external_id(f->client, guest->id, ext, &m, false, &got));
     assert_int_equal(got->membership_count, 2);
     scalekit_user_free(got);
     emu_assert_failed(scalekit_user_create_membership_by_external_id(f->client, guest->id, ext, NULL, false, &got),
@@ -210,16 +210,16 @@ static void by_external_id_lists_and_delete(void **state)
                       SCALEKIT_EINVALID_REQUEST, 400, "roles[0].name");
     viewer.name = "admin";
     change.roles = roles;
-    OK(scalekit_user_update_membership_by_external_id(f->client, guest->id, ext, &change, &got));
+    EMU_FIXTURE_OK(scalekit_user_update_membership_by_external_id(f->client, guest->id, ext, &change, &got));
     for (size_t i = 0; i < got->membership_count; i++)
         if (strcmp(got->memberships[i]->organization_id, guest->id) == 0)
             assert_string_equal(got->memberships[i]->roles[0]->name, "admin");
     scalekit_user_free(got);
-    OK(scalekit_user_delete_membership_by_external_id(f->client, guest->id, ext, false));
+    EMU_FIXTURE_OK(scalekit_user_delete_membership_by_external_id(f->client, guest->id, ext, false));
     emu_assert_failed(scalekit_user_delete_membership_by_external_id(f->client, guest->id, ext, false),
                       SCALEKIT_ENOTFOUND, 404, NULL);
 
-    OK(scalekit_user_delete(f->client, user->id));
+    EMU_FIXTURE_OK(scalekit_user_delete(f->client, user->id));
     emu_assert_failed(scalekit_user_delete(f->client, user->id), SCALEKIT_ENOTFOUND, 404, NULL);
     scalekit_user_free(user);
     scalekit_organization_free(org);
