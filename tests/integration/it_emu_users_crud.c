@@ -289,9 +289,17 @@ static void deletes_end_memberships_and_sessions(void **state)
     assert_string_equal(str(reply, "error"), "invalid_grant");
     json_decref(reply);
     json_decref(tokens);
+    free(id);
+    free(org);
+}
 
-    /* Deleting an organization ends its memberships; the user stays. */
-    user = ukit_create_user(s, org, "stayer@example.com", NULL, "");
+/* Deleting an organization ends its memberships; the user stays. */
+static void deleting_an_organization_ends_its_memberships(void **state)
+{
+    emu_raw_fixture *s = *state;
+    char *org = ukit_create_org(s, "Closing Co"), email[128], path[256];
+    json_t *reply = NULL;
+    json_t *user = ukit_create_user(s, org, ukit_unique_email(email, sizeof email, "stayer@example.com"), NULL, "");
     char *stayer = ukit_id(user);
     json_decref(user);
     snprintf(path, sizeof path, "/api/v1/organizations/%s", org);
@@ -303,7 +311,6 @@ static void deletes_end_memberships_and_sessions(void **state)
     assert_int_equal(emu_raw_fixture_api(s, "DELETE", path, NULL, NULL), 200);
     ukit_assert_error(s, "DELETE", path, NULL, 404, "NOT_FOUND");
     free(stayer);
-    free(id);
     free(org);
 }
 
@@ -316,6 +323,7 @@ int main(void)
         cmocka_unit_test(duplicates_are_409),
         cmocka_unit_test(lists_page_over_more_than_three_pages),
         cmocka_unit_test(deletes_end_memberships_and_sessions),
+        cmocka_unit_test(deleting_an_organization_ends_its_memberships),
     };
     return cmocka_run_group_tests(tests, emu_raw_fixture_setup_env, emu_raw_fixture_teardown);
 }
