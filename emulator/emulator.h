@@ -59,4 +59,11 @@ const char *scalekit_emulator_client_secret(const scalekit_emulator *emu);
 const char *scalekit_emulator_webhook_secret(const scalekit_emulator *emu);
 int scalekit_emulator_port(const scalekit_emulator *emu);
 
+/* The scalekit-emulator program (emulator/program.c), shared by scalekit-emulator
+ * and `scalekit emulator`: parse @p argv's options (argv[0] is skipped), start,
+ * print the URL and the credentials, run until SIGINT or SIGTERM. @p prog names
+ * the program in the usage text and the messages. The exit status: 0, 2 for a
+ * bad option (explained on stderr), 1 when the emulator could not start. */
+int scalekit_emulator_main(const char *prog, int argc, char **argv);
+
 #endif

@@ -1,0 +1,46 @@
+/* The adapters of the command table (commands.c): one per row, each turning the
+ * parsed flags into one library call. */
+#ifndef SCALEKIT_CLI_ADAPTERS_H
+#define SCALEKIT_CLI_ADAPTERS_H
+
+#include "cli.h"
+
+int cli_org_create(cli_run *r);
+int cli_org_list(cli_run *r);
+int cli_org_get(cli_run *r);
+int cli_org_get_by_external_id(cli_run *r);
+int cli_org_update(cli_run *r);
+int cli_org_delete(cli_run *r);
+int cli_org_portal_link(cli_run *r);
+
+int cli_user_list(cli_run *r);
+int cli_user_search(cli_run *r);
+int cli_user_get(cli_run *r);
+int cli_user_get_by_external_id(cli_run *r);
+int cli_user_create(cli_run *r);
+int cli_user_update(cli_run *r);
+int cli_user_delete(cli_run *r);
+
+int cli_membership_create(cli_run *r);
+int cli_membership_update(cli_run *r);
+int cli_membership_delete(cli_run *r);
+int cli_membership_resend_invite(cli_run *r);
+int cli_membership_roles(cli_run *r);
+int cli_membership_permissions(cli_run *r);
+int cli_membership_assign_roles(cli_run *r);
+int cli_membership_remove_role(cli_run *r);
+
+int cli_session_list(cli_run *r);
+int cli_session_get(cli_run *r);
+int cli_session_revoke(cli_run *r);
+int cli_session_revoke_all(cli_run *r);
+
+int cli_domain_create(cli_run *r);
+int cli_domain_list(cli_run *r);
+int cli_domain_get(cli_run *r);
+int cli_domain_delete(cli_run *r);
+
+/* `scalekit emulator ...`: scalekit_emulator_main under the name "scalekit emulator". */
+int scalekit_emulator_main_cli(int argc, char **argv);
+
+#endif

@@ -1,0 +1,173 @@
+/*
+ * The one table of commands. A service's commands are rows here plus one small
+ * adapter each (adapters.h) that turns the parsed flags into the library call.
+ * --help, the man page and the bash/zsh completions are all generated from it.
+ */
+#include "cli.h"
+#include "adapters.h"
+#include "emulator.h"
+
+/* A row without its own option parser (raw_main NULL). */
+#define CMD(...) { __VA_ARGS__, NULL }
+#define FLAGS(...) ((const cli_flag *const[]){__VA_ARGS__, NULL})
+
+/* ---- flags shared by several commands ------------------------------------- */
+static const cli_flag F_PAGE_SIZE = {"page-size", CLI_INT, "items per page (the server's default when absent)"};
+static const cli_flag F_PAGE_TOKEN = {"page-token", CLI_STRING, "the page to start from (a next_page_token)"};
+static const cli_flag F_PAGE_NUMBER = {"page-number", CLI_INT, "the 0-based page to start from"};
+static const cli_flag F_ALL = {"all", CLI_BOOL, "every page, as one document (json) or one item per line (jsonl)"};
+static const cli_flag F_EXTERNAL_ID = {"external-id", CLI_STRING, "your identifier of it"};
+static const cli_flag F_METADATA = {"metadata", CLI_MAP, "a metadata entry (repeatable)"};
+static const cli_flag F_DISPLAY_NAME = {"display-name", CLI_STRING, "the display name"};
+static const cli_flag F_SLUG = {"slug", CLI_STRING, "a DNS label or host name"};
+static const cli_flag F_LOGO_URL = {"logo-url", CLI_STRING, "an https:// URL of the logo"};
+static const cli_flag F_ORGANIZATION = {"organization", CLI_STRING, "only within this organization id"};
+static const cli_flag F_ROLE = {"role", CLI_LIST, "a role name (repeatable)"};
+static const cli_flag F_INVITE = {"send-invitation-email", CLI_BOOL, "email the user an invitation"};
+static const cli_flag F_INVITER = {"inviter-email", CLI_STRING, "who invites the user"};
+static const cli_flag F_GIVEN_NAME = {"given-name", CLI_STRING, "the user's given name"};
+static const cli_flag F_FAMILY_NAME = {"family-name", CLI_STRING, "the user's family name"};
+static const cli_flag F_NAME = {"name", CLI_STRING, "the user's full name"};
+static const cli_flag F_CASCADE = {"cascade", CLI_BOOL, "also delete the user when this was their last membership"};
+static const cli_flag F_FEATURE = {"feature", CLI_LIST, "a portal feature: sso, dir_sync (repeatable)"};
+static const cli_flag F_STATUS = {"status", CLI_LIST, "only sessions in this status: active, expired, revoked, logout (repeatable)"};
+static const cli_flag F_START_TIME = {"start-time", CLI_INT, "created at or after (Unix seconds)"};
+static const cli_flag F_END_TIME = {"end-time", CLI_INT, "created at or before (Unix seconds)"};
+static const cli_flag F_DOMAIN_TYPE = {"domain-type", CLI_STRING, "ORGANIZATION_DOMAIN or ALLOWED_EMAIL_DOMAIN"};
+static const cli_flag F_ISSUER = {"issuer", CLI_STRING, "iss must equal this (default: the environment URL)"};
+static const cli_flag F_AUDIENCE = {"audience", CLI_LIST, "aud must contain one of these (repeatable)"};
+static const cli_flag F_SCOPE = {"scope", CLI_LIST, "a scope (repeatable)"};
+static const cli_flag F_SECRET_FILE = {"secret-file", CLI_STRING, "read the whsec_ secret from FILE (else SCALEKIT_WEBHOOK_SECRET)"};
+static const cli_flag F_SECRET_STDIN = {"secret-stdin", CLI_BOOL, "read the whsec_ secret from standard input"};
+static const cli_flag F_HEADERS = {"headers", CLI_STRING, "a file of `name: value` lines (webhook-id, webhook-timestamp, webhook-signature)"};
+static const cli_flag F_PAYLOAD = {"payload", CLI_STRING, "the body's file; - or absent: standard input"};
+static const cli_flag F_PORT = {"port", CLI_INT, "the port on 127.0.0.1 (0: a free one)"};
+static const cli_flag F_FORWARD = {"forward", CLI_STRING, "POST each verified delivery on to this URL"};
+static const cli_flag F_COUNT = {"count", CLI_INT, "stop after N deliveries"};
+static const cli_flag F_NO_BROWSER = {"no-browser", CLI_BOOL, "only print the URL, do not run xdg-open"};
+static const cli_flag F_SHOW_TOKENS = {"show-tokens", CLI_BOOL, "also print the tokens themselves"};
+static const cli_flag F_TIMEOUT = {"timeout", CLI_INT, "give up after N seconds (default 300)"};
+
+/* Flags every command takes (config.c, output.c). */
+static const cli_flag F_PROFILE = {"profile", CLI_STRING, "the profile of the configuration file (default: $SCALEKIT_PROFILE, else \"default\")"};
+static const cli_flag F_ENV_URL = {"environment-url", CLI_STRING, "the environment URL (else $SCALEKIT_ENVIRONMENT_URL, else the profile)"};
+static const cli_flag F_CLIENT_ID = {"client-id", CLI_STRING, "the client id (else $SCALEKIT_CLIENT_ID, else the profile)"};
+static const cli_flag F_SECRET_FROM_FILE = {"client-secret-file", CLI_STRING, "read the client secret from FILE (else $SCALEKIT_CLIENT_SECRET, else the profile)"};
+static const cli_flag F_SECRET_FROM_STDIN = {"client-secret-stdin", CLI_BOOL, "read the client secret from standard input"};
+static const cli_flag F_OUTPUT = {"output", CLI_STRING, "table, json or jsonl (default: table on a terminal, else json)"};
+static const cli_flag F_HELP = {"help", CLI_BOOL, "this help"};
+
+const cli_flag *const cli_global_flags[] = {
+    &F_PROFILE, &F_ENV_URL, &F_CLIENT_ID, &F_SECRET_FROM_FILE, &F_SECRET_FROM_STDIN, &F_OUTPUT,
+    &F_HELP, NULL
+};
+
+#define PAGING &F_PAGE_SIZE, &F_PAGE_TOKEN, &F_ALL
+#define ORG_COLUMNS "id display_name external_id create_time"
+#define USER_COLUMNS "id email external_id create_time"
+#define SESSION_COLUMNS "session_id user_id status created_at last_active_at"
+#define DOMAIN_COLUMNS "id domain domain_type verification_status"
+
+const cli_service cli_services[] = {
+    {"organizations", "the organizations of the environment"},
+    {"users", "users, across or within organizations"},
+    {"memberships", "a user's membership of an organization, its roles and invitation"},
+    {"sessions", "a user's sessions: list, inspect, revoke"},
+    {"domains", "an organization's domains"},
+    {"token", "look inside a JWT, validate it against the environment's keys"},
+    {"webhook", "verify a delivery, or receive deliveries locally"},
+};
+const size_t cli_service_count = sizeof cli_services / sizeof cli_services[0];
+
+const cli_command cli_commands[] = {
+    /* service, verb, args, flags, adapter, output, items_key, columns, needs_client, help */
+    CMD("organizations", "create", "DISPLAY_NAME", FLAGS(&F_EXTERNAL_ID, &F_SLUG, &F_LOGO_URL, &F_METADATA),
+     cli_org_create, CLI_OUT_ONE, NULL, NULL, true, "create an organization"),
+    CMD("organizations", "list", "", FLAGS(&F_EXTERNAL_ID, PAGING),
+     cli_org_list, CLI_OUT_PAGE, "organizations", ORG_COLUMNS, true, "list organizations"),
+    CMD("organizations", "get", "ID", NULL,
+     cli_org_get, CLI_OUT_ONE, NULL, NULL, true, "show an organization"),
+    CMD("organizations", "get-by-external-id", "EXTERNAL_ID", NULL,
+     cli_org_get_by_external_id, CLI_OUT_ONE, NULL, NULL, true, "show the organization with your identifier"),
+    CMD("organizations", "update", "ID", FLAGS(&F_DISPLAY_NAME, &F_EXTERNAL_ID, &F_SLUG, &F_LOGO_URL, &F_METADATA),
+     cli_org_update, CLI_OUT_ONE, NULL, NULL, true, "change an organization's fields"),
+    CMD("organizations", "delete", "ID", NULL,
+     cli_org_delete, CLI_OUT_NONE, NULL, NULL, true, "delete an organization"),
+    CMD("organizations", "portal-link", "ID", FLAGS(&F_FEATURE),
+     cli_org_portal_link, CLI_OUT_ONE, NULL, NULL, true, "a link to the organization's admin portal"),
+
+    CMD("users", "list", "", FLAGS(&F_ORGANIZATION, PAGING),
+     cli_user_list, CLI_OUT_PAGE, "users", USER_COLUMNS, true, "list users (of the environment or one organization)"),
+    CMD("users", "search", "QUERY", FLAGS(&F_ORGANIZATION, PAGING),
+     cli_user_search, CLI_OUT_PAGE, "users", USER_COLUMNS, true, "find users by email, name or id"),
+    CMD("users", "get", "ID", NULL,
+     cli_user_get, CLI_OUT_ONE, NULL, NULL, true, "show a user"),
+    CMD("users", "get-by-external-id", "EXTERNAL_ID", NULL,
+     cli_user_get_by_external_id, CLI_OUT_ONE, NULL, NULL, true, "show the user with your identifier"),
+    CMD("users", "create", "ORGANIZATION_ID EMAIL",
+     FLAGS(&F_EXTERNAL_ID, &F_GIVEN_NAME, &F_FAMILY_NAME, &F_NAME, &F_ROLE, &F_METADATA, &F_INVITE),
+     cli_user_create, CLI_OUT_ONE, NULL, NULL, true, "create a user with a membership of an organization"),
+    CMD("users", "update", "ID", FLAGS(&F_EXTERNAL_ID, &F_GIVEN_NAME, &F_FAMILY_NAME, &F_NAME, &F_METADATA),
+     cli_user_update, CLI_OUT_ONE, NULL, NULL, true, "change a user's fields"),
+    CMD("users", "delete", "ID", NULL,
+     cli_user_delete, CLI_OUT_NONE, NULL, NULL, true, "delete a user"),
+
+    CMD("memberships", "create", "ORGANIZATION_ID USER_ID", FLAGS(&F_ROLE, &F_METADATA, &F_INVITER, &F_INVITE),
+     cli_membership_create, CLI_OUT_ONE, NULL, NULL, true, "add a user to an organization"),
+    CMD("memberships", "update", "ORGANIZATION_ID USER_ID", FLAGS(&F_ROLE, &F_METADATA),
+     cli_membership_update, CLI_OUT_ONE, NULL, NULL, true, "replace a membership's roles or metadata"),
+    CMD("memberships", "delete", "ORGANIZATION_ID USER_ID", FLAGS(&F_CASCADE),
+     cli_membership_delete, CLI_OUT_NONE, NULL, NULL, true, "remove a user from an organization"),
+    CMD("memberships", "resend-invite", "ORGANIZATION_ID USER_ID", NULL,
+     cli_membership_resend_invite, CLI_OUT_ONE, NULL, NULL, true, "send the invitation again"),
+    CMD("memberships", "roles", "ORGANIZATION_ID USER_ID", NULL,
+     cli_membership_roles, CLI_OUT_PAGE, "roles", "id name display_name", true, "the user's roles in the organization"),
+    CMD("memberships", "permissions", "ORGANIZATION_ID USER_ID", NULL,
+     cli_membership_permissions, CLI_OUT_PAGE, "permissions", "id name description", true,
+     "the user's effective permissions in the organization"),
+    CMD("memberships", "assign-roles", "ORGANIZATION_ID USER_ID", FLAGS(&F_ROLE),
+     cli_membership_assign_roles, CLI_OUT_PAGE, "roles", "id name display_name", true, "give the user roles"),
+    CMD("memberships", "remove-role", "ORGANIZATION_ID USER_ID ROLE", NULL,
+     cli_membership_remove_role, CLI_OUT_NONE, NULL, NULL, true, "take a role from the user"),
+
+    CMD("sessions", "list", "USER_ID", FLAGS(&F_STATUS, &F_START_TIME, &F_END_TIME, PAGING),
+     cli_session_list, CLI_OUT_PAGE, "sessions", SESSION_COLUMNS, true, "a user's sessions"),
+    CMD("sessions", "get", "SESSION_ID", NULL,
+     cli_session_get, CLI_OUT_ONE, NULL, NULL, true, "show a session"),
+    CMD("sessions", "revoke", "SESSION_ID", NULL,
+     cli_session_revoke, CLI_OUT_ONE, NULL, NULL, true, "end a session"),
+    CMD("sessions", "revoke-all", "USER_ID", NULL,
+     cli_session_revoke_all, CLI_OUT_PAGE, "revoked_sessions", SESSION_COLUMNS, true, "end every session of a user"),
+
+    CMD("domains", "create", "ORGANIZATION_ID DOMAIN", FLAGS(&F_DOMAIN_TYPE),
+     cli_domain_create, CLI_OUT_ONE, NULL, NULL, true, "add a domain to an organization"),
+    CMD("domains", "list", "ORGANIZATION_ID", FLAGS(&F_DOMAIN_TYPE, &F_PAGE_SIZE, &F_PAGE_NUMBER, &F_ALL),
+     cli_domain_list, CLI_OUT_PAGE, "domains", DOMAIN_COLUMNS, true, "an organization's domains"),
+    CMD("domains", "get", "ORGANIZATION_ID ID", NULL,
+     cli_domain_get, CLI_OUT_ONE, NULL, NULL, true, "show a domain"),
+    CMD("domains", "delete", "ORGANIZATION_ID ID", NULL,
+     cli_domain_delete, CLI_OUT_NONE, NULL, NULL, true, "remove a domain"),
+
+    CMD("token", "decode", "JWT|-", NULL,
+     cli_cmd_token_decode, CLI_OUT_SELF, NULL, NULL, false,
+     "header and claims of a JWT, expiry in words; does NOT verify the signature"),
+    CMD("token", "validate", "JWT|-", FLAGS(&F_ISSUER, &F_AUDIENCE, &F_SCOPE),
+     cli_cmd_token_validate, CLI_OUT_SELF, NULL, NULL, true,
+     "verify a JWT against the environment's JWKS and say why it is (in)valid"),
+    CMD("webhook", "verify", "", FLAGS(&F_SECRET_FILE, &F_SECRET_STDIN, &F_HEADERS, &F_PAYLOAD),
+     cli_cmd_webhook_verify, CLI_OUT_SELF, NULL, NULL, false, "verify a webhook delivery's signature"),
+    CMD("webhook", "listen", "", FLAGS(&F_PORT, &F_FORWARD, &F_COUNT, &F_SECRET_FILE),
+     cli_cmd_webhook_listen, CLI_OUT_SELF, NULL, NULL, false,
+     "receive deliveries on 127.0.0.1, verify and print each, optionally forward it"),
+
+    CMD(NULL, "login", "", FLAGS(&F_PORT, &F_NO_BROWSER, &F_SHOW_TOKENS, &F_SCOPE, &F_ORGANIZATION, &F_TIMEOUT),
+     cli_cmd_login, CLI_OUT_SELF, NULL, NULL, true,
+     "sign in through the hosted login (authorization code + PKCE, loopback redirect) and show the claims"),
+    CMD(NULL, "configure", "", NULL,
+     cli_cmd_configure, CLI_OUT_SELF, NULL, NULL, false,
+     "store --environment-url, --client-id and the secret (--client-secret-stdin/-file) as --profile"),
+    {NULL, "emulator", "", NULL, NULL, CLI_OUT_SELF, NULL, NULL, false,
+     "run a local Scalekit environment (the options of scalekit-emulator; see scalekit emulator --help)",
+     scalekit_emulator_main_cli},
+};
+const size_t cli_command_count = sizeof cli_commands / sizeof cli_commands[0];
