@@ -1,0 +1,103 @@
+/*
+ * Running the scalekit command line in-process for the tests: cli_main() with
+ * memory streams, its exit status, standard output and standard error; and the
+ * environment pointing it at an in-process emulator.
+ */
+#ifndef CLI_HARNESS_H
+#define CLI_HARNESS_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "cli.h"
+#include "emu_fixture.h"
+
+typedef struct cli_result {
+    int status;
+    char *out, *err;
+    size_t out_len, err_len;
+} cli_result;
+
+static inline void cli_result_free(cli_result *r)
+{
+    free(r->out);
+    free(r->err);
+    memset(r, 0, sizeof *r);
+}
+
+/* Run `scalekit ARGV...` (NULL-terminated, without the program name) with @p in as standard input. */
+static inline cli_result cli_run_argv(const char *in, const char *const *argv)
+{
+    cli_result res;
+    memset(&res, 0, sizeof res);
+    const char *args[64] = {"scalekit"};
+    int argc = 1;
+    while (argv[argc - 1] && argc < 63) {
+        args[argc] = argv[argc - 1];
+        argc++;
+    }
+    FILE *out = open_memstream(&res.out, &res.out_len), *err = open_memstream(&res.err, &res.err_len);
+    FILE *inf = tmpfile();
+    assert_non_null(out);
+    assert_non_null(err);
+    assert_non_null(inf);
+    if (in)
+        fputs(in, inf);
+    rewind(inf);
+    cli_io io = { inf, out, err, false, false, false };
+    res.status = cli_main(argc, (char **)args, &io);
+    fclose(out);
+    fclose(err);
+    fclose(inf);
+    return res;
+}
+
+#define CLI(in, ...) cli_run_argv((in), (const char *const[]){__VA_ARGS__, NULL})
+
+/* Assert the exit status, printing what the program said when it differs. */
+#define assert_status(res, want)                                                              \
+    do {                                                                                      \
+        if ((res).status != (want))                                                           \
+            fail_msg("exit status %d, want %d\nstdout: %s\nstderr: %s", (res).status, (want), \
+                     (res).out, (res).err);                                                   \
+    } while (0)
+
+/* Standard output parsed as one JSON document (new reference); fails the test otherwise. */
+static inline json_t *cli_json(const cli_result *r)
+{
+    json_error_t e;
+    json_t *j = json_loads(r->out, 0, &e);
+    if (!j)
+        fail_msg("stdout is not one JSON document (%s): %s", e.text, r->out);
+    return j;
+}
+
+/* Point the program at @p f: the three variables, and an empty configuration directory. */
+static inline void cli_env_for(const emu_fixture *f, char *config_dir, size_t n)
+{
+    setenv("SCALEKIT_ENVIRONMENT_URL", f->url, 1);
+    setenv("SCALEKIT_CLIENT_ID", f->client_id, 1);
+    setenv("SCALEKIT_CLIENT_SECRET", f->client_secret, 1);
+    unsetenv("SCALEKIT_PROFILE");
+    snprintf(config_dir, n, "/tmp/scalekit-cli-test-XXXXXX");
+    assert_non_null(mkdtemp(config_dir));
+    setenv("XDG_CONFIG_HOME", config_dir, 1);
+}
+
+/* Remove the configuration directory made by cli_env_for (two levels deep at most). */
+static inline void cli_env_clear(const char *config_dir)
+{
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", config_dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+#endif
