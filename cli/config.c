@@ -187,9 +187,9 @@ int cli_config_client(cli_run *r)
         url = pick(url, "SCALEKIT_ENVIRONMENT_URL", p.environment_url);
         id = pick(id, "SCALEKIT_CLIENT_ID", p.client_id);
         const char *sec = secret ? secret : p.client_secret;
-        const char *missing = !url ? "an environment URL (--environment-url, SCALEKIT_ENVIRONMENT_URL)"
-                            : !id  ? "a client id (--client-id, SCALEKIT_CLIENT_ID)"
-                            : !sec ? "a client secret (SCALEKIT_CLIENT_SECRET, --client-secret-file, --client-secret-stdin)"
+        const char *missing = !url ? "environment URL (--environment-url, SCALEKIT_ENVIRONMENT_URL)"
+                            : !id  ? "client id (--client-id, SCALEKIT_CLIENT_ID)"
+                            : !sec ? "client secret (SCALEKIT_CLIENT_SECRET, --client-secret-file, --client-secret-stdin)"
                                    : NULL;
         if (missing) {
             fprintf(r->io->err, "scalekit: no %s; or a profile: scalekit configure --profile NAME\n", missing);
