@@ -33,8 +33,9 @@ static inline void cli_result_free(cli_result *r)
     memset(r, 0, sizeof *r);
 }
 
-/* Run `scalekit ARGV...` (NULL-terminated, without the program name) with @p in as standard input. */
-static inline cli_result cli_run_argv(const char *in, const char *const *argv)
+/* Run `scalekit ARGV...` (NULL-terminated, without the program name) with @p in as standard
+ * input, standard output and error a terminal or not as @p out_tty and @p err_tty say. */
+static inline cli_result cli_run_tty(const char *in, bool out_tty, bool err_tty, const char *const *argv)
 {
     cli_result res;
     memset(&res, 0, sizeof res);
@@ -52,12 +53,17 @@ static inline cli_result cli_run_argv(const char *in, const char *const *argv)
     if (in)
         fputs(in, inf);
     rewind(inf);
-    cli_io io = { inf, out, err, false, false, false };
+    cli_io io = { inf, out, err, out_tty, err_tty, false };
     res.status = cli_main(argc, (char **)args, &io);
     fclose(out);
     fclose(err);
     fclose(inf);
     return res;
+}
+
+static inline cli_result cli_run_argv(const char *in, const char *const *argv)
+{
+    return cli_run_tty(in, false, false, argv);
 }
 
 #define CLI(in, ...) cli_run_argv((in), (const char *const[]){__VA_ARGS__, NULL})

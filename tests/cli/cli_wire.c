@@ -1,0 +1,179 @@
+/*
+ * The commands whose routes the emulator does not serve yet (users beyond get,
+ * memberships, sessions) against a scripted server: each command sends the
+ * method, path, query and body its flags say, and prints the answer; progress
+ * of a long --all walk goes to stderr only when it is a terminal.
+ */
+#include "mock_http.h"
+#include "cli_harness.h"
+
+#define USER "{\"id\":\"usr_1\",\"email\":\"ada@example.com\"}"
+#define SESSION "{\"session_id\":\"ses_1\",\"user_id\":\"usr_1\",\"status\":\"active\"}"
+
+typedef struct wire_case {
+    const char *argv[12];
+    const char *method, *path;
+    int answer_status;
+    const char *answer;
+    const char *query_has;  /* a substring of the query sent, or NULL */
+    const char *body_has;   /* a substring of the body sent, or NULL */
+    const char *out_has;    /* a substring of the JSON printed, or NULL */
+} wire_case;
+
+static const wire_case cases[] = {
+    {{"users", "list", "--page-size", "5", NULL}, "GET", "/api/v1/users", 200,
+     "{\"users\":[" USER "],\"total_size\":1}", "page_size=5", NULL, "ada@example.com"},
+    {{"users", "list", "--organization", "org_1", NULL}, "GET", "/api/v1/organizations/org_1/users", 200,
+     "{\"users\":[" USER "]}", NULL, NULL, "usr_1"},
+    {{"users", "search", "ada", NULL}, "GET", "/api/v1/users:search", 200,
+     "{\"users\":[" USER "]}", "query=ada", NULL, "usr_1"},
+    {{"users", "search", "ada", "--organization", "org_1", NULL}, "GET", "/api/v1/organizations/org_1/users:search",
+     200, "{\"users\":[" USER "]}", "query=ada", NULL, "usr_1"},
+    {{"users", "get-by-external-id", "ext_1", NULL}, "GET", "/api/v1/users:external/ext_1", 200,
+     "{\"user\":" USER "}", NULL, NULL, "usr_1"},
+    {{"users", "create", "org_1", "ada@example.com", "--given-name", "Ada", "--role", "admin",
+      "--send-invitation-email", NULL}, "POST", "/api/v1/organizations/org_1/users", 201,
+     "{\"user\":" USER "}", "send_invitation_email=true", "\"given_name\":\"Ada\"", "usr_1"},
+    {{"users", "update", "usr_1", "--family-name", "Lovelace", "--metadata", "plan=gold", NULL}, "PATCH",
+     "/api/v1/users/usr_1", 200, "{\"user\":" USER "}", NULL, "\"plan\":\"gold\"", "usr_1"},
+    {{"users", "delete", "usr_1", NULL}, "DELETE", "/api/v1/users/usr_1", 200, "{}", NULL, NULL, NULL},
+    {{"memberships", "create", "org_1", "usr_1", "--role", "member", "--inviter-email", "boss@example.com", NULL},
+     "POST", "/api/v1/memberships/organizations/org_1/users/usr_1", 201, "{\"user\":" USER "}", NULL,
+     "\"inviter_email\":\"boss@example.com\"", "usr_1"},
+    {{"memberships", "update", "org_1", "usr_1", "--role", "admin", NULL}, "PATCH",
+     "/api/v1/memberships/organizations/org_1/users/usr_1", 200, "{\"user\":" USER "}", NULL, "\"admin\"", "usr_1"},
+    {{"memberships", "delete", "org_1", "usr_1", "--cascade", NULL}, "DELETE",
+     "/api/v1/memberships/organizations/org_1/users/usr_1", 200, "{}", "cascade=true", NULL, NULL},
+    {{"memberships", "resend-invite", "org_1", "usr_1", NULL}, "PATCH",
+     "/api/v1/invites/organizations/org_1/users/usr_1/resend", 200,
+     "{\"invite\":{\"organization_id\":\"org_1\",\"user_id\":\"usr_1\",\"status\":\"pending\"}}", NULL, NULL,
+     "pending"},
+    {{"memberships", "roles", "org_1", "usr_1", NULL}, "GET", "/api/v1/organizations/org_1/users/usr_1/roles", 200,
+     "{\"roles\":[{\"id\":\"role_1\",\"name\":\"admin\"}]}", NULL, NULL, "role_1"},
+    {{"memberships", "permissions", "org_1", "usr_1", NULL}, "GET",
+     "/api/v1/organizations/org_1/users/usr_1/permissions", 200,
+     "{\"permissions\":[{\"id\":\"perm_1\",\"name\":\"read:reports\"}]}", NULL, NULL, "read:reports"},
+    {{"memberships", "assign-roles", "org_1", "usr_1", "--role", "admin", "--role", "viewer", NULL}, "POST",
+     "/api/v1/organizations/org_1/users/usr_1/roles", 200, "{\"roles\":[{\"name\":\"admin\"},{\"name\":\"viewer\"}]}",
+     NULL, "viewer", "viewer"},
+    {{"memberships", "remove-role", "org_1", "usr_1", "admin", NULL}, "DELETE",
+     "/api/v1/organizations/org_1/users/usr_1/roles/admin", 200, "{}", NULL, NULL, NULL},
+    {{"sessions", "list", "usr_1", "--status", "active", NULL}, "GET", "/api/v1/users/usr_1/sessions", 200,
+     "{\"sessions\":[" SESSION "],\"total_size\":1}", "active", NULL, "ses_1"},
+    {{"sessions", "get", "ses_1", NULL}, "GET", "/api/v1/sessions/ses_1", 200, SESSION, NULL, NULL, "ses_1"},
+    {{"sessions", "revoke", "ses_1", NULL}, "POST", "/api/v1/sessions/ses_1/revoke", 200,
+     "{\"revoked_session\":" SESSION "}", NULL, NULL, "ses_1"},
+    {{"sessions", "revoke-all", "usr_1", NULL}, "POST", "/api/v1/users/usr_1/sessions/revoke", 200,
+     "{\"revoked_sessions\":[" SESSION "],\"total_revoked\":1}", NULL, NULL, "ses_1"},
+};
+
+static int setup(void **st)
+{
+    mock_http *m = mock_http_start();
+    setenv("SCALEKIT_ENVIRONMENT_URL", mock_http_url(m), 1);
+    setenv("SCALEKIT_CLIENT_ID", "cid", 1);
+    setenv("SCALEKIT_CLIENT_SECRET", "secret", 1);
+    setenv("XDG_CONFIG_HOME", "/nonexistent", 1);
+    *st = m;
+    return 0;
+}
+
+static int teardown(void **st)
+{
+    mock_http_stop(*st);
+    return 0;
+}
+
+static void test_each_command_on_the_wire(void **st)
+{
+    mock_http *m = *st;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const wire_case *c = &cases[i];
+        mock_http_reset(m);
+        mock_http_enqueue(m, c->method, c->path, c->answer_status, c->answer);
+        cli_result r = cli_run_argv(NULL, c->argv);
+        if (r.status != 0)
+            fail_msg("%s %s: exit %d: %s", c->argv[0], c->argv[1], r.status, r.err);
+        const mock_request *req = mock_http_request_for(m, c->path, 0);
+        if (!req)
+            fail_msg("%s %s: no request to %s", c->argv[0], c->argv[1], c->path);
+        assert_string_equal(req->method, c->method);
+        if (c->query_has && !strstr(req->query, c->query_has))
+            fail_msg("%s %s: query %s lacks %s", c->argv[0], c->argv[1], req->query, c->query_has);
+        if (c->body_has && !strstr(req->body, c->body_has))
+            fail_msg("%s %s: body %s lacks %s", c->argv[0], c->argv[1], req->body, c->body_has);
+        if (c->out_has) {
+            json_t *j = cli_json(&r);   /* one document */
+            json_decref(j);
+            if (!strstr(r.out, c->out_has))
+                fail_msg("%s %s: output %s lacks %s", c->argv[0], c->argv[1], r.out, c->out_has);
+        } else {
+            assert_string_equal(r.out, "");
+        }
+        cli_result_free(&r);
+    }
+}
+
+/* Each command again, the server answering 403 then 500: exit 4 and exit 5. */
+static void test_each_command_maps_server_errors(void **st)
+{
+    mock_http *m = *st;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const wire_case *c = &cases[i];
+        mock_http_reset(m);
+        mock_http_enqueue(m, NULL, c->path, 403,
+                          "{\"code\":7,\"message\":\"not allowed\",\"details\":[{\"error_code\":\"PERMISSION_DENIED\"}]}");
+        cli_result r = cli_run_argv(NULL, c->argv);
+        if (r.status != CLI_EXIT_REFUSED)
+            fail_msg("%s %s: 403 gave exit %d: %s", c->argv[0], c->argv[1], r.status, r.err);
+        assert_non_null(strstr(r.err, "http status: 403"));
+        cli_result_free(&r);
+    }
+}
+
+static void test_progress_only_on_a_terminal(void **st)
+{
+    mock_http *m = *st;
+    /* Two pages of 60 users each. */
+    char *pages[2];
+    for (int p = 0; p < 2; p++) {
+        size_t cap = 60 * 64 + 128, n = 0;
+        pages[p] = malloc(cap);
+        n += (size_t)snprintf(pages[p] + n, cap - n, "{\"users\":[");
+        for (int i = 0; i < 60; i++)
+            n += (size_t)snprintf(pages[p] + n, cap - n, "%s{\"id\":\"usr_%d_%d\",\"email\":\"u%d@x.example\"}",
+                                  i ? "," : "", p, i, i);
+        snprintf(pages[p] + n, cap - n, "],\"next_page_token\":\"%s\",\"total_size\":120}", p == 0 ? "p2" : "");
+    }
+    for (int tty = 0; tty < 2; tty++) {
+        mock_http_reset(m);
+        mock_http_enqueue(m, "GET", "/api/v1/users", 200, pages[0]);
+        mock_http_enqueue(m, "GET", "/api/v1/users", 200, pages[1]);
+        cli_result r = cli_run_tty(NULL, false, tty, (const char *const[]){"users", "list", "--all", "--output",
+                                                                            "jsonl", NULL});
+        assert_status(r, 0);
+        size_t lines = 0;
+        for (const char *p = r.out; *p; p++)
+            lines += *p == '\n';
+        assert_int_equal(lines, 120);
+        if (tty) {
+            assert_non_null(strstr(r.err, "100 users so far"));
+            assert_non_null(strstr(r.err, "120 users."));
+        } else {
+            assert_string_equal(r.err, "");
+        }
+        cli_result_free(&r);
+    }
+    free(pages[0]);
+    free(pages[1]);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_each_command_on_the_wire),
+        cmocka_unit_test(test_each_command_maps_server_errors),
+        cmocka_unit_test(test_progress_only_on_a_terminal),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
