@@ -16,6 +16,18 @@ build: deps
 # when SCALEKIT_ENVIRONMENT_URL, SCALEKIT_CLIENT_ID and SCALEKIT_CLIENT_SECRET are set.
 demo: build
 	build/release/quickstart
+	@printf '%s\n' '' \
+	  'The same from a shell, with the scalekit command line (build/release/cli/scalekit). The' \
+	  'quickstart'"'"'s emulator stopped with it; start one that keeps its data (skip the first two' \
+	  'lines against a real environment, whose SCALEKIT_* variables you have set):' \
+	  '  build/release/cli/scalekit emulator --port 8787 --data demo.sqlite &   # prints the client id and secret' \
+	  '  export SCALEKIT_ENVIRONMENT_URL=http://127.0.0.1:8787 SCALEKIT_CLIENT_ID=skc_... SCALEKIT_CLIENT_SECRET=...' \
+	  '  alias scalekit=$$PWD/build/release/cli/scalekit' \
+	  '  scalekit organizations create Acme --external-id acme' \
+	  '  scalekit organizations list' \
+	  '  scalekit organizations list --all --output jsonl | jq -r .display_name' \
+	  '  scalekit login --no-browser     # sign in on the hosted login page, see the claims' \
+	  '  scalekit --help                 # everything else; man build/release/cli/scalekit.1'
 
 test: deps
 	scripts/test.sh

@@ -153,10 +153,23 @@ static void print_exit_codes(FILE *out)
     fputs(cli_exit_codes_text, out);
 }
 
+const char *cli_output_words(const cli_command *cmd)
+{
+    switch (cmd->output) {
+    case CLI_OUT_NONE: return "Prints nothing on success; the exit status says how it went.";
+    case CLI_OUT_ONE: return "Prints the resource: fields on a terminal, else the API's JSON.";
+    case CLI_OUT_PAGE: return "Prints a page as a table on a terminal, else the API's JSON; with --all every page.";
+    case CLI_OUT_SELF: break;
+    }
+    return "";
+}
+
 void cli_help_command(FILE *out, const cli_command *cmd)
 {
     fprintf(out, "usage: scalekit %s%s%s%s%s [flags]\n%s\n", cmd->service ? cmd->service : "",
             cmd->service ? " " : "", cmd->verb, *cmd->args ? " " : "", cmd->args, cmd->help);
+    if (*cli_output_words(cmd))
+        fprintf(out, "%s\n", cli_output_words(cmd));
     if (cmd->flags) {
         fputs("\nFlags:\n", out);
         print_flags(out, cmd->flags);

@@ -126,6 +126,8 @@ int cli_map(cli_run *r, const char *name, scalekit_string_map *out);
 /* Memory freed with the run; NULL on out of memory. */
 void *cli_alloc(cli_run *r, size_t n);
 char *cli_strdup(cli_run *r, const char *s);
+/* What a command prints, in words (from its output kind); "" for CLI_OUT_SELF. */
+const char *cli_output_words(const cli_command *cmd);
 /* Print the usage of a command, a service or the whole program. */
 void cli_help_command(FILE *out, const cli_command *cmd);
 void cli_help_service(FILE *out, const char *service);

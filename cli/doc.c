@@ -51,6 +51,11 @@ static void man_command(FILE *out, const cli_command *c)
     fputc('\n', out);
     roff(out, c->help);
     fputc('\n', out);
+    if (*cli_output_words(c)) {
+        fputs(".br\n", out);
+        roff(out, cli_output_words(c));
+        fputc('\n', out);
+    }
     if (c->flags) {
         fputs(".RS\n", out);
         man_flags(out, c->flags);

@@ -3,20 +3,20 @@
  * loopback redirect on 127.0.0.1 (RFC 8252 section 7.3): a one-shot local
  * server receives the code, the client exchanges it, and we print the claims.
  */
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <pthread.h>
 #include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <jansson.h>
-#include <microhttpd.h>
 #include <openssl/rand.h>
 
 #include "cli.h"
+#include "loopback.h"
 
 extern char **environ;
+
+#define HTML "text/html; charset=utf-8"
 
 typedef struct callback {
     const char *state;
@@ -24,17 +24,8 @@ typedef struct callback {
     pthread_cond_t cond;
     char *code;          /* set once by the redirect */
     char *error;         /* or the authorization server's error */
+    bool answered;       /* the redirect's page was sent: the server may stop */
 } callback;
-
-static enum MHD_Result page(struct MHD_Connection *conn, unsigned status, const char *html)
-{
-    struct MHD_Response *resp = MHD_create_response_from_buffer(strlen(html), (void *)html,
-                                                                MHD_RESPMEM_PERSISTENT);
-    MHD_add_response_header(resp, "Content-Type", "text/html; charset=utf-8");
-    enum MHD_Result ret = MHD_queue_response(conn, status, resp);
-    MHD_destroy_response(resp);
-    return ret;
-}
 
 static enum MHD_Result on_redirect(void *cls, struct MHD_Connection *conn, const char *url,
                                    const char *method, const char *version, const char *data,
@@ -42,24 +33,37 @@ static enum MHD_Result on_redirect(void *cls, struct MHD_Connection *conn, const
 {
     callback *cb = cls;
     if (strcmp(method, "GET") != 0 || strcmp(url, "/callback") != 0)
-        return page(conn, MHD_HTTP_NOT_FOUND, "<p>Not the login callback.</p>");
+        return cli_http_respond(conn, MHD_HTTP_NOT_FOUND, HTML, "<p>Not the login callback.</p>");
     const char *state = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "state");
     const char *code = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "code");
     const char *error = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "error");
     /* Another page's request to our port must not end the login: the state proves it is ours. */
     if (!state || strcmp(state, cb->state) != 0)
-        return page(conn, MHD_HTTP_BAD_REQUEST, "<p>This redirect is not for this login (state).</p>");
+        return cli_http_respond(conn, MHD_HTTP_BAD_REQUEST, HTML, "<p>This redirect is not for this login (state).</p>");
     pthread_mutex_lock(&cb->lock);
     if (!cb->code && !cb->error) {
         if (code)
             cb->code = strdup(code);
         else
             cb->error = strdup(error ? error : "no code in the redirect");
-        pthread_cond_broadcast(&cb->cond);
+        *con_cls = cb;   /* on_completed wakes the waiter once this page is sent */
     }
     pthread_mutex_unlock(&cb->lock);
-    return page(conn, MHD_HTTP_OK, code ? "<p>Signed in. You can close this tab and return to the terminal.</p>"
-                                        : "<p>Sign-in failed; see the terminal.</p>");
+    return cli_http_respond(conn, MHD_HTTP_OK, HTML,
+                            code ? "<p>Signed in. You can close this tab and return to the terminal.</p>"
+                                 : "<p>Sign-in failed; see the terminal.</p>");
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    callback *cb = cls;
+    if (*con_cls == cb) {
+        pthread_mutex_lock(&cb->lock);
+        cb->answered = true;
+        pthread_cond_broadcast(&cb->cond);
+        pthread_mutex_unlock(&cb->lock);
+    }
 }
 
 /* Open @p url in a desktop browser when there is one; failing quietly is fine: the URL is printed. */
@@ -115,13 +119,9 @@ static int print_result(cli_run *r, const scalekit_authentication_response *resp
 int cli_cmd_login(cli_run *r)
 {
     uint32_t port = 0, timeout = 300;
-    int rc = cli_uint(r, "port", &port);
+    int rc = cli_port(r, &port);
     if (CLI_IS_EXIT(rc) || CLI_IS_EXIT(rc = cli_uint(r, "timeout", &timeout)))
         return rc;
-    if (port > 65535) {
-        fprintf(r->io->err, "scalekit: --port %u is not a port number (0-65535)\n", port);
-        return CLI_EXIT(CLI_EXIT_USAGE);
-    }
     unsigned char raw[16];
     char state[33];
     if (RAND_bytes(raw, sizeof raw) != 1)
@@ -135,24 +135,16 @@ int cli_cmd_login(cli_run *r)
     callback cb = { .state = state };
     pthread_mutex_init(&cb.lock, NULL);
     pthread_cond_init(&cb.cond, NULL);
-    struct sockaddr_in sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sin_family = AF_INET;
-    sa.sin_port = htons((uint16_t)port);
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    struct MHD_Daemon *d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD, (uint16_t)port, NULL, NULL,
-                                            on_redirect, &cb, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-                                            MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_END);
+    unsigned bound = 0;
+    struct MHD_Daemon *d = cli_loopback_start(r, port, on_redirect, &cb, on_completed, &bound);
     char *url = NULL;
     scalekit_authentication_response *resp = NULL;
     if (!d) {
-        fprintf(r->io->err, "scalekit: cannot listen on 127.0.0.1:%u for the redirect\n", port);
         rc = CLI_EXIT(CLI_EXIT_NETWORK);
         goto out;
     }
-    const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
     char redirect_uri[64];
-    snprintf(redirect_uri, sizeof redirect_uri, "http://127.0.0.1:%u/callback", info ? info->port : port);
+    snprintf(redirect_uri, sizeof redirect_uri, "http://127.0.0.1:%u/callback", bound);
     scalekit_authorization_url_options ao = SCALEKIT_AUTHORIZATION_URL_OPTIONS_INIT;
     ao.state = state;
     ao.code_challenge = pkce.code_challenge;
@@ -171,12 +163,15 @@ int cli_cmd_login(cli_run *r)
     until.tv_sec += timeout;
     pthread_mutex_lock(&cb.lock);
     int wait = 0;
-    while (!cb.code && !cb.error && wait == 0)
+    while (!cb.answered && wait == 0)
         wait = pthread_cond_timedwait(&cb.cond, &cb.lock, &until);
+    bool got_code = cb.answered && cb.code;
     pthread_mutex_unlock(&cb.lock);
-    if (!cb.code) {
+    if (!got_code) {
+        pthread_mutex_lock(&cb.lock);
         fprintf(r->io->err, "scalekit: login %s\n", cb.error ? cb.error : "timed out waiting for the redirect");
         rc = CLI_EXIT(cb.error ? CLI_EXIT_REFUSED : CLI_EXIT_NETWORK);
+        pthread_mutex_unlock(&cb.lock);
         goto out;
     }
     scalekit_authentication_options xo = SCALEKIT_AUTHENTICATION_OPTIONS_INIT;

@@ -1,5 +1,4 @@
 /* `scalekit webhook verify` and `scalekit webhook listen`. */
-#include <errno.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -7,11 +6,9 @@
 #include <time.h>
 #include <curl/curl.h>
 #include <jansson.h>
-#include <arpa/inet.h>
-#include <microhttpd.h>
-#include <netinet/in.h>
 
 #include "cli.h"
+#include "loopback.h"
 
 #define MAX_BODY (1024 * 1024)
 
@@ -100,6 +97,7 @@ typedef struct upload {
     char *body;
     size_t len;
     bool too_big;
+    bool delivery;     /* answered as a delivery: counted once the answer is sent */
 } upload;
 
 static volatile sig_atomic_t stop_signal;
@@ -164,15 +162,6 @@ static void print_delivery(listener *l, const scalekit_header *h, const upload *
     json_decref(d);
 }
 
-static enum MHD_Result respond(struct MHD_Connection *conn, unsigned status, const char *text)
-{
-    struct MHD_Response *resp = MHD_create_response_from_buffer(strlen(text), (void *)text,
-                                                                MHD_RESPMEM_PERSISTENT);
-    enum MHD_Result ret = MHD_queue_response(conn, status, resp);
-    MHD_destroy_response(resp);
-    return ret;
-}
-
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version, const char *data,
                                   size_t *data_size, void **con_cls)
@@ -181,7 +170,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     upload *u = *con_cls;
     if (!u) {
         if (strcmp(method, "POST") != 0)
-            return respond(conn, MHD_HTTP_METHOD_NOT_ALLOWED, "POST webhook deliveries here\n");
+            return cli_http_respond(conn, MHD_HTTP_METHOD_NOT_ALLOWED, "text/plain",
+                                    "POST webhook deliveries here\n");
         if (!(u = calloc(1, sizeof *u)))
             return MHD_NO;
         *con_cls = u;
@@ -203,7 +193,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         return MHD_YES;
     }
     if (u->too_big)
-        return respond(conn, MHD_HTTP_CONTENT_TOO_LARGE, "payload too large\n");
+        return cli_http_respond(conn, MHD_HTTP_CONTENT_TOO_LARGE, "text/plain", "payload too large\n");
     scalekit_header h[3];
     for (size_t i = 0; i < 3; i++)
         h[i] = (scalekit_header){ hook_headers[i],
@@ -218,17 +208,24 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     long fwd = (rc == SCALEKIT_OK && l->forward) ? forward(l->forward, present, n, u) : 0;
     pthread_mutex_lock(&l->lock);
     print_delivery(l, h, u, rc, fwd);
-    l->received++;
-    pthread_cond_broadcast(&l->cond);
     pthread_mutex_unlock(&l->lock);
-    return rc == SCALEKIT_OK ? respond(conn, MHD_HTTP_OK, "ok\n")
-                             : respond(conn, MHD_HTTP_BAD_REQUEST, "signature does not verify\n");
+    u->delivery = true;
+    return rc == SCALEKIT_OK ? cli_http_respond(conn, MHD_HTTP_OK, "text/plain", "ok\n")
+                             : cli_http_respond(conn, MHD_HTTP_BAD_REQUEST, "text/plain",
+                                                "signature does not verify\n");
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
+    listener *l = cls;
     upload *u = *con_cls;
+    if (u && u->delivery) {
+        pthread_mutex_lock(&l->lock);
+        l->received++;
+        pthread_cond_broadcast(&l->cond);
+        pthread_mutex_unlock(&l->lock);
+    }
     if (u) {
         free(u->body);
         free(u);
@@ -239,13 +236,9 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 int cli_cmd_webhook_listen(cli_run *r)
 {
     uint32_t port = 0, count = 0;
-    int rc = cli_uint(r, "port", &port);
+    int rc = cli_port(r, &port);
     if (CLI_IS_EXIT(rc))
         return rc;
-    if (port > 65535) {
-        fprintf(r->io->err, "scalekit: --port %u is not a port number (0-65535)\n", port);
-        return CLI_EXIT(CLI_EXIT_USAGE);
-    }
     if (CLI_IS_EXIT(rc = cli_uint(r, "count", &count)))
         return rc;
     char *secret = NULL;
@@ -255,24 +248,14 @@ int cli_cmd_webhook_listen(cli_run *r)
     pthread_mutex_init(&l.lock, NULL);
     pthread_cond_init(&l.cond, NULL);
 
-    struct sockaddr_in sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sin_family = AF_INET;
-    sa.sin_port = htons((uint16_t)port);
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    struct MHD_Daemon *d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG,
-                                            (uint16_t)port, NULL, NULL, on_request, &l,
-                                            MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-                                            MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
-                                            MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_END);
+    unsigned bound = 0;
+    struct MHD_Daemon *d = cli_loopback_start(r, port, on_request, &l, on_completed, &bound);
     if (!d) {
-        fprintf(r->io->err, "scalekit: cannot listen on 127.0.0.1:%u: %s\n", port, strerror(errno));
         rc = CLI_EXIT(CLI_EXIT_NETWORK);
         goto out;
     }
-    const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
     fprintf(r->io->err, "listening on http://127.0.0.1:%u/ (%s)%s%s; Ctrl-C stops\n",
-            info ? info->port : port, secret ? "verifying signatures" : "no secret: NOT verifying",
+            bound, secret ? "verifying signatures" : "no secret: NOT verifying",
             l.forward ? ", forwarding to " : "", l.forward ? l.forward : "");
     fflush(r->io->err);
 

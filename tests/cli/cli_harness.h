@@ -106,4 +106,30 @@ static inline void cli_env_clear(const char *config_dir)
     assert_int_equal(system(cmd), 0);
 }
 
+/* The state of a suite against one in-process emulator, the program pointed at it. */
+typedef struct cli_emu_state {
+    emu_fixture *f;
+    char dir[64];
+} cli_emu_state;
+
+static inline int cli_emu_setup(void **st)
+{
+    cli_emu_state *s = calloc(1, sizeof *s);
+    if (!s)
+        return -1;
+    s->f = emu_fixture_start(NULL, NULL);
+    cli_env_for(s->f, s->dir, sizeof s->dir);
+    *st = s;
+    return 0;
+}
+
+static inline int cli_emu_teardown(void **st)
+{
+    cli_emu_state *s = *st;
+    cli_env_clear(s->dir);
+    emu_fixture_stop(s->f);
+    free(s);
+    return 0;
+}
+
 #endif

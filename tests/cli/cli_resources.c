@@ -6,28 +6,7 @@
  */
 #include "cli_harness.h"
 
-typedef struct state {
-    emu_fixture *f;
-    char dir[64];
-} state;
-
-static int setup(void **st)
-{
-    state *s = calloc(1, sizeof *s);
-    s->f = emu_fixture_start(NULL, NULL);
-    cli_env_for(s->f, s->dir, sizeof s->dir);
-    *st = s;
-    return 0;
-}
-
-static int teardown(void **st)
-{
-    state *s = *st;
-    cli_env_clear(s->dir);
-    emu_fixture_stop(s->f);
-    free(s);
-    return 0;
-}
+typedef cli_emu_state state;
 
 /* `organizations create NAME --external-id EXT`: the new id (malloc'd). */
 static char *create_org(const char *name, const char *external_id)
@@ -336,5 +315,5 @@ int main(void)
         cmocka_unit_test(test_usage_errors_are_exit_2),
         cmocka_unit_test(test_help_at_every_level),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, cli_emu_setup, cli_emu_teardown);
 }

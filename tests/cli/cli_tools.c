@@ -14,28 +14,7 @@
 
 #define HOOK_SECRET "whsec_AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="
 
-typedef struct state {
-    emu_fixture *f;
-    char dir[64];
-} state;
-
-static int setup(void **st)
-{
-    state *s = calloc(1, sizeof *s);
-    s->f = emu_fixture_start(NULL, NULL);
-    cli_env_for(s->f, s->dir, sizeof s->dir);
-    *st = s;
-    return 0;
-}
-
-static int teardown(void **st)
-{
-    state *s = *st;
-    cli_env_clear(s->dir);
-    emu_fixture_stop(s->f);
-    free(s);
-    return 0;
-}
+typedef cli_emu_state state;
 
 /* ---- a command running in a thread, its stderr readable line by line ---------- */
 
@@ -431,5 +410,5 @@ int main(void)
         cmocka_unit_test(test_emulator_shares_the_emulators_options),
         cmocka_unit_test(test_man_page_and_completions_come_from_the_table),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, cli_emu_setup, cli_emu_teardown);
 }

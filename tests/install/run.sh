@@ -14,6 +14,13 @@ libdir=$(ls -d "$tmp"/prefix/lib*/pkgconfig | head -n1 | xargs dirname)
 test -f "$tmp/prefix/include/scalekit/scalekit.h"
 test -f "$tmp/prefix/include/scalekit/version.h"
 test -f "$libdir/libscalekit.a"
+# The command line, its man page and completions (generated from its command table).
+if [ -x "$tmp/prefix/bin/scalekit-emulator" ]; then
+  test -x "$tmp/prefix/bin/scalekit"
+  grep -q '^\.TH SCALEKIT 1' "$tmp/prefix/share/man/man1/scalekit.1"
+  grep -q 'complete -F _scalekit scalekit' "$tmp/prefix/share/bash-completion/completions/scalekit"
+  grep -q '^#compdef scalekit' "$tmp/prefix/share/zsh/site-functions/_scalekit"
+fi
 soname=$(objdump -p "$libdir/libscalekit.so" | awk '/SONAME/ {print $2}')
 # 0.x carries major.minor (every 0.x minor may break the ABI): 0.2 since struct_size.
 case "$soname" in libscalekit.so.0.2) ;; *) echo "bad SONAME: $soname (want libscalekit.so.0.2)"; exit 1 ;; esac
