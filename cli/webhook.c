@@ -254,17 +254,18 @@ int cli_cmd_webhook_listen(cli_run *r)
         rc = CLI_EXIT(CLI_EXIT_NETWORK);
         goto out;
     }
-    fprintf(r->io->err, "listening on http://127.0.0.1:%u/ (%s)%s%s; Ctrl-C stops\n",
-            bound, secret ? "verifying signatures" : "no secret: NOT verifying",
-            l.forward ? ", forwarding to " : "", l.forward ? l.forward : "");
-    fflush(r->io->err);
-
+    /* Catch the stop signals before saying we listen, so a signal sent on that line stops us cleanly. */
     struct sigaction sa_stop, old_int, old_term;
     memset(&sa_stop, 0, sizeof sa_stop);
     sa_stop.sa_handler = on_stop_signal;
     stop_signal = 0;
     sigaction(SIGINT, &sa_stop, &old_int);
     sigaction(SIGTERM, &sa_stop, &old_term);
+    fprintf(r->io->err, "listening on http://127.0.0.1:%u/ (%s)%s%s; Ctrl-C stops\n",
+            bound, secret ? "verifying signatures" : "no secret: NOT verifying",
+            l.forward ? ", forwarding to " : "", l.forward ? l.forward : "");
+    fflush(r->io->err);
+
     pthread_mutex_lock(&l.lock);
     while (!stop_signal && (count == 0 || l.received < count)) {
         /* Wake up now and then to notice a signal; a delivery wakes us at once. */

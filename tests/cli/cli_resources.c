@@ -139,6 +139,16 @@ static void test_all_pages_as_one_document_and_as_lines(void **st)
     assert_int_equal(lines, n);
     cli_result_free(&r);
 
+    /* A terminal gets the table without asking; --output json still wins there. */
+    r = cli_run_tty(NULL, true, false, (const char *const[]){"organizations", "list", NULL});
+    assert_status(r, 0);
+    assert_memory_equal(r.out, "id  ", 4);
+    cli_result_free(&r);
+    r = cli_run_tty(NULL, true, false, (const char *const[]){"organizations", "list", "--output", "json", NULL});
+    assert_status(r, 0);
+    json_decref(cli_json(&r));
+    cli_result_free(&r);
+
     /* The table: a header and one row per organization. */
     r = CLI(NULL, "organizations", "list", "--all", "--output", "table");
     assert_status(r, 0);
