@@ -11,6 +11,10 @@ int cli_org_get(cli_run *r);
 int cli_org_get_by_external_id(cli_run *r);
 int cli_org_update(cli_run *r);
 int cli_org_delete(cli_run *r);
+int cli_org_update_by_external_id(cli_run *r);
+int cli_org_features(cli_run *r);
+int cli_org_max_users(cli_run *r);
+int cli_org_session_policy(cli_run *r);
 int cli_org_portal_link(cli_run *r);
 
 int cli_user_list(cli_run *r);
@@ -20,6 +24,8 @@ int cli_user_get_by_external_id(cli_run *r);
 int cli_user_create(cli_run *r);
 int cli_user_update(cli_run *r);
 int cli_user_delete(cli_run *r);
+int cli_user_update_by_external_id(cli_run *r);
+int cli_user_delete_by_external_id(cli_run *r);
 
 int cli_membership_create(cli_run *r);
 int cli_membership_update(cli_run *r);

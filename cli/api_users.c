@@ -115,6 +115,24 @@ int cli_user_update(cli_run *r)
     CLI_ONE(r, scalekit_user, scalekit_user_update(r->client, r->args[0], &o, &res_), scalekit_user_free);
 }
 
+int cli_user_update_by_external_id(cli_run *r)
+{
+    scalekit_user_profile_options p = SCALEKIT_USER_PROFILE_OPTIONS_INIT;
+    scalekit_user_update_options o = SCALEKIT_USER_UPDATE_OPTIONS_INIT;
+    o.external_id = cli_str(r, "new-external-id");
+    o.user_profile = profile_opts(r, &p);
+    int rc = cli_map(r, "metadata", &o.metadata);
+    if (rc != 0)
+        return rc;
+    CLI_ONE(r, scalekit_user, scalekit_user_update_by_external_id(r->client, r->args[0], &o, &res_),
+            scalekit_user_free);
+}
+
+int cli_user_delete_by_external_id(cli_run *r)
+{
+    return scalekit_user_delete_by_external_id(r->client, r->args[0]);
+}
+
 int cli_user_delete(cli_run *r)
 {
     return scalekit_user_delete(r->client, r->args[0]);

@@ -29,6 +29,10 @@ static const cli_flag F_GIVEN_NAME = {"given-name", CLI_STRING, "the user's give
 static const cli_flag F_FAMILY_NAME = {"family-name", CLI_STRING, "the user's family name"};
 static const cli_flag F_NAME = {"name", CLI_STRING, "the user's full name"};
 static const cli_flag F_CASCADE = {"cascade", CLI_BOOL, "also delete the user when this was their last membership"};
+static const cli_flag F_NEW_EXTERNAL_ID = {"new-external-id", CLI_STRING, "change the external id to this"};
+static const cli_flag F_ENABLE = {"enable", CLI_LIST, "turn a feature on: sso, dir_sync (repeatable)"};
+static const cli_flag F_DISABLE = {"disable", CLI_LIST, "turn a feature off (repeatable)"};
+static const cli_flag F_MAX = {"max", CLI_INT, "the most users the organization may have (0: no limit)"};
 static const cli_flag F_FEATURE = {"feature", CLI_LIST, "a portal feature: sso, dir_sync (repeatable)"};
 static const cli_flag F_STATUS = {"status", CLI_LIST, "only sessions in this status: active, expired, revoked, logout (repeatable)"};
 static const cli_flag F_START_TIME = {"start-time", CLI_INT, "created at or after (Unix seconds)"};
@@ -91,6 +95,15 @@ const cli_command cli_commands[] = {
      cli_org_get_by_external_id, CLI_OUT_ONE, NULL, NULL, true, "show the organization with your identifier"),
     CMD("organizations", "update", "ID", FLAGS(&F_DISPLAY_NAME, &F_EXTERNAL_ID, &F_SLUG, &F_LOGO_URL, &F_METADATA),
      cli_org_update, CLI_OUT_ONE, NULL, NULL, true, "change an organization's fields"),
+    CMD("organizations", "update-by-external-id", "EXTERNAL_ID",
+     FLAGS(&F_DISPLAY_NAME, &F_EXTERNAL_ID, &F_SLUG, &F_LOGO_URL, &F_METADATA),
+     cli_org_update_by_external_id, CLI_OUT_ONE, NULL, NULL, true, "change the fields of the organization with your identifier"),
+    CMD("organizations", "features", "ID", FLAGS(&F_ENABLE, &F_DISABLE),
+     cli_org_features, CLI_OUT_ONE, NULL, NULL, true, "turn an organization's features (sso, dir_sync) on or off"),
+    CMD("organizations", "max-users", "ID", FLAGS(&F_MAX),
+     cli_org_max_users, CLI_OUT_ONE, NULL, NULL, true, "limit how many users an organization may have"),
+    CMD("organizations", "session-policy", "ID", NULL,
+     cli_org_session_policy, CLI_OUT_ONE, NULL, NULL, true, "show an organization's session policy"),
     CMD("organizations", "delete", "ID", NULL,
      cli_org_delete, CLI_OUT_NONE, NULL, NULL, true, "delete an organization"),
     CMD("organizations", "portal-link", "ID", FLAGS(&F_FEATURE),
@@ -109,6 +122,11 @@ const cli_command cli_commands[] = {
      cli_user_create, CLI_OUT_ONE, NULL, NULL, true, "create a user with a membership of an organization"),
     CMD("users", "update", "ID", FLAGS(&F_EXTERNAL_ID, &F_GIVEN_NAME, &F_FAMILY_NAME, &F_NAME, &F_METADATA),
      cli_user_update, CLI_OUT_ONE, NULL, NULL, true, "change a user's fields"),
+    CMD("users", "update-by-external-id", "EXTERNAL_ID",
+     FLAGS(&F_NEW_EXTERNAL_ID, &F_GIVEN_NAME, &F_FAMILY_NAME, &F_NAME, &F_METADATA),
+     cli_user_update_by_external_id, CLI_OUT_ONE, NULL, NULL, true, "change the fields of the user with your identifier"),
+    CMD("users", "delete-by-external-id", "EXTERNAL_ID", NULL,
+     cli_user_delete_by_external_id, CLI_OUT_NONE, NULL, NULL, true, "delete the user with your identifier"),
     CMD("users", "delete", "ID", NULL,
      cli_user_delete, CLI_OUT_NONE, NULL, NULL, true, "delete a user"),
 

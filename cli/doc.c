@@ -22,12 +22,12 @@ static void roff(FILE *out, const char *s)
 static void man_flags(FILE *out, const cli_flag *const *flags)
 {
     for (size_t i = 0; flags && flags[i]; i++) {
-        fputs(".TP\n.B \\-\\-", out);
+        bool has_value = flags[i]->type != CLI_BOOL;
+        fputs(has_value ? ".TP\n.BI \"\\-\\-" : ".TP\n.B \\-\\-", out);
         roff(out, flags[i]->name);
-        if (flags[i]->type != CLI_BOOL) {
-            fputs(" \" \\fI", out);
+        if (has_value) {
+            fputs(" \" ", out);
             roff(out, cli_flag_type_arg(flags[i]->type));
-            fputs("\\fR\"", out);
         }
         fputc('\n', out);
         roff(out, flags[i]->help);

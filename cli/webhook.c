@@ -245,6 +245,11 @@ int cli_cmd_webhook_listen(cli_run *r)
     if ((rc = cli_secret(r, "secret", "SCALEKIT_WEBHOOK_SECRET", &secret)) != SCALEKIT_OK)
         return rc;
     listener l = { .r = r, .secret = secret, .forward = cli_str(r, "forward") };
+    /* libcurl's global state, before the server's thread may first forward (it is reference counted). */
+    if (l.forward && curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+        free(secret);
+        return SCALEKIT_EINTERNAL;
+    }
     pthread_mutex_init(&l.lock, NULL);
     pthread_cond_init(&l.cond, NULL);
 
@@ -283,6 +288,8 @@ int cli_cmd_webhook_listen(cli_run *r)
     fprintf(r->io->err, "stopped after %lu deliver%s\n", l.received, l.received == 1 ? "y" : "ies");
     rc = SCALEKIT_OK;
 out:
+    if (l.forward)
+        curl_global_cleanup();
     pthread_cond_destroy(&l.cond);
     pthread_mutex_destroy(&l.lock);
     free(secret);

@@ -63,6 +63,45 @@ static void test_organization_commands(void **st)
     json_decref(j);
     cli_result_free(&r);
 
+    r = CLI(NULL, "organizations", "update-by-external-id", "acme-cli", "--display-name", "Acme Three");
+    assert_status(r, 0);
+    assert_non_null(strstr(r.out, "\"Acme Three\""));
+    cli_result_free(&r);
+
+    r = CLI(NULL, "organizations", "features", id, "--enable", "sso", "--disable", "dir_sync");
+    assert_status(r, 0);
+    j = cli_json(&r);
+    json_t *features = json_object_get(json_object_get(json_object_get(j, "organization"), "settings"), "features");
+    size_t i;
+    json_t *feat;
+    int seen = 0;
+    json_array_foreach(features, i, feat) {
+        const char *name = json_string_value(json_object_get(feat, "name"));
+        if (strcmp(name, "sso") == 0)
+            seen += json_is_true(json_object_get(feat, "enabled"));
+        if (strcmp(name, "dir_sync") == 0)
+            seen += json_is_false(json_object_get(feat, "enabled"));
+    }
+    assert_int_equal(seen, 2);
+    json_decref(j);
+    cli_result_free(&r);
+    r = CLI(NULL, "organizations", "features", id);
+    assert_status(r, CLI_EXIT_USAGE);
+    cli_result_free(&r);
+
+    r = CLI(NULL, "organizations", "max-users", id, "--max", "5");
+    assert_status(r, 0);
+    assert_non_null(strstr(r.out, "\"max_allowed_users\": 5"));
+    cli_result_free(&r);
+    r = CLI(NULL, "organizations", "max-users", id);
+    assert_status(r, CLI_EXIT_USAGE);
+    cli_result_free(&r);
+
+    r = CLI(NULL, "organizations", "session-policy", id);
+    assert_status(r, 0);
+    json_decref(cli_json(&r));
+    cli_result_free(&r);
+
     r = CLI(NULL, "organizations", "delete", id);
     assert_status(r, 0);
     assert_string_equal(r.out, "");

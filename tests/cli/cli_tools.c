@@ -286,16 +286,17 @@ static void test_webhook_listen_refuses_a_forged_delivery(void **st)
 
 /* ---- login ---------------------------------------------------------------------- */
 
-static void test_login_with_pkce_and_a_loopback_redirect(void **st)
+/* Run `scalekit login` (with --show-tokens when @p show_tokens), sign in as @p email on the
+ * hosted login with plain HTTP, follow the redirect to the loopback: the printed JSON. */
+static json_t *login_as(const state *s, const char *email, bool show_tokens)
 {
-    state *s = *st;
     bg b;
     bg_start(&b, (const char *const[]){"login", "--no-browser", "--port", "0", "--timeout", "20",
-                                       "--output", "json", NULL});
+                                       "--output", "json", show_tokens ? "--show-tokens" : NULL, NULL});
     char *url = bg_line(&b, "http");
     assert_non_null(strstr(url, "code_challenge_method=S256"));
     assert_non_null(strstr(url, "redirect_uri=http%3A%2F%2F127.0.0.1%3A"));
-    char *location = emu_fixture_login(s->f, url, "cli-login@example.com", NULL);
+    char *location = emu_fixture_login(s->f, url, email, NULL);
     assert_memory_equal(location, "http://127.0.0.1:", 17);
     emu_http_response resp;
     assert_int_equal(emu_http("GET", location, NULL, NULL, &resp), 0);
@@ -304,21 +305,33 @@ static void test_login_with_pkce_and_a_loopback_redirect(void **st)
     emu_http_response_free(&resp);
 
     assert_int_equal(bg_join(&b), 0);
-    json_error_t e;
-    json_t *j = json_loads(b.out, 0, &e);
+    json_t *j = json_loads(b.out, 0, NULL);
     if (!j)
         fail_msg("login output is not JSON: %s", b.out);
-    assert_string_equal(json_string_value(json_object_get(json_object_get(j, "user"), "email")),
-                        "cli-login@example.com");
+    assert_string_equal(json_string_value(json_object_get(json_object_get(j, "user"), "email")), email);
     assert_string_equal(json_string_value(json_object_get(json_object_get(j, "access_token_claims"), "iss")),
                         s->f->url);
-    /* No tokens unless --show-tokens. */
-    assert_null(json_object_get(j, "tokens"));
-    assert_null(strstr(b.out, "eyJ"));
-    json_decref(j);
+    /* Tokens only with --show-tokens. */
+    assert_true((strstr(b.out, "eyJ") != NULL) == show_tokens);
     free(b.out);
     free(location);
     free(url);
+    return j;
+}
+
+static void test_login_with_pkce_and_a_loopback_redirect(void **st)
+{
+    state *s = *st;
+    json_t *j = login_as(s, "cli-login@example.com", false);
+    assert_null(json_object_get(j, "tokens"));
+    json_decref(j);
+
+    /* --show-tokens: the access token is the one whose claims were shown, and it validates. */
+    j = login_as(s, "cli-login@example.com", true);
+    const char *access = json_string_value(json_object_get(json_object_get(j, "tokens"), "access_token"));
+    assert_non_null(access);
+    assert_int_equal(scalekit_validate_access_token(s->f->client, access), SCALEKIT_OK);
+    json_decref(j);
 }
 
 static void test_login_ignores_a_redirect_with_another_state(void **st)
