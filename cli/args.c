@@ -212,7 +212,7 @@ void cli_help_program(FILE *out)
           "\nGlobal flags:\n", out);
     print_flags(out, cli_global_flags);
     print_exit_codes(out);
-    fputs("\n`scalekit <service> --help` lists a service's commands.\n", out);
+    fputs("\n`scalekit <service> --help` lists a service's commands; `scalekit --version` the version.\n", out);
 }
 
 static const cli_flag *find_flag(const cli_flag *const *flags, const char *name, size_t len)

@@ -44,6 +44,7 @@ static const cli_flag F_SCOPE = {"scope", CLI_LIST, "a scope (repeatable)"};
 static const cli_flag F_SECRET_FILE = {"secret-file", CLI_STRING, "read the whsec_ secret from FILE (else SCALEKIT_WEBHOOK_SECRET)"};
 static const cli_flag F_SECRET_STDIN = {"secret-stdin", CLI_BOOL, "read the whsec_ secret from standard input"};
 static const cli_flag F_HEADERS = {"headers", CLI_STRING, "a file of `name: value` lines (webhook-id, webhook-timestamp, webhook-signature)"};
+static const cli_flag F_INTERCEPTOR = {"interceptor", CLI_BOOL, "an interceptor call (interceptor-id, -timestamp, -signature headers)"};
 static const cli_flag F_PAYLOAD = {"payload", CLI_STRING, "the body's file; - or absent: standard input"};
 static const cli_flag F_PORT = {"port", CLI_INT, "the port on 127.0.0.1 (0: a free one)"};
 static const cli_flag F_FORWARD = {"forward", CLI_STRING, "POST each verified delivery on to this URL"};
@@ -172,8 +173,8 @@ const cli_command cli_commands[] = {
     CMD("token", "validate", "JWT|-", FLAGS(&F_ISSUER, &F_AUDIENCE, &F_SCOPE),
      cli_cmd_token_validate, CLI_OUT_SELF, NULL, NULL, true,
      "verify a JWT against the environment's JWKS and say why it is (in)valid"),
-    CMD("webhook", "verify", "", FLAGS(&F_SECRET_FILE, &F_SECRET_STDIN, &F_HEADERS, &F_PAYLOAD),
-     cli_cmd_webhook_verify, CLI_OUT_SELF, NULL, NULL, false, "verify a webhook delivery's signature"),
+    CMD("webhook", "verify", "", FLAGS(&F_SECRET_FILE, &F_SECRET_STDIN, &F_HEADERS, &F_PAYLOAD, &F_INTERCEPTOR),
+     cli_cmd_webhook_verify, CLI_OUT_SELF, NULL, NULL, false, "verify a webhook delivery's (or an interceptor call's) signature"),
     CMD("webhook", "listen", "", FLAGS(&F_PORT, &F_FORWARD, &F_COUNT, &F_SECRET_FILE),
      cli_cmd_webhook_listen, CLI_OUT_SELF, NULL, NULL, false,
      "receive deliveries on 127.0.0.1, verify and print each, optionally forward it"),

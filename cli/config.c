@@ -71,6 +71,10 @@ int cli_secret(cli_run *r, const char *name, const char *env_var, char **out)
     const char *file = cli_str(r, flag);
     snprintf(flag, sizeof flag, "%s-stdin", name);
     if (file || cli_bool(r, flag)) {
+        struct stat st;
+        if (file && stat(file, &st) == 0 && (st.st_mode & 077))
+            fprintf(r->io->err, "scalekit: warning: %s holds a secret and is readable by group or others "
+                    "(mode %04o); chmod 600 %s\n", file, (unsigned)(st.st_mode & 0777), file);
         char *s;
         int rc = cli_read_input(r, file ? file : "-", &s, NULL);
         if (rc != SCALEKIT_OK)

@@ -67,7 +67,9 @@ int cli_cmd_webhook_verify(cli_run *r)
     if (rc == SCALEKIT_OK) {
         scalekit_header h[32];
         size_t n = parse_headers(htext, h, 32);
-        rc = scalekit_verify_webhook_payload(NULL, secret, h, n, payload, len);
+        /* An interceptor call is signed the same way under interceptor-* headers. */
+        rc = cli_bool(r, "interceptor") ? scalekit_verify_interceptor_payload(NULL, secret, h, n, payload, len)
+                                        : scalekit_verify_webhook_payload(NULL, secret, h, n, payload, len);
         if (rc == SCALEKIT_OK) {
             fputs("verified: the signature matches and the timestamp is within 5 minutes\n", r->io->out);
         } else {

@@ -6,6 +6,7 @@
  * and completions generated from the table.
  */
 #include <pthread.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "cli_harness.h"
@@ -180,6 +181,29 @@ static void test_webhook_verify(void **st)
 
     r = CLI(NULL, "webhook", "verify", "--headers", hpath, "--payload", ppath, "--secret-file", spath);
     assert_status(r, 0);
+    cli_result_free(&r);
+
+    /* A secret file others may read: used, with a warning. */
+    assert_int_equal(chmod(spath, 0644), 0);
+    r = CLI(NULL, "webhook", "verify", "--headers", hpath, "--payload", ppath, "--secret-file", spath);
+    assert_status(r, 0);
+    assert_non_null(strstr(r.err, "warning: "));
+    assert_non_null(strstr(r.err, "chmod 600"));
+    cli_result_free(&r);
+    assert_int_equal(chmod(spath, 0600), 0);
+
+    /* An interceptor call: the same signature under interceptor-* names, with --interceptor only. */
+    char ipath[128];
+    snprintf(ipath, sizeof ipath, "%s/iheaders", s->dir);
+    snprintf(headers, sizeof headers, "interceptor-id: msg_1\ninterceptor-timestamp: %lld\n"
+             "interceptor-signature: %s\n", (long long)now, sig);
+    write_file(ipath, headers);
+    r = CLI(NULL, "webhook", "verify", "--interceptor", "--headers", ipath, "--payload", ppath, "--secret-file", spath);
+    assert_status(r, 0);
+    cli_result_free(&r);
+    r = CLI(NULL, "webhook", "verify", "--headers", ipath, "--payload", ppath, "--secret-file", spath);
+    assert_status(r, CLI_EXIT_REFUSED);   /* a webhook needs webhook-* headers */
+    assert_non_null(strstr(r.out, "not verified: "));
     cli_result_free(&r);
 
     /* One byte changed: refused, exit 4, the reason named. */
