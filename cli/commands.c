@@ -52,6 +52,7 @@ static const cli_flag F_COUNT = {"count", CLI_INT, "stop after N deliveries"};
 static const cli_flag F_NO_BROWSER = {"no-browser", CLI_BOOL, "only print the URL, do not run xdg-open"};
 static const cli_flag F_SHOW_TOKENS = {"show-tokens", CLI_BOOL, "also print the tokens themselves"};
 static const cli_flag F_TIMEOUT = {"timeout", CLI_INT, "give up after N seconds (default 300)"};
+static const cli_flag F_LISTEN_TIMEOUT = {"timeout", CLI_INT, "stop after N seconds (exit 5 when --count deliveries did not all come)"};
 
 /* Flags every command takes (config.c, output.c). */
 static const cli_flag F_PROFILE = {"profile", CLI_STRING, "the profile of the configuration file (default: $SCALEKIT_PROFILE, else \"default\")"};
@@ -175,7 +176,7 @@ const cli_command cli_commands[] = {
      "verify a JWT against the environment's JWKS and say why it is (in)valid"),
     CMD("webhook", "verify", "", FLAGS(&F_SECRET_FILE, &F_SECRET_STDIN, &F_HEADERS, &F_PAYLOAD, &F_INTERCEPTOR),
      cli_cmd_webhook_verify, CLI_OUT_SELF, NULL, NULL, false, "verify a webhook delivery's (or an interceptor call's) signature"),
-    CMD("webhook", "listen", "", FLAGS(&F_PORT, &F_FORWARD, &F_COUNT, &F_SECRET_FILE),
+    CMD("webhook", "listen", "", FLAGS(&F_PORT, &F_FORWARD, &F_COUNT, &F_LISTEN_TIMEOUT, &F_SECRET_FILE),
      cli_cmd_webhook_listen, CLI_OUT_SELF, NULL, NULL, false,
      "receive deliveries on 127.0.0.1, verify and print each, optionally forward it"),
 

@@ -237,9 +237,9 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 
 int cli_cmd_webhook_listen(cli_run *r)
 {
-    uint32_t port = 0, count = 0;
+    uint32_t port = 0, count = 0, timeout = 0;
     int rc = cli_port(r, &port);
-    if (CLI_IS_EXIT(rc))
+    if (CLI_IS_EXIT(rc) || CLI_IS_EXIT(rc = cli_uint(r, "timeout", &timeout)))
         return rc;
     if (CLI_IS_EXIT(rc = cli_uint(r, "count", &count)))
         return rc;
@@ -273,8 +273,10 @@ int cli_cmd_webhook_listen(cli_run *r)
             l.forward ? ", forwarding to " : "", l.forward ? l.forward : "");
     fflush(r->io->err);
 
+    time_t deadline = timeout ? time(NULL) + (time_t)timeout : 0;
+    bool timed_out = false;
     pthread_mutex_lock(&l.lock);
-    while (!stop_signal && (count == 0 || l.received < count)) {
+    while (!stop_signal && (count == 0 || l.received < count) && !(timed_out = deadline && time(NULL) >= deadline)) {
         /* Wake up now and then to notice a signal; a delivery wakes us at once. */
         struct timespec until;
         clock_gettime(CLOCK_REALTIME, &until);
@@ -287,8 +289,10 @@ int cli_cmd_webhook_listen(cli_run *r)
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);
     MHD_stop_daemon(d);
-    fprintf(r->io->err, "stopped after %lu deliver%s\n", l.received, l.received == 1 ? "y" : "ies");
-    rc = SCALEKIT_OK;
+    fprintf(r->io->err, "stopped after %lu deliver%s%s\n", l.received, l.received == 1 ? "y" : "ies",
+            timed_out ? " (--timeout)" : "");
+    /* Waiting for --count deliveries that did not all come is a failure a script must see. */
+    rc = timed_out && count ? CLI_EXIT(CLI_EXIT_NETWORK) : SCALEKIT_OK;
 out:
     if (l.forward)
         curl_global_cleanup();

@@ -240,7 +240,7 @@ static void test_webhook_listen_receives_the_emulators_delivery(void **st)
     setenv("SCALEKIT_WEBHOOK_SECRET", HOOK_SECRET, 1);
     bg b;
     bg_start(&b, (const char *const[]){"webhook", "listen", "--port", "0", "--count", "1", "--forward", forward,
-                                       "--output", "jsonl", NULL});
+                                       "--timeout", "30", "--output", "jsonl", NULL});
     char *listening = bg_line(&b, "listening on ");
     unsetenv("SCALEKIT_WEBHOOK_SECRET");
     char url[64];
@@ -285,7 +285,8 @@ static void test_webhook_listen_refuses_a_forged_delivery(void **st)
     (void)st;
     setenv("SCALEKIT_WEBHOOK_SECRET", HOOK_SECRET, 1);
     bg b;
-    bg_start(&b, (const char *const[]){"webhook", "listen", "--port", "0", "--count", "1", "--output", "jsonl", NULL});
+    bg_start(&b, (const char *const[]){"webhook", "listen", "--port", "0", "--count", "1", "--timeout", "30",
+                                       "--output", "jsonl", NULL});
     char *listening = bg_line(&b, "listening on ");
     unsetenv("SCALEKIT_WEBHOOK_SECRET");
     char url[64];
@@ -306,6 +307,22 @@ static void test_webhook_listen_refuses_a_forged_delivery(void **st)
     assert_non_null(json_string_value(json_object_get(d, "why")));
     json_decref(d);
     free(b.out);
+}
+
+static void test_webhook_listen_times_out_without_its_deliveries(void **st)
+{
+    (void)st;
+    cli_result r = CLI(NULL, "webhook", "listen", "--port", "0", "--count", "1", "--timeout", "1");
+    assert_status(r, CLI_EXIT_NETWORK);
+    assert_non_null(strstr(r.err, "stopped after 0 deliveries (--timeout)"));
+    cli_result_free(&r);
+    r = CLI(NULL, "webhook", "listen", "--port", "0", "--timeout", "1");   /* no --count: a timed listen */
+    assert_status(r, 0);
+    assert_non_null(strstr(r.err, "NOT verifying"));
+    cli_result_free(&r);
+    r = CLI(NULL, "webhook", "listen", "--port", "65536");
+    assert_status(r, CLI_EXIT_USAGE);
+    cli_result_free(&r);
 }
 
 /* ---- login ---------------------------------------------------------------------- */
@@ -442,6 +459,7 @@ int main(void)
         cmocka_unit_test(test_webhook_verify),
         cmocka_unit_test(test_webhook_listen_receives_the_emulators_delivery),
         cmocka_unit_test(test_webhook_listen_refuses_a_forged_delivery),
+        cmocka_unit_test(test_webhook_listen_times_out_without_its_deliveries),
         cmocka_unit_test(test_login_with_pkce_and_a_loopback_redirect),
         cmocka_unit_test(test_login_ignores_a_redirect_with_another_state),
         cmocka_unit_test(test_emulator_shares_the_emulators_options),
