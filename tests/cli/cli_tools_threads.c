@@ -3,7 +3,8 @@
  * validate, webhook verify, webhook listen receiving a delivery from the
  * emulator (and forwarding it), login through the emulator's hosted login with
  * PKCE and a loopback redirect, the emulator's shared options, and the man page
- * and completions generated from the table.
+ * and completions generated from the table. Its threads (a listener, a login
+ * waiting for its redirect) make it a ThreadSanitizer suite too (the file name).
  */
 #include <pthread.h>
 #include <sys/stat.h>
