@@ -138,7 +138,8 @@ int cli_user_delete(cli_run *r)
     return scalekit_user_delete(r->client, r->args[0]);
 }
 
-int cli_membership_create(cli_run *r)
+/* Create (by the user's id or external id): the membership flags and the call. */
+static int membership_create(cli_run *r, bool by_external_id)
 {
     scalekit_user_membership_options o = SCALEKIT_USER_MEMBERSHIP_OPTIONS_INIT;
     o.roles = roles_opt(r, &o.role_count);
@@ -146,13 +147,15 @@ int cli_membership_create(cli_run *r)
     int rc = cli_map(r, "metadata", &o.metadata);
     if (rc != 0)
         return rc;
+    bool invite = cli_bool(r, "send-invitation-email");
     CLI_ONE(r, scalekit_user,
-            scalekit_user_create_membership(r->client, r->args[0], r->args[1], &o,
-                                            cli_bool(r, "send-invitation-email"), &res_),
+            by_external_id ? scalekit_user_create_membership_by_external_id(r->client, r->args[0], r->args[1], &o,
+                                                                            invite, &res_)
+                           : scalekit_user_create_membership(r->client, r->args[0], r->args[1], &o, invite, &res_),
             scalekit_user_free);
 }
 
-int cli_membership_update(cli_run *r)
+static int membership_update(cli_run *r, bool by_external_id)
 {
     scalekit_user_membership_update_options o = SCALEKIT_USER_MEMBERSHIP_UPDATE_OPTIONS_INIT;
     o.roles = roles_opt(r, &o.role_count);
@@ -160,13 +163,26 @@ int cli_membership_update(cli_run *r)
     if (rc != 0)
         return rc;
     CLI_ONE(r, scalekit_user,
-            scalekit_user_update_membership(r->client, r->args[0], r->args[1], &o, &res_),
+            by_external_id
+                ? scalekit_user_update_membership_by_external_id(r->client, r->args[0], r->args[1], &o, &res_)
+                : scalekit_user_update_membership(r->client, r->args[0], r->args[1], &o, &res_),
             scalekit_user_free);
 }
+
+int cli_membership_create(cli_run *r) { return membership_create(r, false); }
+int cli_membership_create_by_external_id(cli_run *r) { return membership_create(r, true); }
+int cli_membership_update(cli_run *r) { return membership_update(r, false); }
+int cli_membership_update_by_external_id(cli_run *r) { return membership_update(r, true); }
 
 int cli_membership_delete(cli_run *r)
 {
     return scalekit_user_delete_membership(r->client, r->args[0], r->args[1], cli_bool(r, "cascade"));
+}
+
+int cli_membership_delete_by_external_id(cli_run *r)
+{
+    return scalekit_user_delete_membership_by_external_id(r->client, r->args[0], r->args[1],
+                                                          cli_bool(r, "cascade"));
 }
 
 int cli_membership_resend_invite(cli_run *r)

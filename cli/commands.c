@@ -12,10 +12,12 @@
 #define FLAGS(...) ((const cli_flag *const[]){__VA_ARGS__, NULL})
 
 /* ---- flags shared by several commands ------------------------------------- */
-static const cli_flag F_PAGE_SIZE = {"page-size", CLI_INT, "items per page (the server's default when absent)"};
+static const cli_flag F_PAGE_SIZE = {"page-size", CLI_INT,
+    "items per page (the server's default when absent)"};
 static const cli_flag F_PAGE_TOKEN = {"page-token", CLI_STRING, "the page to start from (a next_page_token)"};
 static const cli_flag F_PAGE_NUMBER = {"page-number", CLI_INT, "the 0-based page to start from"};
-static const cli_flag F_ALL = {"all", CLI_BOOL, "every page, as one document (json) or one item per line (jsonl)"};
+static const cli_flag F_ALL = {"all", CLI_BOOL,
+    "every page, as one document (json) or one item per line (jsonl)"};
 static const cli_flag F_EXTERNAL_ID = {"external-id", CLI_STRING, "your identifier of it"};
 static const cli_flag F_METADATA = {"metadata", CLI_MAP, "a metadata entry (repeatable)"};
 static const cli_flag F_DISPLAY_NAME = {"display-name", CLI_STRING, "the display name"};
@@ -28,23 +30,30 @@ static const cli_flag F_INVITER = {"inviter-email", CLI_STRING, "who invites the
 static const cli_flag F_GIVEN_NAME = {"given-name", CLI_STRING, "the user's given name"};
 static const cli_flag F_FAMILY_NAME = {"family-name", CLI_STRING, "the user's family name"};
 static const cli_flag F_NAME = {"name", CLI_STRING, "the user's full name"};
-static const cli_flag F_CASCADE = {"cascade", CLI_BOOL, "also delete the user when this was their last membership"};
+static const cli_flag F_CASCADE = {"cascade", CLI_BOOL,
+    "also delete the user when this was their last membership"};
 static const cli_flag F_NEW_EXTERNAL_ID = {"new-external-id", CLI_STRING, "change the external id to this"};
 static const cli_flag F_ENABLE = {"enable", CLI_LIST, "turn a feature on: sso, dir_sync (repeatable)"};
 static const cli_flag F_DISABLE = {"disable", CLI_LIST, "turn a feature off (repeatable)"};
 static const cli_flag F_MAX = {"max", CLI_INT, "the most users the organization may have (0: no limit)"};
 static const cli_flag F_FEATURE = {"feature", CLI_LIST, "a portal feature: sso, dir_sync (repeatable)"};
-static const cli_flag F_STATUS = {"status", CLI_LIST, "only sessions in this status: active, expired, revoked, logout (repeatable)"};
+static const cli_flag F_STATUS = {"status", CLI_LIST,
+    "only sessions in this status: active, expired, revoked, logout (repeatable)"};
 static const cli_flag F_START_TIME = {"start-time", CLI_INT, "created at or after (Unix seconds)"};
 static const cli_flag F_END_TIME = {"end-time", CLI_INT, "created at or before (Unix seconds)"};
-static const cli_flag F_DOMAIN_TYPE = {"domain-type", CLI_STRING, "ORGANIZATION_DOMAIN or ALLOWED_EMAIL_DOMAIN"};
+static const cli_flag F_DOMAIN_TYPE = {"domain-type", CLI_STRING,
+    "ORGANIZATION_DOMAIN or ALLOWED_EMAIL_DOMAIN"};
 static const cli_flag F_ISSUER = {"issuer", CLI_STRING, "iss must equal this (default: the environment URL)"};
 static const cli_flag F_AUDIENCE = {"audience", CLI_LIST, "aud must contain one of these (repeatable)"};
 static const cli_flag F_SCOPE = {"scope", CLI_LIST, "a scope (repeatable)"};
-static const cli_flag F_SECRET_FILE = {"secret-file", CLI_STRING, "read the whsec_ secret from FILE (else SCALEKIT_WEBHOOK_SECRET)"};
-static const cli_flag F_SECRET_STDIN = {"secret-stdin", CLI_BOOL, "read the whsec_ secret from standard input"};
-static const cli_flag F_HEADERS = {"headers", CLI_STRING, "a file of `name: value` lines (webhook-id, webhook-timestamp, webhook-signature)"};
-static const cli_flag F_INTERCEPTOR = {"interceptor", CLI_BOOL, "an interceptor call (interceptor-id, -timestamp, -signature headers)"};
+static const cli_flag F_SECRET_FILE = {"secret-file", CLI_STRING,
+    "read the whsec_ secret from FILE (else SCALEKIT_WEBHOOK_SECRET)"};
+static const cli_flag F_SECRET_STDIN = {"secret-stdin", CLI_BOOL,
+    "read the whsec_ secret from standard input"};
+static const cli_flag F_HEADERS = {"headers", CLI_STRING,
+    "a file of `name: value` lines (webhook-id, webhook-timestamp, webhook-signature)"};
+static const cli_flag F_INTERCEPTOR = {"interceptor", CLI_BOOL,
+    "an interceptor call (interceptor-id, -timestamp, -signature headers)"};
 static const cli_flag F_PAYLOAD = {"payload", CLI_STRING, "the body's file; - or absent: standard input"};
 static const cli_flag F_PORT = {"port", CLI_INT, "the port on 127.0.0.1 (0: a free one)"};
 static const cli_flag F_FORWARD = {"forward", CLI_STRING, "POST each verified delivery on to this URL"};
@@ -52,15 +61,22 @@ static const cli_flag F_COUNT = {"count", CLI_INT, "stop after N deliveries"};
 static const cli_flag F_NO_BROWSER = {"no-browser", CLI_BOOL, "only print the URL, do not run xdg-open"};
 static const cli_flag F_SHOW_TOKENS = {"show-tokens", CLI_BOOL, "also print the tokens themselves"};
 static const cli_flag F_TIMEOUT = {"timeout", CLI_INT, "give up after N seconds (default 300)"};
-static const cli_flag F_LISTEN_TIMEOUT = {"timeout", CLI_INT, "stop after N seconds (exit 5 when --count deliveries did not all come)"};
+static const cli_flag F_LISTEN_TIMEOUT = {"timeout", CLI_INT,
+    "stop after N seconds (exit 5 when --count deliveries did not all come)"};
 
 /* Flags every command takes (config.c, output.c). */
-static const cli_flag F_PROFILE = {"profile", CLI_STRING, "the profile of the configuration file (default: $SCALEKIT_PROFILE, else \"default\")"};
-static const cli_flag F_ENV_URL = {"environment-url", CLI_STRING, "the environment URL (else $SCALEKIT_ENVIRONMENT_URL, else the profile)"};
-static const cli_flag F_CLIENT_ID = {"client-id", CLI_STRING, "the client id (else $SCALEKIT_CLIENT_ID, else the profile)"};
-static const cli_flag F_SECRET_FROM_FILE = {"client-secret-file", CLI_STRING, "read the client secret from FILE (else $SCALEKIT_CLIENT_SECRET, else the profile)"};
-static const cli_flag F_SECRET_FROM_STDIN = {"client-secret-stdin", CLI_BOOL, "read the client secret from standard input"};
-static const cli_flag F_OUTPUT = {"output", CLI_STRING, "table, json or jsonl (default: table on a terminal, else json)"};
+static const cli_flag F_PROFILE = {"profile", CLI_STRING,
+    "the profile of the configuration file (default: $SCALEKIT_PROFILE, else \"default\")"};
+static const cli_flag F_ENV_URL = {"environment-url", CLI_STRING,
+    "the environment URL (else $SCALEKIT_ENVIRONMENT_URL, else the profile)"};
+static const cli_flag F_CLIENT_ID = {"client-id", CLI_STRING,
+    "the client id (else $SCALEKIT_CLIENT_ID, else the profile)"};
+static const cli_flag F_SECRET_FROM_FILE = {"client-secret-file", CLI_STRING,
+    "read the client secret from FILE (else $SCALEKIT_CLIENT_SECRET, else the profile)"};
+static const cli_flag F_SECRET_FROM_STDIN = {"client-secret-stdin", CLI_BOOL,
+    "read the client secret from standard input"};
+static const cli_flag F_OUTPUT = {"output", CLI_STRING,
+    "table, json or jsonl (default: table on a terminal, else json)"};
 static const cli_flag F_HELP = {"help", CLI_BOOL, "this help"};
 
 const cli_flag *const cli_global_flags[] = {
@@ -99,9 +115,11 @@ const cli_command cli_commands[] = {
      cli_org_update, CLI_OUT_ONE, NULL, NULL, true, "change an organization's fields"),
     CMD("organizations", "update-by-external-id", "EXTERNAL_ID",
      FLAGS(&F_DISPLAY_NAME, &F_EXTERNAL_ID, &F_SLUG, &F_LOGO_URL, &F_METADATA),
-     cli_org_update_by_external_id, CLI_OUT_ONE, NULL, NULL, true, "change the fields of the organization with your identifier"),
+     cli_org_update_by_external_id, CLI_OUT_ONE, NULL, NULL, true,
+     "change the fields of the organization with your identifier"),
     CMD("organizations", "features", "ID", FLAGS(&F_ENABLE, &F_DISABLE),
-     cli_org_features, CLI_OUT_ONE, NULL, NULL, true, "turn an organization's features (sso, dir_sync) on or off"),
+     cli_org_features, CLI_OUT_ONE, NULL, NULL, true,
+     "turn an organization's features (sso, dir_sync) on or off"),
     CMD("organizations", "max-users", "ID", FLAGS(&F_MAX),
      cli_org_max_users, CLI_OUT_ONE, NULL, NULL, true, "limit how many users an organization may have"),
     CMD("organizations", "session-policy", "ID", NULL,
@@ -112,7 +130,8 @@ const cli_command cli_commands[] = {
      cli_org_portal_link, CLI_OUT_ONE, NULL, NULL, true, "a link to the organization's admin portal"),
 
     CMD("users", "list", "", FLAGS(&F_ORGANIZATION, PAGING),
-     cli_user_list, CLI_OUT_PAGE, "users", USER_COLUMNS, true, "list users (of the environment or one organization)"),
+     cli_user_list, CLI_OUT_PAGE, "users", USER_COLUMNS, true,
+     "list users (of the environment or one organization)"),
     CMD("users", "search", "QUERY", FLAGS(&F_ORGANIZATION, PAGING),
      cli_user_search, CLI_OUT_PAGE, "users", USER_COLUMNS, true, "find users by email, name or id"),
     CMD("users", "get", "ID", NULL,
@@ -126,7 +145,8 @@ const cli_command cli_commands[] = {
      cli_user_update, CLI_OUT_ONE, NULL, NULL, true, "change a user's fields"),
     CMD("users", "update-by-external-id", "EXTERNAL_ID",
      FLAGS(&F_NEW_EXTERNAL_ID, &F_GIVEN_NAME, &F_FAMILY_NAME, &F_NAME, &F_METADATA),
-     cli_user_update_by_external_id, CLI_OUT_ONE, NULL, NULL, true, "change the fields of the user with your identifier"),
+     cli_user_update_by_external_id, CLI_OUT_ONE, NULL, NULL, true,
+     "change the fields of the user with your identifier"),
     CMD("users", "delete-by-external-id", "EXTERNAL_ID", NULL,
      cli_user_delete_by_external_id, CLI_OUT_NONE, NULL, NULL, true, "delete the user with your identifier"),
     CMD("users", "delete", "ID", NULL,
@@ -138,10 +158,21 @@ const cli_command cli_commands[] = {
      cli_membership_update, CLI_OUT_ONE, NULL, NULL, true, "replace a membership's roles or metadata"),
     CMD("memberships", "delete", "ORGANIZATION_ID USER_ID", FLAGS(&F_CASCADE),
      cli_membership_delete, CLI_OUT_NONE, NULL, NULL, true, "remove a user from an organization"),
+    CMD("memberships", "create-by-external-id", "ORGANIZATION_ID EXTERNAL_ID",
+     FLAGS(&F_ROLE, &F_METADATA, &F_INVITER, &F_INVITE),
+     cli_membership_create_by_external_id, CLI_OUT_ONE, NULL, NULL, true,
+     "add the user with your identifier to an organization"),
+    CMD("memberships", "update-by-external-id", "ORGANIZATION_ID EXTERNAL_ID", FLAGS(&F_ROLE, &F_METADATA),
+     cli_membership_update_by_external_id, CLI_OUT_ONE, NULL, NULL, true,
+     "replace the membership's roles or metadata, by your identifier"),
+    CMD("memberships", "delete-by-external-id", "ORGANIZATION_ID EXTERNAL_ID", FLAGS(&F_CASCADE),
+     cli_membership_delete_by_external_id, CLI_OUT_NONE, NULL, NULL, true,
+     "remove the user with your identifier from an organization"),
     CMD("memberships", "resend-invite", "ORGANIZATION_ID USER_ID", NULL,
      cli_membership_resend_invite, CLI_OUT_ONE, NULL, NULL, true, "send the invitation again"),
     CMD("memberships", "roles", "ORGANIZATION_ID USER_ID", NULL,
-     cli_membership_roles, CLI_OUT_PAGE, "roles", "id name display_name", true, "the user's roles in the organization"),
+     cli_membership_roles, CLI_OUT_PAGE, "roles", "id name display_name", true,
+     "the user's roles in the organization"),
     CMD("memberships", "permissions", "ORGANIZATION_ID USER_ID", NULL,
      cli_membership_permissions, CLI_OUT_PAGE, "permissions", "id name description", true,
      "the user's effective permissions in the organization"),
@@ -157,7 +188,8 @@ const cli_command cli_commands[] = {
     CMD("sessions", "revoke", "SESSION_ID", NULL,
      cli_session_revoke, CLI_OUT_ONE, NULL, NULL, true, "end a session"),
     CMD("sessions", "revoke-all", "USER_ID", NULL,
-     cli_session_revoke_all, CLI_OUT_PAGE, "revoked_sessions", SESSION_COLUMNS, true, "end every session of a user"),
+     cli_session_revoke_all, CLI_OUT_PAGE, "revoked_sessions", SESSION_COLUMNS, true,
+     "end every session of a user"),
 
     CMD("domains", "create", "ORGANIZATION_ID DOMAIN", FLAGS(&F_DOMAIN_TYPE),
      cli_domain_create, CLI_OUT_ONE, NULL, NULL, true, "add a domain to an organization"),
@@ -175,7 +207,8 @@ const cli_command cli_commands[] = {
      cli_cmd_token_validate, CLI_OUT_SELF, NULL, NULL, true,
      "verify a JWT against the environment's JWKS and say why it is (in)valid"),
     CMD("webhook", "verify", "", FLAGS(&F_SECRET_FILE, &F_SECRET_STDIN, &F_HEADERS, &F_PAYLOAD, &F_INTERCEPTOR),
-     cli_cmd_webhook_verify, CLI_OUT_SELF, NULL, NULL, false, "verify a webhook delivery's (or an interceptor call's) signature"),
+     cli_cmd_webhook_verify, CLI_OUT_SELF, NULL, NULL, false,
+     "verify a webhook delivery's (or an interceptor call's) signature"),
     CMD("webhook", "listen", "", FLAGS(&F_PORT, &F_FORWARD, &F_COUNT, &F_LISTEN_TIMEOUT, &F_SECRET_FILE),
      cli_cmd_webhook_listen, CLI_OUT_SELF, NULL, NULL, false,
      "receive deliveries on 127.0.0.1, verify and print each, optionally forward it"),

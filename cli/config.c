@@ -184,7 +184,8 @@ int cli_config_client(cli_run *r)
     char *secret = NULL;
     int rc = cli_secret(r, "client-secret", "SCALEKIT_CLIENT_SECRET", &secret);
     const char *url = cli_str(r, "environment-url"), *id = cli_str(r, "client-id");
-    bool need_file = !pick(url, "SCALEKIT_ENVIRONMENT_URL", NULL) || !pick(id, "SCALEKIT_CLIENT_ID", NULL) || !secret;
+    bool need_file = !pick(url, "SCALEKIT_ENVIRONMENT_URL", NULL) || !pick(id, "SCALEKIT_CLIENT_ID", NULL) ||
+                     !secret;
     if (rc == SCALEKIT_OK && (need_file || cli_str(r, "profile")))
         rc = read_profile(r, profile_name(r), &p);
     if (rc == SCALEKIT_OK) {
@@ -193,7 +194,8 @@ int cli_config_client(cli_run *r)
         const char *sec = secret ? secret : p.client_secret;
         const char *missing = !url ? "environment URL (--environment-url, SCALEKIT_ENVIRONMENT_URL)"
                             : !id  ? "client id (--client-id, SCALEKIT_CLIENT_ID)"
-                            : !sec ? "client secret (SCALEKIT_CLIENT_SECRET, --client-secret-file, --client-secret-stdin)"
+                            : !sec ? "client secret (SCALEKIT_CLIENT_SECRET, --client-secret-file, "
+                                     "--client-secret-stdin)"
                                    : NULL;
         if (missing) {
             fprintf(r->io->err, "scalekit: no %s; or a profile: scalekit configure --profile NAME\n", missing);

@@ -39,7 +39,8 @@ static enum MHD_Result on_redirect(void *cls, struct MHD_Connection *conn, const
     const char *error = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "error");
     /* Another page's request to our port must not end the login: the state proves it is ours. */
     if (!state || strcmp(state, cb->state) != 0)
-        return cli_http_respond(conn, MHD_HTTP_BAD_REQUEST, HTML, "<p>This redirect is not for this login (state).</p>");
+        return cli_http_respond(conn, MHD_HTTP_BAD_REQUEST, HTML,
+                                "<p>This redirect is not for this login (state).</p>");
     pthread_mutex_lock(&cb->lock);
     if (!cb->code && !cb->error) {
         if (code)

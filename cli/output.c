@@ -58,8 +58,9 @@ static char *cell(const json_t *v)
 static void print_record(const cli_run *r, const json_t *obj)
 {
     /* {"organization": {...}}: show what is inside the envelope. */
-    if (json_is_object(obj) && json_object_size(obj) == 1 && json_is_object(json_object_iter_value(json_object_iter((json_t *)obj))))
-        obj = json_object_iter_value(json_object_iter((json_t *)obj));
+    json_t *inner = json_object_size(obj) == 1 ? json_object_iter_value(json_object_iter((json_t *)obj)) : NULL;
+    if (json_is_object(inner))
+        obj = inner;
     size_t width = 0;
     const char *key;
     json_t *v;
@@ -124,12 +125,12 @@ void cli_print_doc(cli_run *r, json_t *doc)
             const char *k2;
             json_t *v2;
             json_object_foreach(v, k2, v2) {
-                char *s = json_is_string(v2) ? strdup(json_string_value(v2)) : json_dumps(v2, JSON_COMPACT | JSON_ENCODE_ANY);
+                char *s = cell(v2);
                 fprintf(r->io->out, "  %-18s %s\n", k2, s ? s : "");
                 free(s);
             }
         } else {
-            char *s = json_is_string(v) ? strdup(json_string_value(v)) : json_dumps(v, JSON_ENCODE_ANY);
+            char *s = cell(v);
             fprintf(r->io->out, "%-20s %s\n", key, s ? s : "");
             free(s);
         }

@@ -205,8 +205,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     for (size_t i = 0; i < 3; i++)
         if (h[i].value)
             present[n++] = h[i];
-    int rc = l->secret ? scalekit_verify_webhook_payload(NULL, l->secret, present, n, u->body ? u->body : "", u->len)
-                       : SCALEKIT_OK;
+    const char *body = u->body ? u->body : "";
+    int rc = l->secret ? scalekit_verify_webhook_payload(NULL, l->secret, present, n, body, u->len) : SCALEKIT_OK;
     long fwd = (rc == SCALEKIT_OK && l->forward) ? forward(l->forward, present, n, u) : 0;
     pthread_mutex_lock(&l->lock);
     print_delivery(l, h, u, rc, fwd);
@@ -276,7 +276,8 @@ int cli_cmd_webhook_listen(cli_run *r)
     time_t deadline = timeout ? time(NULL) + (time_t)timeout : 0;
     bool timed_out = false;
     pthread_mutex_lock(&l.lock);
-    while (!stop_signal && (count == 0 || l.received < count) && !(timed_out = deadline && time(NULL) >= deadline)) {
+    while (!stop_signal && (count == 0 || l.received < count) &&
+           !(timed_out = deadline && time(NULL) >= deadline)) {
         /* Wake up now and then to notice a signal; a delivery wakes us at once. */
         struct timespec until;
         clock_gettime(CLOCK_REALTIME, &until);

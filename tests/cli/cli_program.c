@@ -105,7 +105,8 @@ static void test_webhook_listen_stops_on_sigint(void **st)
     (void)st;
     FILE *out, *err;
     setenv("SCALEKIT_WEBHOOK_SECRET", "whsec_AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=", 1);
-    pid_t pid = spawn((const char *const[]){"scalekit", "webhook", "listen", "--port", "0", "--timeout", "60", NULL}, &out, &err);
+    pid_t pid = spawn((const char *const[]){"scalekit", "webhook", "listen", "--port", "0", "--timeout", "60", NULL},
+                      &out, &err);
     char line[512];
     assert_non_null(fgets(line, sizeof line, err));
     assert_memory_equal(line, "listening on http://127.0.0.1:", 30);
