@@ -24,6 +24,7 @@ static const cli_flag F_DISPLAY_NAME = {"display-name", CLI_STRING, "the display
 static const cli_flag F_SLUG = {"slug", CLI_STRING, "a DNS label or host name"};
 static const cli_flag F_LOGO_URL = {"logo-url", CLI_STRING, "an https:// URL of the logo"};
 static const cli_flag F_ORGANIZATION = {"organization", CLI_STRING, "only within this organization id"};
+static const cli_flag F_LOGIN_ORGANIZATION = {"organization", CLI_STRING, "sign in to this organization id"};
 static const cli_flag F_ROLE = {"role", CLI_LIST, "a role name (repeatable)"};
 static const cli_flag F_INVITE = {"send-invitation-email", CLI_BOOL, "email the user an invitation"};
 static const cli_flag F_INVITER = {"inviter-email", CLI_STRING, "who invites the user"};
@@ -213,7 +214,7 @@ const cli_command cli_commands[] = {
      cli_cmd_webhook_listen, CLI_OUT_SELF, NULL, NULL, false,
      "receive deliveries on 127.0.0.1, verify and print each, optionally forward it"),
 
-    CMD(NULL, "login", "", FLAGS(&F_PORT, &F_NO_BROWSER, &F_SHOW_TOKENS, &F_SCOPE, &F_ORGANIZATION, &F_TIMEOUT),
+    CMD(NULL, "login", "", FLAGS(&F_PORT, &F_NO_BROWSER, &F_SHOW_TOKENS, &F_SCOPE, &F_LOGIN_ORGANIZATION, &F_TIMEOUT),
      cli_cmd_login, CLI_OUT_SELF, NULL, NULL, true,
      "sign in through the hosted login (authorization code + PKCE, loopback redirect) and show the claims"),
     CMD(NULL, "configure", "", NULL,
