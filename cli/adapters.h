@@ -49,6 +49,24 @@ int cli_domain_list(cli_run *r);
 int cli_domain_get(cli_run *r);
 int cli_domain_delete(cli_run *r);
 
+int cli_role_create(cli_run *r);
+int cli_role_get(cli_run *r);
+int cli_role_list(cli_run *r);
+int cli_role_update(cli_run *r);
+int cli_role_delete(cli_run *r);
+int cli_role_users_count(cli_run *r);
+int cli_role_dependents(cli_run *r);
+int cli_role_defaults(cli_run *r);
+int cli_role_permissions(cli_run *r);
+int cli_role_add_permissions(cli_run *r);
+int cli_role_remove_permission(cli_run *r);
+
+int cli_permission_create(cli_run *r);
+int cli_permission_get(cli_run *r);
+int cli_permission_list(cli_run *r);
+int cli_permission_update(cli_run *r);
+int cli_permission_delete(cli_run *r);
+
 /* `scalekit emulator ...`: scalekit_emulator_main under the name "scalekit emulator". */
 int scalekit_emulator_main_cli(int argc, char **argv);
 

@@ -65,6 +65,20 @@ static const cli_flag F_TIMEOUT = {"timeout", CLI_INT, "give up after N seconds 
 static const cli_flag F_LISTEN_TIMEOUT = {"timeout", CLI_INT,
     "stop after N seconds (exit 5 when --count deliveries did not all come)"};
 
+static const cli_flag F_ROLE_ORGANIZATION = {"organization", CLI_STRING,
+    "an organization's own role, not the environment's"};
+static const cli_flag F_INCLUDE = {"include", CLI_STRING,
+    "permissions (the role's own) or permissions:all (with its base roles')"};
+static const cli_flag F_DESCRIPTION = {"description", CLI_STRING, "what it is for"};
+static const cli_flag F_EXTENDS = {"extends", CLI_STRING, "the base role's name"};
+static const cli_flag F_PERMISSION = {"permission", CLI_LIST, "a permission name (repeatable)"};
+static const cli_flag F_REASSIGN = {"reassign-to", CLI_STRING, "give the role's users this role instead"};
+static const cli_flag F_MEMBER_ROLE = {"member-role", CLI_STRING, "the role new members get"};
+static const cli_flag F_CREATOR_ROLE = {"creator-role", CLI_STRING,
+    "the role an organization's creator gets (environment only)"};
+static const cli_flag F_EFFECTIVE = {"effective", CLI_BOOL, "with the permissions inherited from base roles"};
+static const cli_flag F_PERMISSION_TYPE = {"type", CLI_STRING, "ALL, SCALEKIT or ENVIRONMENT"};
+
 /* Flags every command takes (config.c, output.c). */
 static const cli_flag F_PROFILE = {"profile", CLI_STRING,
     "the profile of the configuration file (default: $SCALEKIT_PROFILE, else \"default\")"};
@@ -89,6 +103,8 @@ const cli_flag *const cli_global_flags[] = {
 #define ORG_COLUMNS "id display_name external_id create_time"
 #define USER_COLUMNS "id email external_id create_time"
 #define SESSION_COLUMNS "session_id user_id status created_at last_active_at"
+#define ROLE_COLUMNS "name display_name extends description"
+#define PERMISSION_COLUMNS "name description"
 #define DOMAIN_COLUMNS "id domain domain_type verification_status"
 
 const cli_service cli_services[] = {
@@ -97,6 +113,8 @@ const cli_service cli_services[] = {
     {"memberships", "a user's membership of an organization, its roles and invitation"},
     {"sessions", "a user's sessions: list, inspect, revoke"},
     {"domains", "an organization's domains"},
+    {"roles", "the environment's and organizations' roles, and the permissions they grant"},
+    {"permissions", "the environment's permissions"},
     {"token", "look inside a JWT, validate it against the environment's keys"},
     {"webhook", "verify a delivery, or receive deliveries locally"},
 };
@@ -200,6 +218,43 @@ const cli_command cli_commands[] = {
      cli_domain_get, CLI_OUT_ONE, NULL, NULL, true, "show a domain"),
     CMD("domains", "delete", "ORGANIZATION_ID ID", NULL,
      cli_domain_delete, CLI_OUT_NONE, NULL, NULL, true, "remove a domain"),
+
+    CMD("roles", "create", "NAME", FLAGS(&F_ROLE_ORGANIZATION, &F_DISPLAY_NAME, &F_DESCRIPTION, &F_EXTENDS,
+                                         &F_PERMISSION),
+     cli_role_create, CLI_OUT_ONE, NULL, NULL, true, "create a role"),
+    CMD("roles", "list", "", FLAGS(&F_ROLE_ORGANIZATION, &F_INCLUDE),
+     cli_role_list, CLI_OUT_PAGE, "roles", ROLE_COLUMNS, true, "list roles"),
+    CMD("roles", "get", "NAME", FLAGS(&F_ROLE_ORGANIZATION, &F_INCLUDE),
+     cli_role_get, CLI_OUT_ONE, NULL, NULL, true, "show a role"),
+    CMD("roles", "update", "NAME", FLAGS(&F_ROLE_ORGANIZATION, &F_DISPLAY_NAME, &F_DESCRIPTION, &F_EXTENDS,
+                                         &F_PERMISSION),
+     cli_role_update, CLI_OUT_ONE, NULL, NULL, true, "change a role"),
+    CMD("roles", "delete", "NAME", FLAGS(&F_ROLE_ORGANIZATION, &F_REASSIGN),
+     cli_role_delete, CLI_OUT_NONE, NULL, NULL, true, "delete a role"),
+    CMD("roles", "users-count", "NAME", FLAGS(&F_ROLE_ORGANIZATION),
+     cli_role_users_count, CLI_OUT_ONE, NULL, NULL, true, "how many users have a role"),
+    CMD("roles", "dependents", "NAME", NULL,
+     cli_role_dependents, CLI_OUT_PAGE, "roles", ROLE_COLUMNS, true, "the roles that extend a role"),
+    CMD("roles", "set-defaults", "", FLAGS(&F_ROLE_ORGANIZATION, &F_MEMBER_ROLE, &F_CREATOR_ROLE),
+     cli_role_defaults, CLI_OUT_ONE, NULL, NULL, true, "choose the roles new members and creators get"),
+    CMD("roles", "permissions", "NAME", FLAGS(&F_EFFECTIVE),
+     cli_role_permissions, CLI_OUT_PAGE, "permissions", PERMISSION_COLUMNS, true, "the permissions a role grants"),
+    CMD("roles", "add-permissions", "NAME", FLAGS(&F_PERMISSION),
+     cli_role_add_permissions, CLI_OUT_PAGE, "permissions", PERMISSION_COLUMNS, true,
+     "grant permissions to a role"),
+    CMD("roles", "remove-permission", "NAME PERMISSION", NULL,
+     cli_role_remove_permission, CLI_OUT_NONE, NULL, NULL, true, "take a permission from a role"),
+
+    CMD("permissions", "create", "NAME", FLAGS(&F_DESCRIPTION),
+     cli_permission_create, CLI_OUT_ONE, NULL, NULL, true, "create a permission"),
+    CMD("permissions", "list", "", FLAGS(&F_PERMISSION_TYPE, PAGING),
+     cli_permission_list, CLI_OUT_PAGE, "permissions", PERMISSION_COLUMNS, true, "list permissions"),
+    CMD("permissions", "get", "NAME", NULL,
+     cli_permission_get, CLI_OUT_ONE, NULL, NULL, true, "show a permission"),
+    CMD("permissions", "update", "NAME", FLAGS(&F_DESCRIPTION),
+     cli_permission_update, CLI_OUT_ONE, NULL, NULL, true, "change a permission's description"),
+    CMD("permissions", "delete", "NAME", NULL,
+     cli_permission_delete, CLI_OUT_NONE, NULL, NULL, true, "delete a permission"),
 
     CMD("token", "decode", "JWT|-", NULL,
      cli_cmd_token_decode, CLI_OUT_SELF, NULL, NULL, false,

@@ -8,6 +8,8 @@
 #include "cli_harness.h"
 
 #define USER "{\"id\":\"usr_1\",\"email\":\"ada@example.com\"}"
+#define ROLE "{\"name\":\"editor\",\"display_name\":\"Editor\"}"
+#define PERM "{\"name\":\"read:content\",\"description\":\"read\"}"
 #define SESSION "{\"session_id\":\"ses_1\",\"user_id\":\"usr_1\",\"status\":\"active\"}"
 
 typedef struct wire_case {
@@ -77,6 +79,56 @@ static const wire_case cases[] = {
      "{\"revoked_session\":" SESSION "}", NULL, NULL, "ses_1"},
     {{"sessions", "revoke-all", "usr_1", NULL}, "POST", "/api/v1/users/usr_1/sessions/revoke", 200,
      "{\"revoked_sessions\":[" SESSION "],\"total_revoked\":1}", NULL, NULL, "ses_1"},
+    {{"roles", "create", "editor", "--display-name", "Editor", "--permission", "read:content", NULL}, "POST",
+     "/api/v1/roles", 201, "{\"role\":" ROLE "}", NULL, "\"read:content\"", "Editor"},
+    {{"roles", "create", "editor", "--organization", "org_1", "--extends", "member", NULL}, "POST",
+     "/api/v1/organizations/org_1/roles", 201, "{\"role\":" ROLE "}", NULL, "\"member\"", "Editor"},
+    {{"roles", "list", "--include", "permissions", NULL}, "GET", "/api/v1/roles", 200, "{\"roles\":[" ROLE "]}",
+     "include=permissions", NULL, "editor"},
+    {{"roles", "list", "--organization", "org_1", NULL}, "GET", "/api/v1/organizations/org_1/roles", 200,
+     "{\"roles\":[" ROLE "]}", NULL, NULL, "editor"},
+    {{"roles", "get", "editor", NULL}, "GET", "/api/v1/roles/editor", 200, "{\"role\":" ROLE "}", NULL, NULL,
+     "Editor"},
+    {{"roles", "get", "editor", "--organization", "org_1", NULL}, "GET", "/api/v1/organizations/org_1/roles/editor",
+     200, "{\"role\":" ROLE "}", NULL, NULL, "Editor"},
+    {{"roles", "update", "editor", "--description", "edits", NULL}, "PUT", "/api/v1/roles/editor", 200,
+     "{\"role\":" ROLE "}", NULL, "\"edits\"", "Editor"},
+    {{"roles", "update", "editor", "--organization", "org_1", "--display-name", "Ed", NULL}, "PUT",
+     "/api/v1/organizations/org_1/roles/editor", 200, "{\"role\":" ROLE "}", NULL, "\"Ed\"", "Editor"},
+    {{"roles", "delete", "editor", "--reassign-to", "viewer", NULL}, "DELETE", "/api/v1/roles/editor", 200, "{}",
+     "viewer", NULL, NULL},
+    {{"roles", "delete", "editor", "--organization", "org_1", NULL}, "DELETE",
+     "/api/v1/organizations/org_1/roles/editor", 200, "{}", NULL, NULL, NULL},
+    {{"roles", "users-count", "editor", NULL}, "GET", "/api/v1/roles/editor/users:count", 200, "{\"count\":\"7\"}",
+     NULL, NULL, "\"count\": 7"},
+    {{"roles", "users-count", "editor", "--organization", "org_1", NULL}, "GET",
+     "/api/v1/organizations/org_1/roles/editor/users:count", 200, "{\"count\":\"3\"}", NULL, NULL, "\"count\": 3"},
+    {{"roles", "dependents", "member", NULL}, "GET", "/api/v1/roles/member/dependents", 200,
+     "{\"roles\":[" ROLE "]}", NULL, NULL, "editor"},
+    {{"roles", "set-defaults", "--member-role", "viewer", "--creator-role", "admin", NULL}, "PATCH",
+     "/api/v1/roles:set_defaults", 200, "{\"default_member\":" ROLE "}", NULL, "\"viewer\"", "editor"},
+    {{"roles", "set-defaults", "--organization", "org_1", "--member-role", "viewer", NULL}, "PATCH",
+     "/api/v1/organizations/org_1/roles:set_defaults", 200, "{\"default_member\":" ROLE "}", NULL, "\"viewer\"",
+     "editor"},
+    {{"roles", "permissions", "editor", NULL}, "GET", "/api/v1/roles/editor/permissions", 200,
+     "{\"permissions\":[" PERM "]}", NULL, NULL, "read:content"},
+    {{"roles", "permissions", "editor", "--effective", NULL}, "GET", "/api/v1/roles/editor/permissions:all", 200,
+     "{\"permissions\":[" PERM "]}", NULL, NULL, "read:content"},
+    {{"roles", "add-permissions", "editor", "--permission", "read:content", "--permission", "write:content", NULL},
+     "POST", "/api/v1/roles/editor/permissions", 200, "{\"permissions\":[" PERM "]}", NULL, "write:content",
+     "read:content"},
+    {{"roles", "remove-permission", "editor", "read:content", NULL}, "DELETE",
+     "/api/v1/roles/editor/permissions/read%3Acontent", 200, "{}", NULL, NULL, NULL},
+    {{"permissions", "create", "read:content", "--description", "read", NULL}, "POST", "/api/v1/permissions", 201,
+     "{\"permission\":" PERM "}", NULL, "\"read:content\"", "read:content"},
+    {{"permissions", "list", "--type", "ENVIRONMENT", NULL}, "GET", "/api/v1/permissions", 200,
+     "{\"permissions\":[" PERM "]}", "ENVIRONMENT", NULL, "read:content"},
+    {{"permissions", "get", "read:content", NULL}, "GET", "/api/v1/permissions/read%3Acontent", 200,
+     "{\"permission\":" PERM "}", NULL, NULL, "read:content"},
+    {{"permissions", "update", "read:content", "--description", "reads", NULL}, "PUT",
+     "/api/v1/permissions/read%3Acontent", 200, "{\"permission\":" PERM "}", NULL, "\"reads\"", "read:content"},
+    {{"permissions", "delete", "read:content", NULL}, "DELETE", "/api/v1/permissions/read%3Acontent", 200, "{}", NULL,
+     NULL, NULL},
 };
 
 static int setup(void **st)
