@@ -232,12 +232,33 @@ static void test_progress_only_on_a_terminal(void **st)
     free(pages[1]);
 }
 
+static void test_permissions_all_pages_as_one_document(void **st)
+{
+    mock_http *m = *st;
+    mock_http_reset(m);
+    mock_http_enqueue(m, "GET", "/api/v1/permissions", 200,
+                      "{\"permissions\":[" PERM "],\"next_page_token\":\"p2\",\"total_size\":2}");
+    mock_http_enqueue(m, "GET", "/api/v1/permissions", 200,
+                      "{\"permissions\":[{\"name\":\"write:content\"}],\"next_page_token\":\"\"}");
+    cli_result r = CLI(NULL, "permissions", "list", "--all", "--page-size", "1");
+    assert_status(r, 0);
+    json_t *j = cli_json(&r);
+    json_t *items = json_object_get(j, "permissions");
+    assert_int_equal(json_array_size(items), 2);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(items, 1), "name")), "write:content");
+    json_decref(j);
+    cli_result_free(&r);
+    const mock_request *second = mock_http_request_for(m, "/api/v1/permissions", 1);
+    assert_non_null(strstr(second->query, "page_token=p2"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_each_command_on_the_wire),
         cmocka_unit_test(test_each_command_maps_server_errors),
         cmocka_unit_test(test_progress_only_on_a_terminal),
+        cmocka_unit_test(test_permissions_all_pages_as_one_document),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
