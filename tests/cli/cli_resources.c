@@ -1,5 +1,7 @@
 /*
- * The resource commands of `scalekit` against the in-process emulator: each
+ * The resource commands of `scalekit` against the in-process emulator
+ * (organizations, domains, users, memberships, sessions; cli_wire.c has every
+ * command on the wire, roles and permissions among them): each
  * command's success with its JSON parsed back, the server's refusals with their
  * exit codes and details on stderr, --all over several pages as one document
  * and as JSON lines, the table, and usage errors.
@@ -266,21 +268,111 @@ static void test_user_get_after_a_sign_in(void **st)
     cli_result_free(&r);
 }
 
-/* The emulator has no route for these yet: the commands still reach the server and map its 404. */
-static void test_commands_the_emulator_lacks_report_404(void **st)
+/* The user's id from a `users ...` or `memberships ...` answer (malloc'd). */
+static char *user_id_of(const cli_result *r)
+{
+    json_t *j = cli_json(r);
+    char *id = strdup(json_string_value(json_object_get(json_object_get(j, "user"), "id")));
+    json_decref(j);
+    return id;
+}
+
+static void test_users_and_memberships(void **st)
 {
     (void)st;
-    const char *const cmds[][5] = {
-        {"sessions", "get", "ses_1", NULL},
-        {"users", "list", NULL},
-        {"memberships", "roles", "org_1", "usr_1", NULL},
-    };
-    for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
-        cli_result r = cli_run_argv(NULL, cmds[i]);
-        assert_status(r, CLI_EXIT_NOT_FOUND);
-        assert_non_null(strstr(r.err, "http status: 404"));
-        cli_result_free(&r);
-    }
+    char ext[64];
+    emu_fixture_unique(ext, sizeof ext, "usr");
+    char *org = create_org("Members", ext), *org2 = create_org("Second", "second-org");
+    cli_result r = CLI(NULL, "users", "create", org, "ada-cli@example.com", "--given-name", "Ada",
+                       "--external-id", "ada-cli");
+    assert_status(r, 0);
+    char *id = user_id_of(&r);
+    assert_non_null(strstr(r.out, "\"given_name\": \"Ada\""));
+    cli_result_free(&r);
+
+    r = CLI(NULL, "users", "list", "--organization", org, "--all", "--output", "jsonl");
+    assert_status(r, 0);
+    assert_non_null(strstr(r.out, id));
+    cli_result_free(&r);
+    r = CLI(NULL, "users", "search", "ada-cli", "--output", "table");
+    assert_status(r, 0);
+    assert_non_null(strstr(r.out, id));
+    cli_result_free(&r);
+    r = CLI(NULL, "users", "update", id, "--family-name", "Lovelace");
+    assert_status(r, 0);
+    assert_non_null(strstr(r.out, "Lovelace"));
+    cli_result_free(&r);
+    r = CLI(NULL, "users", "get-by-external-id", "ada-cli");
+    assert_status(r, 0);
+    assert_non_null(strstr(r.out, id));
+    cli_result_free(&r);
+
+    r = CLI(NULL, "memberships", "update", org, id, "--role", "admin");
+    assert_status(r, 0);
+    cli_result_free(&r);
+    r = CLI(NULL, "memberships", "roles", org, id, "--output", "json");
+    assert_status(r, 0);
+    json_t *j = cli_json(&r);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(j, "roles"), 0), "name")),
+                        "admin");
+    json_decref(j);
+    cli_result_free(&r);
+
+    r = CLI(NULL, "memberships", "create", org2, id);
+    assert_status(r, 0);
+    assert_non_null(strstr(r.out, org2));
+    cli_result_free(&r);
+    r = CLI(NULL, "memberships", "delete", org2, id);
+    assert_status(r, 0);
+    cli_result_free(&r);
+
+    /* The server's refusals: 400 for a bad email (exit 4), 404 once deleted (exit 3). */
+    r = CLI(NULL, "users", "create", org, "not-an-email");
+    assert_status(r, CLI_EXIT_REFUSED);
+    assert_non_null(strstr(r.err, "http status: 400"));
+    cli_result_free(&r);
+    r = CLI(NULL, "users", "delete-by-external-id", "ada-cli");
+    assert_status(r, 0);
+    cli_result_free(&r);
+    r = CLI(NULL, "users", "get", id);
+    assert_status(r, CLI_EXIT_NOT_FOUND);
+    cli_result_free(&r);
+    free(id);
+    free(org);
+    free(org2);
+}
+
+static void test_sessions(void **st)
+{
+    state *s = *st;
+    scalekit_authentication_response *resp = emu_fixture_sign_in(s->f, "cli-sessions@example.com");
+    const char *user = resp->user->id;
+    cli_result r = CLI(NULL, "sessions", "list", user, "--all");
+    assert_status(r, 0);
+    json_t *j = cli_json(&r);
+    json_t *first = json_array_get(json_object_get(j, "sessions"), 0);
+    assert_non_null(first);
+    char *sid = strdup(json_string_value(json_object_get(first, "session_id")));
+    json_decref(j);
+    cli_result_free(&r);
+
+    r = CLI(NULL, "sessions", "get", sid);
+    assert_status(r, 0);
+    assert_non_null(strstr(r.out, user));
+    cli_result_free(&r);
+    r = CLI(NULL, "sessions", "revoke", sid);
+    assert_status(r, 0);
+    assert_non_null(strstr(r.out, "revoked"));
+    cli_result_free(&r);
+    r = CLI(NULL, "sessions", "revoke-all", user);
+    assert_status(r, 0);
+    json_decref(cli_json(&r));
+    cli_result_free(&r);
+    r = CLI(NULL, "sessions", "get", "ses_missing");
+    assert_status(r, CLI_EXIT_NOT_FOUND);
+    cli_result_free(&r);
+    free(sid);
+    scalekit_authentication_response_free(resp);
 }
 
 static void test_network_failure_is_exit_5(void **st)
@@ -359,7 +451,8 @@ int main(void)
         cmocka_unit_test(test_all_pages_as_one_document_and_as_lines),
         cmocka_unit_test(test_domain_commands),
         cmocka_unit_test(test_user_get_after_a_sign_in),
-        cmocka_unit_test(test_commands_the_emulator_lacks_report_404),
+        cmocka_unit_test(test_users_and_memberships),
+        cmocka_unit_test(test_sessions),
         cmocka_unit_test(test_network_failure_is_exit_5),
         cmocka_unit_test(test_usage_errors_are_exit_2),
         cmocka_unit_test(test_help_at_every_level),

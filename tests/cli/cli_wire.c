@@ -1,8 +1,9 @@
 /*
- * The commands whose routes the emulator does not serve yet (users beyond get,
- * memberships, sessions) against a scripted server: each command sends the
- * method, path, query and body its flags say, and prints the answer; progress
- * of a long --all walk goes to stderr only when it is a terminal.
+ * The commands of users, memberships, sessions, roles and permissions against a
+ * scripted server (the emulator does not serve roles and permissions yet): each
+ * command sends the method, path, query and body its flags say, prints the
+ * answer, and maps the server's 403 to exit 4; progress of a long --all walk
+ * goes to stderr only when it is a terminal.
  */
 #include "mock_http.h"
 #include "cli_harness.h"
