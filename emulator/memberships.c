@@ -545,6 +545,26 @@ static int list_permissions(emu *e, emu_req *r)
     return rc;
 }
 
+/* Whether a name of @p names is no role of @p org nor of the environment: then a
+ * 400 naming roles[i].name was sent, as for an unknown permission given to a role. */
+static bool unknown_role(emu *e, emu_req *r, const char *org, const json_t *names, int *rc)
+{
+    size_t i;
+    json_t *name;
+    json_array_foreach(names, i, name) {
+        json_t *role = emu_role_lookup(e, org, json_string_value(name));
+        json_decref(role);
+        if (!role) {
+            char field[64], why[160];
+            snprintf(field, sizeof field, "roles[%zu].name", i);
+            snprintf(why, sizeof why, "role %.100s not found", json_string_value(name));
+            *rc = emu_reply_field_error(r, field, why);
+            return true;
+        }
+    }
+    return false;
+}
+
 /* POST the roles, as the body itself ([{"role_name": ...}], the gateway's body of
  * the repeated field) or as {"roles": [...]}: adds roles the member lacks;
  * answers the member's roles. */
@@ -566,6 +586,10 @@ static int assign_roles(emu *e, emu_req *r)
         return -1;
     }
     json_t *m = member_or_404(e, r, &rc);
+    if (m && unknown_role(e, r, emu_path_param(r, "organization_id"), names, &rc)) {
+        json_decref(m);
+        m = NULL;
+    }
     json_t *roles = m ? json_loads(skit_json_string(m, "roles"), 0, NULL) : NULL;
     size_t i, j;
     json_t *name, *have;

@@ -7,6 +7,7 @@
  */
 #include "environment.h"
 #include "resources.h"
+#include "role.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -55,6 +56,13 @@ static const emu_route routes[] = {
     {NULL, NULL, NULL, NULL}
 };
 
+/* Each membership's end is a user.organization_membership_deleted event, each role's a role.deleted. */
+static int end_dependants(emu *e, const json_t *organization)
+{
+    return emu_organization_memberships_end(e, organization) == 0 && emu_organization_roles_end(e, organization) == 0
+        ? 0 : -1;
+}
+
 const emu_resource emu_organization_resource = {
     .name = "organization",
     .table = "organizations",
@@ -68,8 +76,7 @@ const emu_resource emu_organization_resource = {
     .cascade = (const emu_cascade[]){{"memberships", "organization_id"}, {"portal_links", "organization_id"},
                                      {"domains", "organization_id"}, {"roles", "organization_id"},
                                      {"role_defaults", "organization_id"}, {0}},
-    /* Each membership's end is a user.organization_membership_deleted event. */
-    .before_delete = emu_organization_memberships_end,
+    .before_delete = end_dependants,
     .events = {"organization.created", "organization.updated", "organization.deleted"},
     .event_organization = "id",
     .shape = shape,

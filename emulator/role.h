@@ -50,6 +50,10 @@ json_t *emu_role_chain(emu *e, const json_t *row);
 /* The roles extending @p row (new JSON array of rows, oldest first), NULL on failure. */
 json_t *emu_role_dependents(emu *e, const json_t *row);
 
+/* An organization's delete (inside its transaction): a role.deleted event for each of its
+ * roles, which the delete takes with it. 0 or -1. */
+int emu_organization_roles_end(emu *e, const json_t *organization);
+
 /* SQL condition: the membership's roles array holds the name bound to the next '?'. */
 #define EMU_HOLDS_ROLE "EXISTS (SELECT 1 FROM json_each(memberships.roles) WHERE json_each.value = ?)"
 

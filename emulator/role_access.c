@@ -227,6 +227,20 @@ int emu_role_attach(emu *e, emu_req *r, const json_t *role, const json_t *names,
     return 0;
 }
 
+/* A role's permissions changed, inside the caller's transaction: its update_time and a
+ * role.updated event (the webhooks' "a role is updated"; RoleEventData carries no
+ * permissions, so the event says which role to re-read). 0 or -1. */
+static int role_changed(emu *e, const json_t *row)
+{
+    const char *id = skit_json_string(row, "id");
+    json_t *after = NULL;
+    int rc = emu_db_exec(e->store, "UPDATE roles SET update_time = ? WHERE id = ?", "is", skit_now(), id) == 1 &&
+                     (after = emu_resource_row(e, &emu_role_desc, id)) &&
+                     emu_resource_emit(e, &emu_role_desc, EMU_EVENT_UPDATED, after, 0) == 0 ? 0 : -1;
+    json_decref(after);
+    return rc;
+}
+
 /* POST {"permission_names": [...]}: attaches those the role lacks; answers all its own. */
 static int add_permissions(emu *e, emu_req *r)
 {
@@ -249,7 +263,7 @@ static int add_permissions(emu *e, emu_req *r)
         return attached < 0 ? -1 : rc;
     }
     json_t *perms = emu_role_permissions(e, row, false), *items = perms ? permissions_json(perms, false) : NULL;
-    rc = items && emu_tx_commit(e->store) == 0 ? emu_reply_json(r, 200, json_pack("{s:O}", "permissions", items))
+    rc = items && role_changed(e, row) == 0 && emu_tx_commit(e->store) == 0 ? emu_reply_json(r, 200, json_pack("{s:O}", "permissions", items))
                                                : -1;
     if (!items)
         emu_tx_rollback(e->store);
@@ -274,7 +288,7 @@ static int remove_permission(emu *e, emu_req *r)
     else if (row && n == 0)
         rc = emu_reply_error(r, 404, "NOT_FOUND", "role %s has no permission %s", skit_json_string(row, "name"),
                              permission);
-    if (!row || n != 1)
+    if (!row || n != 1 || role_changed(e, row) != 0)
         emu_tx_rollback(e->store);
     else
         rc = emu_tx_commit(e->store) == 0 ? emu_reply_json(r, 200, json_object()) : -1;

@@ -72,6 +72,21 @@ static int reassign_dependents(emu *e, const json_t *deps, const char *target)
     return 0;
 }
 
+int emu_organization_roles_end(emu *e, const json_t *organization)
+{
+    json_t *roles = emu_db_rows(e->store, "SELECT * FROM roles WHERE organization_id = ? ORDER BY rowid", "s",
+                                skit_json_string(organization, "id"));
+    int rc = roles ? 0 : -1;
+    size_t i;
+    json_t *row;
+    json_array_foreach(roles, i, row) {
+        if (rc == 0)
+            rc = emu_resource_emit(e, &emu_role_desc, EMU_EVENT_DELETED, row, 0);
+    }
+    json_decref(roles);
+    return rc;
+}
+
 /* Why @p row may not go now (a reply was sent), or 0 when it may, to @p target. */
 static int refuse_delete(emu *e, emu_req *r, const json_t *row, const json_t *target, const char *target_name,
                          const json_t *deps, int *rc)

@@ -2,7 +2,9 @@
  * The role.* and permission.* webhook events: each write's event arrives
  * signed (verified by scalekit_verify_webhook_payload), in commit order, in
  * the OpenAPI's RoleEventData / PermissionEventData shapes, an organization
- * role's with its organization_id; a refused write emits nothing.
+ * role's with its organization_id; a refused write emits nothing. A change of a
+ * role's permissions is a role.updated; an organization's delete, a role.deleted
+ * for each of its roles.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -123,11 +125,57 @@ static void reassigned_members_are_updated_memberships(void **state)
     json_decref(org);
 }
 
+/* Attaching or detaching a permission updates the role (role.updated); an organization's
+ * delete takes its roles, each with its role.deleted before organization.deleted. */
+static void permission_changes_and_organization_delete(void **state)
+{
+    hook_fixture *s = *state;
+    EMU_FIXTURE_REQUIRE_EMULATOR(s->f, "the webhook receiver");
+    hook_fixture_reset(s);
+    emu_raw_fixture raw = {.f = s->f, .token = emu_test_client_token(s->f->emu)};
+    assert_non_null(raw.token);
+    json_decref(raw_api_expect(&raw, 201, "POST", "{\"name\":\"pc:read\"}", "/api/v1/permissions"));
+    json_decref(raw_api_expect(&raw, 201, "POST", "{\"name\":\"pc_role\"}", "/api/v1/roles"));
+    json_decref(raw_api_expect(&raw, 200, "POST", "{\"permission_names\":[\"pc:read\"]}",
+                               "/api/v1/roles/pc_role/permissions"));
+    /* Refused: an unknown permission, a permission the role lacks. No event. */
+    json_decref(raw_api_expect(&raw, 400, "POST", "{\"permission_names\":[\"pc:nope\"]}",
+                               "/api/v1/roles/pc_role/permissions"));
+    json_decref(raw_api_expect(&raw, 200, "DELETE", NULL, "/api/v1/roles/pc_role/permissions/pc:read"));
+    json_decref(raw_api_expect(&raw, 404, "DELETE", NULL, "/api/v1/roles/pc_role/permissions/pc:read"));
+    json_t *org = raw_api_expect(&raw, 201, "POST", "{\"display_name\":\"Gone Org\"}", "/api/v1/organizations");
+    const char *org_id = skit_json_string(json_object_get(org, "organization"), "id");
+    json_decref(raw_api_expect(&raw, 201, "POST", "{\"name\":\"gone_a\"}", "/api/v1/organizations/%s/roles", org_id));
+    json_decref(raw_api_expect(&raw, 201, "POST", "{\"name\":\"gone_b\"}", "/api/v1/organizations/%s/roles", org_id));
+    json_decref(raw_api_expect(&raw, 200, "DELETE", NULL, "/api/v1/organizations/%s", org_id));
+
+    hook_fixture_wait(s, 10);
+    json_decref(expect_event(s, 0, "permission.created", NULL, "pc:read"));
+    json_decref(expect_event(s, 1, "role.created", NULL, "pc_role"));
+    json_decref(expect_event(s, 2, "role.updated", NULL, "pc_role"));
+    json_decref(expect_event(s, 3, "role.updated", NULL, "pc_role"));
+    json_t *ev = hook_fixture_event(s, 4);
+    assert_string_equal(skit_json_string(ev, "type"), "organization.created");
+    json_decref(ev);
+    json_decref(expect_event(s, 5, "role.created", org_id, "gone_a"));
+    json_decref(expect_event(s, 6, "role.created", org_id, "gone_b"));
+    json_decref(expect_event(s, 7, "role.deleted", org_id, "gone_a"));
+    json_decref(expect_event(s, 8, "role.deleted", org_id, "gone_b"));
+    ev = hook_fixture_event(s, 9);
+    assert_string_equal(skit_json_string(ev, "type"), "organization.deleted");
+    json_decref(ev);
+    skit_sleep_ms(100);
+    assert_int_equal(mock_http_count(s->receiver, HOOK_FIXTURE_PATH), 10);
+    json_decref(org);
+    free(raw.token);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(role_and_permission_events),
         cmocka_unit_test(reassigned_members_are_updated_memberships),
+        cmocka_unit_test(permission_changes_and_organization_delete),
     };
     return cmocka_run_group_tests(tests, hook_fixture_setup, hook_fixture_teardown);
 }

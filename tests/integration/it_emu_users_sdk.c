@@ -251,8 +251,16 @@ static void memberships(void **state)
     emu_assert_failed(scalekit_user_resend_invite(f->client, home->id, user->id, &inv), SCALEKIT_EINVALID_REQUEST, 400,
                   NULL);
 
+    /* Only roles that exist are assigned: an unknown one is a 400 naming it. */
     const char *names[] = {"editor", "viewer", NULL};
     scalekit_user_role_list *roles = NULL;
+    emu_assert_failed(scalekit_user_assign_roles(f->client, home->id, user->id, names, &roles),
+                      SCALEKIT_EINVALID_REQUEST, 400, "roles[0].name");
+    for (const char **name = names; *name; name++) {
+        scalekit_role *role = NULL;
+        EMU_FIXTURE_OK(scalekit_role_create_organization_role(f->client, home->id, *name, NULL, &role));
+        scalekit_role_free(role);
+    }
     EMU_FIXTURE_OK(scalekit_user_assign_roles(f->client, home->id, user->id, names, &roles));
     assert_int_equal(roles->count, 3);
     scalekit_user_role_list_free(roles);
