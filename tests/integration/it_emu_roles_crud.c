@@ -4,6 +4,9 @@
  * levels with the effective permissions in their order, cycle refusal,
  * dependents, the default roles, and deletion with and without reassignment.
  * (Paging: the API lists roles all at once, so nothing pages here.)
+ * With the SCALEKIT_* variables set it runs against that environment: the tests
+ * that need a fresh environment or a member made in-process say they are skipped,
+ * the others take names unique to the run.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -42,6 +45,7 @@ static json_t *create_role(emu_raw_fixture *s, const char *collection, const cha
 static void environment_role_crud(void **state)
 {
     emu_raw_fixture *s = *state;
+    EMU_FIXTURE_REQUIRE_EMULATOR(s->f, "a fresh environment (the list holds only the seeded roles)");
     create_permission(s, "docs:read");
     json_t *role = create_role(s, "/api/v1/roles", "{\"name\":\"editor\",\"display_name\":\"Editor\","
                                                     "\"description\":\"Edits\",\"permissions\":[\"docs:read\"]}");
@@ -114,7 +118,9 @@ static void role_rules(void **state)
     refused(s, "POST", p, "{\"name\":\"has space\"}", "name");
     refused(s, "POST", p, "{\"name\":7}", "name");
     char body[4200], name[80];
-    memset(name, 'a', 65);
+    raw_unique_name(name, sizeof name, "longest");
+    size_t len = strlen(name);
+    memset(name + len, 'a', 65 - len);
     name[65] = '\0';
     snprintf(body, sizeof body, "{\"name\":\"%s\"}", name);
     refused(s, "POST", p, body, "name");
@@ -142,6 +148,7 @@ static void role_rules(void **state)
 static void inheritance_over_three_levels(void **state)
 {
     emu_raw_fixture *s = *state;
+    EMU_FIXTURE_REQUIRE_EMULATOR(s->f, "a fresh environment (fixed role names)");
     create_permission(s, "a:one");
     create_permission(s, "a:two");
     create_permission(s, "b:one");
@@ -216,24 +223,29 @@ static void a_long_chain_of_bases(void **state)
 {
     emu_raw_fixture *s = *state;
     enum { LEVELS = 80 };
-    create_permission(s, "deep:perm");
-    json_decref(create_role(s, "/api/v1/roles", "{\"name\":\"c0\",\"permissions\":[\"deep:perm\"]}"));
+    char tag[48], perm[64], body[160];
+    raw_unique_name(tag, sizeof tag, "chain");
+    snprintf(perm, sizeof perm, "%s:deep", tag);
+    create_permission(s, perm);
+    snprintf(body, sizeof body, "{\"name\":\"%s_c0\",\"permissions\":[\"%s\"]}", tag, perm);
+    json_decref(create_role(s, "/api/v1/roles", body));
     for (int i = 1; i < LEVELS; i++) {
-        char body[96];
-        snprintf(body, sizeof body, "{\"name\":\"c%d\",\"extends\":\"c%d\"}", i, i - 1);
+        snprintf(body, sizeof body, "{\"name\":\"%s_c%d\",\"extends\":\"%s_c%d\"}", tag, i, tag, i - 1);
         json_decref(create_role(s, "/api/v1/roles", body));
     }
-    json_t *all = raw_api_expect(s, 200, "GET", NULL, "/api/v1/roles/c%d/permissions:all", LEVELS - 1);
-    assert_string_equal(raw_names(json_object_get(all, "permissions")), "deep:perm");
+    json_t *all = raw_api_expect(s, 200, "GET", NULL, "/api/v1/roles/%s_c%d/permissions:all", tag, LEVELS - 1);
+    assert_string_equal(raw_names(json_object_get(all, "permissions")), perm);
     json_decref(all);
-    char body[64];
-    snprintf(body, sizeof body, "{\"extends\":\"c%d\"}", LEVELS - 1);
-    refused(s, "PUT", "/api/v1/roles/c0", body, "extends");
+    char path[96];
+    snprintf(body, sizeof body, "{\"extends\":\"%s_c%d\"}", tag, LEVELS - 1);
+    snprintf(path, sizeof path, "/api/v1/roles/%s_c0", tag);
+    refused(s, "PUT", path, body, "extends");
 }
 
 static void deletion_follows_holders_and_dependents(void **state)
 {
     emu_raw_fixture *s = *state;
+    EMU_FIXTURE_REQUIRE_EMULATOR(s->f, "a member made in-process and the seeded default roles");
     json_t *org = raw_api_expect(s, 201, "POST", "{\"display_name\":\"Holders\"}", "/api/v1/organizations");
     const char *org_id = skit_json_string(json_object_get(org, "organization"), "id");
     json_decref(create_role(s, "/api/v1/roles", "{\"name\":\"base_role\"}"));
@@ -288,9 +300,12 @@ static void organization_roles(void **state)
     json_t *org = raw_api_expect(s, 201, "POST", "{\"display_name\":\"Org Roles\"}", "/api/v1/organizations");
     char base[128];
     snprintf(base, sizeof base, "/api/v1/organizations/%s/roles", skit_json_string(json_object_get(org, "organization"), "id"));
-    create_permission(s, "org:audit");
-    json_t *role = create_role(s, base, "{\"name\":\"auditor\",\"display_name\":\"Auditor\",\"extends\":\"admin\","
-                                        "\"permissions\":[\"org:audit\"]}");
+    char perm[64], body[256];
+    raw_unique_name(perm, sizeof perm, "org:audit");
+    create_permission(s, perm);
+    snprintf(body, sizeof body, "{\"name\":\"auditor\",\"display_name\":\"Auditor\",\"extends\":\"admin\","
+             "\"permissions\":[\"%s\"]}", perm);
+    json_t *role = create_role(s, base, body);
     assert_true(json_is_true(json_object_get(role, "is_org_role")));
     assert_string_equal(skit_json_string(role, "extends"), "admin");
     json_decref(role);
@@ -302,11 +317,11 @@ static void organization_roles(void **state)
     size_t n = json_array_size(roles);
     assert_true(n >= 4);
     assert_string_equal(skit_json_string(json_array_get(roles, n - 2), "name"), "auditor");
-    assert_string_equal(raw_names(json_object_get(json_array_get(roles, n - 2), "permissions")), "org:audit");
+    assert_string_equal(raw_names(json_object_get(json_array_get(roles, n - 2), "permissions")), perm);
     assert_string_equal(skit_json_string(json_array_get(roles, n - 1), "name"), "junior_auditor");
     json_decref(list);
     json_t *got = raw_api_expect(s, 200, "GET", NULL, "%s/junior_auditor?include=permissions:all", base);
-    assert_string_equal(raw_names(json_object_get(json_object_get(got, "role"), "permissions")), "org:audit");
+    assert_string_equal(raw_names(json_object_get(json_object_get(got, "role"), "permissions")), perm);
     json_decref(got);
 
     /* Names: taken in the organization, or by an environment role, either way. */
@@ -355,14 +370,14 @@ static void organization_roles(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(environment_role_crud, emu_raw_fixture_setup, emu_raw_fixture_teardown),
-        cmocka_unit_test_setup_teardown(role_rules, emu_raw_fixture_setup, emu_raw_fixture_teardown),
-        cmocka_unit_test_setup_teardown(inheritance_over_three_levels, emu_raw_fixture_setup,
+        cmocka_unit_test_setup_teardown(environment_role_crud, emu_raw_fixture_setup_env, emu_raw_fixture_teardown),
+        cmocka_unit_test_setup_teardown(role_rules, emu_raw_fixture_setup_env, emu_raw_fixture_teardown),
+        cmocka_unit_test_setup_teardown(inheritance_over_three_levels, emu_raw_fixture_setup_env,
                                         emu_raw_fixture_teardown),
-        cmocka_unit_test_setup_teardown(a_long_chain_of_bases, emu_raw_fixture_setup, emu_raw_fixture_teardown),
-        cmocka_unit_test_setup_teardown(deletion_follows_holders_and_dependents, emu_raw_fixture_setup,
+        cmocka_unit_test_setup_teardown(a_long_chain_of_bases, emu_raw_fixture_setup_env, emu_raw_fixture_teardown),
+        cmocka_unit_test_setup_teardown(deletion_follows_holders_and_dependents, emu_raw_fixture_setup_env,
                                         emu_raw_fixture_teardown),
-        cmocka_unit_test_setup_teardown(organization_roles, emu_raw_fixture_setup, emu_raw_fixture_teardown),
+        cmocka_unit_test_setup_teardown(organization_roles, emu_raw_fixture_setup_env, emu_raw_fixture_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -30,25 +30,30 @@ char *emu_user_ensure(scalekit_emulator *e, const char *email, const char *organ
 static void deleting_a_base(void **state)
 {
     emu_raw_fixture *s = *state;
-    json_decref(raw_api_expect(s, 201, "POST", "{\"name\":\"perm:base\"}", "/api/v1/permissions"));
-    json_decref(raw_api_expect(s, 201, "POST", "{\"name\":\"lower\",\"permissions\":[\"perm:base\"]}", "/api/v1/roles"));
-    json_decref(raw_api_expect(s, 201, "POST", "{\"name\":\"upper\",\"extends\":\"lower\"}", "/api/v1/roles"));
-    json_t *all = raw_api_expect(s, 200, "GET", NULL, "/api/v1/roles/upper/permissions:all");
+    char tag[48], body[192];
+    raw_unique_name(tag, sizeof tag, "based");
+    snprintf(body, sizeof body, "{\"name\":\"%s:perm\"}", tag);
+    json_decref(raw_api_expect(s, 201, "POST", body, "/api/v1/permissions"));
+    snprintf(body, sizeof body, "{\"name\":\"%s_lower\",\"permissions\":[\"%s:perm\"]}", tag, tag);
+    json_decref(raw_api_expect(s, 201, "POST", body, "/api/v1/roles"));
+    snprintf(body, sizeof body, "{\"name\":\"%s_upper\",\"extends\":\"%s_lower\"}", tag, tag);
+    json_decref(raw_api_expect(s, 201, "POST", body, "/api/v1/roles"));
+    json_t *all = raw_api_expect(s, 200, "GET", NULL, "/api/v1/roles/%s_upper/permissions:all", tag);
     assert_int_equal(json_array_size(json_object_get(all, "permissions")), 1);
     json_decref(all);
 
-    json_decref(raw_api_expect(s, 200, "DELETE", NULL, "/api/v1/roles/upper/base"));
-    json_t *upper = raw_api_expect(s, 200, "GET", NULL, "/api/v1/roles/upper");
+    json_decref(raw_api_expect(s, 200, "DELETE", NULL, "/api/v1/roles/%s_upper/base", tag));
+    json_t *upper = raw_api_expect(s, 200, "GET", NULL, "/api/v1/roles/%s_upper", tag);
     assert_null(json_object_get(json_object_get(upper, "role"), "extends"));
     json_decref(upper);
-    all = raw_api_expect(s, 200, "GET", NULL, "/api/v1/roles/upper/permissions:all");
+    all = raw_api_expect(s, 200, "GET", NULL, "/api/v1/roles/%s_upper/permissions:all", tag);
     assert_int_equal(json_array_size(json_object_get(all, "permissions")), 0);
     json_decref(all);
-    json_t *lower = raw_api_expect(s, 200, "GET", NULL, "/api/v1/roles/lower");
+    json_t *lower = raw_api_expect(s, 200, "GET", NULL, "/api/v1/roles/%s_lower", tag);
     assert_int_equal(json_integer_value(json_object_get(json_object_get(lower, "role"), "dependent_roles_count")), 0);
     json_decref(lower);
     /* Again: nothing to remove, still 200; an unknown role 404. */
-    json_decref(raw_api_expect(s, 200, "DELETE", NULL, "/api/v1/roles/upper/base"));
+    json_decref(raw_api_expect(s, 200, "DELETE", NULL, "/api/v1/roles/%s_upper/base", tag));
     json_t *missing = raw_api_expect(s, 404, "DELETE", NULL, "/api/v1/roles/nobody/base");
     raw_assert_error(missing, "NOT_FOUND", "nobody");
     json_decref(missing);
@@ -57,6 +62,7 @@ static void deleting_a_base(void **state)
 static void organization_members_and_roles(void **state)
 {
     emu_raw_fixture *s = *state;
+    EMU_FIXTURE_REQUIRE_EMULATOR(s->f, "members made in-process");
     json_t *org = raw_api_expect(s, 201, "POST", "{\"display_name\":\"Members\"}", "/api/v1/organizations");
     const char *org_id = skit_json_string(json_object_get(org, "organization"), "id");
     json_decref(raw_api_expect(s, 201, "POST", "{\"name\":\"clerk\"}", "/api/v1/organizations/%s/roles", org_id));
@@ -111,6 +117,7 @@ static void organization_members_and_roles(void **state)
 static void assigned_roles_reach_permissions_and_tokens(void **state)
 {
     emu_raw_fixture *s = *state;
+    EMU_FIXTURE_REQUIRE_EMULATOR(s->f, "the emulator's hosted login");
     json_t *org = raw_api_expect(s, 201, "POST", "{\"display_name\":\"Assigned\"}", "/api/v1/organizations");
     const char *org_id = skit_json_string(json_object_get(org, "organization"), "id");
     json_decref(raw_api_expect(s, 201, "POST", "{\"name\":\"v:read\",\"description\":\"Views\"}", "/api/v1/permissions"));
@@ -212,10 +219,10 @@ static void an_older_data_file_gets_the_seeded_roles_once(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(deleting_a_base, emu_raw_fixture_setup, emu_raw_fixture_teardown),
-        cmocka_unit_test_setup_teardown(organization_members_and_roles, emu_raw_fixture_setup,
+        cmocka_unit_test_setup_teardown(deleting_a_base, emu_raw_fixture_setup_env, emu_raw_fixture_teardown),
+        cmocka_unit_test_setup_teardown(organization_members_and_roles, emu_raw_fixture_setup_env,
                                         emu_raw_fixture_teardown),
-        cmocka_unit_test_setup_teardown(assigned_roles_reach_permissions_and_tokens, emu_raw_fixture_setup,
+        cmocka_unit_test_setup_teardown(assigned_roles_reach_permissions_and_tokens, emu_raw_fixture_setup_env,
                                         emu_raw_fixture_teardown),
         cmocka_unit_test(an_older_data_file_gets_the_seeded_roles_once),
     };

@@ -63,6 +63,7 @@ static void run(emu_raw_fixture *s, void *(*fn)(void *), worker *w)
 static void one_name_one_role(void **state)
 {
     emu_raw_fixture *s = *state;
+    EMU_FIXTURE_REQUIRE_EMULATOR(s->f, "a fresh environment (fixed role names)");
     worker w[THREADS];
     run(s, create_same, w);
     int created = 0, taken = 0;
@@ -77,6 +78,7 @@ static void one_name_one_role(void **state)
 static void concurrent_attachments(void **state)
 {
     emu_raw_fixture *s = *state;
+    EMU_FIXTURE_REQUIRE_EMULATOR(s->f, "a fresh environment (fixed role names)");
     json_decref(raw_api_expect(s, 201, "POST", "{\"name\":\"shared\"}", "/api/v1/roles"));
     worker w[THREADS];
     run(s, attach, w);
@@ -105,8 +107,8 @@ static void concurrent_attachments(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(one_name_one_role, emu_raw_fixture_setup, emu_raw_fixture_teardown),
-        cmocka_unit_test_setup_teardown(concurrent_attachments, emu_raw_fixture_setup, emu_raw_fixture_teardown),
+        cmocka_unit_test_setup_teardown(one_name_one_role, emu_raw_fixture_setup_env, emu_raw_fixture_teardown),
+        cmocka_unit_test_setup_teardown(concurrent_attachments, emu_raw_fixture_setup_env, emu_raw_fixture_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

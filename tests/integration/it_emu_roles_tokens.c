@@ -22,6 +22,7 @@
 static void the_token_carries_effective_permissions(void **state)
 {
     emu_raw_fixture *s = *state;
+    EMU_FIXTURE_REQUIRE_EMULATOR(s->f, "the emulator's hosted login");
     json_t *org = raw_api_expect(s, 201, "POST", "{\"display_name\":\"Token Org\"}", "/api/v1/organizations");
     const char *org_id = json_string_value(json_object_get(json_object_get(org, "organization"), "id"));
     const char *perms[] = {"docs:read", "docs:write", "docs:delete"};
@@ -68,6 +69,7 @@ static void the_token_carries_effective_permissions(void **state)
 static void organization_roles_in_the_token(void **state)
 {
     emu_raw_fixture *s = *state;
+    EMU_FIXTURE_REQUIRE_EMULATOR(s->f, "the emulator's hosted login");
     json_t *org = raw_api_expect(s, 201, "POST", "{\"display_name\":\"Org Token\"}", "/api/v1/organizations");
     const char *org_id = json_string_value(json_object_get(json_object_get(org, "organization"), "id"));
     json_decref(raw_api_expect(s, 201, "POST", "{\"name\":\"env:perm\"}", "/api/v1/permissions"));
@@ -97,9 +99,9 @@ static void organization_roles_in_the_token(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(the_token_carries_effective_permissions, emu_raw_fixture_setup,
+        cmocka_unit_test_setup_teardown(the_token_carries_effective_permissions, emu_raw_fixture_setup_env,
                                         emu_raw_fixture_teardown),
-        cmocka_unit_test_setup_teardown(organization_roles_in_the_token, emu_raw_fixture_setup,
+        cmocka_unit_test_setup_teardown(organization_roles_in_the_token, emu_raw_fixture_setup_env,
                                         emu_raw_fixture_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -104,3 +104,11 @@ const char *raw_claim_names(const json_t *tokens, const char *name)
     json_decref(payload);
     return out;
 }
+
+const char *raw_unique_name(char *out, size_t n, const char *prefix)
+{
+    emu_fixture_unique(out, n, prefix);
+    for (char *p = out; *p; p++)
+        *p = *p == '-' ? '_' : *p;
+    return out;
+}

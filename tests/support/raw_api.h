@@ -28,6 +28,10 @@ void raw_assert_violation(const json_t *reply, const char *field);
  * message contains @p text (NULL: any). */
 void raw_assert_error(const json_t *reply, const char *error_code, const char *text);
 
+/* emu_fixture_unique(@p prefix) with '_' for '-': a role or permission name no
+ * other run or call takes, so a suite runs again on the same environment. @p out. */
+const char *raw_unique_name(char *out, size_t n, const char *prefix);
+
 /* The "name" members of the objects of array @p items, joined by spaces (a
  * thread-local buffer, valid until the next call). */
 const char *raw_names(const json_t *items);
