@@ -9,6 +9,10 @@
  * plays the browser). Against a real environment the login needs a person and a
  * browser, so the steps that need its code are skipped and the others run.
  *
+ * The roles step gives the signed-in member a new role and shows its permission in
+ * the refreshed token; against a real environment (no member signed in here) it
+ * only creates and deletes the permission and the role.
+ *
  * Each step is one function of the table `steps` below; a new step (say, the
  * organizations API) is one more function and one more row.
  * Exit status: 0 when every step that ran succeeded, 1 otherwise.
@@ -40,6 +44,7 @@ typedef struct demo {
     char *code;                    /* NULL until the hosted login is completed */
     scalekit_authentication_response *auth;
     char *access_token;            /* the newest user access token */
+    char *refresh_token;           /* the newest refresh token (each refresh rotates it) */
     char *webhook_secret;
     char *org_id;                  /* the quickstart's organization, deleted at the end */
 } demo;
@@ -292,6 +297,8 @@ static int step_refresh(demo *d)
     line_short("new refresh token", t->refresh_token);
     free(d->access_token);
     d->access_token = strdup(t->access_token);
+    free(d->refresh_token);
+    d->refresh_token = t->refresh_token ? strdup(t->refresh_token) : NULL;
     scalekit_token_response_free(t);
     rc = scalekit_refresh_access_token(d->client, d->auth->refresh_token, &t);
     line("old refresh token", rc == SCALEKIT_OK ? "still accepted (unexpected)" : "refused: it was rotated");
@@ -591,6 +598,151 @@ static int delete_organization(demo *d)
     return rc == SCALEKIT_OK ? 0 : report("scalekit_organization_delete", rc);
 }
 
+/* ---- roles and permissions: a permission reaches the member's next token ------- */
+
+/* A new organization, and the quickstart's member signed in to it (which makes them a
+ * member, with the default member role): its id in *org_id (malloc'd), and the
+ * member's new tokens in d. */
+static int sign_in_to_new_organization(demo *d, char **org_id)
+{
+    scalekit_organization *org = NULL;
+    int rc = scalekit_organization_create(d->client, "Reports Ltd", NULL, &org);
+    if (rc != SCALEKIT_OK)
+        return report("scalekit_organization_create", rc);
+    *org_id = strdup(org->id);
+    scalekit_organization_free(org);
+    line("organization", *org_id);
+    scalekit_pkce pkce;
+    char *url = NULL, *code = NULL, login_url[256];
+    rc = scalekit_generate_pkce(&pkce);
+    scalekit_authorization_url_options o = SCALEKIT_AUTHORIZATION_URL_OPTIONS_INIT;
+    o.organization_id = *org_id;
+    o.login_hint = DEMO_EMAIL;
+    o.code_challenge = pkce.code_challenge;
+    o.code_challenge_method = pkce.code_challenge_method;
+    snprintf(login_url, sizeof login_url, "%s/oauth/authorize", d->env_url);
+    if (rc == SCALEKIT_OK)
+        rc = scalekit_get_authorization_url(d->client, REDIRECT_URI, &o, &url);
+    if (rc != SCALEKIT_OK)
+        return report("the authorization URL", rc);
+    code = complete_hosted_login(url, login_url, DEMO_EMAIL);
+    scalekit_free(url);
+    if (!code) {
+        fprintf(stderr, "   FAILED: the hosted login page did not redirect back with a code\n");
+        return 1;
+    }
+    scalekit_authentication_options ao = SCALEKIT_AUTHENTICATION_OPTIONS_INIT;
+    ao.code_verifier = pkce.code_verifier;
+    scalekit_authentication_response *auth = NULL;
+    rc = scalekit_authenticate_with_code(d->client, code, REDIRECT_URI, &ao, &auth);
+    free(code);
+    if (rc != SCALEKIT_OK)
+        return report("scalekit_authenticate_with_code", rc);
+    free(d->access_token);
+    free(d->refresh_token);
+    d->access_token = strdup(auth->access_token);
+    d->refresh_token = auth->refresh_token ? strdup(auth->refresh_token) : NULL;
+    line("signed in to it", DEMO_EMAIL);
+    scalekit_authentication_response_free(auth);
+    return 0;
+}
+
+/* Give the signed-in member @p role, refresh, and show @p permission in the new token,
+ * as the authorization helper and a gateway's one-call check see it. */
+static int member_gets_role(demo *d, const char *org_id, const char *role, const char *permission)
+{
+    const char *names[] = {role, NULL};
+    scalekit_user_role_list *held = NULL;
+    int rc = scalekit_user_assign_roles(d->client, org_id, d->auth->user->id, names, &held);
+    scalekit_user_role_list_free(held);
+    if (rc != SCALEKIT_OK)
+        return report("scalekit_user_assign_roles", rc);
+    line("member now holds", role);
+    scalekit_token_response *t = NULL;
+    rc = scalekit_refresh_access_token(d->client, d->refresh_token, &t);
+    if (rc != SCALEKIT_OK)
+        return report("scalekit_refresh_access_token", rc);
+    free(d->access_token);
+    free(d->refresh_token);
+    d->access_token = strdup(t->access_token);
+    d->refresh_token = t->refresh_token ? strdup(t->refresh_token) : NULL;
+    scalekit_token_response_free(t);
+    scalekit_access_token_claims *c = NULL;
+    rc = scalekit_get_access_token_claims(d->client, d->access_token, &c);
+    if (rc != SCALEKIT_OK)
+        return report("scalekit_get_access_token_claims", rc);
+    printf("   %-18s", "token permissions");
+    for (size_t i = 0; c->permissions[i]; i++)
+        printf(" %s", c->permissions[i]);
+    bool granted = scalekit_access_token_claims_has_permission(c, permission);
+    printf("\n   %-18s %s\n", "has_permission", granted ? "true" : "false");
+    scalekit_access_token_claims_free(c);
+    /* A gateway refuses in one call: validation that requires the permission. */
+    const char *required[] = {permission, NULL};
+    scalekit_validate_options vo = SCALEKIT_VALIDATE_OPTIONS_INIT;
+    vo.required_permissions = required;
+    rc = scalekit_validate_token(d->client, d->access_token, &vo, NULL);
+    line("validate requiring", rc == SCALEKIT_OK ? "accepted" : scalekit_strerror(rc));
+    int failed = !granted || rc != SCALEKIT_OK;
+    if (failed)
+        fprintf(stderr, "   FAILED: the refreshed token does not grant %s\n", permission);
+    /* Leave the role as it was: the member gives it back before it goes. */
+    rc = scalekit_user_remove_role(d->client, org_id, d->auth->user->id, role);
+    return rc != SCALEKIT_OK ? report("scalekit_user_remove_role", rc) : failed;
+}
+
+/* Create a permission and a role that has it; with a signed-in member, give them the
+ * role and see the permission in their next token. Both are deleted at the end. */
+static int step_roles(demo *d)
+{
+    /* Names fresh per run, so runs against a real environment never collide. */
+    char permission[64], role[64];
+    snprintf(permission, sizeof permission, "reports:read_%lld", (long long)time(NULL));
+    snprintf(role, sizeof role, "report_reader_%lld", (long long)time(NULL));
+    scalekit_permission_options po = SCALEKIT_PERMISSION_OPTIONS_INIT;
+    po.description = "Reads the reports";
+    scalekit_permission *p = NULL;
+    int rc = scalekit_permission_create(d->client, permission, &po, &p);
+    scalekit_permission_free(p);
+    if (rc != SCALEKIT_OK)
+        return report("scalekit_permission_create", rc);
+    line("permission", permission);
+    const char *perms[] = {permission, NULL};
+    scalekit_role_create_options ro = SCALEKIT_ROLE_CREATE_OPTIONS_INIT;
+    ro.display_name = "Report reader";
+    ro.permissions = perms;
+    scalekit_role *r = NULL;
+    rc = scalekit_role_create(d->client, role, &ro, &r);
+    scalekit_role_free(r);
+    int failed = rc != SCALEKIT_OK ? report("scalekit_role_create", rc) : 0;
+    if (!failed)
+        line("role", role);
+
+    /* The member signs in again, to an organization of their own this time: the
+     * token's roles and permissions are those of the organization signed in to. */
+    char *org_id = NULL;
+    if (!failed && (!d->emulator || !d->auth)) {
+        printf("   skipped: giving the member the role needs the member signed in (the hosted login above)\n");
+    } else if (!failed) {
+        failed = sign_in_to_new_organization(d, &org_id);
+        if (!failed)
+            failed = member_gets_role(d, org_id, role, permission);
+    }
+    if (org_id) {
+        rc = scalekit_organization_delete(d->client, org_id);
+        failed = rc != SCALEKIT_OK ? report("scalekit_organization_delete", rc) : failed;
+        free(org_id);
+    }
+    /* Delete them whatever happened above: the demo leaves nothing behind. */
+    int gone = scalekit_role_delete(d->client, role, NULL);
+    if (gone == SCALEKIT_OK || gone == SCALEKIT_ENOTFOUND)
+        gone = scalekit_permission_delete(d->client, permission);
+    if (gone != SCALEKIT_OK)
+        return report("deleting the demo's role and permission", gone);
+    line("deleted", "the role and the permission");
+    return failed;
+}
+
 static const struct {
     const char *title;
     int (*run)(demo *d);
@@ -602,6 +754,7 @@ static const struct {
     {"The user's claims", step_user_claims},
     {"Access-token validation", step_validate_access_token},
     {"Refresh", step_refresh},
+    {"Roles and permissions", step_roles},
     {"Client-credentials token", step_client_token},
     {"Webhook verification", step_webhook},
     {"Organizations", step_organizations},
@@ -658,6 +811,7 @@ int main(void)
 
     free(d.code);
     free(d.access_token);
+    free(d.refresh_token);
     free(d.webhook_secret);
     scalekit_free(d.authorization_url);
     scalekit_authentication_response_free(d.auth);
