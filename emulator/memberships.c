@@ -534,7 +534,8 @@ static int list_permissions(emu *e, emu_req *r)
     size_t i;
     json_t *p;
     json_array_foreach(rows, i, p)
-        json_array_append_new(items, json_pack("{s:s?, s:s?, s:s?}", "id", skit_json_string(p, "id"), "name",
+        /* usersPermission: a description is a string or absent, never null. */
+        json_array_append_new(items, json_pack("{s:s?, s:s?, s:s*}", "id", skit_json_string(p, "id"), "name",
                                                skit_json_string(p, "name"), "description",
                                                skit_json_string(p, "description")));
     rc = rows && items ? emu_reply_json(r, 200, json_pack("{s:O}", "permissions", items)) : -1;

@@ -141,6 +141,8 @@ static void assigned_roles_reach_permissions_and_tokens(void **state)
     assert_string_equal(raw_names(json_object_get(perms, "permissions")), "o:write v:read");
     assert_string_equal(skit_json_string(json_array_get(json_object_get(perms, "permissions"), 1), "description"),
                         "Views");
+    /* Without a description there is none, not a null (usersPermission's description is a string). */
+    assert_null(json_object_get(json_array_get(json_object_get(perms, "permissions"), 0), "description"));
     json_decref(perms);
     tokens = raw_refresh(s, tokens);
     assert_string_equal(raw_claim_names(tokens, "roles"), "member org_editor");
