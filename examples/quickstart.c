@@ -283,6 +283,15 @@ static int step_validate_access_token(demo *d)
     return 0;
 }
 
+/* The member's newest tokens, copied into @p d (each refresh rotates the refresh token). */
+static void keep_tokens(demo *d, const char *access_token, const char *refresh_token)
+{
+    free(d->access_token);
+    free(d->refresh_token);
+    d->access_token = strdup(access_token);
+    d->refresh_token = refresh_token ? strdup(refresh_token) : NULL;
+}
+
 static int step_refresh(demo *d)
 {
     if (!d->auth || !d->auth->refresh_token) {
@@ -295,10 +304,7 @@ static int step_refresh(demo *d)
         return report("scalekit_refresh_access_token", rc);
     line_short("new access token", t->access_token);
     line_short("new refresh token", t->refresh_token);
-    free(d->access_token);
-    d->access_token = strdup(t->access_token);
-    free(d->refresh_token);
-    d->refresh_token = t->refresh_token ? strdup(t->refresh_token) : NULL;
+    keep_tokens(d, t->access_token, t->refresh_token);
     scalekit_token_response_free(t);
     rc = scalekit_refresh_access_token(d->client, d->auth->refresh_token, &t);
     line("old refresh token", rc == SCALEKIT_OK ? "still accepted (unexpected)" : "refused: it was rotated");
@@ -638,10 +644,7 @@ static int sign_in_to_new_organization(demo *d, char **org_id)
     free(code);
     if (rc != SCALEKIT_OK)
         return report("scalekit_authenticate_with_code", rc);
-    free(d->access_token);
-    free(d->refresh_token);
-    d->access_token = strdup(auth->access_token);
-    d->refresh_token = auth->refresh_token ? strdup(auth->refresh_token) : NULL;
+    keep_tokens(d, auth->access_token, auth->refresh_token);
     line("signed in to it", DEMO_EMAIL);
     scalekit_authentication_response_free(auth);
     return 0;
@@ -662,10 +665,7 @@ static int member_gets_role(demo *d, const char *org_id, const char *role, const
     rc = scalekit_refresh_access_token(d->client, d->refresh_token, &t);
     if (rc != SCALEKIT_OK)
         return report("scalekit_refresh_access_token", rc);
-    free(d->access_token);
-    free(d->refresh_token);
-    d->access_token = strdup(t->access_token);
-    d->refresh_token = t->refresh_token ? strdup(t->refresh_token) : NULL;
+    keep_tokens(d, t->access_token, t->refresh_token);
     scalekit_token_response_free(t);
     scalekit_access_token_claims *c = NULL;
     rc = scalekit_get_access_token_claims(d->client, d->access_token, &c);

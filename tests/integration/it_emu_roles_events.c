@@ -39,6 +39,14 @@ static json_t *expect_event(hook_fixture *s, size_t nth, const char *type, const
     return event;
 }
 
+/* Delivery @p nth is a @p type event. */
+static void expect_type(hook_fixture *s, size_t nth, const char *type)
+{
+    json_t *event = hook_fixture_event(s, nth);
+    assert_string_equal(skit_json_string(event, "type"), type);
+    json_decref(event);
+}
+
 static void role_and_permission_events(void **state)
 {
     hook_fixture *s = *state;
@@ -80,9 +88,7 @@ static void role_and_permission_events(void **state)
     ev = expect_event(s, 4, "role.updated", NULL, "ev_role");
     assert_string_equal(skit_json_string(json_object_get(ev, "data"), "display_name"), "Eve");
     json_decref(ev);
-    json_t *created = hook_fixture_event(s, 5);
-    assert_string_equal(skit_json_string(created, "type"), "organization.created");
-    json_decref(created);
+    expect_type(s, 5, "organization.created");
     json_decref(expect_event(s, 6, "role.created", org_id, "org_ev"));
     json_decref(expect_event(s, 7, "role.deleted", org_id, "org_ev"));
     json_decref(expect_event(s, 8, "role.deleted", NULL, "ev_role"));
@@ -154,16 +160,12 @@ static void permission_changes_and_organization_delete(void **state)
     json_decref(expect_event(s, 1, "role.created", NULL, "pc_role"));
     json_decref(expect_event(s, 2, "role.updated", NULL, "pc_role"));
     json_decref(expect_event(s, 3, "role.updated", NULL, "pc_role"));
-    json_t *ev = hook_fixture_event(s, 4);
-    assert_string_equal(skit_json_string(ev, "type"), "organization.created");
-    json_decref(ev);
+    expect_type(s, 4, "organization.created");
     json_decref(expect_event(s, 5, "role.created", org_id, "gone_a"));
     json_decref(expect_event(s, 6, "role.created", org_id, "gone_b"));
     json_decref(expect_event(s, 7, "role.deleted", org_id, "gone_a"));
     json_decref(expect_event(s, 8, "role.deleted", org_id, "gone_b"));
-    ev = hook_fixture_event(s, 9);
-    assert_string_equal(skit_json_string(ev, "type"), "organization.deleted");
-    json_decref(ev);
+    expect_type(s, 9, "organization.deleted");
     skit_sleep_ms(100);
     assert_int_equal(mock_http_count(s->receiver, HOOK_FIXTURE_PATH), 10);
     json_decref(org);
