@@ -134,7 +134,7 @@ static void assigned_roles_reach_permissions_and_tokens(void **state)
     char *user_id = strdup(skit_json_string(payload, "sub"));
     json_decref(payload);
 
-    json_decref(raw_api_expect(s, 200, "POST", "{\"roles\":[{\"name\":\"org_editor\"}]}",
+    json_decref(raw_api_expect(s, 200, "POST", "[{\"role_name\":\"org_editor\"}]",
                                "/api/v1/organizations/%s/users/%s/roles", org_id, user_id));
     json_t *perms = raw_api_expect(s, 200, "GET", NULL, "/api/v1/organizations/%s/users/%s/permissions", org_id,
                                    user_id);

@@ -61,10 +61,10 @@ static void member_roles_and_permissions(void **state)
     char roles[256], path[256];
     assert_string_equal(role_list(s, org, id, roles, sizeof roles), "viewer");
 
-    /* Roles assigned must exist: an environment role and an organization's own. */
-    assert_int_equal(emu_raw_fixture_api(s, "POST", "/api/v1/roles", "{\"name\":\"editor\"}", NULL), 201);
-    assert_int_equal(emu_raw_fixture_api(s, "POST", "/api/v1/roles", "{\"name\":\"viewer\"}", NULL), 201);
+    /* Roles assigned must exist: the organization's own (new per run, so no name collides). */
     snprintf(path, sizeof path, "/api/v1/organizations/%s/roles", org);
+    assert_int_equal(emu_raw_fixture_api(s, "POST", path, "{\"name\":\"editor\"}", NULL), 201);
+    assert_int_equal(emu_raw_fixture_api(s, "POST", path, "{\"name\":\"viewer\"}", NULL), 201);
     assert_int_equal(emu_raw_fixture_api(s, "POST", path, "{\"name\":\"auditor\"}", NULL), 201);
     snprintf(path, sizeof path, "/api/v1/organizations/%s/users/%s/roles", org, id);
     /* An unknown role is refused, naming it, and nothing is assigned. */
