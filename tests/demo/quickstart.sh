@@ -1,7 +1,8 @@
 #!/bin/sh
 # `make demo`'s program, run twice:
 # 1. with its in-process emulator: every step runs, the users step included
-#    (invitation accepted from the mailbox link, session revoked);
+#    (invitation accepted from the mailbox link, session revoked), and the roles
+#    step's permission in the member's refreshed token;
 # 2. against an "external" environment: a separately started scalekit-emulator
 #    process reached only through the three SCALEKIT_* variables, as a real
 #    environment would be. The steps that need /_emulator (the mailbox) or a
@@ -28,7 +29,8 @@ cat "$out/demo"
 expect_lines "local emulator, started in-process" "membership         PENDING_INVITE" \
              "mailbox link       http" "accepted           the invitee is signed in" \
              "(ACTIVE)" "signed in from     scalekit-quickstart/1.0" \
-             "session status     revoked" "quickstart: all steps done"
+             "session status     revoked" "has_permission     true" \
+             "validate requiring accepted" "quickstart: all steps done"
 
 "$emulator" --port 0 --client-id skc_quickstart_external --client-secret quickstart-external-secret \
     >"$out/emulator" 2>&1 &
@@ -52,7 +54,9 @@ cat "$out/demo"
 expect_lines "real Scalekit environment" \
              "skipped: accepting the invitation reads the emulator's mailbox (/_emulator/mailbox)" \
              "skipped: revoking the session needs the invitee signed in" \
-             "member             grace.hopper+" "quickstart: all steps done"
+             "member             grace.hopper+" \
+             "skipped: giving the member the role needs the member signed in" \
+             "quickstart: all steps done"
 if grep -q "mailbox link" "$out/demo"; then
     echo "the external run read the emulator's mailbox" >&2
     exit 1
