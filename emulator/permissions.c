@@ -17,10 +17,10 @@ static int shape(const json_t *row, json_t *out)
     return json_object_set_new(out, "is_scalekit_permission", json_false());
 }
 
-/* PermissionEventData: id, name, description. */
+/* PermissionEventData: id, name, description (a string: absent, not null). */
 static json_t *event_data(const json_t *row)
 {
-    return json_pack("{s:s?, s:s?, s:s?}", "id", skit_json_string(row, "id"), "name",
+    return json_pack("{s:s?, s:s?, s:s*}", "id", skit_json_string(row, "id"), "name",
                      skit_json_string(row, "name"), "description", skit_json_string(row, "description"));
 }
 

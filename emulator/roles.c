@@ -50,10 +50,10 @@ const char *emu_role_permission_names_invalid(const json_t *names, char *field, 
     return NULL;
 }
 
-/* RoleEventData: id, name, display_name, description, extends. */
+/* RoleEventData: id, name, display_name, description, extends (each a string: absent, not null). */
 static json_t *event_data(const json_t *row)
 {
-    return json_pack("{s:s?, s:s?, s:s?, s:s?, s:s?}", "id", skit_json_string(row, "id"), "name",
+    return json_pack("{s:s?, s:s?, s:s*, s:s*, s:s*}", "id", skit_json_string(row, "id"), "name",
                      skit_json_string(row, "name"), "display_name", skit_json_string(row, "display_name"),
                      "description", skit_json_string(row, "description"), "extends",
                      skit_json_string(row, "extends"));
