@@ -4,10 +4,9 @@
  * delete with the API's name rule (v1rolesCreatePermission: 1 to 64 letters,
  * digits, '_' and ':') and the permission.created / .updated / .deleted events
  * in the PermissionEventData shape. A deleted permission leaves every role
- * (schema.sql's trigger). Attaching permissions to roles is in role_access.c.
+ * (schema.sql's trigger), each with its role.updated event. Attaching permissions to roles is in role_access.c.
  */
-#include "environment.h"
-#include "resources.h"
+#include "role.h"
 
 #define PERMISSION_NAME_PATTERN "^[A-Za-z0-9_:]{1,64}$"
 
@@ -22,6 +21,23 @@ static json_t *event_data(const json_t *row)
 {
     return json_pack("{s:s?, s:s?, s:s*}", "id", skit_json_string(row, "id"), "name",
                      skit_json_string(row, "name"), "description", skit_json_string(row, "description"));
+}
+
+/* A permission's delete takes it from every role holding it: each such role is updated. */
+static int roles_lose_it(emu *e, const json_t *row)
+{
+    json_t *roles = emu_db_rows(e->store, "SELECT roles.* FROM roles JOIN role_permissions ON role_id = roles.id "
+                                          "WHERE permission_id = ? ORDER BY roles.rowid", "s",
+                                skit_json_string(row, "id"));
+    int rc = roles ? 0 : -1;
+    size_t i;
+    json_t *role;
+    json_array_foreach(roles, i, role) {
+        if (rc == 0)
+            rc = emu_role_changed(e, role);
+    }
+    json_decref(roles);
+    return rc;
 }
 
 static const emu_field fields[] = {
@@ -45,6 +61,7 @@ const emu_resource emu_permission_resource = {
     /* type: SCALEKIT or ENVIRONMENT; ALL (the default) lists both. */
     .filters = (const emu_filter[]){{.query = "type", .any = "ALL"}, {0}},
     .events = {"permission.created", "permission.updated", "permission.deleted"},
+    .before_delete = roles_lose_it,
     .shape = shape,
     .event_data = event_data,
     .key = "name",

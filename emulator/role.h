@@ -50,6 +50,10 @@ json_t *emu_role_chain(emu *e, const json_t *row);
 /* The roles extending @p row (new JSON array of rows, oldest first), NULL on failure. */
 json_t *emu_role_dependents(emu *e, const json_t *row);
 
+/* A role's permissions changed, inside the caller's transaction: its update_time and a
+ * role.updated event (the webhooks' "a role is updated"; RoleEventData carries no
+ * permissions, so the event says which role to re-read). 0 or -1. */
+int emu_role_changed(emu *e, const json_t *row);
 /* An organization's delete (inside its transaction): a role.deleted event for each of its
  * roles, which the delete takes with it. 0 or -1. */
 int emu_organization_roles_end(emu *e, const json_t *organization);

@@ -227,10 +227,7 @@ int emu_role_attach(emu *e, emu_req *r, const json_t *role, const json_t *names,
     return 0;
 }
 
-/* A role's permissions changed, inside the caller's transaction: its update_time and a
- * role.updated event (the webhooks' "a role is updated"; RoleEventData carries no
- * permissions, so the event says which role to re-read). 0 or -1. */
-static int role_changed(emu *e, const json_t *row)
+int emu_role_changed(emu *e, const json_t *row)
 {
     const char *id = skit_json_string(row, "id");
     json_t *after = NULL;
@@ -263,7 +260,7 @@ static int add_permissions(emu *e, emu_req *r)
         return attached < 0 ? -1 : rc;
     }
     json_t *perms = emu_role_permissions(e, row, false), *items = perms ? permissions_json(perms, false) : NULL;
-    rc = items && role_changed(e, row) == 0 && emu_tx_commit(e->store) == 0 ? emu_reply_json(r, 200, json_pack("{s:O}", "permissions", items))
+    rc = items && emu_role_changed(e, row) == 0 && emu_tx_commit(e->store) == 0 ? emu_reply_json(r, 200, json_pack("{s:O}", "permissions", items))
                                                : -1;
     if (!items)
         emu_tx_rollback(e->store);
@@ -288,7 +285,7 @@ static int remove_permission(emu *e, emu_req *r)
     else if (row && n == 0)
         rc = emu_reply_error(r, 404, "NOT_FOUND", "role %s has no permission %s", skit_json_string(row, "name"),
                              permission);
-    if (!row || n != 1 || role_changed(e, row) != 0)
+    if (!row || n != 1 || emu_role_changed(e, row) != 0)
         emu_tx_rollback(e->store);
     else
         rc = emu_tx_commit(e->store) == 0 ? emu_reply_json(r, 200, json_object()) : -1;

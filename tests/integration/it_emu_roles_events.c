@@ -3,8 +3,8 @@
  * signed (verified by scalekit_verify_webhook_payload), in commit order, in
  * the OpenAPI's RoleEventData / PermissionEventData shapes, an organization
  * role's with its organization_id; a refused write emits nothing. A change of a
- * role's permissions is a role.updated; an organization's delete, a role.deleted
- * for each of its roles.
+ * role's permissions (attached, detached, or the permission deleted) is a
+ * role.updated; an organization's delete, a role.deleted for each of its roles.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -149,13 +149,18 @@ static void permission_changes_and_organization_delete(void **state)
                                "/api/v1/roles/pc_role/permissions"));
     json_decref(raw_api_expect(&raw, 200, "DELETE", NULL, "/api/v1/roles/pc_role/permissions/pc:read"));
     json_decref(raw_api_expect(&raw, 404, "DELETE", NULL, "/api/v1/roles/pc_role/permissions/pc:read"));
+    /* A deleted permission leaves the roles holding it: each is updated. */
+    json_decref(raw_api_expect(&raw, 201, "POST", "{\"name\":\"pc:gone\"}", "/api/v1/permissions"));
+    json_decref(raw_api_expect(&raw, 200, "POST", "{\"permission_names\":[\"pc:gone\"]}",
+                               "/api/v1/roles/pc_role/permissions"));
+    json_decref(raw_api_expect(&raw, 200, "DELETE", NULL, "/api/v1/permissions/pc:gone"));
     json_t *org = raw_api_expect(&raw, 201, "POST", "{\"display_name\":\"Gone Org\"}", "/api/v1/organizations");
     const char *org_id = skit_json_string(json_object_get(org, "organization"), "id");
     json_decref(raw_api_expect(&raw, 201, "POST", "{\"name\":\"gone_a\"}", "/api/v1/organizations/%s/roles", org_id));
     json_decref(raw_api_expect(&raw, 201, "POST", "{\"name\":\"gone_b\"}", "/api/v1/organizations/%s/roles", org_id));
     json_decref(raw_api_expect(&raw, 200, "DELETE", NULL, "/api/v1/organizations/%s", org_id));
 
-    hook_fixture_wait(s, 10);
+    hook_fixture_wait(s, 14);
     /* Without a description or a base those members are absent: the shapes' strings are never null. */
     json_t *ev = expect_event(s, 0, "permission.created", NULL, "pc:read");
     assert_null(json_object_get(json_object_get(ev, "data"), "description"));
@@ -168,14 +173,18 @@ static void permission_changes_and_organization_delete(void **state)
     json_decref(ev);
     json_decref(expect_event(s, 2, "role.updated", NULL, "pc_role"));
     json_decref(expect_event(s, 3, "role.updated", NULL, "pc_role"));
-    expect_type(s, 4, "organization.created");
-    json_decref(expect_event(s, 5, "role.created", org_id, "gone_a"));
-    json_decref(expect_event(s, 6, "role.created", org_id, "gone_b"));
-    json_decref(expect_event(s, 7, "role.deleted", org_id, "gone_a"));
-    json_decref(expect_event(s, 8, "role.deleted", org_id, "gone_b"));
-    expect_type(s, 9, "organization.deleted");
+    json_decref(expect_event(s, 4, "permission.created", NULL, "pc:gone"));
+    json_decref(expect_event(s, 5, "role.updated", NULL, "pc_role"));
+    json_decref(expect_event(s, 6, "role.updated", NULL, "pc_role"));
+    json_decref(expect_event(s, 7, "permission.deleted", NULL, "pc:gone"));
+    expect_type(s, 8, "organization.created");
+    json_decref(expect_event(s, 9, "role.created", org_id, "gone_a"));
+    json_decref(expect_event(s, 10, "role.created", org_id, "gone_b"));
+    json_decref(expect_event(s, 11, "role.deleted", org_id, "gone_a"));
+    json_decref(expect_event(s, 12, "role.deleted", org_id, "gone_b"));
+    expect_type(s, 13, "organization.deleted");
     skit_sleep_ms(100);
-    assert_int_equal(mock_http_count(s->receiver, HOOK_FIXTURE_PATH), 10);
+    assert_int_equal(mock_http_count(s->receiver, HOOK_FIXTURE_PATH), 14);
     json_decref(org);
     free(raw.token);
 }
