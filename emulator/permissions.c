@@ -26,18 +26,9 @@ static json_t *event_data(const json_t *row)
 /* A permission's delete takes it from every role holding it: each such role is updated. */
 static int roles_lose_it(emu *e, const json_t *row)
 {
-    json_t *roles = emu_db_rows(e->store, "SELECT roles.* FROM roles JOIN role_permissions ON role_id = roles.id "
-                                          "WHERE permission_id = ? ORDER BY roles.rowid", "s",
-                                skit_json_string(row, "id"));
-    int rc = roles ? 0 : -1;
-    size_t i;
-    json_t *role;
-    json_array_foreach(roles, i, role) {
-        if (rc == 0)
-            rc = emu_role_changed(e, role);
-    }
-    json_decref(roles);
-    return rc;
+    return emu_roles_each(e, emu_db_rows(e->store, "SELECT roles.* FROM roles JOIN role_permissions ON "
+                                                   "role_id = roles.id WHERE permission_id = ? ORDER BY roles.rowid",
+                                         "s", skit_json_string(row, "id")), emu_role_changed);
 }
 
 static const emu_field fields[] = {

@@ -54,6 +54,9 @@ json_t *emu_role_dependents(emu *e, const json_t *row);
  * role.updated event (the webhooks' "a role is updated"; RoleEventData carries no
  * permissions, so the event says which role to re-read). 0 or -1. */
 int emu_role_changed(emu *e, const json_t *row);
+/* @p each on every row of @p roles (consumed; NULL: a failed query), in order, until one
+ * fails. 0 or -1. */
+int emu_roles_each(emu *e, json_t *roles, int (*each)(emu *e, const json_t *role));
 /* An organization's delete (inside its transaction): a role.deleted event for each of its
  * roles, which the delete takes with it. 0 or -1. */
 int emu_organization_roles_end(emu *e, const json_t *organization);

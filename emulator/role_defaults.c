@@ -72,19 +72,28 @@ static int reassign_dependents(emu *e, const json_t *deps, const char *target)
     return 0;
 }
 
-int emu_organization_roles_end(emu *e, const json_t *organization)
+static int role_deleted(emu *e, const json_t *row)
 {
-    json_t *roles = emu_db_rows(e->store, "SELECT * FROM roles WHERE organization_id = ? ORDER BY rowid", "s",
-                                skit_json_string(organization, "id"));
+    return emu_resource_emit(e, &emu_role_desc, EMU_EVENT_DELETED, row, 0);
+}
+
+int emu_roles_each(emu *e, json_t *roles, int (*each)(emu *e, const json_t *role))
+{
     int rc = roles ? 0 : -1;
     size_t i;
     json_t *row;
     json_array_foreach(roles, i, row) {
         if (rc == 0)
-            rc = emu_resource_emit(e, &emu_role_desc, EMU_EVENT_DELETED, row, 0);
+            rc = each(e, row);
     }
     json_decref(roles);
     return rc;
+}
+
+int emu_organization_roles_end(emu *e, const json_t *organization)
+{
+    return emu_roles_each(e, emu_db_rows(e->store, "SELECT * FROM roles WHERE organization_id = ? ORDER BY rowid",
+                                         "s", skit_json_string(organization, "id")), role_deleted);
 }
 
 /* Why @p row may not go now (a reply was sent), or 0 when it may, to @p target. */
