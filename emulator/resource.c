@@ -90,10 +90,7 @@ static const char *parent_or_404(emu *e, emu_req *r, const emu_resource *res, bo
 int emu_resource_reply_by(emu *e, emu_req *r, const emu_resource *res, const char *field)
 {
     const char *value = emu_path_param(r, field);
-    skit_buf sql = SKIT_BUF_INIT;
-    skit_buf_printf(&sql, "SELECT * FROM %s WHERE %s = ?", res->table, field);
-    json_t *row = sql.ptr && value ? emu_db_row(e->store, sql.ptr, "s", value) : NULL;
-    skit_buf_free(&sql);
+    json_t *row = lookup_by(e, res, field, value, NULL);
     if (!row)
         return emu_reply_error(r, 404, "NOT_FOUND", "%s with %s %s not found", res->name, field,
                                value ? value : "");
