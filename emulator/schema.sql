@@ -296,3 +296,150 @@ SELECT 'role_' || lower(hex(randomblob(8))), 'member', 'Member', 'A member of th
        unixepoch(), unixepoch()
 WHERE NOT EXISTS (SELECT 1 FROM role_defaults WHERE organization_id = '');
 INSERT OR IGNORE INTO role_defaults(organization_id, default_creator, default_member) VALUES ('', 'admin', 'member');
+
+-- ---- Sign-in, SSO and directories (shared by several files; keep in step) ----
+
+-- Authorization requests (emulator/login.c): each GET or one-shot POST of
+-- /oauth/authorize that passed the client checks becomes one row, which every
+-- sign-in method (email on the hosted page, SSO, passwordless, passkey, a custom
+-- login) finishes through emu_login_finish; the authentication logs read them.
+-- status: PENDING, SUCCESS, FAILED (terminal once left PENDING).
+-- login_hint: what the app passed; email: who finished it.
+CREATE TABLE IF NOT EXISTS login_requests (
+    id                    TEXT PRIMARY KEY,
+    client_id             TEXT NOT NULL,
+    redirect_uri          TEXT NOT NULL,
+    scope                 TEXT,
+    state                 TEXT,
+    nonce                 TEXT,
+    code_challenge        TEXT,
+    code_challenge_method TEXT,
+    organization_id       TEXT,
+    connection_id         TEXT,
+    domain_hint           TEXT,
+    login_hint            TEXT,
+    provider              TEXT,
+    prompt                TEXT,
+    status                TEXT NOT NULL DEFAULT 'PENDING',
+    email                 TEXT,
+    user_id               TEXT,
+    connection_type       TEXT,
+    connection_provider   TEXT,
+    error                 TEXT,
+    error_description     TEXT,
+    ip                    TEXT,
+    user_agent            TEXT,
+    created_at            INTEGER NOT NULL,
+    updated_at            INTEGER NOT NULL,
+    expires_at            INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS login_requests_created ON login_requests(created_at);
+
+-- Claims a sign-in method adds to a session's ID token (identities naming the
+-- SSO connection, a custom login's groups, roles and attributes): a JSON object
+-- merged into the ID token on every grant of the session, refresh included.
+CREATE TABLE IF NOT EXISTS session_claims (
+    session_id TEXT PRIMARY KEY,
+    claims     TEXT NOT NULL
+);
+
+-- SSO and other connections (emulator/connections.c). organization_id NULL:
+-- an environment connection (passwordless, passkeys). type and provider are the
+-- API's enums; each *_config is the JSON object of the API member of that name
+-- (oidc_config, saml_config, passwordless_config, webauthn_config,
+-- static_config), NULL when absent; attribute_mapping a JSON object.
+CREATE TABLE IF NOT EXISTS connections (
+    id                TEXT PRIMARY KEY,
+    organization_id   TEXT,
+    environment_id    TEXT NOT NULL,
+    type              TEXT NOT NULL,
+    provider          TEXT NOT NULL DEFAULT 'CUSTOM',
+    provider_key      TEXT,
+    key_id            TEXT,
+    status            TEXT NOT NULL DEFAULT 'DRAFT',
+    enabled           INTEGER NOT NULL DEFAULT 0,
+    debug_enabled     INTEGER NOT NULL DEFAULT 0,
+    oidc_config         TEXT,
+    saml_config         TEXT,
+    passwordless_config TEXT,
+    webauthn_config     TEXT,
+    static_config       TEXT,
+    attribute_mapping   TEXT,
+    create_time       INTEGER NOT NULL,
+    update_time       INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS connections_organization ON connections(organization_id);
+
+-- Directories (emulator/directories.c): a SCIM endpoint per directory.
+-- attribute_mappings, role_assignments: JSON objects of the API members.
+CREATE TABLE IF NOT EXISTS directories (
+    id                 TEXT PRIMARY KEY,
+    organization_id    TEXT NOT NULL,
+    environment_id     TEXT NOT NULL,
+    name               TEXT,
+    directory_type     TEXT NOT NULL DEFAULT 'SCIM',
+    directory_provider TEXT,
+    status             TEXT NOT NULL DEFAULT 'IN_PROGRESS',
+    enabled            INTEGER NOT NULL DEFAULT 0,
+    email              TEXT,
+    groups_tracked     TEXT,
+    attribute_mappings TEXT,
+    role_assignments   TEXT,
+    last_synced_at     INTEGER,
+    create_time        INTEGER NOT NULL,
+    update_time        INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS directories_organization ON directories(organization_id);
+
+-- A directory's SCIM bearer secrets, stored as SHA-256 hex; the plain secret
+-- is shown once, when created. status ACTIVE or INACTIVE.
+CREATE TABLE IF NOT EXISTS directory_secrets (
+    id             TEXT PRIMARY KEY,
+    directory_id   TEXT NOT NULL,
+    secret_hash    TEXT NOT NULL UNIQUE,
+    secret_suffix  TEXT NOT NULL,
+    status         TEXT NOT NULL DEFAULT 'ACTIVE',
+    create_time    INTEGER NOT NULL,
+    expire_time    INTEGER,
+    last_used_time INTEGER
+);
+CREATE INDEX IF NOT EXISTS directory_secrets_directory ON directory_secrets(directory_id);
+
+-- What a SCIM client provisioned (emulator/scim*.c). resource is the SCIM
+-- resource as last written (RFC 7643 JSON); version its ETag's counter.
+-- userName is unique in a directory whatever its case (RFC 7643 section 4.1.1).
+CREATE TABLE IF NOT EXISTS directory_users (
+    id              TEXT PRIMARY KEY,
+    directory_id    TEXT NOT NULL,
+    organization_id TEXT NOT NULL,
+    external_id     TEXT,
+    user_name       TEXT NOT NULL COLLATE NOCASE,
+    email           TEXT,
+    given_name      TEXT,
+    family_name     TEXT,
+    display_name    TEXT,
+    active          INTEGER NOT NULL DEFAULT 1,
+    resource        TEXT NOT NULL,
+    version         INTEGER NOT NULL DEFAULT 1,
+    create_time     INTEGER NOT NULL,
+    update_time     INTEGER NOT NULL,
+    UNIQUE (directory_id, user_name)
+);
+CREATE TABLE IF NOT EXISTS directory_groups (
+    id              TEXT PRIMARY KEY,
+    directory_id    TEXT NOT NULL,
+    organization_id TEXT NOT NULL,
+    external_id     TEXT,
+    display_name    TEXT NOT NULL,
+    resource        TEXT NOT NULL,
+    version         INTEGER NOT NULL DEFAULT 1,
+    create_time     INTEGER NOT NULL,
+    update_time     INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS directory_groups_directory ON directory_groups(directory_id);
+CREATE TABLE IF NOT EXISTS directory_group_members (
+    group_id TEXT NOT NULL,
+    user_id  TEXT NOT NULL,
+    PRIMARY KEY (group_id, user_id)
+);
+CREATE INDEX IF NOT EXISTS directory_group_members_user ON directory_group_members(user_id);
