@@ -103,6 +103,10 @@ bool emu_pattern_has_param(const char *pattern, const char *name);
 const char *emu_query(emu_req *r, const char *name);
 /* A request header (case-insensitive); NULL when absent. */
 const char *emu_header(emu_req *r, const char *name);
+/* The client's address as text into @p out (size @p n); "" when unknown. */
+void emu_peer_ip(emu_req *r, char *out, size_t n);
+/* A parameter of the query or the form body, by name: emu_query or emu_form. */
+typedef const char *(*emu_param_fn)(emu_req *r, const char *name);
 /* The body as a JSON object (borrowed), or NULL when it is not one. */
 json_t *emu_json_body(emu_req *r);
 /* A field of an application/x-www-form-urlencoded body, decoded; NULL when absent. */

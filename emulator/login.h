@@ -26,10 +26,19 @@
 /* Pending requests older than this are refused as expired. */
 #define EMU_LOGIN_REQUEST_TTL_SECONDS 900
 
+/* Store a new request from the parameters @p get reads (the query of a GET,
+ * the form of a one-shot POST), already checked by the caller; its id,
+ * malloc'd, or NULL on failure. */
+char *emu_login_request_create(emu *e, emu_req *r, emu_param_fn get);
+
 /* The login request's row (every column of login_requests) if @p id names one
  * that is PENDING and not expired; NULL otherwise (with *why, when @p why is
  * non-NULL, saying which: "unknown", "expired", "finished"). New reference. */
 json_t *emu_login_request_get(emu *e, const char *id, const char **why);
+
+/* The error page for a request emu_login_request_get refused, saying @p why
+ * ("unknown", "expired", "finished"). */
+int emu_login_refused_page(emu_req *r, const char *why);
 
 /* Who a sign-in method established. Only email is required; NULLs are absent. */
 typedef struct emu_login_identity {
@@ -78,5 +87,8 @@ typedef int (*emu_login_section_fn)(emu *e, const json_t *lr, skit_buf *out);
  * when it has replied (*rc is the handler's result), 0 to fall back to the
  * environment's default login. */
 typedef int (*emu_login_router_fn)(emu *e, emu_req *r, const json_t *lr, const char *email, int *rc);
+
+/* Ask each router of emu_login_routers (login.c) in turn; 1 when one replied. */
+int emu_login_route(emu *e, emu_req *r, const json_t *lr, const char *email, int *rc);
 
 #endif

@@ -1,12 +1,15 @@
 /*
- * The hosted login page: GET /oauth/authorize renders a plain HTML form (no
- * JavaScript), POST /oauth/authorize signs the user in by email (creating the
- * user on first sight, as the real sign-up does) and redirects back with a code.
+ * The authorization endpoint: GET /oauth/authorize checks the client and the
+ * redirect URI, stores the request (login.c) and shows the hosted page; POST
+ * /oauth/authorize takes the page's email (or a one-shot POST of the
+ * parameters themselves), lets a router claim its domain (SSO), else signs the
+ * user in by email (creating the user on first sight, as the real sign-up does).
  *
  * redirect_uri must be allowed by redirect_uris.c (loopback or registered);
  * anything else gets an error page, never a redirect (RFC 6749 section 4.1.2.1).
  */
 #include "environment.h"
+#include "login.h"
 #include "resources.h"
 
 #include <stdarg.h>
@@ -14,15 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-/* The request parameters carried through the form as hidden fields. */
-static const char *const carried[] = {
-    "client_id", "redirect_uri", "response_type", "scope", "state", "nonce", "code_challenge",
-    "code_challenge_method", "organization_id", "connection_id", "domain_hint", "provider", "prompt",
-    NULL
-};
-
-typedef const char *(*param_fn)(emu_req *r, const char *name);
 
 int emu_reply_page(emu_req *r, unsigned status, const char *title, const skit_buf *inner,
                    const char *form_target)
@@ -76,7 +70,7 @@ static int redirect_back(emu_req *r, const char *redirect_uri, const char *name,
 }
 
 /* The checks shared by GET and POST. Returns 1 when it has replied (an error). */
-static int check_request(emu *e, emu_req *r, param_fn get, int *rc)
+static int check_request(emu *e, emu_req *r, emu_param_fn get, int *rc)
 {
     const char *client_id = get(r, "client_id");
     const char *redirect_uri = get(r, "redirect_uri");
@@ -110,81 +104,50 @@ static int check_request(emu *e, emu_req *r, param_fn get, int *rc)
     return 0;
 }
 
-static int render_form(emu *e, emu_req *r, unsigned status, param_fn get, const char *email,
-                       const char *problem)
-{
-    skit_buf in = SKIT_BUF_INIT;
-    skit_buf_puts(&in, "<p>Scalekit emulator: sign in with any email address. "
-                       "An unknown address creates the user.</p>\n");
-    if (problem) {
-        skit_buf_puts(&in, "<p role=\"alert\" id=\"email-error\">");
-        emu_html_escape(&in, problem);
-        skit_buf_puts(&in, "</p>\n");
-    }
-    /* Absolute, on the public URL: behind a proxy with a path the form must come back through it. */
-    skit_buf_puts(&in, "<form method=\"post\" action=\"");
-    emu_html_escape(&in, e->url);
-    skit_buf_puts(&in, "/oauth/authorize\">\n");
-    for (size_t i = 0; carried[i]; i++) {
-        const char *v = get(r, carried[i]);
-        if (!v)
-            continue;
-        skit_buf_printf(&in, "<input type=\"hidden\" name=\"%s\" value=\"", carried[i]);
-        emu_html_escape(&in, v);
-        skit_buf_puts(&in, "\">\n");
-    }
-    skit_buf_puts(&in, "<label for=\"email\">Email address</label>\n"
-                       "<input id=\"email\" name=\"email\" type=\"email\" autocomplete=\"email\" required");
-    if (problem)
-        skit_buf_puts(&in, " aria-invalid=\"true\" aria-describedby=\"email-error\"");
-    skit_buf_puts(&in, " value=\"");
-    emu_html_escape(&in, email ? email : "");
-    int rc = skit_buf_puts(&in, "\">\n<button type=\"submit\">Sign in</button>\n</form>\n");
-    char origin[512];
-    if (rc == SCALEKIT_OK && !emu_redirect_uri_origin(get(r, "redirect_uri"), origin, sizeof origin))
-        rc = -1;
-    rc = rc == SCALEKIT_OK ? emu_reply_page(r, status, "Sign in", &in, origin) : -1;
-    skit_buf_free(&in);
-    return rc;
-}
-
 static int get_authorize(emu *e, emu_req *r)
 {
     int rc;
     if (check_request(e, r, emu_query, &rc))
         return rc;
-    return render_form(e, r, 200, emu_query, emu_query(r, "login_hint"), NULL);
+    char *id = emu_login_request_create(e, r, emu_query);
+    rc = id ? emu_login_page(e, r, 200, id, emu_query(r, "login_hint"), NULL) : -1;
+    free(id);
+    return rc;
+}
+
+/* The form's login_request_id, or a one-shot POST carrying the authorization
+ * parameters themselves (checked as a GET would be), stored as a new request. */
+static char *request_of_post(emu *e, emu_req *r, int *rc)
+{
+    const char *id = emu_form(r, "login_request_id");
+    if (id)
+        return strdup(id);
+    if (check_request(e, r, emu_form, rc))
+        return NULL;
+    char *created = emu_login_request_create(e, r, emu_form);
+    *rc = -1;
+    return created;
 }
 
 static int post_authorize(emu *e, emu_req *r)
 {
-    int rc;
-    if (check_request(e, r, emu_form, &rc))
+    int rc = -1;
+    char *id = request_of_post(e, r, &rc);
+    if (!id)
         return rc;
     const char *email = emu_form(r, "email");
     const char *at = email ? strchr(email, '@') : NULL;
-    if (!at || at == email || !at[1] || strpbrk(email, " \t\r\n<>\"(),;:"))
-        return render_form(e, r, 400, emu_form, email, "Enter a valid email address.");
-
-    const char *client_id = emu_form(r, "client_id");
-    const char *org = emu_form(r, "organization_id");
-    if (org && !*org)
-        org = NULL;
-    const char *scope = emu_form(r, "scope");
-    const char *challenge = emu_form(r, "code_challenge");
-    const char *method = emu_form(r, "code_challenge_method");
-    char *user_id = emu_user_ensure(e, email, org);
-    char *session_id = user_id ? emu_session_start(e, r, user_id, org, client_id) : NULL;
-    char *code = NULL;
-    if (session_id)
-        code = emu_code_issue(e, client_id, emu_form(r, "redirect_uri"),
-                              challenge && *challenge ? challenge : NULL,
-                              method && *method ? method : NULL, emu_form(r, "nonce"),
-                              scope && *scope ? scope : "openid profile email", user_id, org, session_id);
-    rc = code ? redirect_back(r, emu_form(r, "redirect_uri"), "code", code, emu_form(r, "state")) : -1;
-    free(user_id);
-    free(session_id);
-    free(code);
+    const char *why = NULL;
+    json_t *lr = emu_login_request_get(e, id, &why);
+    if (!lr) {
+        rc = emu_login_refused_page(r, why);
+    } else if (!at || at == email || !at[1] || strpbrk(email, " \t\r\n<>\"(),;:")) {
+        rc = emu_login_page(e, r, 400, id, email, "Enter a valid email address.");
+    } else if (!emu_login_route(e, r, lr, email, &rc)) {
+        rc = emu_login_finish(e, r, id, &(emu_login_identity){.email = email});
+    }
+    json_decref(lr);
+    free(id);
     return rc;
 }
 

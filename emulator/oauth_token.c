@@ -167,6 +167,23 @@ static char *sign_id_token(emu *e, const char *client_id, const json_t *user, co
         json_object_set_new(c, "nonce", json_string(nonce));
     if (c && organization_id && *organization_id)
         json_object_set_new(c, "oid", json_string(organization_id));
+    /* What the sign-in method established (login.c): the SSO connection's identity, a custom login's claims. */
+    json_t *extra = c ? emu_db_row(e->store, "SELECT claims FROM session_claims WHERE session_id = ?", "s",
+                                   session_id) : NULL;
+    json_t *claims = extra ? json_loads(skit_json_string(extra, "claims"), 0, NULL) : NULL;
+    /* They add claims; the ones that say whose token it is and for whom stay the emulator's. */
+    static const char *const reserved[] = {"iss", "sub", "aud", "exp", "iat", "nbf", "sid", "nonce", "oid", "email"};
+    const char *name;
+    json_t *value;
+    json_object_foreach(json_is_object(claims) ? claims : NULL, name, value) {
+        bool own = false;
+        for (size_t i = 0; i < sizeof reserved / sizeof *reserved; i++)
+            own = own || strcmp(name, reserved[i]) == 0;
+        if (!own)
+            json_object_set(c, name, value);
+    }
+    json_decref(claims);
+    json_decref(extra);
     char *jwt = NULL;
     if (c && emu_keys_sign(e, c, &jwt) != 0)
         jwt = NULL;

@@ -21,6 +21,7 @@
 /* The route tables (NULL-terminated arrays), one per file; listed in server.c. */
 extern const emu_route emu_token_routes[];      /* oauth_token.c: POST /oauth/token */
 extern const emu_route emu_oauth_routes[];      /* oauth_authorize.c: the hosted login page */
+extern const emu_route emu_login_routes[];      /* login.c: /_emulator/login-requests */
 extern const emu_route emu_oidc_routes[];       /* oauth_oidc.c: keys, discovery, logout */
 extern const emu_route emu_control_routes[];    /* control.c: /_emulator */
 extern const emu_route emu_membership_routes[]; /* memberships.c */

@@ -342,6 +342,8 @@ CREATE TABLE IF NOT EXISTS session_claims (
     session_id TEXT PRIMARY KEY,
     claims     TEXT NOT NULL
 );
+CREATE TRIGGER IF NOT EXISTS sessions_claims_detach AFTER DELETE ON sessions
+BEGIN DELETE FROM session_claims WHERE session_id = OLD.id; END;
 
 -- SSO and other connections (emulator/connections.c). organization_id NULL:
 -- an environment connection (passwordless, passkeys). type and provider are the

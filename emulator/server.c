@@ -32,6 +32,7 @@ const emu_route *const emu_route_tables[] = {
     emu_membership_routes,
     emu_session_routes,
     emu_mailbox_routes,
+    emu_login_routes,
     emu_organization_settings_routes,
     emu_role_routes,
     emu_role_access_routes,
@@ -365,6 +366,17 @@ const char *emu_query(emu_req *r, const char *name)
 const char *emu_header(emu_req *r, const char *name)
 {
     return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+void emu_peer_ip(emu_req *r, char *out, size_t n)
+{
+    const union MHD_ConnectionInfo *info = MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    out[0] = '\0';
+    const struct sockaddr *sa = info ? info->client_addr : NULL;
+    if (sa && sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out, (socklen_t)n);
+    else if (sa && sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out, (socklen_t)n);
 }
 
 json_t *emu_json_body(emu_req *r)

@@ -164,17 +164,6 @@ static void policy(emu *e, const char *org, int64_t *absolute, int64_t *idle)
 }
 
 /* The peer's address as text into @p out ("" when unknown). */
-static void peer_ip(emu_req *r, char *out, size_t n)
-{
-    const union MHD_ConnectionInfo *info = MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-    out[0] = '\0';
-    const struct sockaddr *sa = info ? info->client_addr : NULL;
-    if (sa && sa->sa_family == AF_INET)
-        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out, (socklen_t)n);
-    else if (sa && sa->sa_family == AF_INET6)
-        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out, (socklen_t)n);
-}
-
 static json_t *session_row(emu *e, const char *id)
 {
     return id ? emu_db_row(e->store, "SELECT * FROM sessions WHERE id = ?", "s", id) : NULL;
@@ -196,7 +185,7 @@ char *emu_session_start(emu *e, emu_req *r, const char *user_id, const char *org
     int64_t now = skit_now(), absolute, idle;
     policy(e, org, &absolute, &idle);
     char ip[64];
-    peer_ip(r, ip, sizeof ip);
+    emu_peer_ip(r, ip, sizeof ip);
     char *id = emu_new_id("ses_", 8);
     if (!id || emu_tx_begin(e->store) != 0) {
         free(id);

@@ -176,8 +176,10 @@ static void test_authorization_code_pkce(void **state)
     char challenge[64], extra[512], form[2048];
     long status;
     s256(VERIFIER, challenge);
+    char *org = emu_test_create_organization(emu, "Acme");
+    assert_non_null(org);
     snprintf(extra, sizeof extra, "code_challenge=%s&code_challenge_method=S256&nonce=n-1&state=s1"
-                                  "&organization_id=org_1&scope=openid%%20profile%%20email", challenge);
+                                  "&organization_id=%s&scope=openid%%20profile%%20email", challenge, org);
 
     /* Success, then the same code again (single use). */
     char *code = emu_test_login(emu, "ada@example.com", REDIRECT, extra);
@@ -190,15 +192,15 @@ static void test_authorization_code_pkce(void **state)
     json_t *id = jwt_payload(json_string_value(json_object_get(j, "id_token")));
     assert_string_equal(json_string_value(json_object_get(id, "email")), "ada@example.com");
     assert_string_equal(json_string_value(json_object_get(id, "nonce")), "n-1");
-    assert_string_equal(json_string_value(json_object_get(id, "oid")), "org_1");
+    assert_string_equal(json_string_value(json_object_get(id, "oid")), org);
     assert_string_equal(json_string_value(json_object_get(id, "aud")), scalekit_emulator_client_id(emu));
     assert_non_null(json_object_get(id, "sid"));
     json_t *ident = json_array_get(json_object_get(id, "identities"), 0);
-    assert_string_equal(json_string_value(json_object_get(ident, "organization_id")), "org_1");
+    assert_string_equal(json_string_value(json_object_get(ident, "organization_id")), org);
     assert_true(json_is_false(json_object_get(ident, "social")));
     json_t *at = jwt_payload(json_string_value(json_object_get(j, "access_token")));
     assert_string_equal(json_string_value(json_object_get(at, "sub")), json_string_value(json_object_get(id, "sub")));
-    assert_string_equal(json_string_value(json_object_get(at, "oid")), "org_1");
+    assert_string_equal(json_string_value(json_object_get(at, "oid")), org);
     assert_string_equal(json_string_value(json_object_get(at, "sid")), json_string_value(json_object_get(id, "sid")));
     assert_string_equal(json_string_value(json_array_get(json_object_get(at, "roles"), 0)), "member");
     json_decref(at);
@@ -251,6 +253,7 @@ static void test_authorization_code_pkce(void **state)
     assert_int_equal(status, 400);
     assert_string_equal(json_string_value(json_object_get(j, "error")), "invalid_grant");
     json_decref(j);
+    free(org);
     scalekit_emulator_stop(emu);
 }
 
@@ -382,10 +385,12 @@ static void test_login_page(void **state)
     assert_non_null(strstr(r.body, "type=\"email\""));
     assert_non_null(strstr(r.body, "<label for=\"email\""));
     assert_non_null(strstr(r.body, "value=\"a&quot;&gt;&lt;b&gt;@x.io\""));
-    assert_non_null(strstr(r.body, "&lt;script&gt;"));
+    /* The state stays on the server (login.c); the page carries the request's id only. */
+    assert_null(strstr(r.body, "alert(1)"));
     assert_null(strstr(r.body, "<script"));
     assert_null(strstr(r.body, "<b>"));
-    assert_non_null(strstr(r.body, "name=\"state\""));
+    assert_null(strstr(r.body, "name=\"state\""));
+    assert_non_null(strstr(r.body, "name=\"login_request_id\" value=\"lri_"));
     emu_http_response_free(&r);
 
     /* An unknown client: an error page, no redirect. */

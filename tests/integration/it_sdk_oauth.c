@@ -155,10 +155,15 @@ static void test_authorization_url_renders_the_login_page(void **state)
     assert_int_equal(page.status, 200);
     /* login_hint prefills the email field. */
     assert_non_null(strstr(page.body, "value=\"ada@example.com\""));
-    json_t *fields = emu_fixture_form_fields(page.body);
+    json_t *page_fields = emu_fixture_form_fields(page.body);
     emu_http_response_free(&page);
+    /* The page carries only the request's id; the parameters stay on the server. */
+    assert_int_equal(json_object_size(page_fields), 1);
+    json_t *fields = emu_fixture_login_request(f, json_string_value(json_object_get(page_fields,
+                                                                                     "login_request_id")));
+    json_decref(page_fields);
     const struct { const char *name, *value; } want[] = {
-        {"client_id", f->client_id}, {"redirect_uri", REDIRECT}, {"response_type", "code"},
+        {"client_id", f->client_id}, {"redirect_uri", REDIRECT},
         {"scope", "openid email offline_access"}, {"state", "st&=/ é"}, {"nonce", "n-123"},
         {"code_challenge", "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"},
         {"code_challenge_method", "S256"}, {"organization_id", "org_1"}, {"connection_id", "conn_1"},
@@ -175,9 +180,12 @@ static void test_authorization_url_renders_the_login_page(void **state)
     /* Defaults: the three OIDC scopes; absent options are absent. */
     assert_int_equal(scalekit_get_authorization_url(f->client, REDIRECT, NULL, &url), SCALEKIT_OK);
     char *location = emu_fixture_login(f, url, "default@example.com", &fields);
-    assert_string_equal(json_string_value(json_object_get(fields, "scope")), "openid profile email");
-    assert_null(json_object_get(fields, "state"));
-    assert_null(json_object_get(fields, "code_challenge"));
+    json_t *stored = emu_fixture_login_request(f, json_string_value(json_object_get(fields, "login_request_id")));
+    assert_string_equal(json_string_value(json_object_get(stored, "scope")), "openid profile email");
+    assert_true(json_is_null(json_object_get(stored, "state")));
+    assert_true(json_is_null(json_object_get(stored, "code_challenge")));
+    assert_string_equal(json_string_value(json_object_get(stored, "status")), "SUCCESS");
+    json_decref(stored);
     assert_int_equal(strncmp(location, REDIRECT "?code=", strlen(REDIRECT "?code=")), 0);
     json_decref(fields);
     free(location);

@@ -187,6 +187,20 @@ json_t *emu_fixture_form_fields(const char *html)
     return fields;
 }
 
+json_t *emu_fixture_login_request(const emu_fixture *f, const char *login_request_id)
+{
+    char path[256], url[512];
+    snprintf(path, sizeof path, "/_emulator/login-requests/%s", login_request_id);
+    emu_fixture_url(f, path, url, sizeof url);
+    emu_http_response r;
+    emu_http("GET", url, NULL, NULL, &r);
+    if (r.status != 200)
+        fail_msg("GET %s answered %ld: %s", url, r.status, r.body);
+    json_t *row = emu_http_json(&r);
+    emu_http_response_free(&r);
+    return row;
+}
+
 char *emu_fixture_login(const emu_fixture *f, const char *authorization_url, const char *email,
                         json_t **page_fields_out)
 {

@@ -80,6 +80,10 @@ char *emu_fixture_login(const emu_fixture *f, const char *authorization_url, con
  */
 scalekit_authentication_response *emu_fixture_sign_in(const emu_fixture *f, const char *email);
 
+/* The authorization request the emulator stored for the hosted page's
+ * login_request_id (GET /_emulator/login-requests/{id}); new reference. */
+json_t *emu_fixture_login_request(const emu_fixture *f, const char *login_request_id);
+
 /* The hidden input fields of an HTML form page, HTML-decoded (new JSON object). */
 json_t *emu_fixture_form_fields(const char *html);
 

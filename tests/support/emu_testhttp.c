@@ -113,6 +113,28 @@ char *emu_test_client_token(const scalekit_emulator *emu)
                                     scalekit_emulator_client_secret(emu));
 }
 
+char *emu_test_create_organization(const scalekit_emulator *emu, const char *display_name)
+{
+    char *token = emu_test_client_token(emu);
+    if (!token)
+        return NULL;
+    char url[512], auth[4096];
+    snprintf(url, sizeof url, "%s/api/v1/organizations", scalekit_emulator_url(emu));
+    snprintf(auth, sizeof auth, "Authorization: Bearer %s", token);
+    free(token);
+    const char *headers[] = {auth, "Content-Type: application/json", NULL};
+    json_t *body = json_pack("{s:s}", "display_name", display_name);
+    char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
+    json_decref(body);
+    json_t *answer = NULL;
+    long status = text ? emu_http_call("POST", url, headers, text, &answer) : 0;
+    free(text);
+    const char *id = json_string_value(json_object_get(json_object_get(answer, "organization"), "id"));
+    char *copy = status == 201 && id ? strdup(id) : NULL;
+    json_decref(answer);
+    return copy;
+}
+
 char *emu_test_client_token_at(const char *env_url, const char *client_id, const char *secret)
 {
     char url[512], form[1024];

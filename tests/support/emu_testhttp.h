@@ -39,6 +39,9 @@ long emu_http_call(const char *method, const char *url, const char *const *heade
 char *emu_test_client_token(const scalekit_emulator *emu);
 /* The same from any environment: POST @p env_url/oauth/token with @p client_id and @p secret. */
 char *emu_test_client_token_at(const char *env_url, const char *client_id, const char *secret);
+/* A new organization named @p display_name, through the API with the emulator's
+ * client; its id (malloc'd), NULL on failure. */
+char *emu_test_create_organization(const scalekit_emulator *emu, const char *display_name);
 /*
  * Complete the hosted login: POST /oauth/authorize with @p email and the
  * form fields in @p extra_form (already encoded "a=b&c=d", may be NULL), and
