@@ -1,0 +1,70 @@
+// The hosted login in a real browser: the page renders, its form is
+// accessible (a labelled email field), signing in lands on the app's redirect
+// URI with a code and the app's state, and the authorization request's
+// parameters never appear in the page's HTML.
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import { freePort, launch, run, screenshot, startEmulator, test } from './harness.mjs';
+
+/** A loopback "app" that answers its callback with a page echoing the query. */
+async function startApp() {
+  const port = await freePort();
+  const server = http.createServer((req, res) => {
+    res.writeHead(200, { 'content-type': 'text/html' });
+    res.end('<!DOCTYPE html><title>app</title><p id="back">back in the app</p>');
+  });
+  await new Promise((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return { redirect: `http://localhost:${port}/callback`, close: () => server.close() };
+}
+
+test('sign in on the hosted page and come back with a code and the state', async () => {
+  const emu = await startEmulator();
+  const app = await startApp();
+  const { browser, page } = await launch();
+  try {
+    const state = 'st-' + Math.random().toString(36).slice(2);
+    const q = new URLSearchParams({
+      response_type: 'code', client_id: emu.clientId, redirect_uri: app.redirect, state,
+      scope: 'openid profile email',
+    });
+    await page.goto(`${emu.url}/oauth/authorize?${q}`);
+    assert.equal(await page.title(), 'Sign in');
+    const html = await page.content();
+    assert.ok(!html.includes(state), 'the state stays on the server');
+    const email = page.getByLabel('Email address');
+    await email.fill('browser.user@example.com');
+    await screenshot(page, 'hosted_login', '1-form');
+    await Promise.all([page.waitForURL(`${app.redirect}?**`), page.getByRole('button', { name: 'Sign in' }).click()]);
+    const back = new URL(page.url());
+    assert.equal(back.searchParams.get('state'), state);
+    assert.match(back.searchParams.get('code') || '', /^.{20,}$/);
+    await screenshot(page, 'hosted_login', '2-back-in-the-app');
+  } finally {
+    await browser.close();
+    app.close();
+    await emu.stop();
+  }
+});
+
+test('a bad email is refused on the page with an accessible alert', async () => {
+  const emu = await startEmulator();
+  const { browser, page } = await launch();
+  try {
+    const q = new URLSearchParams({
+      response_type: 'code', client_id: emu.clientId, redirect_uri: 'http://localhost:9/cb',
+    });
+    await page.goto(`${emu.url}/oauth/authorize?${q}`);
+    // Bypass the browser's own type=email check to reach the server's.
+    await page.getByLabel('Email address').evaluate((el) => { el.type = 'text'; el.value = 'nobody'; });
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForSelector('[role=alert]');
+    assert.equal(await page.getByRole('alert').textContent(), 'Enter a valid email address.');
+    assert.equal(await page.getByLabel('Email address').getAttribute('aria-invalid'), 'true');
+    await screenshot(page, 'hosted_login', '3-bad-email');
+  } finally {
+    await browser.close();
+    await emu.stop();
+  }
+});
+
+await run();
