@@ -565,10 +565,22 @@ int emu_reply_redirect(emu_req *r, const char *location)
 }
 
 const char emu_page_style[] =
-    "body{font:1rem/1.5 system-ui,sans-serif;max-width:40rem;margin:0 auto;padding:1rem;color:#111;"
-    "background:#fff}article{border:1px solid #767676;border-radius:.5rem;padding:1rem;margin:1rem 0;"
-    "overflow-wrap:anywhere}a{color:#0b57d0}input,button{font:inherit;padding:.5rem;max-width:100%}"
-    "[role=alert]{color:#b3261e}";
+    "*{box-sizing:border-box}"
+    "body{font:1rem/1.5 system-ui,sans-serif;margin:0;color:#1b1b1f;background:#f4f5f8}"
+    "main{max-width:28rem;margin:2rem auto;padding:1.5rem;background:#fff;border:1px solid #d5d7de;"
+    "border-radius:.75rem;box-shadow:0 1px 3px rgba(0,0,0,.08)}"
+    "h1{font-size:1.5rem;margin:0 0 1rem}h2{font-size:1.1rem;margin:1.5rem 0 .5rem}"
+    "p{margin:.5rem 0}a{color:#0b57d0}"
+    "article,fieldset{border:1px solid #c4c7cf;border-radius:.5rem;padding:1rem;margin:1rem 0;overflow-wrap:anywhere}"
+    "legend{font-weight:600;padding:0 .25rem}"
+    "label{display:block;font-weight:600;margin:.75rem 0 .25rem}"
+    "input,select,textarea{font:inherit;width:100%;padding:.6rem .7rem;border:1px solid #767676;border-radius:.4rem}"
+    "input:focus,button:focus,select:focus,textarea:focus,a:focus{outline:3px solid #0b57d0;outline-offset:2px}"
+    "button{font:inherit;font-weight:600;margin-top:1rem;padding:.6rem 1rem;border:1px solid #0b57d0;"
+    "border-radius:.4rem;background:#0b57d0;color:#fff;cursor:pointer;max-width:100%}"
+    "button.secondary{background:#fff;color:#0b57d0}"
+    "[role=alert]{color:#b3261e;font-weight:600}.note{color:#4a4d55;font-size:.9rem}"
+    "@media (max-width:32rem){main{margin:0;border:0;border-radius:0;box-shadow:none}}";
 
 int emu_reply_html(emu_req *r, unsigned status, const char *html, const char *form_target)
 {

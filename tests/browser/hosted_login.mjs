@@ -67,4 +67,24 @@ test('a bad email is refused on the page with an accessible alert', async () => 
   }
 });
 
+test('the page reads at phone width: nothing wider than the screen', async () => {
+  const emu = await startEmulator();
+  const { browser, page } = await launch({ contextOptions: { viewport: { width: 360, height: 740 } } });
+  try {
+    const q = new URLSearchParams({
+      response_type: 'code', client_id: emu.clientId, redirect_uri: 'http://localhost:9/cb',
+      login_hint: 'someone.with.a.rather.long.address@subsidiary.example.com',
+    });
+    await page.goto(`${emu.url}/oauth/authorize?${q}`);
+    const widths = await page.evaluate(() => ({ doc: document.documentElement.scrollWidth, view: window.innerWidth }));
+    assert.ok(widths.doc <= widths.view, `page is ${widths.doc}px wide in a ${widths.view}px screen`);
+    const button = await page.getByRole('button', { name: 'Sign in' }).boundingBox();
+    assert.ok(button.height >= 40, 'the button is a comfortable touch target');
+    await screenshot(page, 'hosted_login', '4-phone-width');
+  } finally {
+    await browser.close();
+    await emu.stop();
+  }
+});
+
 await run();
