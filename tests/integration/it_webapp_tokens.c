@@ -1,0 +1,128 @@
+/*
+ * The example web app keeps a session's tokens fresh: the access token is
+ * refreshed shortly before it expires (with the emulator's short
+ * access_token_ttl), a role change reaches the session through a verified
+ * webhook, and a session Scalekit revoked ends at its next refresh.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "webapp_kit.h"
+
+static void assert_contains(const char *text, const char *part)
+{
+    if (!strstr(text, part))
+        fail_msg("expected \"%s\" in:\n%s", part, text);
+}
+
+static void test_access_token_is_refreshed_before_it_expires(void **state)
+{
+    /* Tokens live 8 s; the app renews 2 s before the end. */
+    webapp_kit_options o = {.access_token_ttl_seconds = 8, .refresh_margin_seconds = 2};
+    webapp_kit *kit = webapp_kit_start(&o);
+    wk_browser *b = wk_browser_new();
+    free(wk_sign_in(kit, b, "ada@example.com", NULL, NULL));
+    long issued = emu_fixture_tokens_issued(kit->f);
+    wk_response r;
+    assert_int_equal(wk_get(b, kit, "/account", &r), 200);
+    wk_response_free(&r);
+    assert_int_equal(emu_fixture_tokens_issued(kit->f), issued);   /* still fresh: no refresh */
+
+    sleep(7);
+    assert_int_equal(wk_get(b, kit, "/account", &r), 200);
+    assert_contains(r.body, "ada@example.com");
+    wk_response_free(&r);
+    assert_int_equal(emu_fixture_tokens_issued(kit->f), issued + 1);
+    assert_int_equal(wk_get(b, kit, "/account", &r), 200);
+    wk_response_free(&r);
+    assert_int_equal(emu_fixture_tokens_issued(kit->f), issued + 1);
+
+    /* The rotated refresh token works the next time too (the old one was not reused:
+     * the emulator would have revoked the session and the page would say so). */
+    sleep(7);
+    assert_int_equal(wk_get(b, kit, "/account", &r), 200);
+    assert_contains(r.body, "id=\"roles\"");
+    wk_response_free(&r);
+    assert_int_equal(emu_fixture_tokens_issued(kit->f), issued + 2);
+    wk_browser_free(b);
+    webapp_kit_stop(kit);
+}
+
+static void test_role_change_reaches_the_session_through_a_webhook(void **state)
+{
+    webapp_kit *kit = webapp_kit_start(NULL);
+    wk_browser *b = wk_browser_new();
+    free(wk_sign_in(kit, b, "ada@example.com", NULL, NULL));
+    char *user_id = wk_user_id(kit, "ada@example.com");
+    static const char *const admin[] = {"admin", NULL};
+    scalekit_user_role_list *roles = NULL;
+    EMU_FIXTURE_OK(scalekit_user_assign_roles(kit->f->client, kit->organization_id, user_id, admin, &roles));
+    scalekit_user_role_list_free(roles);
+
+    /* Before any event the session still holds the token it was given. */
+    wk_response r;
+    assert_int_equal(wk_get(b, kit, "/account", &r), 200);
+    assert_null(strstr(r.body, "<li>admin</li>"));
+    wk_response_free(&r);
+    /* An event about another user leaves this session alone. */
+    long issued = emu_fixture_tokens_issued(kit->f);
+    assert_int_equal(wk_deliver(kit, NULL, "msg_other", 0, "user.organization_membership_updated", "usr_other"), 200);
+    assert_int_equal(wk_get(b, kit, "/account", &r), 200);
+    wk_response_free(&r);
+    assert_int_equal(emu_fixture_tokens_issued(kit->f), issued);
+
+    /* The membership event about this user: the next request refreshes. */
+    assert_int_equal(wk_deliver(kit, NULL, "msg_roles", 0, "user.organization_membership_updated", user_id), 200);
+    assert_int_equal(wk_get(b, kit, "/account", &r), 200);
+    assert_contains(r.body, "<li>admin</li>");
+    assert_contains(r.body, "<li>members:read</li>");
+    wk_response_free(&r);
+    assert_int_equal(emu_fixture_tokens_issued(kit->f), issued + 1);
+    free(user_id);
+    wk_browser_free(b);
+    webapp_kit_stop(kit);
+}
+
+static void test_a_revoked_session_ends_at_its_next_refresh(void **state)
+{
+    webapp_kit *kit = webapp_kit_start(NULL);
+    wk_browser *b = wk_browser_new();
+    free(wk_sign_in(kit, b, "ada@example.com", NULL, NULL));
+    char *user_id = wk_user_id(kit, "ada@example.com");
+    scalekit_session_revocation *gone = NULL;
+    EMU_FIXTURE_OK(scalekit_session_revoke_all_user_sessions(kit->f->client, user_id, &gone));
+    scalekit_session_revocation_free(gone);
+
+    assert_int_equal(wk_deliver(kit, NULL, "msg_revoked", 0, "user.organization_membership_updated", user_id), 200);
+    wk_response r;
+    assert_int_equal(wk_get(b, kit, "/account", &r), 401);
+    assert_contains(r.body, "Please sign in again");
+    assert_null(strstr(r.body, "ada@example.com"));
+    char *cleared = wk_set_cookie(&r, "session");
+    assert_non_null(cleared);
+    assert_contains(cleared, "Max-Age=0");
+    free(cleared);
+    wk_response_free(&r);
+    assert_int_equal(wk_get(b, kit, "/account", &r), 303);
+    wk_response_free(&r);
+    free(user_id);
+    wk_browser_free(b);
+    webapp_kit_stop(kit);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_access_token_is_refreshed_before_it_expires),
+        cmocka_unit_test(test_role_change_reaches_the_session_through_a_webhook),
+        cmocka_unit_test(test_a_revoked_session_ends_at_its_next_refresh),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
