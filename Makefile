@@ -1,7 +1,7 @@
 # The two commands of the README, and a few more. CMake does the real work.
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all deps build demo test fuzz bench load emulator abi-baseline clean
+.PHONY: all deps build demo webapp test fuzz bench load emulator abi-baseline clean
 
 all: build
 
@@ -28,6 +28,10 @@ demo: build
 	  '  scalekit organizations list --all --output jsonl | jq -r .display_name' \
 	  '  scalekit login --no-browser     # sign in on the hosted login page, see the claims' \
 	  '  scalekit --help                 # everything else; man build/release/cli/scalekit.1'
+
+# The example web app (examples/webapp) with a fresh emulator; prints the URL to open.
+webapp: build
+	examples/webapp/run.sh build/release
 
 test: deps
 	scripts/test.sh
