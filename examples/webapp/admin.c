@@ -15,7 +15,10 @@ static void member_row(FILE *f, const scalekit_user *u, const char *organization
     fputs("<tr><td>", f);
     html(f, u->email);
     fputs("</td><td>", f);
-    html(f, name ? name : "");
+    if (name)
+        html(f, name);
+    else
+        fputs("<span class=\"muted\">-</span>", f);
     fputs("</td><td>", f);
     for (size_t i = 0; i < u->membership_count; i++) {
         const scalekit_user_membership *m = u->memberships[i];

@@ -28,7 +28,7 @@ static const char style[] =
     "dd{margin:0;overflow-wrap:anywhere}ul.tags{display:flex;flex-wrap:wrap;gap:.25rem;list-style:none;"
     "margin:0;padding:0}ul.tags li{border:1px solid var(--line);border-radius:1rem;padding:0 .6rem}"
     "table{width:100%;border-collapse:collapse}th,td{text-align:left;padding:.35rem .25rem;"
-    "border-bottom:1px solid var(--line);overflow-wrap:anywhere}th{color:var(--muted);font-weight:600}"
+    "border-bottom:1px solid var(--line)}td{overflow-wrap:anywhere}th{color:var(--muted);font-weight:600}"
     ".button,button{display:inline-block;font:inherit;padding:.5rem 1rem;border-radius:.4rem;border:0;"
     "background:var(--accent);color:var(--card);text-decoration:none;cursor:pointer}"
     "form.inline{display:inline;margin:0}.muted{color:var(--muted)}[role=alert]{color:var(--bad);font-weight:600}"

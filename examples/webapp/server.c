@@ -125,10 +125,12 @@ static enum MHD_Result send_response(webapp *app, struct MHD_Connection *conn, c
         return MHD_NO;
     unsigned status = res->status ? res->status : 500;
     MHD_add_response_header(r, "Content-Type", res->content_type ? res->content_type : "text/html; charset=utf-8");
-    /* Every answer may be personal: never cached, never framed, no referrer (the
-     * callback's URL holds the authorization code), no script or remote content. */
+    /* Every answer may be personal: never cached, never framed, no script or
+     * remote content. The referrer goes to this site only (the callback's URL holds
+     * the authorization code); "no-referrer" would also make the browser send
+     * "Origin: null" on our own forms, which the sign-out's origin check refuses. */
     MHD_add_response_header(r, "Cache-Control", "no-store");
-    MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+    MHD_add_response_header(r, "Referrer-Policy", "same-origin");
     MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(r, "Content-Security-Policy",
                             "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "

@@ -97,7 +97,7 @@ static void test_sign_in_sets_a_safe_cookie_and_shows_the_user(void **state)
     assert_contains(r.body, "id=\"session-expiry\"");
     assert_null(strstr(r.body, "eyJ"));   /* no token on the page either */
     assert_contains(r.headers, "Cache-Control: no-store");
-    assert_contains(r.headers, "Referrer-Policy: no-referrer");
+    assert_contains(r.headers, "Referrer-Policy: same-origin");
     assert_contains(r.headers, "Content-Security-Policy: default-src 'none'");
     wk_response_free(&r);
 
@@ -316,6 +316,9 @@ static void test_sign_out_ends_the_session_here_and_at_scalekit(void **state)
     /* A sign-out posted from another site is refused, and changes nothing. */
     const char *foreign[] = {"Origin: https://evil.example", NULL};
     assert_int_equal(wk_request(b, kit, "POST", "/logout", foreign, "", &r), 403);
+    wk_response_free(&r);
+    const char *opaque[] = {"Origin: null", NULL};
+    assert_int_equal(wk_request(b, kit, "POST", "/logout", opaque, "", &r), 403);
     wk_response_free(&r);
     assert_int_equal(wk_get(b, kit, "/account", &r), 200);
     wk_response_free(&r);
