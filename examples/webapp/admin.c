@@ -11,15 +11,10 @@
 
 static void member_row(FILE *f, const scalekit_user *u, const char *organization_id)
 {
-    const char *name = u->user_profile && u->user_profile->name ? u->user_profile->name : NULL;
-    fputs("<tr><td>", f);
-    html(f, u->email);
-    fputs("</td><td>", f);
-    if (name)
-        html(f, name);
-    else
-        fputs("<span class=\"muted\">-</span>", f);
-    fputs("</td><td>", f);
+    fputs("<tr>", f);
+    html_cell(f, u->email);
+    html_cell(f, u->user_profile ? u->user_profile->name : NULL);
+    fputs("<td>", f);
     for (size_t i = 0; i < u->membership_count; i++) {
         const scalekit_user_membership *m = u->memberships[i];
         if (!m->organization_id || strcmp(m->organization_id, organization_id) != 0)

@@ -60,6 +60,16 @@ void html_time(FILE *f, int64_t t)
     fprintf(f, "<time datetime=\"%s\">%s</time>", iso, text);
 }
 
+void html_cell(FILE *f, const char *text)
+{
+    fputs("<td>", f);
+    if (text && *text)
+        html(f, text);
+    else
+        fputs("<span class=\"muted\">-</span>", f);
+    fputs("</td>", f);
+}
+
 /* What to call the user: the ID token's name, else the email. */
 static const char *display_name(const session_data *u)
 {

@@ -36,16 +36,22 @@ static int64_t now(void)
     return (int64_t)time(NULL);
 }
 
+/* 32 bytes as 64 hex digits and a NUL. */
+static void hex32(const unsigned char bytes[32], char out[65])
+{
+    for (size_t i = 0; i < 32; i++) {
+        out[2 * i] = "0123456789abcdef"[bytes[i] >> 4];
+        out[2 * i + 1] = "0123456789abcdef"[bytes[i] & 15];
+    }
+    out[64] = '\0';
+}
+
 int webapp_random_id(char out[WEBAPP_ID_SIZE])
 {
     unsigned char bytes[32];
     if (RAND_bytes(bytes, sizeof bytes) != 1)
         return -1;
-    for (size_t i = 0; i < sizeof bytes; i++) {
-        out[2 * i] = "0123456789abcdef"[bytes[i] >> 4];
-        out[2 * i + 1] = "0123456789abcdef"[bytes[i] & 15];
-    }
-    out[64] = '\0';
+    hex32(bytes, out);
     return 0;
 }
 
@@ -58,11 +64,7 @@ static bool key_of(const char *id, char key[65])
     unsigned int len = 0;
     if (!EVP_Digest(id, 64, md, &len, EVP_sha256(), NULL))
         return false;
-    for (size_t i = 0; i < sizeof md; i++) {
-        key[2 * i] = "0123456789abcdef"[md[i] >> 4];
-        key[2 * i + 1] = "0123456789abcdef"[md[i] & 15];
-    }
-    key[64] = '\0';
+    hex32(md, key);
     return true;
 }
 

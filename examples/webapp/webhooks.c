@@ -144,16 +144,6 @@ void handle_webhook(webapp *app, const app_request *req, app_response *res)
     app_text(res, 200, "ok\n");
 }
 
-static void cell(FILE *f, const char *text)
-{
-    fputs("<td>", f);
-    if (text)
-        html(f, text);
-    else
-        fputs("<span class=\"muted\">-</span>", f);
-    fputs("</td>", f);
-}
-
 void handle_events(webapp *app, const app_request *req, app_response *res)
 {
     session_info info;
@@ -175,9 +165,9 @@ void handle_events(webapp *app, const app_request *req, app_response *res)
             fputs("<tr><td>", f);
             html_time(f, ev->received_at);
             fputs("</td>", f);
-            cell(f, ev->type);
-            cell(f, ev->user_email);
-            cell(f, ev->organization_id);
+            html_cell(f, ev->type);
+            html_cell(f, ev->user_email);
+            html_cell(f, ev->organization_id);
             fputs("</tr>\n", f);
         }
         if (log->count)

@@ -15,24 +15,6 @@
 
 #include "webapp_kit.h"
 
-static int setup(void **state)
-{
-    *state = webapp_kit_start(NULL);
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    webapp_kit_stop(*state);
-    return 0;
-}
-
-static void assert_contains(const char *text, const char *part)
-{
-    if (!strstr(text, part))
-        fail_msg("expected \"%s\" in:\n%s", part, text);
-}
-
 static size_t count(const char *text, const char *part)
 {
     size_t n = 0;
@@ -50,24 +32,21 @@ static void test_members_page_needs_the_permission(void **state)
 
     wk_response r;
     assert_int_equal(wk_get(ada, kit, "/admin", &r), 403);
-    assert_contains(r.body, "role=\"alert\"");
-    assert_contains(r.body, "&quot;members:read&quot;");
+    wk_assert_contains(r.body, "role=\"alert\"");
+    wk_assert_contains(r.body, "&quot;members:read&quot;");
     assert_null(strstr(r.body, "bob@example.com"));   /* nothing of the listing leaks */
     wk_response_free(&r);
 
     /* Granted through the API: the app learns it from the webhook, refreshes, allows. */
     char *ada_id = wk_user_id(kit, "ada@example.com");
-    static const char *const admin[] = {"admin", NULL};
-    scalekit_user_role_list *roles = NULL;
-    EMU_FIXTURE_OK(scalekit_user_assign_roles(kit->f->client, kit->organization_id, ada_id, admin, &roles));
-    scalekit_user_role_list_free(roles);
+    wk_grant_role(kit, ada_id, "admin");
     assert_int_equal(wk_deliver(kit, NULL, "msg_grant", 0, "user.organization_membership_updated", ada_id), 200);
     assert_int_equal(wk_get(ada, kit, "/admin", &r), 200);
-    assert_contains(r.body, "<table id=\"members\">");
-    assert_contains(r.body, "<td>ada@example.com</td>");
-    assert_contains(r.body, "<td>bob@example.com</td>");
-    assert_contains(r.body, "member, admin");
-    assert_contains(r.body, "2 members of");
+    wk_assert_contains(r.body, "<table id=\"members\">");
+    wk_assert_contains(r.body, "<td>ada@example.com</td>");
+    wk_assert_contains(r.body, "<td>bob@example.com</td>");
+    wk_assert_contains(r.body, "member, admin");
+    wk_assert_contains(r.body, "2 members of");
     wk_response_free(&r);
 
     /* Bob's session was not touched by Ada's event: still refused. */
@@ -95,7 +74,7 @@ static void test_webhooks_are_verified_and_recorded_once(void **state)
     const char *plain[] = {"Content-Type: application/json", NULL};
     assert_int_equal(wk_request(b, kit, "POST", "/webhooks", plain,
                                 "{\"type\":\"organization.forged\",\"id\":\"evt_1\"}", &r), 401);
-    assert_contains(r.body, "delivery refused");
+    wk_assert_contains(r.body, "delivery refused");
     wk_response_free(&r);
     assert_int_equal(wk_deliver(kit, "whsec_c2VjcmV0LW9mLXNvbWVvbmUtZWxzZQ==", "msg_a", 0, "organization.forged",
                                 "usr_1"), 401);
@@ -116,7 +95,7 @@ static void test_webhooks_are_verified_and_recorded_once(void **state)
     scalekit_free(sig);
 
     assert_int_equal(wk_get(b, kit, "/events", &r), 200);
-    assert_contains(r.body, "No events yet");
+    wk_assert_contains(r.body, "No events yet");
     assert_null(strstr(r.body, "forged"));
     wk_response_free(&r);
 
@@ -125,7 +104,7 @@ static void test_webhooks_are_verified_and_recorded_once(void **state)
     assert_int_equal(wk_deliver(kit, NULL, "msg_ok", 0, "organization.updated", "usr_1"), 200);
     assert_int_equal(wk_deliver(kit, NULL, "msg_ok2", 0, "user.signup", "usr_1"), 200);
     assert_int_equal(wk_get(b, kit, "/events", &r), 200);
-    assert_contains(r.body, "<table id=\"events\">");
+    wk_assert_contains(r.body, "<table id=\"events\">");
     assert_int_equal(count(r.body, "<td>organization.updated</td>"), 1);
     assert_int_equal(count(r.body, "<td>user.signup</td>"), 1);
     /* Newest first. */
@@ -143,8 +122,8 @@ static void test_webhooks_are_verified_and_recorded_once(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_members_page_needs_the_permission, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_webhooks_are_verified_and_recorded_once, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_members_page_needs_the_permission, wk_setup, wk_teardown),
+        cmocka_unit_test_setup_teardown(test_webhooks_are_verified_and_recorded_once, wk_setup, wk_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -59,6 +59,44 @@ void webapp_kit_stop(webapp_kit *kit)
     free(kit);
 }
 
+int wk_setup(void **state)
+{
+    *state = webapp_kit_start(NULL);
+    return 0;
+}
+
+int wk_teardown(void **state)
+{
+    webapp_kit_stop(*state);
+    return 0;
+}
+
+void wk_assert_contains(const char *text, const char *part)
+{
+    if (!strstr(text, part))
+        fail_msg("expected \"%s\" in:\n%s", part, text);
+}
+
+void wk_grant_role(const webapp_kit *kit, const char *user_id, const char *role)
+{
+    const char *const roles[] = {role, NULL};
+    scalekit_user_role_list *list = NULL;
+    EMU_FIXTURE_OK(scalekit_user_assign_roles(kit->f->client, kit->organization_id, user_id, roles, &list));
+    scalekit_user_role_list_free(list);
+}
+
+void wk_assert_session_ended(const wk_response *r, const char *email)
+{
+    assert_int_equal(r->status, 401);
+    wk_assert_contains(r->body, "Please sign in again");
+    wk_assert_contains(r->body, "role=\"alert\"");
+    assert_null(strstr(r->body, email));
+    char *cleared = wk_set_cookie(r, "session");
+    assert_non_null(cleared);
+    wk_assert_contains(cleared, "Max-Age=0");
+    free(cleared);
+}
+
 wk_browser *wk_browser_new(void)
 {
     wk_browser *b = calloc(1, sizeof *b);

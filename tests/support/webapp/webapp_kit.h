@@ -33,6 +33,16 @@ typedef struct webapp_kit {
 webapp_kit *webapp_kit_start(const webapp_kit_options *opts);
 void webapp_kit_stop(webapp_kit *kit);
 
+/* cmocka setup and teardown: *state = webapp_kit_start(NULL) / its stop. */
+int wk_setup(void **state);
+int wk_teardown(void **state);
+
+/* Fail the test, showing @p text, unless it holds @p part. */
+void wk_assert_contains(const char *text, const char *part);
+
+/* Give member @p user_id the role @p role through the API (no webhook sent). */
+void wk_grant_role(const webapp_kit *kit, const char *user_id, const char *role);
+
 typedef struct wk_browser wk_browser;
 
 typedef struct wk_response {
@@ -60,6 +70,10 @@ char *wk_set_cookie(const wk_response *r, const char *name);
 char *wk_cookie(wk_browser *b, const char *name);
 /* Put cookie @p name=@p value into the browser's jar for the app's host (a tampering browser). */
 void wk_put_cookie(wk_browser *b, const char *name, const char *value);
+
+/* Assert @p r is the page of a session that is no longer valid: 401, an alert
+ * asking to sign in again, nothing of @p email, the session cookie deleted. */
+void wk_assert_session_ended(const wk_response *r, const char *email);
 
 /* Sign in as @p email: /login, the hosted login, the callback. Asserts the
  * callback redirected to @p expect_location (NULL: "/account"). Returns the
