@@ -31,7 +31,8 @@ static const char style[] =
     "border-bottom:1px solid var(--line)}td{overflow-wrap:anywhere}th{color:var(--muted);font-weight:600}"
     ".button,button{display:inline-block;font:inherit;padding:.5rem 1rem;border-radius:.4rem;border:0;"
     "background:var(--accent);color:var(--card);text-decoration:none;cursor:pointer}"
-    "form.inline{display:inline;margin:0}.muted{color:var(--muted)}[role=alert]{color:var(--bad);font-weight:600}"
+    "ol.events{list-style:none;margin:0;padding:0}ol.events li{padding:.5rem 0;border-bottom:1px solid var(--line);"
+    "overflow-wrap:anywhere}form.inline{display:inline;margin:0}.muted{color:var(--muted)}[role=alert]{color:var(--bad);font-weight:600}"
     "@media (max-width:30rem){dl{grid-template-columns:1fr}dd{margin-bottom:.5rem}}";
 
 void html(FILE *f, const char *text)

@@ -155,23 +155,26 @@ void handle_events(webapp *app, const app_request *req, app_response *res)
         fputs("<section>\n<p class=\"muted\">Webhook deliveries whose signature verified, newest first.</p>\n", f);
         pthread_mutex_lock(&app->events->lock);
         event_log *log = app->events;
-        if (!log->count)
-            fputs("<p id=\"no-events\">No events yet.</p>\n", f);
-        else
-            fputs("<table id=\"events\">\n<thead><tr><th scope=\"col\">Received</th><th scope=\"col\">Type</th>"
-                  "<th scope=\"col\">User</th><th scope=\"col\">Organization</th></tr></thead>\n<tbody>\n", f);
+        /* A list rather than a table: four columns do not fit a phone. */
+        fputs(log->count ? "<ol id=\"events\" class=\"events\">\n" : "<p id=\"no-events\">No events yet.</p>\n", f);
         for (size_t i = 0; i < log->count; i++) {
             const event *ev = &log->items[(log->next + KEEP - 1 - i) % KEEP];
-            fputs("<tr><td>", f);
+            fputs("<li><strong>", f);
+            html(f, ev->type);
+            fputs("</strong><br><span class=\"muted\">", f);
             html_time(f, ev->received_at);
-            fputs("</td>", f);
-            html_cell(f, ev->type);
-            html_cell(f, ev->user_email);
-            html_cell(f, ev->organization_id);
-            fputs("</tr>\n", f);
+            if (ev->user_email) {
+                fputs(" · ", f);
+                html(f, ev->user_email);
+            }
+            if (ev->organization_id) {
+                fputs(" · ", f);
+                html(f, ev->organization_id);
+            }
+            fputs("</span></li>\n", f);
         }
         if (log->count)
-            fputs("</tbody>\n</table>\n", f);
+            fputs("</ol>\n", f);
         pthread_mutex_unlock(&app->events->lock);
         fputs("</section>\n", f);
     }

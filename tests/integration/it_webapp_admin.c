@@ -104,9 +104,9 @@ static void test_webhooks_are_verified_and_recorded_once(void **state)
     assert_int_equal(wk_deliver(kit, NULL, "msg_ok", 0, "organization.updated", "usr_1"), 200);
     assert_int_equal(wk_deliver(kit, NULL, "msg_ok2", 0, "user.signup", "usr_1"), 200);
     assert_int_equal(wk_get(b, kit, "/events", &r), 200);
-    wk_assert_contains(r.body, "<table id=\"events\">");
-    assert_int_equal(count(r.body, "<td>organization.updated</td>"), 1);
-    assert_int_equal(count(r.body, "<td>user.signup</td>"), 1);
+    wk_assert_contains(r.body, "<ol id=\"events\"");
+    assert_int_equal(count(r.body, "<strong>organization.updated</strong>"), 1);
+    assert_int_equal(count(r.body, "<strong>user.signup</strong>"), 1);
     /* Newest first. */
     assert_true(strstr(r.body, "user.signup") < strstr(r.body, "organization.updated"));
     wk_response_free(&r);
