@@ -109,9 +109,27 @@ static session_data *refresh(webapp *app, const session_data *old, bool *revoked
             fprintf(stderr, "webapp: token refresh failed: %s\n", scalekit_strerror(rc));
         return NULL;
     }
+    /* The refreshed ID token has the profile as it is now (a name set since
+     * sign-in); it is believed only once validated, and only about the same user. */
+    const char *email = old->email, *name = old->name;
+    scalekit_claims *id = NULL;
+    if (t->id_token) {
+        const char *const audience[] = {app->config.client_id, NULL};
+        scalekit_validate_options vo = SCALEKIT_VALIDATE_OPTIONS_INIT;
+        vo.issuer = scalekit_client_env_url(app->client);
+        vo.audiences = audience;
+        if (scalekit_validate_token(app->client, t->id_token, &vo, &id) == SCALEKIT_OK &&
+            strcmp(scalekit_claims_subject(id) ? scalekit_claims_subject(id) : "", old->user_id) == 0) {
+            if (scalekit_claims_get_string(id, "email"))
+                email = scalekit_claims_get_string(id, "email");
+            if (scalekit_claims_get_string(id, "name"))
+                name = scalekit_claims_get_string(id, "name");
+        }
+    }
     /* Refresh tokens rotate: keep the new one. */
     session_data *d = data_from_tokens(app, t->access_token, t->refresh_token ? t->refresh_token : old->refresh_token,
-                                       old->email, old->name);
+                                       email, name);
+    scalekit_claims_free(id);
     scalekit_token_response_free(t);
     return d;
 }

@@ -82,7 +82,7 @@ test('sign up, roles, the members page, sign out, in a real browser', async () =
     await page.waitForURL(`${app}/account`);
     await assert.doesNotReject(page.locator('#email').waitFor());
     assert.equal(await page.locator('#email').textContent(), email);
-    assert.equal(await page.locator('#name').textContent(), email);   // no name given at sign-up
+    assert.equal(await page.locator('#name').textContent(), email);   // the hosted page asks no name
     assert.deepEqual(await page.locator('#roles li').allTextContents(), ['member']);
     await screenshot(page, 'webapp', '2-signed-in');
 
@@ -110,6 +110,9 @@ test('sign up, roles, the members page, sign out, in a real browser', async () =
     const users = await ok(emu, 'GET', `/api/v1/organizations/${org}/users`);
     const user = users.users.find((u) => u.email === email);
     await ok(emu, 'POST', `/api/v1/organizations/${org}/users/${user.id}/roles`, [{ role_name: 'admin' }]);
+    // The name the hosted page did not ask for, set by the administrator: it comes
+    // with the refreshed ID token.
+    await ok(emu, 'PATCH', `/api/v1/users/${user.id}`, { user_profile: { name: 'Ada Lovelace' } });
     for (let i = 0; i < 50; i++) {
       r = await page.goto(`${app}/admin`);
       if (r.status() === 200) break;
@@ -119,23 +122,25 @@ test('sign up, roles, the members page, sign out, in a real browser', async () =
     assert.ok((await page.locator('#members').textContent()).includes(email));
     await screenshot(page, 'webapp', '4-members-allowed');
     await page.goto(`${app}/account`);
+    assert.equal(await page.locator('#name').textContent(), 'Ada Lovelace');
     assert.deepEqual((await page.locator('#roles li').allTextContents()).sort(), ['admin', 'member']);
     assert.ok((await page.locator('#permissions li').allTextContents()).includes('members:read'));
+    await screenshot(page, 'webapp', '5-account-after-role-change');
     await page.goto(`${app}/events`);
     await assert.doesNotReject(page.getByText('user.organization_membership_updated').first().waitFor());
-    await screenshot(page, 'webapp', '5-events');
+    await screenshot(page, 'webapp', '6-events');
 
     // Sign out: through Scalekit's logout and back, signed out.
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.waitForURL(`${app}/signed-out`);
     await assert.doesNotReject(page.getByText('You are signed out').waitFor());
     assert.equal((await context.cookies(app)).find((c) => c.name === 'session'), undefined);
-    await screenshot(page, 'webapp', '6-signed-out');
+    await screenshot(page, 'webapp', '7-signed-out');
 
     // The protected page now sends the browser to sign in again.
     await page.goto(`${app}/account`);
     assert.ok(page.url().startsWith(`${emu.url}/oauth/authorize`), page.url());
-    await screenshot(page, 'webapp', '7-protected-redirects');
+    await screenshot(page, 'webapp', '8-protected-redirects');
 
     // No token in any URL: no JWT, no refresh token, no token parameter. The
     // callback's code= is the standard exchange and allowed.

@@ -61,6 +61,7 @@ static void test_role_change_reaches_the_session_through_a_webhook(void **state)
     wk_response r;
     assert_int_equal(wk_get(b, kit, "/account", &r), 200);
     assert_null(strstr(r.body, "<li>admin</li>"));
+    wk_assert_contains(r.body, "<dd id=\"name\">ada@example.com</dd>");   /* no name yet: the email */
     wk_response_free(&r);
     /* An event about another user leaves this session alone. */
     long issued = emu_fixture_tokens_issued(kit->f);
@@ -69,11 +70,22 @@ static void test_role_change_reaches_the_session_through_a_webhook(void **state)
     wk_response_free(&r);
     assert_int_equal(emu_fixture_tokens_issued(kit->f), issued);
 
+    /* A name set meanwhile comes with the refreshed ID token. */
+    scalekit_user_profile_options profile = SCALEKIT_USER_PROFILE_OPTIONS_INIT;
+    profile.name = "Ada Lovelace";
+    scalekit_user_update_options update = SCALEKIT_USER_UPDATE_OPTIONS_INIT;
+    update.user_profile = &profile;
+    scalekit_user *updated = NULL;
+    EMU_FIXTURE_OK(scalekit_user_update(kit->f->client, user_id, &update, &updated));
+    scalekit_user_free(updated);
+
     /* The membership event about this user: the next request refreshes. */
     assert_int_equal(wk_deliver(kit, NULL, "msg_roles", 0, "user.organization_membership_updated", user_id), 200);
     assert_int_equal(wk_get(b, kit, "/account", &r), 200);
     wk_assert_contains(r.body, "<li>admin</li>");
     wk_assert_contains(r.body, "<li>members:read</li>");
+    wk_assert_contains(r.body, "<dd id=\"name\">Ada Lovelace</dd>");
+    wk_assert_contains(r.body, "<dd id=\"email\">ada@example.com</dd>");
     wk_response_free(&r);
     assert_int_equal(emu_fixture_tokens_issued(kit->f), issued + 1);
     free(user_id);
