@@ -15,11 +15,14 @@ import { api, freePort, launch, recordUrls, run, screenshot, startEmulator, test
 async function startWebapp(emu, port, organizationId) {
   const bin = process.env.SCALEKIT_WEBAPP_BIN;
   if (!bin) throw new Error('SCALEKIT_WEBAPP_BIN is not set');
-  const child = spawn(bin, ['--port', String(port), '--organization', organizationId, '--quiet'], {
+  const child = spawn(bin, ['--port', String(port), '--organization', organizationId], {
     env: { ...process.env, SCALEKIT_ENVIRONMENT_URL: emu.url, SCALEKIT_CLIENT_ID: emu.clientId,
       SCALEKIT_CLIENT_SECRET: emu.clientSecret, SCALEKIT_WEBHOOK_SECRET: emu.webhookSecret },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // Its request log (stderr), checked for tokens at the end; passed on for the ctest log.
+  let log = '';
+  child.stderr.on('data', (chunk) => { log += chunk; process.stderr.write(chunk); });
   const url = await new Promise((resolve, reject) => {
     let text = '';
     const timer = setTimeout(() => reject(new Error(`${bin} did not start in 20 s`)), 20000);
@@ -32,6 +35,7 @@ async function startWebapp(emu, port, organizationId) {
   });
   return {
     url,
+    log: () => log,
     // Its exit status: 0, or a sanitizer's report at exit (a leak) fails the test.
     stop: () => new Promise((resolve) => {
       if (child.exitCode !== null) return resolve(child.exitCode);
@@ -151,6 +155,10 @@ test('sign up, roles, the members page, sign out, in a real browser', async () =
       assert.doesNotMatch(u, /\brt_[0-9a-f]{16,}/, `a refresh token in ${u}`);
       assert.doesNotMatch(u, /code_verifier/, `the PKCE verifier in ${u}`);
     }
+    // Nor in the app's log: it names paths, never a query (the callback's holds the code).
+    const log = webapp.log();
+    assert.match(log, /^webapp: GET \/callback 303$/m);
+    assert.doesNotMatch(log, /eyJ|\brt_[0-9a-f]{16,}|code=|state=/, `a secret in the log:\n${log}`);
   } finally {
     await browser.close();
     assert.equal(await webapp.stop(), 0, 'the app stopped cleanly');
