@@ -45,6 +45,13 @@ async function startWebapp(emu, port, organizationId) {
   };
 }
 
+/** A screenshot of the step, after checking the page fits the phone's width. */
+async function step(page, name) {
+  const widths = await page.evaluate(() => ({ doc: document.documentElement.scrollWidth, view: window.innerWidth }));
+  assert.ok(widths.doc <= widths.view, `${name}: the page is ${widths.doc}px wide in a ${widths.view}px screen`);
+  await screenshot(page, 'webapp', name);
+}
+
 /** The API answered @p status; its body. */
 async function ok(emu, method, route, body, status = 200) {
   const r = await api(emu, method, route, body);
@@ -66,7 +73,7 @@ test('sign up, roles, the members page, sign out, in a real browser', async () =
   const app = webapp.url;
   assert.equal(app, appUrl);
 // ---- the browser, at a phone's width ----
-  const { browser, context, page } = await launch({ contextOptions: { viewport: { width: 390, height: 844 } } });
+  const { browser, context, page } = await launch({ contextOptions: { viewport: { width: 360, height: 740 } } });
   try {
     const visited = recordUrls(context);      // every URL the browser requested, redirects included
     const email = `ada.${Date.now()}@example.com`;
@@ -78,7 +85,7 @@ test('sign up, roles, the members page, sign out, in a real browser', async () =
     assert.ok(pre, 'the pre-session cookie is set');
     assert.equal(pre.httpOnly, true);
     assert.equal(pre.sameSite, 'Lax');
-    await screenshot(page, 'webapp', '1-hosted-login');
+    await step(page, '1-hosted-login');
 
     // Sign up: a new email on the hosted page creates the user.
     await page.getByLabel('Email address').fill(email);
@@ -88,7 +95,7 @@ test('sign up, roles, the members page, sign out, in a real browser', async () =
     assert.equal(await page.locator('#email').textContent(), email);
     assert.equal(await page.locator('#name').textContent(), email);   // the hosted page asks no name
     assert.deepEqual(await page.locator('#roles li').allTextContents(), ['member']);
-    await screenshot(page, 'webapp', '2-signed-in');
+    await step(page, '2-signed-in');
 
     const cookies = await context.cookies(app);
     const session = cookies.find((c) => c.name === 'session');
@@ -106,7 +113,7 @@ test('sign up, roles, the members page, sign out, in a real browser', async () =
     let r = await page.goto(`${app}/admin`);
     assert.equal(r.status(), 403);
     await assert.doesNotReject(page.getByText('members:read').first().waitFor());
-    await screenshot(page, 'webapp', '3-members-refused');
+    await step(page, '3-members-refused');
 
     // An administrator grants the admin role through the API. Scalekit sends the
     // app a membership webhook; the app refreshes the session's token on the next
@@ -124,27 +131,27 @@ test('sign up, roles, the members page, sign out, in a real browser', async () =
     }
     assert.equal(r.status(), 200, 'allowed on the members page once the role is granted');
     assert.ok((await page.locator('#members').textContent()).includes(email));
-    await screenshot(page, 'webapp', '4-members-allowed');
+    await step(page, '4-members-allowed');
     await page.goto(`${app}/account`);
     assert.equal(await page.locator('#name').textContent(), 'Ada Lovelace');
     assert.deepEqual((await page.locator('#roles li').allTextContents()).sort(), ['admin', 'member']);
     assert.ok((await page.locator('#permissions li').allTextContents()).includes('members:read'));
-    await screenshot(page, 'webapp', '5-account-after-role-change');
+    await step(page, '5-account-after-role-change');
     await page.goto(`${app}/events`);
     await assert.doesNotReject(page.getByText('user.organization_membership_updated').first().waitFor());
-    await screenshot(page, 'webapp', '6-events');
+    await step(page, '6-events');
 
     // Sign out: through Scalekit's logout and back, signed out.
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.waitForURL(`${app}/signed-out`);
     await assert.doesNotReject(page.getByText('You are signed out').waitFor());
     assert.equal((await context.cookies(app)).find((c) => c.name === 'session'), undefined);
-    await screenshot(page, 'webapp', '7-signed-out');
+    await step(page, '7-signed-out');
 
     // The protected page now sends the browser to sign in again.
     await page.goto(`${app}/account`);
     assert.ok(page.url().startsWith(`${emu.url}/oauth/authorize`), page.url());
-    await screenshot(page, 'webapp', '8-protected-redirects');
+    await step(page, '8-protected-redirects');
 
     // No token in any URL: no JWT, no refresh token, no token parameter. The
     // callback's code= is the standard exchange and allowed.
