@@ -9,23 +9,27 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void member_row(FILE *f, const scalekit_user *u, const char *organization_id)
+/* One member: name (or email), email, and the roles held in this organization. */
+static void member_item(FILE *f, const scalekit_user *u, const char *organization_id)
 {
-    fputs("<tr>", f);
-    html_cell(f, u->email);
-    html_cell(f, u->user_profile ? u->user_profile->name : NULL);
-    fputs("<td>", f);
+    const char *name = u->user_profile && u->user_profile->name && *u->user_profile->name ? u->user_profile->name
+                                                                                           : NULL;
+    fputs("<li><strong>", f);
+    html(f, name ? name : u->email);
+    fputs("</strong><br><span class=\"muted\">", f);
+    html(f, u->email);
+    fputs("</span>\n<ul class=\"tags\" aria-label=\"Roles\">", f);
     for (size_t i = 0; i < u->membership_count; i++) {
         const scalekit_user_membership *m = u->memberships[i];
         if (!m->organization_id || strcmp(m->organization_id, organization_id) != 0)
             continue;
         for (size_t j = 0; j < m->role_count; j++) {
-            if (j)
-                fputs(", ", f);
+            fputs("<li>", f);
             html(f, m->roles[j]->name);
+            fputs("</li>", f);
         }
     }
-    fputs("</td></tr>\n", f);
+    fputs("</ul></li>\n", f);
 }
 
 void handle_admin(webapp *app, const app_request *req, app_response *res)
@@ -55,14 +59,18 @@ void handle_admin(webapp *app, const app_request *req, app_response *res)
     }
     FILE *f = page_begin(res, 200, "Members", user);
     if (f) {
-        fprintf(f, "<section>\n<p class=\"muted\">%lld member%s of <code>", (long long)page->total_size,
+        /* A list rather than a table: it reads on a phone, and to a screen reader. */
+        /* The organization's name for the heading; its id when it cannot be read. */
+        scalekit_organization *org = NULL;
+        scalekit_organization_get(app->client, user->organization_id, &org);
+        fprintf(f, "<section>\n<h2 id=\"members-heading\">%lld member%s of ", (long long)page->total_size,
                 page->total_size == 1 ? "" : "s");
-        html(f, user->organization_id);
-        fputs("</code>.</p>\n<table id=\"members\">\n<thead><tr><th scope=\"col\">Email</th><th scope=\"col\">Name</th>"
-              "<th scope=\"col\">Roles</th></tr></thead>\n<tbody>\n", f);
+        html(f, org && org->display_name ? org->display_name : user->organization_id);
+        scalekit_organization_free(org);
+        fputs("</h2>\n<ul id=\"members\" class=\"items\" aria-labelledby=\"members-heading\">\n", f);
         for (size_t i = 0; i < page->count; i++)
-            member_row(f, page->items[i], user->organization_id);
-        fputs("</tbody>\n</table>\n", f);
+            member_item(f, page->items[i], user->organization_id);
+        fputs("</ul>\n", f);
         if (page->next_page_token && *page->next_page_token)
             fputs("<p class=\"muted\">The first 100 are shown.</p>\n", f);
         fputs("</section>\n", f);

@@ -92,8 +92,6 @@ FILE *page_begin(app_response *res, unsigned status, const char *title, const se
 void page_end(FILE *f, app_response *res);
 /* Write @p text HTML-escaped. */
 void html(FILE *f, const char *text);
-/* A table cell holding @p text escaped, or a muted dash when it is NULL or empty. */
-void html_cell(FILE *f, const char *text);
 /* A UTC time, "2026-12-03 10:42:00 UTC". */
 void html_time(FILE *f, int64_t t);
 /* A whole page holding one message and, when @p href is set, one link. */

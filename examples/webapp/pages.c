@@ -27,12 +27,12 @@ static const char style[] =
     "dl{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem;margin:0}dt{color:var(--muted)}"
     "dd{margin:0;overflow-wrap:anywhere}ul.tags{display:flex;flex-wrap:wrap;gap:.25rem;list-style:none;"
     "margin:0;padding:0}ul.tags li{border:1px solid var(--line);border-radius:1rem;padding:0 .6rem}"
-    "table{width:100%;border-collapse:collapse}th,td{text-align:left;padding:.35rem .25rem;"
-    "border-bottom:1px solid var(--line)}td{overflow-wrap:anywhere}th{color:var(--muted);font-weight:600}"
+    
     ".button,button{display:inline-block;font:inherit;padding:.5rem 1rem;border-radius:.4rem;border:0;"
     "background:var(--accent);color:var(--card);text-decoration:none;cursor:pointer}"
-    "ol.events{list-style:none;margin:0;padding:0}ol.events li{padding:.5rem 0;border-bottom:1px solid var(--line);"
-    "overflow-wrap:anywhere}form.inline{display:inline;margin:0}.muted{color:var(--muted)}[role=alert]{color:var(--bad);font-weight:600}"
+    ".items{list-style:none;margin:0;padding:0}.items>li{padding:.5rem 0;border-bottom:1px solid var(--line);"
+    "overflow-wrap:anywhere}.items>li:last-child{border-bottom:0}.items .tags{margin-top:.25rem}"
+    "form.inline{display:inline;margin:0}.muted{color:var(--muted)}[role=alert]{color:var(--bad);font-weight:600}"
     "@media (max-width:30rem){dl{grid-template-columns:1fr}dd{margin-bottom:.5rem}}";
 
 void html(FILE *f, const char *text)
@@ -59,16 +59,6 @@ void html_time(FILE *f, int64_t t)
     char iso[32];
     strftime(iso, sizeof iso, "%Y-%m-%dT%H:%M:%SZ", &tm);
     fprintf(f, "<time datetime=\"%s\">%s</time>", iso, text);
-}
-
-void html_cell(FILE *f, const char *text)
-{
-    fputs("<td>", f);
-    if (text && *text)
-        html(f, text);
-    else
-        fputs("<span class=\"muted\">-</span>", f);
-    fputs("</td>", f);
 }
 
 /* What to call the user: the ID token's name, else the email. */
@@ -178,7 +168,8 @@ void handle_account(webapp *app, const app_request *req, app_response *res)
         return;
     FILE *f = page_begin(res, 200, "Your account", user);
     if (f) {
-        fputs("<section aria-labelledby=\"who\">\n<h2 id=\"who\">Who you are</h2>\n<dl>\n<dt>Name</dt><dd id=\"name\">", f);
+        fputs("<section aria-labelledby=\"who\">\n<h2 id=\"who\">Who you are</h2>\n<dl>\n"
+              "<dt>Name</dt><dd id=\"name\">", f);
         html(f, display_name(user));
         fputs("</dd>\n<dt>Email</dt><dd id=\"email\">", f);
         html(f, user->email);

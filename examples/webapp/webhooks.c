@@ -156,7 +156,7 @@ void handle_events(webapp *app, const app_request *req, app_response *res)
         pthread_mutex_lock(&app->events->lock);
         event_log *log = app->events;
         /* A list rather than a table: four columns do not fit a phone. */
-        fputs(log->count ? "<ol id=\"events\" class=\"events\">\n" : "<p id=\"no-events\">No events yet.</p>\n", f);
+        fputs(log->count ? "<ol id=\"events\" class=\"items\">\n" : "<p id=\"no-events\">No events yet.</p>\n", f);
         for (size_t i = 0; i < log->count; i++) {
             const event *ev = &log->items[(log->next + KEEP - 1 - i) % KEEP];
             fputs("<li><strong>", f);

@@ -42,11 +42,11 @@ static void test_members_page_needs_the_permission(void **state)
     wk_grant_role(kit, ada_id, "admin");
     assert_int_equal(wk_deliver(kit, NULL, "msg_grant", 0, "user.organization_membership_updated", ada_id), 200);
     assert_int_equal(wk_get(ada, kit, "/admin", &r), 200);
-    wk_assert_contains(r.body, "<table id=\"members\">");
-    wk_assert_contains(r.body, "<td>ada@example.com</td>");
-    wk_assert_contains(r.body, "<td>bob@example.com</td>");
-    wk_assert_contains(r.body, "member, admin");
-    wk_assert_contains(r.body, "2 members of");
+    wk_assert_contains(r.body, "<ul id=\"members\"");
+    wk_assert_contains(r.body, "<strong>ada@example.com</strong>");
+    wk_assert_contains(r.body, "<strong>bob@example.com</strong>");
+    wk_assert_contains(r.body, "<li>member</li><li>admin</li>");
+    wk_assert_contains(r.body, "2 members of Acme");
     wk_response_free(&r);
 
     /* Bob's session was not touched by Ada's event: still refused. */
