@@ -111,6 +111,15 @@ static void test_webhooks_are_verified_and_recorded_once(void **state)
     assert_true(strstr(r.body, "user.signup") < strstr(r.body, "organization.updated"));
     wk_response_free(&r);
 
+    /* A body over 1 MiB is refused unread. */
+    char *big = malloc(2 * 1024 * 1024 + 1);
+    assert_non_null(big);
+    memset(big, 'x', 2 * 1024 * 1024);
+    big[2 * 1024 * 1024] = '\0';
+    assert_int_equal(wk_request(b, kit, "POST", "/webhooks", plain, big, &r), 413);
+    wk_response_free(&r);
+    free(big);
+
     /* Only POST: a GET of the endpoint is 405, an unknown page 404. */
     assert_int_equal(wk_get(b, kit, "/webhooks", &r), 405);
     wk_response_free(&r);
