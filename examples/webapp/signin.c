@@ -93,7 +93,8 @@ static bool needs_refresh(const webapp *app, const session_data *d, const sessio
 }
 
 /* New session data from the refresh grant; NULL when it failed (*revoked set
- * when Scalekit refused the refresh token: the session was revoked there). */
+ * when the session must end: Scalekit refused the refresh token, or the new
+ * tokens are no longer for the app's organization). */
 static session_data *refresh(webapp *app, const session_data *old, bool *revoked)
 {
     *revoked = false;
@@ -129,6 +130,10 @@ static session_data *refresh(webapp *app, const session_data *old, bool *revoked
     /* Refresh tokens rotate: keep the new one. */
     session_data *d = data_from_tokens(app, t->access_token, t->refresh_token ? t->refresh_token : old->refresh_token,
                                        email, name);
+    /* Tokens that no longer qualify (the user left the organization) end the
+     * session: the old refresh token is spent, and keeping the new one would
+     * keep a user the organization no longer has. */
+    *revoked = d == NULL;
     scalekit_claims_free(id);
     scalekit_token_response_free(t);
     return d;

@@ -115,12 +115,35 @@ static void test_a_revoked_session_ends_at_its_next_refresh(void **state)
     webapp_kit_stop(kit);
 }
 
+static void test_leaving_the_organization_ends_the_session(void **state)
+{
+    webapp_kit *kit = webapp_kit_start(NULL);
+    wk_browser *b = wk_browser_new();
+    free(wk_sign_in(kit, b, "ada@example.com", NULL, NULL));
+    char *user_id = wk_user_id(kit, "ada@example.com");
+    EMU_FIXTURE_OK(scalekit_user_delete_membership(kit->f->client, kit->organization_id, user_id, false));
+    long issued = emu_fixture_tokens_issued(kit->f);
+    assert_int_equal(wk_deliver(kit, NULL, "msg_left", 0, "user.organization_membership_deleted", user_id), 200);
+    /* One refresh: its tokens have no organization any more, so the session ends. */
+    wk_response r;
+    wk_get(b, kit, "/account", &r);
+    wk_assert_session_ended(&r, "ada@example.com");
+    wk_response_free(&r);
+    assert_int_equal(emu_fixture_tokens_issued(kit->f), issued + 1);
+    assert_int_equal(wk_get(b, kit, "/account", &r), 303);
+    wk_response_free(&r);
+    free(user_id);
+    wk_browser_free(b);
+    webapp_kit_stop(kit);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_access_token_is_refreshed_before_it_expires),
         cmocka_unit_test(test_role_change_reaches_the_session_through_a_webhook),
         cmocka_unit_test(test_a_revoked_session_ends_at_its_next_refresh),
+        cmocka_unit_test(test_leaving_the_organization_ends_the_session),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
