@@ -49,6 +49,9 @@ async function startWebapp(emu, port, organizationId) {
 async function step(page, name) {
   const widths = await page.evaluate(() => ({ doc: document.documentElement.scrollWidth, view: window.innerWidth }));
   assert.ok(widths.doc <= widths.view, `${name}: the page is ${widths.doc}px wide in a ${widths.view}px screen`);
+  // The basics a screen reader needs: the page's language and one main heading.
+  assert.equal(await page.locator('html').getAttribute('lang'), 'en', `${name}: html lang`);
+  assert.equal(await page.locator('h1').count(), 1, `${name}: one h1`);
   await screenshot(page, 'webapp', name);
 }
 

@@ -128,11 +128,21 @@ static void test_webhooks_are_verified_and_recorded_once(void **state)
     wk_browser_free(b);
 }
 
+static void test_without_a_secret_every_delivery_is_refused(void **state)
+{
+    webapp_kit_options o = {.no_webhook_secret = 1};
+    webapp_kit *kit = webapp_kit_start(&o);
+    /* A correctly signed delivery too: the app cannot tell it from a forged one. */
+    assert_int_equal(wk_deliver(kit, NULL, "msg_1", 0, "organization.updated", "usr_1"), 503);
+    webapp_kit_stop(kit);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_members_page_needs_the_permission, wk_setup, wk_teardown),
         cmocka_unit_test_setup_teardown(test_webhooks_are_verified_and_recorded_once, wk_setup, wk_teardown),
+        cmocka_unit_test(test_without_a_secret_every_delivery_is_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

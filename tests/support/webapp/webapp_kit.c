@@ -42,7 +42,7 @@ webapp_kit *webapp_kit_start(const webapp_kit_options *opts)
 
     webapp_config c = {
         .env_url = kit->f->url, .client_id = kit->f->client_id, .client_secret = kit->f->client_secret,
-        .webhook_secret = WK_WEBHOOK_SECRET, .organization_id = kit->organization_id,
+        .webhook_secret = opts->no_webhook_secret ? NULL : WK_WEBHOOK_SECRET, .organization_id = kit->organization_id,
         .public_url = opts->public_url, .refresh_margin_seconds = opts->refresh_margin_seconds, .quiet = 1,
     };
     assert_int_equal(webapp_start(&c, &kit->app), 0);

@@ -20,6 +20,7 @@ typedef struct webapp_kit_options {
     int64_t access_token_ttl_seconds;  /* the emulator's; 0 = its default */
     long refresh_margin_seconds;       /* the app's; 0 = its default */
     const char *public_url;            /* the app's; NULL = its own http URL */
+    int no_webhook_secret;             /* start the app without one */
 } webapp_kit_options;
 
 typedef struct webapp_kit {
