@@ -16,6 +16,34 @@
 
 #include "webapp_kit.h"
 
+/* The app with the default options and Ada signed in to it. */
+typedef struct ada {
+    webapp_kit *kit;
+    wk_browser *b;
+    char *user_id;
+} ada;
+
+static int ada_setup(void **state)
+{
+    ada *a = calloc(1, sizeof *a);
+    a->kit = webapp_kit_start(NULL);
+    a->b = wk_browser_new();
+    free(wk_sign_in(a->kit, a->b, "ada@example.com", NULL, NULL));
+    a->user_id = wk_user_id(a->kit, "ada@example.com");
+    *state = a;
+    return 0;
+}
+
+static int ada_teardown(void **state)
+{
+    ada *a = *state;
+    free(a->user_id);
+    wk_browser_free(a->b);
+    webapp_kit_stop(a->kit);
+    free(a);
+    return 0;
+}
+
 static void test_access_token_is_refreshed_before_it_expires(void **state)
 {
     /* Tokens live 8 s; the app renews 2 s before the end. */
@@ -51,10 +79,10 @@ static void test_access_token_is_refreshed_before_it_expires(void **state)
 
 static void test_role_change_reaches_the_session_through_a_webhook(void **state)
 {
-    webapp_kit *kit = webapp_kit_start(NULL);
-    wk_browser *b = wk_browser_new();
-    free(wk_sign_in(kit, b, "ada@example.com", NULL, NULL));
-    char *user_id = wk_user_id(kit, "ada@example.com");
+    ada *a = *state;
+    webapp_kit *kit = a->kit;
+    wk_browser *b = a->b;
+    const char *user_id = a->user_id;
     wk_grant_role(kit, user_id, "admin");
 
     /* Before any event the session still holds the token it was given. */
@@ -88,17 +116,14 @@ static void test_role_change_reaches_the_session_through_a_webhook(void **state)
     wk_assert_contains(r.body, "<dd id=\"email\">ada@example.com</dd>");
     wk_response_free(&r);
     assert_int_equal(emu_fixture_tokens_issued(kit->f), issued + 1);
-    free(user_id);
-    wk_browser_free(b);
-    webapp_kit_stop(kit);
 }
 
 static void test_a_revoked_session_ends_at_its_next_refresh(void **state)
 {
-    webapp_kit *kit = webapp_kit_start(NULL);
-    wk_browser *b = wk_browser_new();
-    free(wk_sign_in(kit, b, "ada@example.com", NULL, NULL));
-    char *user_id = wk_user_id(kit, "ada@example.com");
+    ada *a = *state;
+    webapp_kit *kit = a->kit;
+    wk_browser *b = a->b;
+    const char *user_id = a->user_id;
     scalekit_session_revocation *gone = NULL;
     EMU_FIXTURE_OK(scalekit_session_revoke_all_user_sessions(kit->f->client, user_id, &gone));
     scalekit_session_revocation_free(gone);
@@ -110,17 +135,14 @@ static void test_a_revoked_session_ends_at_its_next_refresh(void **state)
     wk_response_free(&r);
     assert_int_equal(wk_get(b, kit, "/account", &r), 303);
     wk_response_free(&r);
-    free(user_id);
-    wk_browser_free(b);
-    webapp_kit_stop(kit);
 }
 
 static void test_leaving_the_organization_ends_the_session(void **state)
 {
-    webapp_kit *kit = webapp_kit_start(NULL);
-    wk_browser *b = wk_browser_new();
-    free(wk_sign_in(kit, b, "ada@example.com", NULL, NULL));
-    char *user_id = wk_user_id(kit, "ada@example.com");
+    ada *a = *state;
+    webapp_kit *kit = a->kit;
+    wk_browser *b = a->b;
+    const char *user_id = a->user_id;
     EMU_FIXTURE_OK(scalekit_user_delete_membership(kit->f->client, kit->organization_id, user_id, false));
     long issued = emu_fixture_tokens_issued(kit->f);
     assert_int_equal(wk_deliver(kit, NULL, "msg_left", 0, "user.organization_membership_deleted", user_id), 200);
@@ -132,18 +154,15 @@ static void test_leaving_the_organization_ends_the_session(void **state)
     assert_int_equal(emu_fixture_tokens_issued(kit->f), issued + 1);
     assert_int_equal(wk_get(b, kit, "/account", &r), 303);
     wk_response_free(&r);
-    free(user_id);
-    wk_browser_free(b);
-    webapp_kit_stop(kit);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_access_token_is_refreshed_before_it_expires),
-        cmocka_unit_test(test_role_change_reaches_the_session_through_a_webhook),
-        cmocka_unit_test(test_a_revoked_session_ends_at_its_next_refresh),
-        cmocka_unit_test(test_leaving_the_organization_ends_the_session),
+        cmocka_unit_test_setup_teardown(test_role_change_reaches_the_session_through_a_webhook, ada_setup, ada_teardown),
+        cmocka_unit_test_setup_teardown(test_a_revoked_session_ends_at_its_next_refresh, ada_setup, ada_teardown),
+        cmocka_unit_test_setup_teardown(test_leaving_the_organization_ends_the_session, ada_setup, ada_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
