@@ -56,11 +56,12 @@ static const emu_route routes[] = {
     {NULL, NULL, NULL, NULL}
 };
 
-/* Each membership's end is a user.organization_membership_deleted event, each role's a role.deleted. */
+/* Each membership's end is a user.organization_membership_deleted event, each role's a role.deleted,
+ * each connection's an organization.sso_deleted. */
 static int end_dependants(emu *e, const json_t *organization)
 {
-    return emu_organization_memberships_end(e, organization) == 0 && emu_organization_roles_end(e, organization) == 0
-        ? 0 : -1;
+    return emu_organization_memberships_end(e, organization) == 0 && emu_organization_roles_end(e, organization) == 0 &&
+           emu_organization_connections_end(e, organization) == 0 ? 0 : -1;
 }
 
 const emu_resource emu_organization_resource = {
@@ -75,7 +76,8 @@ const emu_resource emu_organization_resource = {
     /* An organization takes its memberships, portal links, domains and roles with it. */
     .cascade = (const emu_cascade[]){{"memberships", "organization_id"}, {"portal_links", "organization_id"},
                                      {"domains", "organization_id"}, {"roles", "organization_id"},
-                                     {"role_defaults", "organization_id"}, {0}},
+                                     {"role_defaults", "organization_id"},
+                                     {"connections", "organization_id"}, {0}},
     .before_delete = end_dependants,
     .events = {"organization.created", "organization.updated", "organization.deleted"},
     .event_organization = "id",

@@ -45,7 +45,7 @@ size_t emu_redirect_uri_origin(const char *uri, char *out, size_t n)
 }
 
 /* RFC 8252 section 7.3 and 7.4: http on a loopback host, any port. */
-static bool loopback(const char *uri)
+bool emu_uri_loopback(const char *uri)
 {
     if (strncasecmp(uri, "http://", 7) != 0)
         return false;
@@ -72,7 +72,7 @@ bool emu_redirect_uri_allowed(emu *e, const char *uri, const char **why)
     *why = emu_redirect_uri_malformed(uri);
     if (*why)
         return false;
-    if (loopback(uri) || registered(e, uri))
+    if (emu_uri_loopback(uri) || registered(e, uri))
         return true;
     *why = "is not registered for this environment (register it with --redirect-uri or "
            "POST /_emulator/redirect-uris; loopback http URIs need no registration)";

@@ -106,6 +106,8 @@ const char *emu_redirect_uri_malformed(const char *uri);
 /* Whether the browser may be sent to @p uri: well formed, and loopback (RFC 8252)
  * or registered (exact match). When not, *why is a static text completing "... uri ...". */
 bool emu_redirect_uri_allowed(emu *e, const char *uri, const char **why);
+/* Whether @p uri is an http URI of a loopback host (127.0.0.1, [::1], localhost; RFC 8252). */
+bool emu_uri_loopback(const char *uri);
 /* Register @p uri (idempotent). 0, or -1 when it is malformed or the store fails. */
 int emu_redirect_uri_add(emu *e, const char *uri);
 /* Unregister @p uri: 1 when it was registered, 0 when not, -1 on a store failure. */
@@ -131,6 +133,19 @@ extern const emu_resource emu_organization_resource;   /* organizations.c */
 extern const emu_resource emu_domain_resource;         /* domains.c */
 extern const emu_resource emu_user_resource;           /* users.c */
 extern const emu_resource emu_permission_resource;     /* permissions.c */
+
+/* ---- connections (connections.c; its header comment says what each column means) ---- */
+
+extern const emu_resource emu_connection_resource;     /* an organization's connections */
+extern const emu_route emu_connection_routes[];        /* /api/v1/connections: the environment's, and the list */
+/* Connection @p id as a row with its JSON columns decoded (*_config, attribute_mapping
+ * objects; enabled, debug_enabled booleans), NULL when none. New reference. */
+json_t *emu_connection_row(emu *e, const char *id);
+/* The enabled connection (decoded as above) of the organization owning ORGANIZATION_DOMAIN
+ * @p domain (any case; verified or not), the oldest when several; NULL when none. New reference. */
+json_t *emu_connection_for_domain(emu *e, const char *domain);
+/* An organization's delete (its before_delete): each connection's organization.sso_deleted. 0 or -1. */
+int emu_organization_connections_end(emu *e, const json_t *organization);
 
 /* ---- roles (roles.c, role_access.c, role_defaults.c) ---------------------------- */
 

@@ -37,6 +37,7 @@ const emu_route *const emu_route_tables[] = {
     emu_role_routes,
     emu_role_access_routes,
     emu_role_default_routes,
+    emu_connection_routes,
     NULL
 };
 
@@ -46,6 +47,7 @@ const emu_resource *const emu_resources[] = {
     &emu_domain_resource,
     &emu_user_resource,
     &emu_permission_resource,
+    &emu_connection_resource,
     NULL
 };
 
