@@ -19,6 +19,7 @@
 #include "domain.h"
 #include "role.h"
 #include "permission.h"
+#include "connection.h"
 #include "authz.h"
 
 #endif

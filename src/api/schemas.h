@@ -41,4 +41,9 @@ extern const skit_schema skit_permission_schema;                    /* "permissi
 extern const skit_schema skit_permission_list_schema;               /* the whole body */
 extern const skit_schema skit_permission_page_schema;               /* the whole body */
 
+/* Connections (connection.c). */
+extern const skit_schema skit_connection_schema;                    /* "connection" */
+extern const skit_schema skit_connection_list_schema;               /* the whole body */
+extern const skit_schema skit_connection_toggle_schema;             /* the whole body */
+
 #endif
