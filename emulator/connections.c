@@ -132,7 +132,7 @@ static int emit(emu *e, const char *type, const json_t *row)
     if (!org)
         return 0;   /* the sso events are an organization's */
     json_t *data = event_data(row);
-    int rc = data ? emu_event_emit(e, type, org, data) : -1;
+    int rc = data ? emu_event_emit_object(e, type, "Connection", org, data) : -1;   /* the API names it so */
     json_decref(data);
     return rc;
 }
@@ -410,6 +410,11 @@ int emu_organization_connections_end(emu *e, const json_t *organization)
     return rc;
 }
 
+static int delete_event(emu *e, const json_t *row)
+{
+    return emit(e, "organization.sso_deleted", row);
+}
+
 /* ---- the organization's routes ------------------------------------------------------- */
 
 static int reply_connection(emu *e, emu_req *r, const json_t *row)
@@ -498,8 +503,7 @@ const emu_resource emu_connection_resource = {
     .fields = fields,
     .parent = &emu_organization_resource,
     .parent_column = "organization_id",
-    .events = {NULL, NULL, "organization.sso_deleted"},
-    .event_data = event_data,
+    .before_delete = delete_event,   /* not .events: the engine's would be object "Organization" */
     .shape_store = shape_store,
     .routes = org_routes,
     .omit_routes = EMU_ROUTE_CREATE | EMU_ROUTE_UPDATE,
