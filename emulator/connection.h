@@ -39,16 +39,26 @@ const char *emu_connection_config_missing(const emu_connection_kind *kind, const
  * emulator's own URLs (redirect_uri, sp_* ...) added. New reference. */
 json_t *emu_connection_config_json(emu *e, const emu_connection_kind *kind, const char *id, const json_t *config);
 
+/* Why a write was refused: the status, the API's error code, the field (or ""), the message. */
+typedef struct emu_connection_error {
+    unsigned status;
+    const char *code;      /* "INVALID_ARGUMENT", "NOT_FOUND", ... (static) */
+    char field[160];
+    char message[512];
+} emu_connection_error;
+
 /*
  * Apply @p body (a connection create or update body, connectionsConnection's
  * members) to connection @p id (NULL: create one in organization @p org, NULL
  * for an environment connection), in one transaction with its event. 0 and
- * *out (the decoded row after the write, new reference), or 1 after a reply
+ * *out (the decoded row after the write, new reference), 1 with *err filled
  * (400, 404, 409), or -1 on a store failure.
  */
-int emu_connection_write(emu *e, emu_req *r, const char *org, const char *id, const json_t *body, json_t **out,
-                         int *rc);
-/* Enable or disable connection @p id (its row @p row), with its event: as emu_connection_write. */
-int emu_connection_toggle(emu *e, emu_req *r, const json_t *row, bool enable, int *rc);
+int emu_connection_write(emu *e, const char *org, const char *id, const json_t *body, json_t **out,
+                         emu_connection_error *err);
+/* Enable or disable connection @p id with its event (none when unchanged): as emu_connection_write, no out. */
+int emu_connection_toggle(emu *e, const char *id, bool enable, emu_connection_error *err);
+/* Reply @p err as the API does (a field violation when it names a field). */
+int emu_connection_reply_error(emu_req *r, const emu_connection_error *err);
 
 #endif

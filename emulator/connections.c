@@ -38,6 +38,7 @@
  */
 #include "connection.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -186,6 +187,27 @@ static const emu_field fields[] = {
     {0}
 };
 
+static int refuse(emu_connection_error *err, unsigned status, const char *code, const char *field,
+                  const char *fmt, ...) SKIT_PRINTF(5, 6);
+static int refuse(emu_connection_error *err, unsigned status, const char *code, const char *field,
+                  const char *fmt, ...)
+{
+    err->status = status;
+    err->code = code;
+    snprintf(err->field, sizeof err->field, "%s", field ? field : "");
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->message, sizeof err->message, fmt, ap);
+    va_end(ap);
+    return 1;
+}
+
+int emu_connection_reply_error(emu_req *r, const emu_connection_error *err)
+{
+    return err->field[0] ? emu_reply_field_error(r, err->field, err->message)
+                         : emu_reply_error(r, err->status, err->code, "%s", err->message);
+}
+
 /* ---- writes -------------------------------------------------------------------------- */
 
 /* The first problem of body member @p name (not a configuration member); its field in @p field. */
@@ -222,7 +244,7 @@ static const char *check_top(const char *name, const json_t *v, char *field, siz
 }
 
 /* The body checked and merged over @p before (the row before, or NULL), into @p after's columns. 1 after a reply. */
-static int merge_body(emu_req *r, const json_t *body, const json_t *before, json_t *after, int *rc)
+static int merge_body(const json_t *body, const json_t *before, json_t *after, emu_connection_error *err)
 {
     char field[160];
     const char *name, *why = NULL;
@@ -245,10 +267,8 @@ static int merge_body(emu_req *r, const json_t *body, const json_t *before, json
             why = "this configuration is not the one of the connection's type";
         }
     }
-    if (why) {
-        *rc = emu_reply_field_error(r, field, why);
-        return 1;
-    }
+    if (why)
+        return refuse(err, 400, "INVALID_ARGUMENT", field, "%s", why);
     static const char *const plain[] = {"type", "provider", "provider_key", "key_id", "debug_enabled", NULL};
     for (size_t i = 0; plain[i]; i++)
         if ((v = json_object_get(body, plain[i])))
@@ -262,18 +282,14 @@ static int merge_body(emu_req *r, const json_t *body, const json_t *before, json
     why = in ? emu_connection_config_merge(kind, config, in, json_is_true(json_object_get(after, "debug_enabled")),
                                            field, sizeof field) : NULL;
     json_object_set_new(after, kind->member, config);
-    if (why) {
-        *rc = emu_reply_field_error(r, field, why);
-        return 1;
-    }
+    if (why)
+        return refuse(err, 400, "INVALID_ARGUMENT", field, "%s", why);
     const char *missing = emu_connection_config_missing(kind, config);
     json_object_set_new(after, "status", json_string(!missing ? "COMPLETED"
                                                      : json_object_size(config) ? "IN_PROGRESS" : "DRAFT"));
-    if (missing && json_is_true(json_object_get(after, "enabled"))) {
-        *rc = emu_reply_error(r, 400, "FAILED_PRECONDITION", "connection %s is enabled: %s.%s cannot be removed "
-                              "(disable it first)", skit_json_string(after, "id"), kind->member, missing);
-        return 1;
-    }
+    if (missing && json_is_true(json_object_get(after, "enabled")))
+        return refuse(err, 400, "FAILED_PRECONDITION", NULL, "connection %s is enabled: %s.%s cannot be removed "
+                      "(disable it first)", skit_json_string(after, "id"), kind->member, missing);
     return 0;
 }
 
@@ -312,14 +328,12 @@ static int store_row(emu *e, const json_t *row, bool create)
     return n == 1 ? 0 : -1;
 }
 
-int emu_connection_write(emu *e, emu_req *r, const char *org, const char *id, const json_t *body, json_t **out,
-                         int *rc)
+int emu_connection_write(emu *e, const char *org, const char *id, const json_t *body, json_t **out,
+                         emu_connection_error *err)
 {
     *out = NULL;
-    if (!json_is_object(body)) {
-        *rc = emu_reply_error(r, 400, "INVALID_ARGUMENT", "the request body must be a JSON object");
-        return 1;
-    }
+    if (!json_is_object(body))
+        return refuse(err, 400, "INVALID_ARGUMENT", NULL, "the request body must be a JSON object");
     if (emu_tx_begin(e->store) != 0)
         return -1;
     json_t *before = id ? emu_connection_row(e, id) : NULL;
@@ -328,19 +342,16 @@ int emu_connection_write(emu *e, emu_req *r, const char *org, const char *id, co
                   : json_pack("{s:s?, s:s?, s:s, s:b}", "id", new_id, "organization_id", org, "provider", "CUSTOM",
                               "enabled", 0);
     int result = -1;
-    if (id && !before) {
-        *rc = emu_reply_error(r, 404, "NOT_FOUND", "connection %s not found", id);
-        result = 1;
-    } else if (after && (id || new_id)) {
-        result = merge_body(r, body, before, after, rc);
-    }
+    if (id && !before)
+        result = refuse(err, 404, "NOT_FOUND", NULL, "connection %s not found", id);
+    else if (after && (id || new_id))
+        result = merge_body(body, before, after, err);
     json_t *taken = result == 0 && !id && !org
         ? emu_db_row(e->store, "SELECT id FROM connections WHERE organization_id IS NULL AND type = ?", "s",
                      skit_json_string(after, "type")) : NULL;
     if (taken) {
-        *rc = emu_reply_error(r, 409, "ALREADY_EXISTS", "the environment already has a %s connection: %s",
-                              skit_json_string(after, "type"), skit_json_string(taken, "id"));
-        result = 1;
+        result = refuse(err, 409, "ALREADY_EXISTS", NULL, "the environment already has a %s connection: %s",
+                        skit_json_string(after, "type"), skit_json_string(taken, "id"));
         json_decref(taken);
     }
     if (result == 0) {
@@ -363,9 +374,8 @@ int emu_connection_write(emu *e, emu_req *r, const char *org, const char *id, co
     return result;
 }
 
-int emu_connection_toggle(emu *e, emu_req *r, const json_t *row, bool enable, int *rc)
+int emu_connection_toggle(emu *e, const char *id, bool enable, emu_connection_error *err)
 {
-    const char *id = skit_json_string(row, "id");
     if (emu_tx_begin(e->store) != 0)
         return -1;
     json_t *now = emu_connection_row(e, id);
@@ -373,14 +383,12 @@ int emu_connection_toggle(emu *e, emu_req *r, const json_t *row, bool enable, in
     json_t *config = now && kind ? json_object_get(now, kind->member) : NULL;
     const char *missing = kind ? emu_connection_config_missing(kind, config) : "type";
     int result = 0;
-    if (!now) {
-        *rc = emu_reply_error(r, 404, "NOT_FOUND", "connection %s not found", id);
-        result = 1;
-    } else if (enable && missing) {
-        *rc = emu_reply_error(r, 400, "FAILED_PRECONDITION", "connection %s is not configured: %s.%s is required "
-                              "to enable it", id, kind ? kind->member : "connection", missing);
-        result = 1;
-    } else if (json_is_true(json_object_get(now, "enabled")) != enable) {
+    if (!now)
+        result = refuse(err, 404, "NOT_FOUND", NULL, "connection %s not found", id);
+    else if (enable && missing)
+        result = refuse(err, 400, "FAILED_PRECONDITION", NULL, "connection %s is not configured: %s.%s is required "
+                        "to enable it", id, kind ? kind->member : "connection", missing);
+    else if (json_is_true(json_object_get(now, "enabled")) != enable) {
         json_object_set_new(now, "enabled", json_boolean(enable));
         result = emu_db_exec(e->store, "UPDATE connections SET enabled = ?, update_time = ? WHERE id = ?", "bis",
                              enable, skit_now(), id) == 1 &&
@@ -391,10 +399,7 @@ int emu_connection_toggle(emu *e, emu_req *r, const json_t *row, bool enable, in
         emu_tx_rollback(e->store);
         return result;
     }
-    if (emu_tx_commit(e->store) != 0)
-        return -1;
-    *rc = emu_reply_json(r, 200, json_pack("{s:b}", "enabled", enable));
-    return 0;
+    return emu_tx_commit(e->store) == 0 ? 0 : -1;
 }
 
 int emu_organization_connections_end(emu *e, const json_t *organization)
@@ -423,13 +428,21 @@ static int reply_connection(emu *e, emu_req *r, const json_t *row)
     return item ? emu_reply_json(r, 200, json_pack("{s:o}", "connection", item)) : -1;
 }
 
-/* Reply the written connection (0 from emu_connection_write), or pass its reply through. */
-static int finish(emu *e, emu_req *r, int result, json_t *row, int rc)
+/* Reply the written connection (0 from emu_connection_write), or its refusal. */
+static int finish(emu *e, emu_req *r, int result, json_t *row, const emu_connection_error *err)
 {
-    if (result == 0)
-        rc = reply_connection(e, r, row);
+    int rc = result == 0 ? reply_connection(e, r, row) : result == 1 ? emu_connection_reply_error(r, err) : -1;
     json_decref(row);
-    return result < 0 ? -1 : rc;
+    return rc;
+}
+
+static int toggle(emu *e, emu_req *r, json_t *found, bool enable)
+{
+    emu_connection_error err;
+    int result = emu_connection_toggle(e, skit_json_string(found, "id"), enable, &err);
+    json_decref(found);
+    return result == 0 ? emu_reply_json(r, 200, json_pack("{s:b}", "enabled", enable))
+         : result == 1 ? emu_connection_reply_error(r, &err) : -1;
 }
 
 /* The organization's connection of the route's {id}; NULL after a 404. */
@@ -454,9 +467,10 @@ static int create_in_org(emu *e, emu_req *r)
     json_t *org = emu_resource_find(e, r, &emu_organization_resource, "organization_id", &rc), *row = NULL;
     if (!org)
         return rc;
-    int result = emu_connection_write(e, r, skit_json_string(org, "id"), NULL, emu_json_body(r), &row, &rc);
+    emu_connection_error err;
+    int result = emu_connection_write(e, skit_json_string(org, "id"), NULL, emu_json_body(r), &row, &err);
     json_decref(org);
-    return finish(e, r, result, row, rc);
+    return finish(e, r, result, row, &err);
 }
 
 static int update_in_org(emu *e, emu_req *r)
@@ -465,20 +479,17 @@ static int update_in_org(emu *e, emu_req *r)
     json_t *found = org_connection(e, r, &rc), *row = NULL;
     if (!found)
         return rc;
-    int result = emu_connection_write(e, r, NULL, skit_json_string(found, "id"), emu_json_body(r), &row, &rc);
+    emu_connection_error err;
+    int result = emu_connection_write(e, NULL, skit_json_string(found, "id"), emu_json_body(r), &row, &err);
     json_decref(found);
-    return finish(e, r, result, row, rc);
+    return finish(e, r, result, row, &err);
 }
 
 static int toggle_in_org(emu *e, emu_req *r, bool enable)
 {
     int rc = 0;
     json_t *found = org_connection(e, r, &rc);
-    if (!found)
-        return rc;
-    int result = emu_connection_toggle(e, r, found, enable, &rc);
-    json_decref(found);
-    return result < 0 ? -1 : rc;
+    return found ? toggle(e, r, found, enable) : rc;
 }
 
 static int enable_in_org(emu *e, emu_req *r) { return toggle_in_org(e, r, true); }
@@ -526,17 +537,17 @@ static json_t *env_connection(emu *e, emu_req *r, int *rc)
 
 static int create_in_env(emu *e, emu_req *r)
 {
-    int rc = 0;
     json_t *row = NULL;
-    int result = emu_connection_write(e, r, NULL, NULL, emu_json_body(r), &row, &rc);
-    return finish(e, r, result, row, rc);
+    emu_connection_error err;
+    int result = emu_connection_write(e, NULL, NULL, emu_json_body(r), &row, &err);
+    return finish(e, r, result, row, &err);
 }
 
 static int get_in_env(emu *e, emu_req *r)
 {
     int rc = 0;
     json_t *row = env_connection(e, r, &rc);
-    return row ? finish(e, r, 0, row, 0) : rc;
+    return row ? finish(e, r, 0, row, NULL) : rc;
 }
 
 static int update_in_env(emu *e, emu_req *r)
@@ -545,9 +556,10 @@ static int update_in_env(emu *e, emu_req *r)
     json_t *found = env_connection(e, r, &rc), *row = NULL;
     if (!found)
         return rc;
-    int result = emu_connection_write(e, r, NULL, skit_json_string(found, "id"), emu_json_body(r), &row, &rc);
+    emu_connection_error err;
+    int result = emu_connection_write(e, NULL, skit_json_string(found, "id"), emu_json_body(r), &row, &err);
     json_decref(found);
-    return finish(e, r, result, row, rc);
+    return finish(e, r, result, row, &err);
 }
 
 static int delete_in_env(emu *e, emu_req *r)
@@ -568,11 +580,7 @@ static int toggle_in_env(emu *e, emu_req *r, bool enable)
 {
     int rc = 0;
     json_t *found = env_connection(e, r, &rc);
-    if (!found)
-        return rc;
-    int result = emu_connection_toggle(e, r, found, enable, &rc);
-    json_decref(found);
-    return result < 0 ? -1 : rc;
+    return found ? toggle(e, r, found, enable) : rc;
 }
 
 static int enable_in_env(emu *e, emu_req *r) { return toggle_in_env(e, r, true); }
