@@ -31,6 +31,7 @@ extern const emu_route emu_organization_settings_routes[]; /* organization_setti
 extern const emu_route emu_role_routes[];         /* roles.c */
 extern const emu_route emu_role_access_routes[];  /* role_access.c */
 extern const emu_route emu_role_default_routes[]; /* role_defaults.c */
+extern const emu_route emu_portal_routes[];       /* portal.c: the admin portal page */
 
 /* ---- OAuth and users (oauth_token.c, users.c) ------------------------------- */
 
@@ -163,6 +164,18 @@ json_t *emu_roles_permission_rows(emu *e, const char *org, const json_t *role_na
  * the organization's default member role, else the environment's, or [] when
  * neither is set. malloc'd; NULL when out of memory. */
 char *emu_role_default_roles(emu *e, const char *org);
+
+/* ---- directory secrets (directory_secrets.c) ---------------------------------- */
+
+/*
+ * A new ACTIVE SCIM bearer secret of directory @p directory_id (not checked: the
+ * caller found it), stored as its SHA-256 hex and last four characters; call it
+ * inside the caller's transaction to commit with its write. 0 with *secret the
+ * plain secret (malloc'd, to show once) and, when @p row is not NULL, *row the
+ * stored row without the hash (id, directory_id, secret_suffix, status,
+ * create_time, expire_time, last_used_time; new reference); -1 on failure.
+ */
+int emu_directory_secret_create(emu *e, const char *directory_id, char **secret, json_t **row);
 
 /* Every hand-written route table, NULL-terminated (server.c). */
 extern const emu_route *const emu_route_tables[];

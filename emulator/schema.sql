@@ -216,6 +216,15 @@ CREATE TABLE IF NOT EXISTS portal_links (
     expire_time     INTEGER NOT NULL
 );
 
+-- An opened admin portal link (emulator/portal.c): usable for an hour from its
+-- first opening (which its expire_time bounds); its forms carry csrf_token.
+CREATE TABLE IF NOT EXISTS portal_sessions (
+    link_id         TEXT PRIMARY KEY,
+    organization_id TEXT NOT NULL,
+    csrf_token      TEXT NOT NULL,
+    opened_time     INTEGER NOT NULL
+);
+
 -- The webhook outbox (emulator/events.c): an event is inserted in the same
 -- transaction as the write that causes it, and sent in seq (commit) order by
 -- the delivery thread, which resumes undelivered rows after a restart.

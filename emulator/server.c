@@ -38,6 +38,7 @@ const emu_route *const emu_route_tables[] = {
     emu_role_access_routes,
     emu_role_default_routes,
     emu_connection_routes,
+    emu_portal_routes,
     NULL
 };
 
