@@ -67,6 +67,15 @@ int cli_permission_list(cli_run *r);
 int cli_permission_update(cli_run *r);
 int cli_permission_delete(cli_run *r);
 
+int cli_connection_list(cli_run *r);
+int cli_connection_list_by_domain(cli_run *r);
+int cli_connection_get(cli_run *r);
+int cli_connection_create(cli_run *r);
+int cli_connection_update(cli_run *r);
+int cli_connection_enable(cli_run *r);
+int cli_connection_disable(cli_run *r);
+int cli_connection_delete(cli_run *r);
+
 /* `scalekit emulator ...`: scalekit_emulator_main under the name "scalekit emulator". */
 int scalekit_emulator_main_cli(int argc, char **argv);
 

@@ -79,6 +79,25 @@ static const cli_flag F_CREATOR_ROLE = {"creator-role", CLI_STRING,
 static const cli_flag F_EFFECTIVE = {"effective", CLI_BOOL, "with the permissions inherited from base roles"};
 static const cli_flag F_PERMISSION_TYPE = {"type", CLI_STRING, "ALL, SCALEKIT or ENVIRONMENT"};
 
+static const cli_flag F_CONN_TYPE = {"type", CLI_STRING, "OIDC, SAML, PASSWORDLESS, WEBAUTHN or OAUTH (custom)"};
+static const cli_flag F_PROVIDER = {"provider", CLI_STRING, "OKTA, GOOGLE, MICROSOFT_AD, ... (default CUSTOM)"};
+static const cli_flag F_IDP_ISSUER = {"issuer", CLI_STRING, "OIDC: the identity provider's issuer URL"};
+static const cli_flag F_DISCOVERY = {"discovery-endpoint", CLI_STRING, "OIDC: its discovery document's URL"};
+static const cli_flag F_AUTHORIZE_URI = {"authorize-uri", CLI_STRING, "OIDC: its authorization endpoint"};
+static const cli_flag F_TOKEN_URI = {"token-uri", CLI_STRING, "OIDC: its token endpoint"};
+static const cli_flag F_JWKS_URI = {"jwks-uri", CLI_STRING, "OIDC: its JWKS URL"};
+static const cli_flag F_USER_INFO_URI = {"user-info-uri", CLI_STRING, "OIDC: its userinfo endpoint"};
+static const cli_flag F_IDP_CLIENT_ID = {"idp-client-id", CLI_STRING, "OIDC: your client id at the provider"};
+static const cli_flag F_IDP_SECRET_FILE = {"idp-client-secret-file", CLI_STRING,
+    "OIDC: read your client secret at the provider from FILE"};
+static const cli_flag F_IDP_SECRET_STDIN = {"idp-client-secret-stdin", CLI_BOOL,
+    "OIDC: read that secret from standard input"};
+static const cli_flag F_CONFIG_FILE = {"config-file", CLI_STRING,
+    "JSON of the type's configuration (saml_config, passwordless_config, ...); - is standard input"};
+static const cli_flag F_DEBUG = {"debug", CLI_BOOL, "debug mode: allow http identity provider URLs"};
+static const cli_flag F_CONN_INCLUDE = {"include", CLI_STRING,
+    "all: also the disabled and unconfigured ones (default: the enabled ones)"};
+
 /* Flags every command takes (config.c, output.c). */
 static const cli_flag F_PROFILE = {"profile", CLI_STRING,
     "the profile of the configuration file (default: $SCALEKIT_PROFILE, else \"default\")"};
@@ -106,6 +125,9 @@ const cli_flag *const cli_global_flags[] = {
 #define ROLE_COLUMNS "name display_name extends description"
 #define PERMISSION_COLUMNS "name description"
 #define DOMAIN_COLUMNS "id domain domain_type verification_status"
+#define CONNECTION_COLUMNS "id type provider status enabled"
+#define CONNECTION_FLAGS &F_PROVIDER, &F_IDP_ISSUER, &F_DISCOVERY, &F_AUTHORIZE_URI, &F_TOKEN_URI, &F_JWKS_URI, \
+    &F_USER_INFO_URI, &F_IDP_CLIENT_ID, &F_IDP_SECRET_FILE, &F_IDP_SECRET_STDIN, &F_CONFIG_FILE, &F_DEBUG
 
 const cli_service cli_services[] = {
     {"organizations", "the organizations of the environment"},
@@ -115,6 +137,7 @@ const cli_service cli_services[] = {
     {"domains", "an organization's domains"},
     {"roles", "the environment's and organizations' roles, and the permissions they grant"},
     {"permissions", "the environment's permissions"},
+    {"connections", "an organization's SSO connections: configure, enable, disable"},
     {"token", "look inside a JWT, validate it against the environment's keys"},
     {"webhook", "verify a delivery, or receive deliveries locally"},
 };
@@ -255,6 +278,24 @@ const cli_command cli_commands[] = {
      cli_permission_update, CLI_OUT_ONE, NULL, NULL, true, "change a permission's description"),
     CMD("permissions", "delete", "NAME", NULL,
      cli_permission_delete, CLI_OUT_NONE, NULL, NULL, true, "delete a permission"),
+
+    CMD("connections", "list", "ORGANIZATION_ID", FLAGS(&F_CONN_INCLUDE),
+     cli_connection_list, CLI_OUT_PAGE, "connections", CONNECTION_COLUMNS, true, "an organization's connections"),
+    CMD("connections", "list-by-domain", "DOMAIN", FLAGS(&F_CONN_INCLUDE),
+     cli_connection_list_by_domain, CLI_OUT_PAGE, "connections", CONNECTION_COLUMNS, true,
+     "the connections of the organization owning a domain"),
+    CMD("connections", "get", "ORGANIZATION_ID ID", NULL,
+     cli_connection_get, CLI_OUT_ONE, NULL, NULL, true, "show a connection and its configuration"),
+    CMD("connections", "create", "ORGANIZATION_ID", FLAGS(&F_CONN_TYPE, CONNECTION_FLAGS),
+     cli_connection_create, CLI_OUT_ONE, NULL, NULL, true, "create a connection (disabled)"),
+    CMD("connections", "update", "ORGANIZATION_ID ID", FLAGS(CONNECTION_FLAGS),
+     cli_connection_update, CLI_OUT_ONE, NULL, NULL, true, "change a connection's configuration"),
+    CMD("connections", "enable", "ORGANIZATION_ID ID", NULL,
+     cli_connection_enable, CLI_OUT_ONE, NULL, NULL, true, "let the organization's users sign in through it"),
+    CMD("connections", "disable", "ORGANIZATION_ID ID", NULL,
+     cli_connection_disable, CLI_OUT_ONE, NULL, NULL, true, "stop sign-ins through it"),
+    CMD("connections", "delete", "ORGANIZATION_ID ID", NULL,
+     cli_connection_delete, CLI_OUT_NONE, NULL, NULL, true, "delete a connection"),
 
     CMD("token", "decode", "JWT|-", NULL,
      cli_cmd_token_decode, CLI_OUT_SELF, NULL, NULL, false,
