@@ -3,8 +3,9 @@
  * are made by GeneratePortalLink, organization_settings.c): the organization's
  * domains, its SSO connection with a form for an OIDC connection's settings and
  * enable / disable buttons, and its directory with "create SCIM secret" (the
- * secret shown once). Plain HTML, no script; every form posts, carrying the
- * opened link's CSRF token.
+ * secret shown once). Plain HTML, no script, one <article> per part (the page
+ * style wraps long URLs there); every form posts, carrying the opened link's
+ * CSRF token.
  *
  * A link is valid for a minute (the API's expiry) to be opened; the first
  * opening starts a portal session of an hour (portal_sessions), during which
@@ -151,7 +152,7 @@ static void render_domains(emu *e, skit_buf *b, const portal *p)
 {
     json_t *rows = emu_db_rows(e->store, "SELECT * FROM domains WHERE organization_id = ? ORDER BY create_time, rowid",
                                "s", skit_json_string(p->org, "id")), *row;
-    skit_buf_puts(b, "<section aria-labelledby=\"domains\">\n<h2 id=\"domains\">Domains</h2>\n");
+    skit_buf_puts(b, "<article aria-labelledby=\"domains\">\n<h2 id=\"domains\">Domains</h2>\n");
     if (json_array_size(rows) == 0)
         skit_buf_puts(b, "<p>No domains yet.</p>\n");
     else
@@ -166,7 +167,7 @@ static void render_domains(emu *e, skit_buf *b, const portal *p)
     }
     if (json_array_size(rows))
         skit_buf_puts(b, "</ul>\n");
-    skit_buf_puts(b, "</section>\n");
+    skit_buf_puts(b, "</article>\n");
     json_decref(rows);
 }
 
@@ -202,7 +203,7 @@ static void render_sso(emu *e, skit_buf *b, const portal *p, const json_t *enter
 {
     json_t *c = sso_connection(e, skit_json_string(p->org, "id"));
     const char *type = skit_json_string(c, "type");
-    skit_buf_puts(b, "<section aria-labelledby=\"sso\">\n<h2 id=\"sso\">Single sign-on</h2>\n");
+    skit_buf_puts(b, "<article aria-labelledby=\"sso\">\n<h2 id=\"sso\">Single sign-on</h2>\n");
     if (!c) {
         skit_buf_puts(b, "<p>No SSO connection yet. Enter your identity provider's OIDC settings to set one up.</p>\n");
     } else {
@@ -228,7 +229,7 @@ static void render_sso(emu *e, skit_buf *b, const portal *p, const json_t *enter
     }
     if (!c || strcmp(type, "OIDC") == 0)
         render_oidc_form(e, b, p, json_object_get(c, "oidc_config"), entered);
-    skit_buf_puts(b, "</section>\n");
+    skit_buf_puts(b, "</article>\n");
     json_decref(c);
 }
 
@@ -241,9 +242,9 @@ static json_t *directory_of(emu *e, const portal *p)
 static void render_directory(emu *e, skit_buf *b, const portal *p, const char *secret)
 {
     json_t *d = directory_of(e, p);
-    skit_buf_puts(b, "<section aria-labelledby=\"directory\">\n<h2 id=\"directory\">Directory sync</h2>\n");
+    skit_buf_puts(b, "<article aria-labelledby=\"directory\">\n<h2 id=\"directory\">Directory sync</h2>\n");
     if (!d) {
-        skit_buf_puts(b, "<p>No directory is set up for this organization.</p>\n</section>\n");
+        skit_buf_puts(b, "<p>No directory is set up for this organization.</p>\n</article>\n");
         return;
     }
     put_text(b, "<dl>\n<dt>Directory</dt><dd>", skit_json_string(d, "name") ? skit_json_string(d, "name")
@@ -268,7 +269,7 @@ static void render_directory(emu *e, skit_buf *b, const portal *p, const char *s
     if (json_array_size(secrets))
         skit_buf_puts(b, "</ul>\n");
     form_open(e, b, p, "directory/secrets");
-    skit_buf_puts(b, "<button type=\"submit\">Create SCIM secret</button>\n</form>\n</section>\n");
+    skit_buf_puts(b, "<button type=\"submit\">Create SCIM secret</button>\n</form>\n</article>\n");
     json_decref(secrets);
     json_decref(d);
 }
