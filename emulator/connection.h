@@ -32,6 +32,16 @@ extern const char emu_connection_types_text[];
  */
 const char *emu_connection_config_merge(const emu_connection_kind *kind, json_t *config, const json_t *in,
                                         bool debug, char *field, size_t field_len);
+/* Why @p url cannot be an identity provider's endpoint: an absolute http(s) URL,
+ * https unless on a loopback host or @p debug (the API's debug_enabled). NULL when it can. */
+const char *emu_connection_url_problem(const char *url, bool debug);
+/*
+ * Read the OIDC discovery document at @p config's discovery_endpoint (connection_discovery.c)
+ * and set the endpoints @p config lacks (issuer, authorize_uri, token_uri, jwks_uri,
+ * user_info_uri). 0 (also when there is no endpoint), or 1 with @p why completing
+ * "oidc_config.discovery_endpoint ...". Does network I/O: call it outside a transaction.
+ */
+int emu_oidc_discover(json_t *config, char *why, size_t why_len);
 /* The first member a login through @p kind still needs in @p config ("client_id"),
  * or NULL when it has what a login needs (status COMPLETED). */
 const char *emu_connection_config_missing(const emu_connection_kind *kind, const json_t *config);

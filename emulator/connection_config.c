@@ -125,10 +125,7 @@ static bool in_list(const char *const *list, const char *s)
     return false;
 }
 
-/* Why @p url cannot be an identity provider's endpoint: an absolute http(s) URL,
- * https unless on a loopback host or the connection is in debug mode (as the API's
- * debug_enabled says). NULL when it can. */
-static const char *url_problem(const char *url, bool debug)
+const char *emu_connection_url_problem(const char *url, bool debug)
 {
     if (emu_redirect_uri_malformed(url))
         return "must be an absolute http or https URL";
@@ -187,7 +184,7 @@ static const char *check_member(const member *m, json_t *v, bool debug, char *fi
     case M_SECRET:
         return json_is_string(v) && json_string_length(v) <= 2048 ? NULL : "must be a string of at most 2048 characters";
     case M_URL:
-        return json_is_string(v) ? url_problem(json_string_value(v), debug) : "must be a string";
+        return json_is_string(v) ? emu_connection_url_problem(json_string_value(v), debug) : "must be a string";
     case M_BOOL:
         return json_is_boolean(v) ? NULL : "must be a boolean";
     case M_INT:

@@ -30,6 +30,9 @@
  *   needs: OIDC client_id, client_secret, issuer, authorize_uri, token_uri,
  *   jwks_uri; SAML idp_entity_id, idp_sso_url; custom static_config.login_url);
  * - oidc_config: the members as set, client_secret in plain (the API masks it);
+ *   with a discovery_endpoint, the endpoints its document gives are filled in at
+ *   the write (connection_discovery.c), so authorize_uri, token_uri, jwks_uri and
+ *   issuer are always there when COMPLETED;
  *   the callback is {public url}/sso/v1/oidc/{id}/callback (the API's redirect_uri);
  * - saml_config: idp_* as set; the SP is {public url}/sso/v1/saml/{id} (entity id),
  *   .../acs, .../metadata;
@@ -328,12 +331,56 @@ static int store_row(emu *e, const json_t *row, bool create)
     return n == 1 ? 0 : -1;
 }
 
+static int write_row(emu *e, const char *org, const char *id, const json_t *body, json_t **out,
+                     emu_connection_error *err);
+
+/* An OIDC body with a discovery endpoint: a copy with the endpoints the document gives
+ * (*expanded, new reference); 0 (nothing to read: *expanded NULL), 1 refused, -1. */
+static int discover(emu *e, const char *id, const json_t *body, json_t **expanded, emu_connection_error *err)
+{
+    const char *url = skit_json_string(json_object_get(body, "oidc_config"), "discovery_endpoint");
+    if (!url || !*url)
+        return 0;
+    json_t *before = id ? emu_connection_row(e, id) : NULL;
+    const char *type = before ? skit_json_string(before, "type") : skit_json_string(body, "type");
+    json_t *debug = json_object_get(body, "debug_enabled");
+    bool debug_on = debug ? json_is_true(debug) : json_is_true(json_object_get(before, "debug_enabled"));
+    const char *why = type && strcmp(type, "OIDC") == 0 ? emu_connection_url_problem(url, debug_on) : NULL;
+    bool oidc = type && strcmp(type, "OIDC") == 0;
+    json_decref(before);
+    if (!oidc)
+        return 0;   /* the merge refuses it with the right field */
+    if (why)
+        return refuse(err, 400, "INVALID_ARGUMENT", "oidc_config.discovery_endpoint", "%s", why);
+    *expanded = json_deep_copy(body);
+    if (!*expanded)
+        return -1;
+    char detail[512];
+    if (emu_oidc_discover(json_object_get(*expanded, "oidc_config"), detail, sizeof detail) == 0)
+        return 0;
+    json_decref(*expanded);
+    *expanded = NULL;
+    return refuse(err, 400, "INVALID_ARGUMENT", "oidc_config.discovery_endpoint", "%s", detail);
+}
+
 int emu_connection_write(emu *e, const char *org, const char *id, const json_t *body, json_t **out,
                          emu_connection_error *err)
 {
     *out = NULL;
     if (!json_is_object(body))
         return refuse(err, 400, "INVALID_ARGUMENT", NULL, "the request body must be a JSON object");
+    json_t *discovered = NULL;
+    int found = discover(e, id, body, &discovered, err);
+    if (found != 0)
+        return found;
+    int result = write_row(e, org, id, discovered ? discovered : body, out, err);
+    json_decref(discovered);
+    return result;
+}
+
+static int write_row(emu *e, const char *org, const char *id, const json_t *body, json_t **out,
+                     emu_connection_error *err)
+{
     if (emu_tx_begin(e->store) != 0)
         return -1;
     json_t *before = id ? emu_connection_row(e, id) : NULL;

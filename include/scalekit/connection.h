@@ -15,6 +15,9 @@
  * what a login needs (status "COMPLETED"), else SCALEKIT_EINVALID_REQUEST naming
  * the missing member. The client secret is never sent back in plain: the server
  * masks it, and a masked value sent in an update keeps the stored secret.
+ * An OIDC configuration given a discovery_endpoint gets the endpoints its document
+ * names (the server reads it; one it cannot read or whose issuer differs from the
+ * one it is under is a 400 naming oidc_config.discovery_endpoint).
  * The connection lists are not paged by the API: one call returns them all.
  */
 #ifndef SCALEKIT_CONNECTION_H

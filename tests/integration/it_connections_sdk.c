@@ -5,7 +5,8 @@
  * the lists (by organization, by domain, include=all against the enabled-only
  * default), disable, delete; the server's 400 with its field violation, 404s,
  * the C-level refusals; a SAML connection's certificates and service-provider
- * URLs; and the emulator's lookups for the login flow.
+ * URLs; an OIDC connection configured by its discovery endpoint (another
+ * emulator as the IdP); and the emulator's lookups for the login flow.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -18,6 +19,8 @@
 #include <cmocka.h>
 
 #include "emu_fixture.h"
+#include "emu_testhttp.h"
+#include "mock_http.h"
 #include "core/core.h"
 #include "resources.h"
 #include "scalekit/scalekit.h"
@@ -285,12 +288,88 @@ static void saml_connection(void **state)
     free(org);
 }
 
+static scalekit_connection_input discovery_input(scalekit_connection_oidc_config_input *oidc, const char *url)
+{
+    *oidc = (scalekit_connection_oidc_config_input)SCALEKIT_CONNECTION_OIDC_CONFIG_INPUT_INIT;
+    oidc->discovery_endpoint = url;
+    oidc->client_id = "discovered-client";
+    oidc->client_secret = "discovered-secret";
+    scalekit_connection_input in = SCALEKIT_CONNECTION_INPUT_INIT;
+    in.type = "OIDC";
+    in.oidc_config = oidc;
+    return in;
+}
+
+/* A discovery endpoint: the emulator reads the IdP's document (here another
+ * emulator's) and fills the endpoints; a document that is not one, an issuer
+ * other than the one it was read under, and an unreachable one are refused. */
+static void discovery(void **state)
+{
+    emu_fixture *f = *state;
+    EMU_FIXTURE_REQUIRE_EMULATOR(f, "an identity provider on a loopback port");
+    emu_fixture *idp = emu_fixture_start(NULL, NULL);
+    char url[512];
+    emu_fixture_url(idp, "/.well-known/openid-configuration", url, sizeof url);
+    json_t *doc = NULL;
+    assert_int_equal(emu_http_call("GET", url, NULL, NULL, &doc), 200);
+    char *org = new_org(f, "Discovery Inc", NULL);
+    scalekit_connection_oidc_config_input oidc;
+    scalekit_connection_input in = discovery_input(&oidc, url);
+    scalekit_connection *c = NULL;
+    EMU_FIXTURE_OK(scalekit_connection_create(f->client, org, &in, &c));
+    assert_string_equal(c->status, "COMPLETED");
+    assert_string_equal(c->configuration_type, "DISCOVERY");
+    assert_string_equal(c->oidc_config->discovery_endpoint, url);
+    assert_string_equal(c->oidc_config->issuer, skit_json_string(doc, "issuer"));
+    assert_string_equal(c->oidc_config->authorize_uri, skit_json_string(doc, "authorization_endpoint"));
+    assert_string_equal(c->oidc_config->token_uri, skit_json_string(doc, "token_endpoint"));
+    assert_string_equal(c->oidc_config->jwks_uri, skit_json_string(doc, "jwks_uri"));
+    scalekit_connection_free(c);
+    json_decref(doc);
+
+    /* Not a discovery document: the IdP's JWKS. */
+    char keys[512];
+    emu_fixture_url(idp, "/keys", keys, sizeof keys);
+    in = discovery_input(&oidc, keys);
+    emu_assert_failed(scalekit_connection_create(f->client, org, &in, &c), SCALEKIT_EINVALID_REQUEST, 400,
+                      "oidc_config.discovery_endpoint");
+    assert_non_null(strstr(scalekit_error_last()->message, "not a discovery document"));
+    emu_fixture_stop(idp);
+    /* Gone: unreachable. */
+    in = discovery_input(&oidc, url);
+    emu_assert_failed(scalekit_connection_create(f->client, org, &in, &c), SCALEKIT_EINVALID_REQUEST, 400,
+                      "oidc_config.discovery_endpoint");
+    assert_non_null(strstr(scalekit_error_last()->message, "could not be read"));
+
+    /* A document naming another issuer than the one it was read under (section 4.3). */
+    mock_http *m = mock_http_start();
+    mock_http_enqueue(m, "GET", "/.well-known/openid-configuration", 200,
+                      "{\"issuer\":\"https://elsewhere.example\",\"authorization_endpoint\":\"https://e/a\","
+                      "\"token_endpoint\":\"https://e/t\",\"jwks_uri\":\"https://e/k\"}");
+    snprintf(url, sizeof url, "%s/.well-known/openid-configuration", mock_http_url(m));
+    in = discovery_input(&oidc, url);
+    emu_assert_failed(scalekit_connection_create(f->client, org, &in, &c), SCALEKIT_EINVALID_REQUEST, 400,
+                      "oidc_config.discovery_endpoint");
+    assert_non_null(strstr(scalekit_error_last()->message, "names issuer https://elsewhere.example"));
+    mock_http_stop(m);
+
+    scalekit_connection_list_options all = SCALEKIT_CONNECTION_LIST_OPTIONS_INIT;
+    all.include = "all";
+    scalekit_connections *list = NULL;
+    EMU_FIXTURE_OK(scalekit_connection_list(f->client, org, &all, &list));
+    assert_int_equal(list->count, 1);   /* only the good one */
+    scalekit_connections_free(list);
+    EMU_FIXTURE_OK(scalekit_organization_delete(f->client, org));
+    free(org);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(lifecycle),
         cmocka_unit_test(refusals),
         cmocka_unit_test(saml_connection),
+        cmocka_unit_test(discovery),
     };
     return cmocka_run_group_tests(tests, emu_fixture_setup, emu_fixture_teardown);
 }
