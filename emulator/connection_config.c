@@ -17,7 +17,7 @@
 #define SECRET_MASK "********"
 
 typedef enum member_kind { M_STRING, M_URL, M_SECRET, M_BOOL, M_INT, M_ENUM, M_ENUM_LIST, M_OBJECT,
-                           M_CERTIFICATES, M_READ_ONLY } member_kind;
+                           M_CERTIFICATES, M_STATIC, M_READ_ONLY } member_kind;
 
 typedef struct member {
     const char *name;
@@ -80,7 +80,7 @@ static const member webauthn_members[] = {
 
 /* connectionsStaticAuthConfig: {"static_config": {...}}; a custom connection's login_url is in there. */
 static const member static_members[] = {
-    {"static_config", M_OBJECT, NULL},
+    {"static_config", M_STATIC, NULL},
     {NULL, 0, NULL}
 };
 
@@ -96,7 +96,7 @@ static const kind_spec kinds[] = {
     {{"SAML", "saml_config"}, saml_members, (const char *const[]){"idp_entity_id", "idp_sso_url", NULL}},
     {{"PASSWORDLESS", "passwordless_config"}, passwordless_members, (const char *const[]){NULL}},
     {{"WEBAUTHN", "webauthn_config"}, webauthn_members, (const char *const[]){NULL}},
-    {{"OAUTH", "static_config"}, static_members, (const char *const[]){"static_config", NULL}},
+    {{"OAUTH", "static_config"}, static_members, (const char *const[]){"static_config.login_url", NULL}},
 };
 
 const char emu_connection_types_text[] = "OIDC, SAML, PASSWORDLESS, WEBAUTHN or OAUTH";
@@ -198,6 +198,14 @@ static const char *check_member(const member *m, json_t *v, bool debug, char *fi
         return json_is_object(v) ? NULL : "must be an object";
     case M_CERTIFICATES:
         return check_certificates(v, field, len);
+    case M_STATIC:
+        if (!json_is_object(v))
+            return "must be an object";
+        if (!json_object_get(v, "login_url"))
+            return NULL;
+        snprintf(field + strlen(field), len - strlen(field), ".login_url");
+        return json_is_string(json_object_get(v, "login_url"))
+            ? emu_connection_url_problem(skit_json_string(v, "login_url"), debug) : "must be a string";
     case M_READ_ONLY:
         return NULL;
     }
@@ -250,7 +258,13 @@ const char *emu_connection_config_missing(const emu_connection_kind *kind, const
 {
     const kind_spec *spec = spec_of(kind);
     for (const char *const *n = spec->needs; *n; n++) {
-        json_t *v = json_object_get(config, *n);
+        /* "static_config.login_url": a member of a member */
+        const char *dot = strchr(*n, '.');
+        char outer[64];
+        snprintf(outer, sizeof outer, "%.*s", dot ? (int)(dot - *n) : (int)strlen(*n), *n);
+        json_t *v = json_object_get(config, outer);
+        if (dot)
+            v = json_object_get(v, dot + 1);
         if (!v || (json_is_string(v) && json_string_length(v) == 0) ||
             (json_is_object(v) && json_object_size(v) == 0))
             return *n;

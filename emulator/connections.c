@@ -520,16 +520,21 @@ static int create_in_org(emu *e, emu_req *r)
     return finish(e, r, result, row, &err);
 }
 
-static int update_in_org(emu *e, emu_req *r)
+/* The update of @p found (the organization's or the environment's connection of the route). */
+static int update(emu *e, emu_req *r, json_t *found)
 {
-    int rc = 0;
-    json_t *found = org_connection(e, r, &rc), *row = NULL;
-    if (!found)
-        return rc;
+    json_t *row = NULL;
     emu_connection_error err;
     int result = emu_connection_write(e, NULL, skit_json_string(found, "id"), emu_json_body(r), &row, &err);
     json_decref(found);
     return finish(e, r, result, row, &err);
+}
+
+static int update_in_org(emu *e, emu_req *r)
+{
+    int rc = 0;
+    json_t *found = org_connection(e, r, &rc);
+    return found ? update(e, r, found) : rc;
 }
 
 static int toggle_in_org(emu *e, emu_req *r, bool enable)
@@ -600,13 +605,8 @@ static int get_in_env(emu *e, emu_req *r)
 static int update_in_env(emu *e, emu_req *r)
 {
     int rc = 0;
-    json_t *found = env_connection(e, r, &rc), *row = NULL;
-    if (!found)
-        return rc;
-    emu_connection_error err;
-    int result = emu_connection_write(e, NULL, skit_json_string(found, "id"), emu_json_body(r), &row, &err);
-    json_decref(found);
-    return finish(e, r, result, row, &err);
+    json_t *found = env_connection(e, r, &rc);
+    return found ? update(e, r, found) : rc;
 }
 
 static int delete_in_env(emu *e, emu_req *r)

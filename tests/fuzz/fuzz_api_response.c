@@ -153,6 +153,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     decode_member(body, raw, "permission", &skit_permission_schema);
     decode_member(body, raw, NULL, &skit_permission_list_schema);
     decode_member(body, raw, NULL, &skit_permission_page_schema);
+    decode_member(body, raw, "connection", &skit_connection_schema);
+    decode_member(body, raw, NULL, &skit_connection_list_schema);
+    decode_member(body, raw, NULL, &skit_connection_toggle_schema);
     free(raw);
     json_decref(body);
     scalekit_error_clear();

@@ -3,7 +3,7 @@
  * sign-in read them): POST, GET, PATCH (configuration merged member by member),
  * :enable, :disable, DELETE under /api/v1/connections, one per type (409), an
  * organization's connection not reachable there (404), and GET /api/v1/connections
- * with its organization_id, domain and include filters.
+ * with its organization_id, domain and include filters; a custom connection's login_url.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -143,11 +143,40 @@ static void list_filters(void **state)
     assert_null(strstr(ids, conn));
 }
 
+/* A custom connection (bring your own auth) needs its login_url, an http(s) URL. */
+static void custom_connection_login_url(void **state)
+{
+    emu_raw_fixture *s = *state;
+    json_t *answer = NULL;
+    assert_int_equal(emu_raw_fixture_api(s, "POST", "/api/v1/organizations", "{\"display_name\":\"Custom\"}",
+                                         &answer), 201);
+    char path[256];
+    snprintf(path, sizeof path, "/api/v1/organizations/%s/connections",
+             skit_json_string(json_object_get(answer, "organization"), "id"));
+    json_decref(answer);
+    assert_int_equal(emu_raw_fixture_api(s, "POST", path, "{\"type\":\"OAUTH\",\"static_config\":{\"static_config\":"
+                                         "{\"login_url\":\"ftp://app.example/login\"}}}", &answer), 400);
+    json_t *violation = json_array_get(json_object_get(json_object_get(json_array_get(
+        json_object_get(answer, "details"), 0), "validation_error_info"), "field_violations"), 0);
+    assert_string_equal(skit_json_string(violation, "field"), "static_config.static_config.login_url");
+    json_decref(answer);
+    assert_int_equal(emu_raw_fixture_api(s, "POST", path, "{\"type\":\"OAUTH\",\"static_config\":{\"static_config\":"
+                                         "{\"button\":\"Sign in\"}}}", &answer), 200);
+    assert_string_equal(skit_json_string(connection_of(answer), "status"), "IN_PROGRESS");
+    char item[300];
+    snprintf(item, sizeof item, "%s/%s:enable", path, skit_json_string(connection_of(answer), "id"));
+    json_decref(answer);
+    assert_int_equal(emu_raw_fixture_api(s, "PATCH", item, NULL, &answer), 400);
+    assert_non_null(strstr(skit_json_string(answer, "message"), "static_config.static_config.login_url is required"));
+    json_decref(answer);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(environment_crud),
         cmocka_unit_test(list_filters),
+        cmocka_unit_test(custom_connection_login_url),
     };
     return cmocka_run_group_tests(tests, emu_raw_fixture_setup, emu_raw_fixture_teardown);
 }
