@@ -18,7 +18,8 @@
  * debug_enabled, attribute_mapping, and the configuration member of the type.
  * An environment holds one connection of each type.
  *
- * What the login flow reads (emu_connection_row, emu_connection_for_domain:
+ * What the login flow reads (emu_connection_row, emu_connection_for_domain,
+ * emu_environment_connection:
  * the row with each JSON column decoded to an object, enabled and debug_enabled
  * as booleans):
  * - type: OIDC, SAML, PASSWORDLESS, WEBAUTHN, or OAUTH for a custom connection
@@ -109,6 +110,12 @@ json_t *emu_connection_for_domain(emu *e, const char *domain)
         "SELECT c.* FROM connections c JOIN domains d ON d.organization_id = c.organization_id "
         "WHERE d.domain = ? COLLATE NOCASE AND (d.domain_type IS NULL OR d.domain_type = 'ORGANIZATION_DOMAIN') "
         "AND c.enabled = 1 ORDER BY c.create_time, c.rowid LIMIT 1", "s", domain));
+}
+
+json_t *emu_environment_connection(emu *e, const char *type)
+{
+    return type ? decode_row(emu_db_row(e->store, "SELECT * FROM connections WHERE organization_id IS NULL AND "
+                                                  "type = ?", "s", type)) : NULL;
 }
 
 /* ---- shapes and events --------------------------------------------------------------- */

@@ -145,6 +145,9 @@ json_t *emu_connection_row(emu *e, const char *id);
 /* The enabled connection (decoded as above) of the organization owning ORGANIZATION_DOMAIN
  * @p domain (any case; verified or not), the oldest when several; NULL when none. New reference. */
 json_t *emu_connection_for_domain(emu *e, const char *domain);
+/* The environment's connection of @p type ("PASSWORDLESS", "WEBAUTHN"; one at most),
+ * decoded as above, enabled or not; NULL when none. New reference. */
+json_t *emu_environment_connection(emu *e, const char *type);
 /* An organization's delete (its before_delete): each connection's organization.sso_deleted. 0 or -1. */
 int emu_organization_connections_end(emu *e, const json_t *organization);
 

@@ -16,6 +16,7 @@
 
 #include "emu_fixture.h"
 #include "core/core.h"
+#include "resources.h"
 
 static json_t *connection_of(json_t *answer)
 {
@@ -79,6 +80,13 @@ static void environment_crud(void **state)
     assert_int_equal(emu_raw_fixture_api(s, "PATCH", path, NULL, &answer), 200);
     assert_true(json_is_true(json_object_get(answer, "enabled")));
     json_decref(answer);
+    /* What the passwordless sign-in reads: the decoded row, configuration and all. */
+    json_t *row = emu_environment_connection(s->f->emu, "PASSWORDLESS");
+    assert_string_equal(skit_json_string(row, "id"), id);
+    assert_true(json_is_true(json_object_get(row, "enabled")));
+    assert_string_equal(skit_json_string(json_object_get(row, "passwordless_config"), "type"), "LINK_OTP");
+    json_decref(row);
+    assert_null(emu_environment_connection(s->f->emu, "SAML"));
     snprintf(path, sizeof path, "/api/v1/connections/%s", id);
     assert_int_equal(emu_raw_fixture_api(s, "GET", path, NULL, &answer), 200);
     assert_true(json_is_true(json_object_get(connection_of(answer), "enabled")));
@@ -90,6 +98,7 @@ static void environment_crud(void **state)
 
     snprintf(path, sizeof path, "/api/v1/connections/%s", id);
     assert_int_equal(emu_raw_fixture_api(s, "DELETE", path, NULL, NULL), 200);
+    assert_null(emu_environment_connection(s->f->emu, "PASSWORDLESS"));
     assert_int_equal(emu_raw_fixture_api(s, "GET", path, NULL, NULL), 404);
     assert_int_equal(emu_raw_fixture_api(s, "DELETE", path, NULL, NULL), 404);
     assert_int_equal(emu_raw_fixture_api(s, "PATCH", "/api/v1/connections/conn_missing:enable", NULL, NULL), 404);
