@@ -188,12 +188,12 @@ static void render_oidc_form(emu *e, skit_buf *b, const portal *p, const json_t 
     for (size_t i = 0; i < sizeof oidc_inputs / sizeof *oidc_inputs; i++) {
         bool secret = strcmp(oidc_inputs[i].type, "password") == 0;
         const char *value = secret ? NULL : skit_json_string(entered ? entered : config, oidc_inputs[i].name);
-        skit_buf_printf(b, "<p><label for=\"%s\">%s</label><br>\n<input id=\"%s\" name=\"%s\" type=\"%s\"%s",
+        skit_buf_printf(b, "<p><label for=\"%s\">%s</label>\n<input id=\"%s\" name=\"%s\" type=\"%s\"%s",
                         oidc_inputs[i].name, oidc_inputs[i].label, oidc_inputs[i].name, oidc_inputs[i].name,
                         oidc_inputs[i].type, secret ? " autocomplete=\"off\" aria-describedby=\"secret-help\"" : "");
         put_text(b, " value=\"", value, "\"></p>\n");
         if (secret)
-            skit_buf_printf(b, "<p id=\"secret-help\">%s</p>\n", skit_json_string(config, "client_secret")
+            skit_buf_printf(b, "<p id=\"secret-help\" class=\"note\">%s</p>\n", skit_json_string(config, "client_secret")
                                 ? "A secret is stored: leave this empty to keep it." : "Required to sign in.");
     }
     skit_buf_puts(b, "<button type=\"submit\">Save settings</button>\n</fieldset>\n</form>\n");
@@ -225,7 +225,8 @@ static void render_sso(emu *e, skit_buf *b, const portal *p, const json_t *enter
         json_decref(shown);
         skit_buf_puts(b, "</dl>\n");
         form_open(e, b, p, enabled ? "sso:disable" : "sso:enable");
-        skit_buf_printf(b, "<button type=\"submit\">%s SSO</button>\n</form>\n", enabled ? "Disable" : "Enable");
+        skit_buf_printf(b, "<button type=\"submit\"%s>%s SSO</button>\n</form>\n",
+                        enabled ? " class=\"secondary\"" : "", enabled ? "Disable" : "Enable");
     }
     if (!c || strcmp(type, "OIDC") == 0)
         render_oidc_form(e, b, p, json_object_get(c, "oidc_config"), entered);
