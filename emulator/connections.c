@@ -253,7 +253,7 @@ static const char *check_top(const char *name, const json_t *v, char *field, siz
     return "is not a member of a connection";
 }
 
-/* The body checked and merged over @p before (the row before, or NULL), into @p after's columns. 1 after a reply. */
+/* The body checked and merged over @p before (the row before, or NULL), into @p after's columns: 0, or 1 refused (*err). */
 static int merge_body(const json_t *body, const json_t *before, json_t *after, emu_connection_error *err)
 {
     char field[160];

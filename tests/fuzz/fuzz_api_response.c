@@ -26,8 +26,11 @@ static void touch(const skit_schema *schema, const void *obj)
     for (size_t i = 0; i < schema->field_count; i++) {
         const skit_field *f = &schema->fields[i];
         const char *at = (const char *)obj + f->offset;
-        const void *p;
-        memcpy(&p, at, sizeof p);
+        /* Only pointer members are read as a pointer: a bool at a struct's end has no 8 bytes after it. */
+        const void *p = NULL;
+        if (f->type == SKIT_F_OPT_BOOL || f->type == SKIT_F_OPT_INT32 || f->type == SKIT_F_OPT_INT64 ||
+            f->type == SKIT_F_STRING_LIST || f->type == SKIT_F_OBJECT_PTR || f->type == SKIT_F_ARRAY)
+            memcpy(&p, at, sizeof p);
         switch (f->type) {
         case SKIT_F_STRING:
         case SKIT_F_RAW_JSON:
