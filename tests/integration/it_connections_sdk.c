@@ -363,6 +363,52 @@ static void discovery(void **state)
     free(org);
 }
 
+/* The login flow's lookup by domain: an ORGANIZATION_DOMAIN in any case, verified or
+ * not; never an ALLOWED_EMAIL_DOMAIN; only an enabled connection. */
+static void lookup_by_domain(void **state)
+{
+    emu_fixture *f = *state;
+    EMU_FIXTURE_REQUIRE_EMULATOR(f, "the emulator's own lookup");
+    char label[96], owned[128], allowed[128], upper[128];
+    emu_fixture_unique(label, sizeof label, "lookup");
+    snprintf(owned, sizeof owned, "%s.example", label);
+    snprintf(allowed, sizeof allowed, "allowed-%s.example", label);
+    char *org = new_org(f, "Lookup Inc", owned);
+    scalekit_domain_create_options o = SCALEKIT_DOMAIN_CREATE_OPTIONS_INIT;
+    o.domain_type = "ALLOWED_EMAIL_DOMAIN";
+    scalekit_domain *d = NULL;
+    EMU_FIXTURE_OK(scalekit_domain_create(f->client, org, allowed, &o, &d));
+    scalekit_domain_free(d);
+    scalekit_connection_input in = SCALEKIT_CONNECTION_INPUT_INIT;
+    in.type = "SAML";
+    in.saml_config = "{\"idp_entity_id\":\"urn:lookup\",\"idp_sso_url\":\"https://idp.example/sso\"}";
+    scalekit_connection *c = NULL;
+    EMU_FIXTURE_OK(scalekit_connection_create(f->client, org, &in, &c));
+    assert_null(emu_connection_for_domain(f->emu, owned));   /* not enabled yet */
+    scalekit_connection_toggle *t = NULL;
+    EMU_FIXTURE_OK(scalekit_connection_enable(f->client, org, c->id, &t));
+    scalekit_connection_toggle_free(t);
+    for (size_t i = 0; owned[i]; i++)
+        upper[i] = (char)(owned[i] >= 'a' && owned[i] <= 'z' ? owned[i] - 32 : owned[i]);
+    upper[strlen(owned)] = '\0';
+    json_t *found = emu_connection_for_domain(f->emu, upper);
+    assert_non_null(found);
+    assert_string_equal(skit_json_string(found, "id"), c->id);
+    assert_string_equal(skit_json_string(json_object_get(found, "saml_config"), "idp_entity_id"), "urn:lookup");
+    json_decref(found);
+    assert_null(emu_connection_for_domain(f->emu, allowed));
+    assert_null(emu_connection_for_domain(f->emu, "nobody.example"));
+    assert_null(emu_connection_for_domain(f->emu, NULL));
+    json_t *row = emu_connection_row(f->emu, c->id);
+    assert_string_equal(skit_json_string(row, "organization_id"), org);
+    json_decref(row);
+    assert_null(emu_connection_row(f->emu, "conn_missing"));
+    scalekit_connection_free(c);
+    EMU_FIXTURE_OK(scalekit_organization_delete(f->client, org));
+    assert_null(emu_connection_for_domain(f->emu, owned));
+    free(org);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -370,6 +416,7 @@ int main(void)
         cmocka_unit_test(refusals),
         cmocka_unit_test(saml_connection),
         cmocka_unit_test(discovery),
+        cmocka_unit_test(lookup_by_domain),
     };
     return cmocka_run_group_tests(tests, emu_fixture_setup, emu_fixture_teardown);
 }
