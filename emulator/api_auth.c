@@ -94,11 +94,12 @@ static uint64_t current_generation(emu *e, emu_api_auth *a, int64_t now)
  * A user's access token, an ID token and an IdP-initiated login token carry no
  * gty and are refused.
  *
- * Hook for organization API clients (a later issue): their tokens will be
- * admitted here too, and the organization they belong to (the token's oid)
- * handed to the handlers, which confine such a caller to that organization.
+ * An organization API client's token is admitted too while the client exists
+ * in the organization its oid names (*org_client set: such a token is never
+ * cached, so a deleted client or organization is refused at once); the server
+ * then confines it (emu_org_client_may_call).
  */
-static int admit(emu *e, const json_t *claims, const char **why)
+static int admit(emu *e, const json_t *claims, bool *org_client, const char **why)
 {
     const char *gty = skit_json_string(claims, "gty");
     const char *sub = skit_json_string(claims, "sub");
@@ -112,11 +113,17 @@ static int admit(emu *e, const json_t *claims, const char **why)
         *why = "token does not name its API client";
         return -1;
     }
-    json_t *row = emu_db_row(e->store, "SELECT t.revoked FROM access_tokens t JOIN clients c ON c.id = t.client_id "
+    json_t *row = emu_db_row(e->store, "SELECT t.revoked, c.id AS environment_client, o.organization_id "
+                                       "FROM access_tokens t LEFT JOIN clients c ON c.id = t.client_id "
+                                       "LEFT JOIN org_clients o ON o.id = t.client_id "
                                        "WHERE t.jti = ? AND t.client_id = ?", "ss", jti, client_id);
+    const char *org = skit_json_string(row, "organization_id"), *oid = skit_json_string(claims, "oid");
+    *org_client = org != NULL;
     int rc = -1;
-    if (!row)
+    if (!row || (!org && !skit_json_string(row, "environment_client")))
         *why = "token was not issued to an API client of this environment";
+    else if (org && (!oid || strcmp(org, oid) != 0))
+        *why = "token does not name its API client's organization";
     else if (json_integer_value(json_object_get(row, "revoked")) != 0)
         *why = "token revoked";
     else
@@ -126,12 +133,12 @@ static int admit(emu *e, const json_t *claims, const char **why)
 }
 
 /* The signature, issuer and time checks, then admit(); the payload to cache. */
-static int verify_and_admit(emu *e, const char *token, skit_payload **out, const char **why)
+static int verify_and_admit(emu *e, const char *token, skit_payload **out, bool *org_client, const char **why)
 {
     json_t *claims = NULL;
     if (emu_keys_verify(e, token, true, &claims, why) != 0)
         return -1;
-    int rc = admit(e, claims, why);
+    int rc = admit(e, claims, org_client, why);
     char *text = rc == 0 ? json_dumps(claims, JSON_COMPACT) : NULL;
     if (rc == 0 && (!text || skit_payload_new(text, strlen(text), out) != SCALEKIT_OK)) {
         *why = "out of memory";
@@ -155,9 +162,11 @@ int emu_api_auth_check(emu *e, const char *token, skit_payload **payload_out, co
     skit_payload *p = skit_token_cache_get(a->cache, digest, generation);
     if (!p) {
         __atomic_add_fetch(&a->verifications, 1, __ATOMIC_RELAXED);
-        if (verify_and_admit(e, token, &p, why) != 0)
+        bool org_client = false;
+        if (verify_and_admit(e, token, &p, &org_client, why) != 0)
             return -1;
-        skit_token_cache_put(a->cache, digest, generation, p);
+        if (!org_client)
+            skit_token_cache_put(a->cache, digest, generation, p);
     } else if (skit_jwt_check_times(&p->times, now, 0) != SCALEKIT_OK) {
         skit_payload_release(p);
         *why = "token expired or not yet valid";

@@ -101,6 +101,9 @@ const char *emu_path_param(emu_req *r, const char *name);
 bool emu_pattern_has_param(const char *pattern, const char *name);
 /* A query parameter, decoded; NULL when absent. */
 const char *emu_query(emu_req *r, const char *name);
+/* Every value of a repeated query parameter ("?status=A&status=B"), in order:
+ * a new JSON array of strings (empty when absent), NULL when out of memory. */
+json_t *emu_query_values(emu_req *r, const char *name);
 /* A request header (case-insensitive); NULL when absent. */
 const char *emu_header(emu_req *r, const char *name);
 /* The client's address as text into @p out (size @p n); "" when unknown. */

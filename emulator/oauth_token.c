@@ -7,7 +7,8 @@
  * a refresh token presented again after it was rotated, revokes the whole
  * family (RFC 6749 section 4.1.2, RFC 9700 section 4.14): both are signs that
  * the code or the token leaked. Failed client authentication is rate-limited
- * (auth_limit.c).
+ * (auth_limit.c). Organization API clients authenticate here too and get
+ * their own client-credentials tokens (org_clients.c).
  */
 #include "environment.h"
 #include "resources.h"
@@ -56,9 +57,12 @@ static char *authenticate_client(emu *e, emu_req *r)
         secret = strdup(emu_form(r, "client_secret"));
     }
     json_t *row = id ? emu_db_row(e->store, "SELECT secret FROM clients WHERE id = ?", "s", id) : NULL;
-    const char *limited_id = row ? id : NULL;
+    /* Not the environment's client: perhaps an organization's (org_clients.c). */
+    bool org_client = !row && emu_org_client_known(e, id);
+    const char *limited_id = row || org_client ? id : NULL;
     long wait = emu_auth_limit_wait(e, limited_id);
-    bool ok = !wait && row && secret && secret_equal(skit_json_string(row, "secret"), secret);
+    bool ok = !wait && secret && (row ? secret_equal(skit_json_string(row, "secret"), secret)
+                                      : org_client && emu_org_client_secret_ok(e, id, secret));
     json_decref(row);
     free(secret);
     if (wait) {
@@ -98,8 +102,7 @@ static json_t *access_claims(emu *e, const char *client_id, const char *sub, con
     return c;
 }
 
-/* Record an issued access token's jti, so it can be revoked. 0 or -1. */
-static int record_access_token(emu *e, const char *jti, const char *client_id)
+int emu_access_token_record(emu *e, const char *jti, const char *client_id)
 {
     return emu_db_exec(e->store, "INSERT INTO access_tokens(jti, client_id, issued_at) VALUES (?, ?, ?)",
                        "ssi", jti, client_id, skit_now()) == 1 ? 0 : -1;
@@ -123,7 +126,7 @@ static int grant_client_credentials(emu *e, emu_req *r, const char *client_id)
         json_decref(claims);
         claims = NULL;
     }
-    if (claims && (emu_keys_sign(e, claims, &jwt) != 0 || record_access_token(e, jti, client_id) != 0)) {
+    if (claims && (emu_keys_sign(e, claims, &jwt) != 0 || emu_access_token_record(e, jti, client_id) != 0)) {
         free(jwt);
         jwt = NULL;
     }
@@ -214,7 +217,7 @@ static int record_user_tokens(emu *e, const char *family, const char *client_id,
     int rc = !f ? -1 : json_integer_value(json_object_get(f, "revoked")) ? 0 : 1;
     json_decref(f);
     if (rc == 1 &&
-        (record_access_token(e, jti, client_id) != 0 ||
+        (emu_access_token_record(e, jti, client_id) != 0 ||
          emu_db_exec(e->store, "INSERT INTO refresh_tokens(token_hash, client_id, user_id, organization_id, "
                                "session_id, scope, nonce, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                      "sssssssi", refresh_hash, client_id, skit_json_string(grant, "user_id"),
@@ -425,7 +428,13 @@ static int post_token(emu *e, emu_req *r)
     if (!client_id)
         return 0;
     int rc;
-    if (strcmp(grant_type, "client_credentials") == 0)
+    bool org_client = emu_org_client_known(e, client_id);
+    if (org_client && strcmp(grant_type, "client_credentials") != 0)
+        rc = emu_reply_oauth_error(r, 400, "unauthorized_client", "an organization API client may use only the "
+                                   "client_credentials grant");
+    else if (org_client)
+        rc = emu_org_client_grant(e, r, client_id);
+    else if (strcmp(grant_type, "client_credentials") == 0)
         rc = grant_client_credentials(e, r, client_id);
     else if (strcmp(grant_type, "authorization_code") == 0)
         rc = grant_authorization_code(e, r, client_id);

@@ -32,6 +32,7 @@ extern const emu_route emu_role_routes[];         /* roles.c */
 extern const emu_route emu_role_access_routes[];  /* role_access.c */
 extern const emu_route emu_role_default_routes[]; /* role_defaults.c */
 extern const emu_route emu_portal_routes[];       /* portal.c: the admin portal page */
+extern const emu_route emu_auth_log_routes[];     /* auth_logs.c: the authentication logs */
 
 /* ---- OAuth and users (oauth_token.c, users.c) ------------------------------- */
 
@@ -42,6 +43,8 @@ bool emu_client_known(emu *e, const char *client_id);
 char *emu_code_issue(emu *e, const char *client_id, const char *redirect_uri, const char *code_challenge,
                      const char *code_challenge_method, const char *nonce, const char *scope,
                      const char *user_id, const char *organization_id, const char *session_id);
+/* Record an issued access token's jti for @p client_id, so it can be revoked. 0 or -1. */
+int emu_access_token_record(emu *e, const char *jti, const char *client_id);
 /* Whether @p jti names an issued access token that was revoked; an unknown jti counts as revoked. */
 bool emu_access_token_revoked(emu *e, const char *jti);
 
@@ -150,6 +153,21 @@ json_t *emu_connection_for_domain(emu *e, const char *domain);
 json_t *emu_environment_connection(emu *e, const char *type);
 /* An organization's delete (its before_delete): each connection's organization.sso_deleted. 0 or -1. */
 int emu_organization_connections_end(emu *e, const json_t *organization);
+
+/* ---- organization API clients (org_clients.c) ------------------------------------ */
+
+extern const emu_resource emu_org_client_resource;
+/* Whether @p client_id names an organization API client. */
+bool emu_org_client_known(emu *e, const char *client_id);
+/* Whether @p secret is one of the secrets of organization client @p client_id (each
+ * compared in constant time); a match records its last use. */
+bool emu_org_client_secret_ok(emu *e, const char *client_id, const char *secret);
+/* The client-credentials grant of authenticated organization client @p client_id:
+ * replies with the token (oid, scopes, audience, custom claims) or the OAuth error. */
+int emu_org_client_grant(emu *e, emu_req *r, const char *client_id);
+/* Whether the admitted token of /api/v1 request @p r may call it: an environment
+ * client's always; an organization client's only GET on its own organization. */
+bool emu_org_client_may_call(const emu_req *r);
 
 /* ---- roles (roles.c, role_access.c, role_defaults.c) ---------------------------- */
 

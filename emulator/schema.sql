@@ -454,3 +454,41 @@ CREATE TABLE IF NOT EXISTS directory_group_members (
     PRIMARY KEY (group_id, user_id)
 );
 CREATE INDEX IF NOT EXISTS directory_group_members_user ON directory_group_members(user_id);
+
+-- Organization API clients (emulator/org_clients.c): machine-to-machine clients
+-- of one organization, granted client-credentials tokens carrying its id (oid),
+-- their scopes, audience and custom claims. scopes, audience: JSON arrays of
+-- strings; custom_claims: JSON array of {key, value}; expiry: token lifetime in
+-- seconds (NULL: the environment's).
+CREATE TABLE IF NOT EXISTS org_clients (
+    id              TEXT PRIMARY KEY,
+    organization_id TEXT NOT NULL,
+    name            TEXT NOT NULL,
+    description     TEXT,
+    scopes          TEXT NOT NULL DEFAULT '[]',
+    audience        TEXT NOT NULL DEFAULT '[]',
+    custom_claims   TEXT NOT NULL DEFAULT '[]',
+    expiry          TEXT,
+    create_time     INTEGER NOT NULL,
+    update_time     INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS org_clients_organization ON org_clients(organization_id);
+
+-- An organization client's secrets, stored as SHA-256 hex; the plain secret is
+-- answered once, by the create that makes it. Removing one refuses it at once.
+CREATE TABLE IF NOT EXISTS org_client_secrets (
+    id             TEXT PRIMARY KEY,
+    client_id      TEXT NOT NULL,
+    secret_hash    TEXT NOT NULL UNIQUE,
+    secret_suffix  TEXT NOT NULL,
+    status         TEXT NOT NULL DEFAULT 'ACTIVE',
+    create_time    INTEGER NOT NULL,
+    update_time    INTEGER NOT NULL,
+    last_used_time INTEGER
+);
+CREATE INDEX IF NOT EXISTS org_client_secrets_client ON org_client_secrets(client_id);
+-- A deleted organization takes its clients, a deleted client its secrets, whoever deletes them.
+CREATE TRIGGER IF NOT EXISTS organizations_org_clients AFTER DELETE ON organizations
+BEGIN DELETE FROM org_clients WHERE organization_id = OLD.id; END;
+CREATE TRIGGER IF NOT EXISTS org_clients_secrets AFTER DELETE ON org_clients
+BEGIN DELETE FROM org_client_secrets WHERE client_id = OLD.id; END;

@@ -39,6 +39,7 @@ const emu_route *const emu_route_tables[] = {
     emu_role_default_routes,
     emu_connection_routes,
     emu_portal_routes,
+    emu_auth_log_routes,
     NULL
 };
 
@@ -49,6 +50,7 @@ const emu_resource *const emu_resources[] = {
     &emu_user_resource,
     &emu_permission_resource,
     &emu_connection_resource,
+    &emu_org_client_resource,
     NULL
 };
 
@@ -366,6 +368,30 @@ const char *emu_query(emu_req *r, const char *name)
     return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
 }
 
+typedef struct query_scan {
+    const char *name;
+    json_t *values;
+} query_scan;
+
+static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+    (void)kind;
+    query_scan *scan = cls;
+    if (strcmp(key, scan->name) != 0)
+        return MHD_YES;
+    /* A value that is not UTF-8 is kept as "": no filter accepts it, so it is refused, not dropped. */
+    json_t *v = json_string(value ? value : "");
+    return json_array_append_new(scan->values, v ? v : json_string("")) == 0 ? MHD_YES : MHD_NO;
+}
+
+json_t *emu_query_values(emu_req *r, const char *name)
+{
+    query_scan scan = {name, json_array()};
+    if (scan.values)
+        MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, collect_query, &scan);
+    return scan.values;
+}
+
 const char *emu_header(emu_req *r, const char *name)
 {
     return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
@@ -642,9 +668,15 @@ static bool authenticate(emu *e, emu_req *r)
     const char *why = "missing bearer token";
     if (auth && strncasecmp(auth, "Bearer ", 7) == 0 && auth[7] &&
         emu_api_auth_check(e, auth + 7, &r->token, &why) == 0) {
-        if (skit_payload_json(r->token, &r->claims) == SCALEKIT_OK)
+        if (skit_payload_json(r->token, &r->claims) != SCALEKIT_OK) {
+            why = "token payload unreadable";
+        } else if (!emu_org_client_may_call(r)) {
+            emu_reply_error(r, 403, "PERMISSION_DENIED", "an organization API client's token may only read "
+                            "its own organization (%s)", skit_json_string(r->claims, "oid"));
+            return false;
+        } else {
             return true;
-        why = "token payload unreadable";
+        }
     }
     emu_add_header(r, "WWW-Authenticate", "Bearer");
     emu_reply_error(r, 401, "UNAUTHENTICATED", "unauthenticated: %s", why);

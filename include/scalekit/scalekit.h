@@ -21,5 +21,7 @@
 #include "permission.h"
 #include "connection.h"
 #include "authz.h"
+#include "m2m.h"
+#include "auth_log.h"
 
 #endif

@@ -46,4 +46,14 @@ extern const skit_schema skit_connection_schema;                    /* "connecti
 extern const skit_schema skit_connection_list_schema;               /* the whole body */
 extern const skit_schema skit_connection_toggle_schema;             /* the whole body */
 
+/* Organization API clients (m2m.c). */
+extern const skit_schema skit_m2m_client_schema;                    /* "client" */
+extern const skit_schema skit_m2m_client_page_schema;               /* the whole body */
+extern const skit_schema skit_m2m_client_created_schema;            /* the whole body */
+extern const skit_schema skit_m2m_client_secret_schema;             /* in "secret" */
+extern const skit_schema skit_m2m_client_secret_created_schema;     /* the whole body */
+
+/* Authentication logs (auth_log.c). */
+extern const skit_schema skit_auth_log_request_page_schema;         /* the whole body */
+
 #endif
