@@ -75,6 +75,14 @@ int cli_connection_update(cli_run *r);
 int cli_connection_enable(cli_run *r);
 int cli_connection_disable(cli_run *r);
 int cli_connection_delete(cli_run *r);
+int cli_client_create(cli_run *r);
+int cli_client_list(cli_run *r);
+int cli_client_get(cli_run *r);
+int cli_client_update(cli_run *r);
+int cli_client_delete(cli_run *r);
+int cli_client_add_secret(cli_run *r);
+int cli_client_remove_secret(cli_run *r);
+int cli_log_auth(cli_run *r);
 
 /* `scalekit emulator ...`: scalekit_emulator_main under the name "scalekit emulator". */
 int scalekit_emulator_main_cli(int argc, char **argv);

@@ -98,6 +98,17 @@ static const cli_flag F_DEBUG = {"debug", CLI_BOOL, "debug mode: allow http iden
 static const cli_flag F_CONN_INCLUDE = {"include", CLI_STRING,
     "all: also the disabled and unconfigured ones (default: the enabled ones)"};
 
+static const cli_flag F_CLIENT_NAME = {"name", CLI_STRING, "the API client's new name"};
+static const cli_flag F_CLIENT_AUDIENCE = {"audience", CLI_LIST, "an aud of its tokens (repeatable)"};
+static const cli_flag F_CLIENT_SCOPE = {"scope", CLI_LIST, "a scope its tokens carry (repeatable)"};
+static const cli_flag F_CLAIM = {"claim", CLI_MAP, "a custom claim of its tokens (repeatable)"};
+static const cli_flag F_EXPIRY = {"expiry", CLI_INT, "its tokens' lifetime in seconds"};
+static const cli_flag F_EMAIL = {"email", CLI_STRING, "only this end user's requests"};
+static const cli_flag F_LOG_STATUS = {"status", CLI_LIST,
+    "only requests in this status: INITIATED, PENDING, SUCCESS, FAILED (repeatable)"};
+static const cli_flag F_RESOURCE_ID = {"resource-id", CLI_STRING, "only requests for this resource"};
+static const cli_flag F_LOG_CLIENT = {"client", CLI_STRING, "only requests of this client id"};
+
 /* Flags every command takes (config.c, output.c). */
 static const cli_flag F_PROFILE = {"profile", CLI_STRING,
     "the profile of the configuration file (default: $SCALEKIT_PROFILE, else \"default\")"};
@@ -128,6 +139,8 @@ const cli_flag *const cli_global_flags[] = {
 #define CONNECTION_COLUMNS "id type provider status enabled"
 #define CONNECTION_FLAGS &F_PROVIDER, &F_IDP_ISSUER, &F_DISCOVERY, &F_AUTHORIZE_URI, &F_TOKEN_URI, &F_JWKS_URI, \
     &F_USER_INFO_URI, &F_IDP_CLIENT_ID, &F_IDP_SECRET_FILE, &F_IDP_SECRET_STDIN, &F_CONFIG_FILE, &F_DEBUG
+#define CLIENT_COLUMNS "client_id name scopes create_time"
+#define LOG_COLUMNS "auth_request_id status email organization_id timestamp"
 
 const cli_service cli_services[] = {
     {"organizations", "the organizations of the environment"},
@@ -138,6 +151,8 @@ const cli_service cli_services[] = {
     {"roles", "the environment's and organizations' roles, and the permissions they grant"},
     {"permissions", "the environment's permissions"},
     {"connections", "an organization's SSO connections: configure, enable, disable"},
+    {"clients", "an organization's API clients (machine to machine) and their secrets"},
+    {"logs", "the environment's authentication logs"},
     {"token", "look inside a JWT, validate it against the environment's keys"},
     {"webhook", "verify a delivery, or receive deliveries locally"},
 };
@@ -296,6 +311,28 @@ const cli_command cli_commands[] = {
      cli_connection_disable, CLI_OUT_ONE, NULL, NULL, true, "stop sign-ins through it"),
     CMD("connections", "delete", "ORGANIZATION_ID ID", NULL,
      cli_connection_delete, CLI_OUT_NONE, NULL, NULL, true, "delete a connection"),
+
+    CMD("clients", "create", "ORGANIZATION_ID NAME",
+     FLAGS(&F_DESCRIPTION, &F_CLIENT_SCOPE, &F_CLIENT_AUDIENCE, &F_CLAIM, &F_EXPIRY),
+     cli_client_create, CLI_OUT_ONE, NULL, NULL, true,
+     "create an organization's API client; prints its secret, shown only once"),
+    CMD("clients", "list", "ORGANIZATION_ID", FLAGS(PAGING),
+     cli_client_list, CLI_OUT_PAGE, "clients", CLIENT_COLUMNS, true, "an organization's API clients"),
+    CMD("clients", "get", "ORGANIZATION_ID CLIENT_ID", NULL,
+     cli_client_get, CLI_OUT_ONE, NULL, NULL, true, "show an API client and its secrets' suffixes"),
+    CMD("clients", "update", "ORGANIZATION_ID CLIENT_ID",
+     FLAGS(&F_CLIENT_NAME, &F_DESCRIPTION, &F_CLIENT_SCOPE, &F_CLIENT_AUDIENCE, &F_CLAIM, &F_EXPIRY),
+     cli_client_update, CLI_OUT_ONE, NULL, NULL, true, "change an API client"),
+    CMD("clients", "delete", "ORGANIZATION_ID CLIENT_ID", NULL,
+     cli_client_delete, CLI_OUT_NONE, NULL, NULL, true, "delete an API client; its secrets stop working"),
+    CMD("clients", "add-secret", "ORGANIZATION_ID CLIENT_ID", NULL,
+     cli_client_add_secret, CLI_OUT_ONE, NULL, NULL, true,
+     "add a secret to an API client; prints it, shown only once"),
+    CMD("clients", "remove-secret", "ORGANIZATION_ID CLIENT_ID SECRET_ID", NULL,
+     cli_client_remove_secret, CLI_OUT_NONE, NULL, NULL, true, "remove a secret; it stops working at once"),
+    CMD("logs", "auth", "",
+     FLAGS(&F_EMAIL, &F_LOG_STATUS, &F_START_TIME, &F_END_TIME, &F_RESOURCE_ID, &F_LOG_CLIENT, PAGING),
+     cli_log_auth, CLI_OUT_PAGE, "authRequests", LOG_COLUMNS, true, "authentication requests, newest first"),
 
     CMD("token", "decode", "JWT|-", NULL,
      cli_cmd_token_decode, CLI_OUT_SELF, NULL, NULL, false,
