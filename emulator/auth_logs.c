@@ -67,6 +67,18 @@ static bool parse_page_token(const char *token, bool *newer, int64_t *seq)
     return ok;
 }
 
+/* @p obj without its null members: the API leaves an unknown member out. Returns @p obj. */
+static json_t *without_nulls(json_t *obj)
+{
+    const char *key;
+    json_t *v;
+    void *tmp;
+    json_object_foreach_safe(obj, tmp, key, v)
+        if (json_is_null(v))
+            json_object_del(obj, key);
+    return obj;
+}
+
 /* auditlogsAuthLogRequest of a row (with its computed log_status). New reference. */
 static json_t *item_of(emu *e, const json_t *row)
 {
@@ -88,11 +100,11 @@ static json_t *item_of(emu *e, const json_t *row)
             json_object_set_new(item, "connection_type", json_string(type));
         if (provider)
             json_object_set_new(item, "connection_provider", json_string(provider));
-        json_object_set_new(item, "connection_details",
-                            json_pack("[{s:s, s:s?, s:s?, s:s?}]", "connection_id", conn, "connection_type", type,
-                                      "connection_provider", provider, "organization_id", org));
+        json_t *detail = json_pack("{s:s, s:s?, s:s?, s:s?}", "connection_id", conn, "connection_type", type,
+                                   "connection_provider", provider, "organization_id", org);
+        json_object_set_new(item, "connection_details", detail ? json_pack("[o]", without_nulls(detail)) : NULL);
     }
-    return item;
+    return item ? without_nulls(item) : NULL;
 }
 
 /* The filters of the query as SQL conditions on ?1 (now) and params from ?2; false after a 400. */
@@ -112,7 +124,7 @@ static bool conditions(emu_req *r, skit_buf *where, json_t *params, int *rc)
         *rc = emu_reply_field_error(r, "end_time", "end_time must not be before start_time");
         return false;
     }
-    skit_buf_puts(where, " WHERE 1");
+    skit_buf_puts(where, " WHERE ?1 IS NOT NULL");   /* every statement binds ?1, now */
     if (start) {
         json_array_append_new(params, json_integer(start));
         skit_buf_printf(where, " AND created_at >= ?%zu", json_array_size(params));
