@@ -159,6 +159,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     decode_member(body, raw, "connection", &skit_connection_schema);
     decode_member(body, raw, NULL, &skit_connection_list_schema);
     decode_member(body, raw, NULL, &skit_connection_toggle_schema);
+    decode_member(body, raw, "client", &skit_m2m_client_schema);
+    decode_member(body, raw, NULL, &skit_m2m_client_page_schema);
+    decode_member(body, raw, NULL, &skit_m2m_client_created_schema);
+    decode_member(body, raw, NULL, &skit_m2m_client_secret_created_schema);
+    decode_member(body, NULL, "secret", &skit_m2m_client_secret_schema);
+    decode_member(body, raw, NULL, &skit_auth_log_request_page_schema);
     free(raw);
     json_decref(body);
     scalekit_error_clear();
