@@ -1,7 +1,7 @@
 /*
  * Organization API clients (machine-to-machine), declared for the resource
- * engine (resource.h): list, get and delete by the engine; create, update and
- * the secrets here (clientsM2MClient, clientsOrganizationClient,
+ * engine (resource.h): list, get, update and delete by the engine; create (which
+ * answers the first plain secret) and the secrets here (clientsM2MClient, clientsOrganizationClient,
  * clientsClientSecret). No webhook events: the API's webhooks have none.
  *
  * Secrets: the plain secret is answered once, by the create that makes it, and
@@ -33,6 +33,7 @@
 #define CLIENT_ID_PREFIX "m2morg_"
 #define SECRET_SUFFIX_LEN 4
 #define MAX_CLAIM_KEY 128
+#define MAX_EXPIRY 999999999
 
 /* Claims a client's custom claims may not replace. */
 static const char *const reserved_claims[] = {
@@ -80,23 +81,38 @@ static const char *check_custom_claims(const json_t *v, char *field, size_t fiel
     return NULL;
 }
 
+static const char *check_expiry(const json_t *v, char *field, size_t field_len)
+{
+    const char *s = json_string_value(v);
+    json_int_t n = s ? strtoll(s, NULL, 10) : json_integer_value(v);
+    return n < 1 || n > MAX_EXPIRY ? "expiry must be a number of seconds from 1 to 999999999" : NULL;
+}
+
+/* A secret's API shape (clientsClientSecret) from its row; the plain value only when given. New reference. */
+static json_t *secret_json(const json_t *s, const char *plain)
+{
+    json_t *item = json_pack("{s:s?, s:s?, s:o, s:o}", "id", skit_json_string(s, "id"),
+                             "secret_suffix", skit_json_string(s, "secret_suffix"),
+                             "create_time", emu_json_time(json_integer_value(json_object_get(s, "create_time"))),
+                             "update_time", emu_json_time(json_integer_value(json_object_get(s, "update_time"))));
+    json_t *used = json_object_get(s, "last_used_time");
+    if (item && json_is_integer(used))
+        json_object_set_new(item, "last_used_time", emu_json_time(json_integer_value(used)));
+    if (item && plain)
+        json_object_set_new(item, "plain_secret", json_string(plain));
+    return item;
+}
+
 /* The client's secrets (clientsClientSecret, without the plain secret), oldest first. */
 static int shape_store(emu *e, const json_t *row, json_t *out)
 {
-    json_t *rows = emu_db_rows(e->store, "SELECT id, secret_suffix, create_time, update_time, last_used_time "
-                                         "FROM org_client_secrets WHERE client_id = ? ORDER BY rowid",
+    json_t *rows = emu_db_rows(e->store, "SELECT * FROM org_client_secrets WHERE client_id = ? ORDER BY rowid",
                                "s", skit_json_string(row, "id"));
     json_t *secrets = json_array();
     size_t i;
     json_t *s;
     json_array_foreach(rows, i, s) {
-        json_t *item = json_pack("{s:s?, s:s?, s:o, s:o}", "id", skit_json_string(s, "id"),
-                                 "secret_suffix", skit_json_string(s, "secret_suffix"),
-                                 "create_time", emu_json_time(json_integer_value(json_object_get(s, "create_time"))),
-                                 "update_time", emu_json_time(json_integer_value(json_object_get(s, "update_time"))));
-        json_t *used = json_object_get(s, "last_used_time");
-        if (item && json_is_integer(used))
-            json_object_set_new(item, "last_used_time", emu_json_time(json_integer_value(used)));
+        json_t *item = secret_json(s, NULL);
         if (!item || json_array_append_new(secrets, item) != 0) {
             json_decref(rows);
             json_decref(secrets);
@@ -118,36 +134,23 @@ static const emu_field fields[] = {
     {.name = "scopes", .type = EMU_ARRAY, .check = check_strings},
     {.name = "audience", .type = EMU_ARRAY, .check = check_strings},
     {.name = "custom_claims", .type = EMU_ARRAY, .check = check_custom_claims},
-    /* int64 in the API's JSON: a decimal string (a number is taken too, see normalized_body) */
-    {.name = "expiry", .flags = EMU_EMPTY_UNSET, .pattern = "^[1-9][0-9]{0,8}$",
-     .message = "expiry must be a number of seconds from 1 to 999999999"},
+    {.name = "expiry", .type = EMU_INT64, .check = check_expiry},
     {.name = "create_time", .type = EMU_TIMESTAMP, .flags = EMU_OUTPUT | EMU_STAMP_CREATE},
     {.name = "update_time", .type = EMU_TIMESTAMP, .flags = EMU_OUTPUT | EMU_STAMP_UPDATE},
     {0}
 };
 
-/* The request body with an integer expiry turned into its decimal string, as
- * proto3 JSON accepts either for an int64; NULL after a 400. Borrowed. */
-static json_t *normalized_body(emu_req *r, bool create, int *rc)
+/* The create's body, checked; NULL after a 400. Borrowed. */
+static json_t *body_or_400(emu_req *r, int *rc)
 {
     json_t *body = emu_json_body(r);
-    if (!body) {
-        *rc = emu_reply_error(r, 400, "INVALID_ARGUMENT", "the request body must be a JSON object");
-        return NULL;
-    }
-    json_t *expiry = json_object_get(body, "expiry");
-    if (json_is_integer(expiry)) {
-        char text[24];
-        snprintf(text, sizeof text, "%" JSON_INTEGER_FORMAT, json_integer_value(expiry));
-        json_object_set_new(body, "expiry", json_string(text));
-    }
     char field[128];
-    const char *why = emu_fields_validate(r->resource, body, create, field, sizeof field);
-    if (why) {
+    const char *why = body ? emu_fields_validate(r->resource, body, true, field, sizeof field) : NULL;
+    if (!body)
+        *rc = emu_reply_error(r, 400, "INVALID_ARGUMENT", "the request body must be a JSON object");
+    else if (why)
         *rc = emu_reply_field_error(r, field, why);
-        return NULL;
-    }
-    return body;
+    return body && !why ? body : NULL;
 }
 
 /* A new secret of @p client_id, inside the caller's transaction: its row id and
@@ -175,7 +178,7 @@ static int secret_insert(emu *e, const char *client_id, char **id_out, char **pl
 static int create_client(emu *e, emu_req *r)
 {
     int rc = 0;
-    json_t *body = normalized_body(r, true, &rc);
+    json_t *body = body_or_400(r, &rc);
     if (!body)
         return rc;
     const char *org = emu_path_param(r, "organization_id");
@@ -187,18 +190,18 @@ static int create_client(emu *e, emu_req *r)
     json_t *values = id ? emu_fields_values(r->resource, body, true, skit_now()) : NULL;
     json_t *row = NULL, *client = NULL;
     rc = -1;
-    if (values && json_object_set_new(values, "id", json_string(id)) == 0 &&
-        json_object_set_new(values, "organization_id", json_string(org)) == 0 && emu_tx_begin(e->store) == 0) {
-        bool ok = emu_db_exec(e->store, "INSERT INTO org_clients(id, organization_id, name, description, scopes, "
-                                        "audience, custom_claims, expiry, create_time, update_time) "
-                                        "VALUES (?, ?, ?, ?, coalesce(?, '[]'), coalesce(?, '[]'), coalesce(?, '[]'), ?, ?, ?)",
-                              "ssssssssii", id, org, skit_json_string(values, "name"),
-                              skit_json_string(values, "description"), skit_json_string(values, "scopes"),
-                              skit_json_string(values, "audience"), skit_json_string(values, "custom_claims"),
-                              skit_json_string(values, "expiry"),
-                              (int64_t)json_integer_value(json_object_get(values, "create_time")),
-                              (int64_t)json_integer_value(json_object_get(values, "update_time"))) == 1 &&
+    if (values && emu_tx_begin(e->store) == 0) {
+        json_t *params = json_pack("[s, s, O?, O?, O?, O?, O?, O?, O, O]", id, org, json_object_get(values, "name"),
+                                   json_object_get(values, "description"), json_object_get(values, "scopes"),
+                                   json_object_get(values, "audience"), json_object_get(values, "custom_claims"),
+                                   json_object_get(values, "expiry"), json_object_get(values, "create_time"),
+                                   json_object_get(values, "update_time"));
+        bool ok = params && emu_db_exec_json(e->store, "INSERT INTO org_clients(id, organization_id, name, description, "
+                                             "scopes, audience, custom_claims, expiry, create_time, update_time) "
+                                             "VALUES (?, ?, ?, ?, coalesce(?, '[]'), coalesce(?, '[]'), "
+                                             "coalesce(?, '[]'), ?, ?, ?)", params) == 1 &&
                   secret_insert(e, id, &secret_id, &plain) == 0;
+        json_decref(params);
         if (emu_tx_end(e->store, ok) == 0 && (row = emu_resource_row(e, r->resource, id)) &&
             (client = emu_resource_json_in(e, r->resource, row)))
             rc = emu_reply_json(r, 201, json_pack("{s:o, s:s}", "client", client, "plain_secret", plain));
@@ -226,40 +229,6 @@ static json_t *client_or_404(emu *e, emu_req *r, int *rc)
     return row;
 }
 
-static int update_client(emu *e, emu_req *r)
-{
-    int rc = 0;
-    json_t *body = normalized_body(r, false, &rc), *row = body ? client_or_404(e, r, &rc) : NULL;
-    if (!row)
-        return rc;
-    json_t *values = emu_fields_values(r->resource, body, false, skit_now()), *params = json_array(), *after = NULL;
-    skit_buf sql = SKIT_BUF_INIT;
-    skit_buf_puts(&sql, "UPDATE org_clients SET ");
-    const char *column;
-    json_t *v;
-    /* Column names come from the field table, never from the request. */
-    json_object_foreach(values, column, v) {
-        skit_buf_printf(&sql, "%s%s = ?", json_array_size(params) ? ", " : "", column);
-        json_array_append(params, v);
-    }
-    skit_buf_puts(&sql, " WHERE id = ?");
-    json_array_append_new(params, json_string(skit_json_string(row, "id")));
-    rc = -1;
-    if (values && params && sql.ptr && emu_tx_begin(e->store) == 0) {
-        if (emu_db_exec_json(e->store, sql.ptr, params) == 1)
-            rc = emu_resource_commit_update(e, r->resource, skit_json_string(row, "id"), &after) == 0
-                ? emu_resource_reply(r, r->resource, 200, after) : -1;
-        else
-            emu_tx_rollback(e->store);
-    }
-    skit_buf_free(&sql);
-    json_decref(params);
-    json_decref(values);
-    json_decref(row);
-    json_decref(after);
-    return rc;
-}
-
 static int add_secret(emu *e, emu_req *r)
 {
     int rc = 0;
@@ -272,11 +241,7 @@ static int add_secret(emu *e, emu_req *r)
         bool ok = secret_insert(e, skit_json_string(row, "id"), &id, &plain) == 0;
         json_t *s = ok ? emu_db_row(e->store, "SELECT * FROM org_client_secrets WHERE id = ?", "s", id) : NULL;
         if (emu_tx_end(e->store, s != NULL) == 0) {
-            json_t *secret = json_pack("{s:s, s:s, s:o, s:o, s:s}", "id", id,
-                                       "secret_suffix", skit_json_string(s, "secret_suffix"),
-                                       "create_time", emu_json_time(json_integer_value(json_object_get(s, "create_time"))),
-                                       "update_time", emu_json_time(json_integer_value(json_object_get(s, "update_time"))),
-                                       "plain_secret", plain);
+            json_t *secret = secret_json(s, plain);
             rc = secret ? emu_reply_json(r, 201, json_pack("{s:o, s:s}", "secret", secret, "plain_secret", plain)) : -1;
         }
         json_decref(s);
@@ -306,7 +271,6 @@ static int remove_secret(emu *e, emu_req *r)
 #define CLIENTS "/api/v1/organizations/{organization_id}/clients"
 static const emu_route routes[] = {
     {"POST", CLIENTS, create_client, "organization_id"},
-    {"PATCH", CLIENTS "/{client_id}", update_client, "organization_id client_id"},
     {"POST", CLIENTS "/{client_id}/secrets", add_secret, "organization_id client_id"},
     {"DELETE", CLIENTS "/{client_id}/secrets/{secret_id}", remove_secret, "organization_id client_id secret_id"},
     {NULL, NULL, NULL, NULL}
@@ -325,7 +289,7 @@ const emu_resource emu_org_client_resource = {
     .key_param = "client_id",
     .shape_store = shape_store,
     .routes = routes,
-    .omit_routes = EMU_ROUTE_CREATE | EMU_ROUTE_UPDATE,
+    .omit_routes = EMU_ROUTE_CREATE,
 };
 
 /* ---- /oauth/token and /api/v1 --------------------------------------------------- */
@@ -443,8 +407,8 @@ int emu_org_client_grant(emu *e, emu_req *r, const char *client_id)
     json_t *client = emu_db_row(e->store, "SELECT * FROM org_clients WHERE id = ?", "s", client_id);
     if (!client)
         return emu_reply_oauth_error(r, 401, "invalid_client", "client authentication failed");
-    const char *expiry = skit_json_string(client, "expiry");
-    int64_t ttl = expiry ? strtoll(expiry, NULL, 10) : e->access_token_ttl;
+    int64_t expiry = json_integer_value(json_object_get(client, "expiry"));
+    int64_t ttl = expiry > 0 ? expiry : e->access_token_ttl;
     char bad[128] = "", *jti = NULL, *jwt = NULL, *scope = NULL;
     json_t *allowed = array_column(client, "scopes");
     json_t *scopes = granted_scopes(allowed, emu_form(r, "scope"), bad, sizeof bad);

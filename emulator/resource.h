@@ -45,6 +45,7 @@ typedef enum emu_field_type {
     EMU_TIMESTAMP,   /* INTEGER Unix seconds; RFC 3339 text in JSON */
     EMU_OBJECT,      /* TEXT holding a JSON object ({} when unset) */
     EMU_ARRAY,       /* TEXT holding a JSON array ([] when unset) */
+    EMU_INT64,       /* INTEGER; in JSON a decimal string as proto3 writes an int64 (a number is taken too) */
 } emu_field_type;
 
 enum emu_field_flags {

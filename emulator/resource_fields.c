@@ -2,6 +2,7 @@
 #include "resource.h"
 #include "environment.h"
 
+#include <errno.h>
 #include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,12 +68,29 @@ static bool in_list(const char *const *list, const char *s)
     return false;
 }
 
+/* An int64 as proto3 JSON gives it: a number, or a string of an optional '-' and digits. */
+static bool int64_value(const json_t *v, int64_t *out)
+{
+    if (json_is_integer(v)) {
+        *out = json_integer_value(v);
+        return true;
+    }
+    const char *s = json_string_value(v);
+    char *end = NULL;
+    if (!s || !*s || strspn(s + (*s == '-'), "0123456789") != strlen(s + (*s == '-')) || !s[*s == '-'])
+        return false;
+    errno = 0;
+    *out = strtoll(s, &end, 10);
+    return errno == 0 && *end == '\0';
+}
+
 static const char *type_error(const emu_field *f, const json_t *v, char *why, size_t why_len)
 {
     static const char *const names[] = {"a string", "an integer", "a boolean", "an RFC 3339 time",
-                                        "an object", "an array"};
+                                        "an object", "an array", "an integer (a decimal string)"};
     int64_t t;
     bool ok = (f->type == EMU_STRING && json_is_string(v)) || (f->type == EMU_INT && json_is_integer(v)) ||
+              (f->type == EMU_INT64 && int64_value(v, &t)) ||
               (f->type == EMU_BOOL && json_is_boolean(v)) || (f->type == EMU_OBJECT && json_is_object(v)) ||
               (f->type == EMU_ARRAY && json_is_array(v)) ||
               (f->type == EMU_TIMESTAMP && json_is_string(v) && skit_parse_rfc3339(json_string_value(v), &t));
@@ -137,7 +155,8 @@ const char *emu_fields_validate(const emu_resource *res, const json_t *body, boo
         const char *bad = type_error(f, v, why, sizeof why);
         if (bad)
             return bad;
-        if (json_is_string(v) && !(!create && (f->flags & EMU_EMPTY_UNSET) && json_string_length(v) == 0) &&
+        if (json_is_string(v) && f->type != EMU_INT64 &&
+            !(!create && (f->flags & EMU_EMPTY_UNSET) && json_string_length(v) == 0) &&
             (bad = string_error(f, json_string_value(v), why, sizeof why)))
             return bad;
         if (f->check && (bad = f->check(v, field, field_len)))
@@ -156,6 +175,7 @@ static json_t *sql_value(const emu_field *f, const json_t *v)
     case EMU_STRING:
         return (f->flags & EMU_EMPTY_UNSET) && json_string_length(v) == 0 ? json_null() : json_copy((json_t *)v);
     case EMU_INT: return json_copy((json_t *)v);
+    case EMU_INT64: return int64_value(v, &t) ? json_integer(t) : json_null();
     case EMU_BOOL: return json_integer(json_is_true(v));
     case EMU_TIMESTAMP:
         skit_parse_rfc3339(json_string_value(v), &t);
@@ -196,6 +216,11 @@ static json_t *api_value(const emu_field *f, const json_t *v)
     switch (f->type) {
     case EMU_STRING: return json_is_string(v) ? json_copy((json_t *)v) : NULL;
     case EMU_INT: return json_is_integer(v) ? json_copy((json_t *)v) : NULL;
+    case EMU_INT64: {
+        char text[24];
+        snprintf(text, sizeof text, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+        return json_is_integer(v) ? json_string(text) : NULL;
+    }
     case EMU_BOOL: return json_is_integer(v) ? json_boolean(json_integer_value(v) != 0) : NULL;
     case EMU_TIMESTAMP: return json_is_integer(v) ? emu_json_time(json_integer_value(v)) : NULL;
     default:

@@ -468,7 +468,7 @@ CREATE TABLE IF NOT EXISTS org_clients (
     scopes          TEXT NOT NULL DEFAULT '[]',
     audience        TEXT NOT NULL DEFAULT '[]',
     custom_claims   TEXT NOT NULL DEFAULT '[]',
-    expiry          TEXT,
+    expiry          INTEGER,
     create_time     INTEGER NOT NULL,
     update_time     INTEGER NOT NULL
 );
