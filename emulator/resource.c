@@ -327,9 +327,7 @@ static int delete_item(emu *e, emu_req *r)
 
 /* ---- listing ------------------------------------------------------------------- */
 
-/* Page tokens are opaque to clients: base64url of "next:<seq>" (the rows after
- * seq) or "prev:<seq>" (the rows before it), seq being the SQLite rowid. */
-static char *page_token(const char *direction, int64_t seq)
+char *emu_page_token(const char *direction, int64_t seq)
 {
     char plain[48], *out = malloc(72);
     int n = snprintf(plain, sizeof plain, "%s:%" PRId64, direction, seq);
@@ -338,7 +336,7 @@ static char *page_token(const char *direction, int64_t seq)
     return out;
 }
 
-static bool parse_page_token(const char *token, bool *before, int64_t *seq)
+bool emu_page_token_parse(const char *token, bool *before, int64_t *seq)
 {
     unsigned char *plain = NULL;
     size_t len = 0;
@@ -449,8 +447,9 @@ int emu_resource_list(emu *e, emu_req *r, const emu_resource *res, const char *e
     if (!page_size_of(r, res, &page_size, &rc))
         return rc;
     bool before = false, ok;
-    int64_t seq = 0;
-    if (token && *token && !parse_page_token(token, &before, &seq))
+    /* The walk starts before the first row of its order. */
+    int64_t start = res->newest_first ? INT64_MAX : 0, seq = start;
+    if (token && *token && !emu_page_token_parse(token, &before, &seq))
         return emu_reply_field_error(r, "page_token", "invalid page token");
     const char *parent_id = parent_or_404(e, r, res, &ok, &rc);
     if (!ok)
@@ -467,9 +466,11 @@ int emu_resource_list(emu *e, emu_req *r, const emu_resource *res, const char *e
             json_array_append(params, v);
     }
     skit_buf_printf(&count_sql, "SELECT COUNT(*) AS n FROM %s%s", res->table, where.ptr);
-    /* One row more than the page shows whether another page follows. */
+    /* One row more than the page shows whether another page follows. A walk back
+     * (before) reads in the other order, and the page is turned round below. */
+    bool down = before != res->newest_first;
     skit_buf_printf(&sql, "SELECT rowid AS _seq, * FROM %s%s AND rowid %s ? ORDER BY rowid %s LIMIT ?",
-                    res->table, where.ptr, before ? "<" : ">", before ? "DESC" : "ASC");
+                    res->table, where.ptr, down ? "<" : ">", down ? "DESC" : "ASC");
     json_t *page_params = json_deep_copy(params);
     json_array_append_new(page_params, json_integer(seq));
     json_array_append_new(page_params, json_integer(page_size + 1));
@@ -493,9 +494,9 @@ int emu_resource_list(emu *e, emu_req *r, const emu_resource *res, const char *e
      * and found more, or always when we walked back; a previous one likewise. */
     int64_t first = json_integer_value(json_object_get(json_array_get(rows, before ? n - 1 : 0), "_seq"));
     int64_t last = json_integer_value(json_object_get(json_array_get(rows, before ? 0 : n - 1), "_seq"));
-    bool has_next = n > 0 && (before || more), has_prev = n > 0 && (before ? more : seq > 0);
-    char *next = has_next ? page_token("next", last) : strdup("");
-    char *prev = has_prev ? page_token("prev", first) : strdup("");
+    bool has_next = n > 0 && (before || more), has_prev = n > 0 && (before ? more : seq != start);
+    char *next = has_next ? emu_page_token("next", last) : strdup("");
+    char *prev = has_prev ? emu_page_token("prev", first) : strdup("");
     json_int_t total = json_integer_value(json_object_get(json_array_get(count, 0), "n"));
     if (next && prev)
         rc = emu_reply_json(r, 200, json_pack("{s:O, s:s, s:s, s:I}", res->plural, items, "next_page_token",

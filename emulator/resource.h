@@ -23,7 +23,8 @@
  * - 404 NOT_FOUND "<name> <id> not found" (the parent's first, for a scoped resource);
  * - 409 ALREADY_EXISTS from the table's UNIQUE constraints, naming field and value;
  * - lists: page_size (1-100, default 10), opaque page_token, total_size, .filters
- *   (or, with .page_numbers, a 0-based page_number);
+ *   (or, with .page_numbers, a 0-based page_number), oldest first (.newest_first:
+ *   newest first);
  * - each write, its cascade and its event commit in one transaction.
  * .routes adds what is not CRUD; those handlers find the resource in r->resource.
  */
@@ -127,6 +128,8 @@ struct emu_resource {
     const char *key_param;
     /* The method of an item's update: "PUT" where the API replaces; NULL: "PATCH". */
     const char *update_method;
+    /* Lists walk from the newest row (a log); false: from the oldest. */
+    bool newest_first;
 };
 
 /* Bits of emu_resource.omit_routes. */
@@ -162,6 +165,11 @@ json_t *emu_resource_json_in(emu *e, const emu_resource *res, const json_t *row)
  * For a list with conditions the filters cannot say (members of an organization, a search).
  */
 int emu_resource_list(emu *e, emu_req *r, const emu_resource *res, const char *where, const json_t *params);
+/* A list's opaque page token, base64url of "next:<seq>" (the rows after seq in the
+ * walk's order) or "prev:<seq>" (the rows before it), seq a SQLite rowid; malloc'd. */
+char *emu_page_token(const char *direction, int64_t seq);
+/* Read a token of emu_page_token: *before true for "prev". False when it is none. */
+bool emu_page_token_parse(const char *token, bool *before, int64_t *seq);
 /* Reply {<single>: shape of row}. */
 int emu_resource_reply(emu_req *r, const emu_resource *res, unsigned status, const json_t *row);
 /* Emit res->events[which] with the event data of @p row (the shape plus deleted_at
