@@ -24,8 +24,10 @@
  * name (tests/integration/it_emulator_routes.c walks every route).
  * Every /api/v1 route is authenticated before its handler runs: a bearer token
  * of the client-credentials grant of one of the environment's API clients,
- * issued by this emulator, not revoked, not expired (api_auth.c); r->claims
- * holds its payload, read-only (it is shared with other requests).
+ * issued by this emulator, not revoked, not expired (api_auth.c), or of an
+ * organization's API client, which may only GET its own organization
+ * (org_clients.c); r->claims holds its payload, read-only (it is shared with
+ * other requests).
  * /_emulator, /oauth, /keys, /.well-known and /oidc routes are public.
  * Handlers return the value of one of the emu_reply_* calls (0, or -1 when out
  * of memory; the server then answers 500).
