@@ -439,8 +439,9 @@ bool emu_org_client_may_call(const emu_req *r)
     if (!oid)
         return true;    /* an environment client's token */
     static const char prefix[] = "/api/v1/organizations/";
-    size_t n = strlen(oid);
+    if (strcmp(r->method, "GET") != 0 || strncmp(r->path, prefix, sizeof prefix - 1) != 0)
+        return false;
     const char *rest = r->path + sizeof prefix - 1;
-    return strcmp(r->method, "GET") == 0 && strncmp(r->path, prefix, sizeof prefix - 1) == 0 &&
-           strncmp(rest, oid, n) == 0 && (rest[n] == '\0' || rest[n] == '/');
+    size_t n = strlen(oid);
+    return strncmp(rest, oid, n) == 0 && (rest[n] == '\0' || rest[n] == '/');
 }

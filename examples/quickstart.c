@@ -768,10 +768,10 @@ static int step_m2m_client(demo *d)
         rc = scalekit_validate_token(d->client, t->access_token, &v, &claims);
     }
     if (rc == SCALEKIT_OK) {
-        char text[160];
-        snprintf(text, sizeof text, "oid %s, scopes %s (validated)", scalekit_claims_get_string(claims, "oid"),
+        char granted[160];
+        snprintf(granted, sizeof granted, "oid %s, scopes %s (validated)", scalekit_claims_get_string(claims, "oid"),
                  scalekit_claims_get_json(claims, "scopes"));
-        line("m2m token", text);
+        line("m2m token", granted);
         scalekit_organization *org = NULL;
         if (!d->emulator) {
             printf("   skipped: reading the organization with the client's token is the emulator's rule\n");
