@@ -1,11 +1,13 @@
 /*
  * The `clients` and `logs` commands of `scalekit` against the in-process
  * emulator: an organization's API client created with every flag (its secret
- * printed once), listed, shown, changed, its secrets added and removed, deleted;
+ * printed once), its token checked by `token validate --scope`, listed, shown,
+ * changed, its secrets added and removed, deleted;
  * the server's 404 as exit 3; and `logs auth` filtering the authentication log
  * of two sign-ins by email and status.
  */
 #include "cli_harness.h"
+#include "emu_testhttp.h"
 
 typedef cli_emu_state state;
 
@@ -27,7 +29,6 @@ static const char *member(json_t *j, const char *object, const char *name)
 
 static void test_client_commands(void **st)
 {
-    (void)st;
     char *org = create_org();
     cli_result r = CLI(NULL, "clients", "create", org, "Deployer", "--description", "CI", "--scope", "deploy:apps",
                        "--scope", "read:apps", "--audience", "https://api.example.com", "--claim", "team=blue",
@@ -41,8 +42,21 @@ static void test_client_commands(void **st)
     assert_string_equal(json_string_value(json_array_get(json_object_get(client, "scopes"), 1)), "read:apps");
     assert_string_equal(member(json_array_get(json_object_get(client, "custom_claims"), 0), NULL, "value"), "blue");
     assert_string_equal(member(client, NULL, "expiry"), "900");
-    json_decref(j);
     cli_result_free(&r);
+
+    /* The client's token, checked by `token validate` for the scopes an API would require. */
+    state *s = *st;
+    char *token = emu_test_client_token_at(s->f->url, id, member(j, NULL, "plain_secret"));
+    assert_non_null(token);
+    r = CLI(NULL, "token", "validate", token, "--scope", "deploy:apps", "--output", "json");
+    assert_status(r, 0);
+    cli_result_free(&r);
+    r = CLI(NULL, "token", "validate", token, "--scope", "admin:all");
+    assert_status(r, 4);
+    assert_true(strstr(r.out, "admin:all") || strstr(r.err, "admin:all"));
+    cli_result_free(&r);
+    free(token);
+    json_decref(j);
 
     r = CLI(NULL, "clients", "update", org, id, "--name", "Deployer 2", "--expiry", "60");
     assert_status(r, 0);
