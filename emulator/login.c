@@ -154,6 +154,9 @@ int emu_login_finish(emu *e, emu_req *r, const char *id, const emu_login_identit
     if (org && !known) {
         char why_not[160];
         snprintf(why_not, sizeof why_not, "organization %.100s does not exist", org);
+        /* Who tried goes into the authentication log with the failure. */
+        emu_db_exec(e->store, "UPDATE login_requests SET email = ? WHERE id = ? AND status = 'PENDING'", "ss",
+                    who->email, id);
         json_decref(lr);
         return emu_login_fail(e, r, id, "invalid_request", why_not);
     }

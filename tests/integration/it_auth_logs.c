@@ -82,7 +82,7 @@ static void every_outcome_is_logged(void **state)
     assert_string_equal(open->status, "INITIATED");
     assert_null(open->email);
     assert_string_equal(bob->status, "FAILED");
-    assert_null(bob->email);     /* login.c records no email on a failure */
+    assert_string_equal(bob->email, "bob@logs.example"); /* who tried is logged with the failure */
     assert_string_equal(bob->organization_id, "org_nowhere");
     assert_string_equal(ada->status, "SUCCESS");
     assert_string_equal(ada->email, "ada@logs.example");
@@ -119,10 +119,13 @@ static void filters(void **state)
     scalekit_auth_log_list_options o = SCALEKIT_AUTH_LOG_LIST_OPTIONS_INIT;
     o.email = "ADA@Filters.Example";
     scalekit_auth_log_request_page *page = list(f, &o);
-    /* The failed request never learned who it was: only ada's sign-in names her. */
-    assert_int_equal(page->count, 1);
-    assert_int_equal(page->total_size, 1);
+    /* Her sign-in and her failed one (newest first); not eve's. */
+    assert_int_equal(page->count, 2);
+    assert_int_equal(page->total_size, 2);
     assert_string_equal(page->items[0]->email, "ada@filters.example");
+    assert_string_equal(page->items[0]->status, "FAILED");
+    assert_string_equal(page->items[1]->email, "ada@filters.example");
+    assert_string_equal(page->items[1]->status, "SUCCESS");
     scalekit_auth_log_request_page_free(page);
 
     const char *const done[] = {"success", "FAILED", NULL};

@@ -154,6 +154,7 @@ static void test_an_unknown_organization_fails_the_request(void **state)
     free(st);
     json_t *row = stored(emu, id);
     assert_string_equal(json_string_value(json_object_get(row, "status")), "FAILED");
+    assert_string_equal(json_string_value(json_object_get(row, "email")), "ada@example.com");
     assert_non_null(strstr(json_string_value(json_object_get(row, "error_description")), "org_nowhere"));
     json_decref(row);
     free(id);
