@@ -32,6 +32,7 @@ extern const emu_route emu_role_routes[];         /* roles.c */
 extern const emu_route emu_role_access_routes[];  /* role_access.c */
 extern const emu_route emu_role_default_routes[]; /* role_defaults.c */
 extern const emu_route emu_portal_routes[];       /* portal.c: the admin portal page */
+extern const emu_route emu_webauthn_routes[];     /* webauthn.c: passkeys API */
 
 /* ---- OAuth and users (oauth_token.c, users.c) ------------------------------- */
 
@@ -96,6 +97,9 @@ bool emu_session_use(emu *e, const char *session_id);
 /* End session @p session_id, when active, for @p reason ("logout", "revoked"): its
  * refresh tokens revoked, its user.logout event. 0 or -1. */
 int emu_session_end(emu *e, const char *session_id, const char *reason);
+/* The browser, OS, their versions and device_type read from User-Agent @p ua, set
+ * on @p device (the API's names: "Chrome", "macOS", "desktop"; sessions, passkeys). */
+void emu_device_from_user_agent(json_t *device, const char *ua);
 /* Put the invitation of @p user_id to @p org, with link /invitations/<token>, in the mailbox. 0 or -1. */
 int emu_mail_invitation(emu *e, const char *org, const char *user_id, const char *token);
 

@@ -39,6 +39,7 @@ const emu_route *const emu_route_tables[] = {
     emu_role_default_routes,
     emu_connection_routes,
     emu_portal_routes,
+    emu_webauthn_routes,
     NULL
 };
 
