@@ -161,7 +161,7 @@ static int get_credentials(emu *e, emu_req *r)
         return rc;
     json_decref(user);
     json_t *rows = emu_db_rows(e->store, "SELECT * FROM webauthn_credentials WHERE user_id = ? "
-                                         "ORDER BY create_time, id", "s", user_id);
+                                         "ORDER BY create_time, rowid", "s", user_id);
     char rp_id[256];
     if (!rows || !emu_wa_rp_id(e, rp_id, sizeof rp_id)) {
         json_decref(rows);

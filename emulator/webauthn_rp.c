@@ -79,7 +79,7 @@ static json_t *descriptors(emu *e, const char *user_id)
 {
     json_t *out = json_array();
     json_t *rows = user_id ? emu_db_rows(e->store, "SELECT credential_id, transports FROM webauthn_credentials "
-                                                   "WHERE user_id = ? ORDER BY create_time, id", "s", user_id)
+                                                   "WHERE user_id = ? ORDER BY create_time, rowid", "s", user_id)
                            : json_array();
     size_t i;
     json_t *row;

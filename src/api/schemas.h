@@ -46,4 +46,11 @@ extern const skit_schema skit_connection_schema;                    /* "connecti
 extern const skit_schema skit_connection_list_schema;               /* the whole body */
 extern const skit_schema skit_connection_toggle_schema;             /* the whole body */
 
+/* Passkeys (webauthn.c). */
+extern const skit_schema skit_webauthn_credential_schema;           /* "credential" */
+extern const skit_schema skit_webauthn_credential_list_schema;      /* the whole body */
+extern const skit_schema skit_webauthn_delete_credential_schema;    /* the whole body */
+extern const skit_schema skit_webauthn_options_schema;              /* the whole body */
+extern const skit_schema skit_webauthn_authentication_schema;       /* the whole body */
+
 #endif
