@@ -33,6 +33,11 @@ extern const emu_route emu_role_access_routes[];  /* role_access.c */
 extern const emu_route emu_role_default_routes[]; /* role_defaults.c */
 extern const emu_route emu_portal_routes[];       /* portal.c: the admin portal page */
 extern const emu_route emu_webauthn_routes[];     /* webauthn.c: passkeys API */
+extern const emu_route emu_webauthn_page_routes[]; /* webauthn_page.c: passkeys on the hosted page */
+/* The hosted page's passkey section (an emu_login_section_fn; webauthn_page.c) and
+ * its script (in emu_page_scripts). */
+int emu_webauthn_login_section(emu *e, const json_t *lr, skit_buf *out);
+extern const char emu_webauthn_script[];
 
 /* ---- OAuth and users (oauth_token.c, users.c) ------------------------------- */
 
