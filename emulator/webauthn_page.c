@@ -109,8 +109,11 @@ static int post_register_begin(emu *e, emu_req *r)
     skit_buf_puts(&in, "<p>Create a passkey for <strong>");
     emu_html_escape(&in, email);
     skit_buf_puts(&in, "</strong>. It signs you in now, and next time without an email.</p>\n");
-    rc = options && ceremony_form(e, &in, "create", "/oauth/passkeys/register", options, id, "Create passkey") == 0
-             ? emu_reply_page(r, 200, "Create a passkey", &in, NULL)
+    /* the form's answer redirects to the app: the CSP's form-action must allow its origin */
+    char origin[512];
+    rc = options && ceremony_form(e, &in, "create", "/oauth/passkeys/register", options, id, "Create passkey") == 0 &&
+                 emu_redirect_uri_origin(skit_json_string(lr, "redirect_uri"), origin, sizeof origin)
+             ? emu_reply_page(r, 200, "Create a passkey", &in, origin)
              : -1;
     skit_buf_free(&in);
     json_decref(options);
