@@ -75,6 +75,9 @@ int cli_connection_update(cli_run *r);
 int cli_connection_enable(cli_run *r);
 int cli_connection_disable(cli_run *r);
 int cli_connection_delete(cli_run *r);
+int cli_passkey_list(cli_run *r);
+int cli_passkey_rename(cli_run *r);
+int cli_passkey_delete(cli_run *r);
 
 /* `scalekit emulator ...`: scalekit_emulator_main under the name "scalekit emulator". */
 int scalekit_emulator_main_cli(int argc, char **argv);

@@ -128,6 +128,7 @@ const cli_flag *const cli_global_flags[] = {
 #define CONNECTION_COLUMNS "id type provider status enabled"
 #define CONNECTION_FLAGS &F_PROVIDER, &F_IDP_ISSUER, &F_DISCOVERY, &F_AUTHORIZE_URI, &F_TOKEN_URI, &F_JWKS_URI, \
     &F_USER_INFO_URI, &F_IDP_CLIENT_ID, &F_IDP_SECRET_FILE, &F_IDP_SECRET_STDIN, &F_CONFIG_FILE, &F_DEBUG
+#define PASSKEY_COLUMNS "id display_name user_id created_at"
 
 const cli_service cli_services[] = {
     {"organizations", "the organizations of the environment"},
@@ -138,6 +139,7 @@ const cli_service cli_services[] = {
     {"roles", "the environment's and organizations' roles, and the permissions they grant"},
     {"permissions", "the environment's permissions"},
     {"connections", "an organization's SSO connections: configure, enable, disable"},
+    {"passkeys", "a user's passkeys (WebAuthn credentials): list, rename, delete"},
     {"token", "look inside a JWT, validate it against the environment's keys"},
     {"webhook", "verify a delivery, or receive deliveries locally"},
 };
@@ -241,6 +243,13 @@ const cli_command cli_commands[] = {
      cli_domain_get, CLI_OUT_ONE, NULL, NULL, true, "show a domain"),
     CMD("domains", "delete", "ORGANIZATION_ID ID", NULL,
      cli_domain_delete, CLI_OUT_NONE, NULL, NULL, true, "remove a domain"),
+
+    CMD("passkeys", "list", "USER_ID", NULL,
+     cli_passkey_list, CLI_OUT_PAGE, "credentials", PASSKEY_COLUMNS, true, "a user's passkeys"),
+    CMD("passkeys", "rename", "CREDENTIAL_ID DISPLAY_NAME", NULL,
+     cli_passkey_rename, CLI_OUT_ONE, NULL, NULL, true, "give a passkey a new display name"),
+    CMD("passkeys", "delete", "CREDENTIAL_ID", NULL,
+     cli_passkey_delete, CLI_OUT_ONE, NULL, NULL, true, "delete a passkey: it can no longer sign in"),
 
     CMD("roles", "create", "NAME", FLAGS(&F_ROLE_ORGANIZATION, &F_DISPLAY_NAME, &F_DESCRIPTION, &F_EXTENDS,
                                          &F_PERMISSION),
