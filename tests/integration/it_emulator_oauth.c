@@ -12,7 +12,9 @@
 #include "core/core.h"
 #include "emu_testhttp.h"
 #include "emulator.h"
-#include "http.h"
+
+/* The inline scripts a page may carry (emulator/http.h, whose typedef emu this file's names would shadow). */
+extern const char *const emu_page_scripts[];
 
 #define REDIRECT "http://app.example/callback"
 #define VERIFIER "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk-and-some-more-chars"
