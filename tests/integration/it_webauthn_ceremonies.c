@@ -156,6 +156,14 @@ static void options_name_the_environment(void **state)
     ukit_assert_error(k.s, "POST", BASE "/registration:begin", "{\"user_id\":\"usr_nobody\"}", 404, "NOT_FOUND");
     ukit_assert_error(k.s, "POST", BASE "/authentication:begin", "{\"user_id\":\"usr_nobody\"}", 404, "NOT_FOUND");
     ukit_assert_field_error(k.s, "POST", BASE "/registration:finish", "{}", "credential");
+    /* the related origins (WebAuthn L3 5.11.1): the environment's own */
+    char *page = NULL;
+    assert_int_equal(ukit_get_page(k.s, "GET", "/.well-known/webauthn", &page), 200);
+    json_t *origins = json_loads(page, 0, NULL);
+    assert_string_equal(json_string_value(json_array_get(json_object_get(origins, "origins"), 0)), k.s->f->url);
+    assert_int_equal(json_array_size(json_object_get(origins, "origins")), 1);
+    json_decref(origins);
+    free(page);
     stop(&k);
 }
 
