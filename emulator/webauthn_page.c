@@ -73,7 +73,7 @@ int emu_webauthn_login_section(emu *e, const json_t *lr, skit_buf *out)
     emu_html_escape(out, id);
     skit_buf_puts(out, "\">\n<label for=\"passkey-email\">Email address for a new passkey</label>\n"
                        "<input id=\"passkey-email\" name=\"email\" type=\"email\" autocomplete=\"email webauthn\" "
-                       "required>\n<button type=\"submit\">Create a passkey</button>\n</form>\n");
+                       "required>\n<button type=\"submit\" class=\"secondary\">Create a passkey</button>\n</form>\n");
     return rc == 0 && skit_buf_puts(out, "</section>\n") == SCALEKIT_OK ? 0 : -1;
 }
 
