@@ -3,7 +3,8 @@
  * registration and authentication for apps with their own passkey UI, and
  * ListCredentials, UpdateCredential (display name), DeleteCredential on the
  * credentials of webauthn_credentials; GET /.well-known/webauthn (related
- * origins). The ceremonies themselves are webauthn_rp.c.
+ * origins, set with PUT /_emulator/webauthn/related-origins). The ceremonies
+ * themselves are webauthn_rp.c.
  *
  * Bodies (documented in include/scalekit/webauthn.h and the contract
  * supplement): registration:begin {user_id, display_name?, user_verification?}
@@ -231,13 +232,21 @@ static int delete_credential(emu *e, emu_req *r)
     return out ? emu_reply_json(r, 200, out) : -1;
 }
 
-/* Related origins (WebAuthn L3 5.11.1): the environment's own origin. */
+/* Related origins (WebAuthn L3 5.11.1): the environment's own, then the configured ones. */
 static int get_related_origins(emu *e, emu_req *r)
 {
-    char origin[EMU_MAX_URL + 1];
-    if (!emu_redirect_uri_origin(e->url, origin, sizeof origin))
-        return -1;
-    return emu_reply_json(r, 200, json_pack("{s:[s]}", "origins", origin));
+    json_t *origins = emu_wa_origins(e);
+    return origins ? emu_reply_json(r, 200, json_pack("{s:o}", "origins", origins)) : -1;
+}
+
+/* PUT /_emulator/webauthn/related-origins {"origins": [...]}: the other origins
+ * passkey ceremonies may come from (an app on its own domain, say). */
+static int put_related_origins(emu *e, emu_req *r)
+{
+    emu_wa_why why;
+    if (emu_wa_set_related_origins(e, json_object_get(emu_json_body(r), "origins"), &why) != 0)
+        return emu_reply_field_error(r, "origins", why.text);
+    return get_related_origins(e, r);
 }
 
 #define WEBAUTHN "/api/v1/webauthn"
@@ -250,5 +259,6 @@ const emu_route emu_webauthn_routes[] = {
     {"PATCH", WEBAUTHN "/credentials/{credential_id}", patch_credential, "credential_id"},
     {"DELETE", WEBAUTHN "/credentials/{credential_id}", delete_credential, "credential_id"},
     {"GET", "/.well-known/webauthn", get_related_origins, ""},
+    {"PUT", "/_emulator/webauthn/related-origins", put_related_origins, ""},
     {NULL, NULL, NULL, NULL}
 };

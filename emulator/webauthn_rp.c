@@ -201,18 +201,56 @@ static json_t *challenge_take(emu *e, const unsigned char *client_data, size_t l
     return row;
 }
 
-static void expect_of(emu *e, const json_t *challenge, char *rp_id, size_t rp_len, char *origin, size_t o_len,
-                      const char **origins, emu_wa_expect *x)
+json_t *emu_wa_origins(emu *e)
 {
-    emu_wa_rp_id(e, rp_id, rp_len);
-    if (!emu_redirect_uri_origin(e->url, origin, o_len))
-        origin[0] = '\0';
-    origins[0] = origin;
-    origins[1] = NULL;
+    char own[EMU_MAX_URL + 1];
+    char *related = emu_setting_get(e->store, "webauthn_related_origins");
+    json_t *list = related ? json_loads(related, 0, NULL) : json_array();
+    free(related);
+    if (!json_is_array(list) || !emu_redirect_uri_origin(e->url, own, sizeof own) ||
+        json_array_insert_new(list, 0, json_string(own)) != 0) {
+        json_decref(list);
+        return NULL;
+    }
+    return list;
+}
+
+int emu_wa_set_related_origins(emu *e, const json_t *origins, emu_wa_why *why)
+{
+    if (!json_is_array(origins) || json_array_size(origins) > EMU_WA_MAX_RELATED_ORIGINS)
+        return emu_wa_fail(why, "origins must be an array of at most %d origins", EMU_WA_MAX_RELATED_ORIGINS);
+    size_t i;
+    const json_t *v;
+    json_array_foreach(origins, i, v) {
+        char origin[EMU_MAX_URL + 1];
+        const char *s = json_string_value(v);
+        /* an origin is exactly its own "scheme://host[:port]": no path, query or trailing slash */
+        if (!s || strlen(s) > EMU_MAX_URL || emu_redirect_uri_malformed(s) ||
+            !emu_redirect_uri_origin(s, origin, sizeof origin) || strcmp(origin, s) != 0)
+            return emu_wa_fail(why, "origins[%zu] is not an origin \"scheme://host[:port]\"", i);
+    }
+    char *text = json_dumps(origins, JSON_COMPACT);
+    int rc = text ? emu_setting_set(e->store, "webauthn_related_origins", text) : -1;
+    free(text);
+    return rc == 0 ? 0 : emu_wa_fail(why, "the origins could not be stored");
+}
+
+/* What the ceremony of @p challenge expects; @p origins receives the allowed origins
+ * (its strings live in *list: json_decref it after the check). False on failure. */
+static bool expect_of(emu *e, const json_t *challenge, char *rp_id, size_t rp_len, json_t **list,
+                      const char *origins[EMU_WA_MAX_RELATED_ORIGINS + 2], emu_wa_expect *x)
+{
+    if (!emu_wa_rp_id(e, rp_id, rp_len) || !(*list = emu_wa_origins(e)))
+        return false;
+    size_t n = 0;
+    for (; n < json_array_size(*list) && n <= EMU_WA_MAX_RELATED_ORIGINS; n++)
+        origins[n] = json_string_value(json_array_get(*list, n));
+    origins[n] = NULL;
     x->challenge = skit_json_string(challenge, "challenge");
     x->origins = origins;
     x->rp_id = rp_id;
     x->require_uv = strcmp(skit_json_string(challenge, "user_verification"), "required") == 0;
+    return true;
 }
 
 /* response.transports, when given: up to MAX_TRANSPORTS short strings. */
@@ -297,7 +335,7 @@ json_t *emu_wa_register(emu *e, emu_req *r, const json_t *credential, const char
     const json_t *resp = response_of(credential, f);
     unsigned char *cdj = NULL, *att = NULL, *raw = NULL;
     size_t cdj_len = 0, att_len = 0, raw_len = 0;
-    json_t *challenge = NULL, *row = NULL, *user = NULL;
+    json_t *challenge = NULL, *row = NULL, *user = NULL, *origin_list = NULL;
     char *transports = NULL;
     emu_wa_registration reg;
     memset(&reg, 0, sizeof reg);
@@ -307,10 +345,14 @@ json_t *emu_wa_register(emu *e, emu_req *r, const json_t *credential, const char
         !(transports = transports_of(resp, f)) ||
         !(challenge = challenge_take(e, cdj, cdj_len, "create", login_request_id, f)))
         goto done;
-    char rp_id[256], origin[EMU_MAX_URL + 1];
-    const char *origins[2];
+    char rp_id[256];
+    const char *origins[EMU_WA_MAX_RELATED_ORIGINS + 2];
     emu_wa_expect x;
-    expect_of(e, challenge, rp_id, sizeof rp_id, origin, sizeof origin, origins, &x);
+    if (!expect_of(e, challenge, rp_id, sizeof rp_id, &origin_list, origins, &x)) {
+        fail(f, 500, "INTERNAL");
+        emu_wa_fail(&f->why, "the environment's origins could not be read");
+        goto done;
+    }
     if (emu_wa_verify_registration(&x, cdj, cdj_len, att, att_len, &reg, &f->why) != 0)
         goto done;
     const char *id = skit_json_string(credential, "id");
@@ -329,6 +371,7 @@ json_t *emu_wa_register(emu *e, emu_req *r, const json_t *credential, const char
     row = store_credential(e, r, credential, user_id, &reg, transports, name, f);
 done:
     emu_wa_registration_clear(&reg);
+    json_decref(origin_list);
     json_decref(challenge);
     json_decref(user);
     free(transports);
@@ -392,7 +435,7 @@ json_t *emu_wa_authenticate(emu *e, const json_t *credential, const char *login_
     const json_t *resp = response_of(credential, f);
     unsigned char *cdj = NULL, *ad = NULL, *sig = NULL, *raw = NULL, *key = NULL;
     size_t cdj_len = 0, ad_len = 0, sig_len = 0, raw_len = 0, key_len = 0;
-    json_t *challenge = NULL, *row = NULL, *after = NULL;
+    json_t *challenge = NULL, *row = NULL, *after = NULL, *origin_list = NULL;
     if (!resp || b64_member(resp, "clientDataJSON", EMU_WA_MAX_CLIENT_DATA, &cdj, &cdj_len, f) != 0 ||
         b64_member(resp, "authenticatorData", EMU_WA_MAX_AUTH_DATA, &ad, &ad_len, f) != 0 ||
         b64_member(resp, "signature", EMU_WA_MAX_SIGNATURE, &sig, &sig_len, f) != 0 ||
@@ -407,10 +450,14 @@ json_t *emu_wa_authenticate(emu *e, const json_t *credential, const char *login_
         emu_wa_fail(&f->why, "the stored key of credential %.100s is damaged", skit_json_string(row, "id"));
         goto done;
     }
-    char rp_id[256], origin[EMU_MAX_URL + 1];
-    const char *origins[2];
+    char rp_id[256];
+    const char *origins[EMU_WA_MAX_RELATED_ORIGINS + 2];
     emu_wa_expect x;
-    expect_of(e, challenge, rp_id, sizeof rp_id, origin, sizeof origin, origins, &x);
+    if (!expect_of(e, challenge, rp_id, sizeof rp_id, &origin_list, origins, &x)) {
+        fail(f, 500, "INTERNAL");
+        emu_wa_fail(&f->why, "the environment's origins could not be read");
+        goto done;
+    }
     emu_wa_stored stored = {key, key_len, (int)json_integer_value(json_object_get(row, "alg")),
                             (uint32_t)json_integer_value(json_object_get(row, "sign_count"))};
     unsigned flags = 0;
@@ -418,6 +465,7 @@ json_t *emu_wa_authenticate(emu *e, const json_t *credential, const char *login_
     if (emu_wa_verify_assertion(&x, &stored, cdj, cdj_len, ad, ad_len, sig, sig_len, &flags, &count, &f->why) == 0)
         after = record_use(e, row, flags, count, f);
 done:
+    json_decref(origin_list);
     json_decref(challenge);
     json_decref(row);
     free(cdj);

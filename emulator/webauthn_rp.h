@@ -19,6 +19,15 @@
 #include "webauthn.h"
 
 #define EMU_WA_CHALLENGE_TTL 300     /* seconds; the options' timeout is the same */
+#define EMU_WA_MAX_RELATED_ORIGINS 10
+
+/* The origins a ceremony may come from: the environment's own, then the related
+ * origins configured with PUT /_emulator/webauthn/related-origins (WebAuthn L3
+ * 5.11.1). New JSON array of strings, NULL on failure. */
+json_t *emu_wa_origins(emu *e);
+/* Replace the related origins with @p origins (a JSON array of "scheme://host[:port]"
+ * strings, at most EMU_WA_MAX_RELATED_ORIGINS). 0, or -1 with @p why. */
+int emu_wa_set_related_origins(emu *e, const json_t *origins, emu_wa_why *why);
 
 /* Why a finish failed: the HTTP status, the API's error code, the sentence. */
 typedef struct emu_wa_failure {

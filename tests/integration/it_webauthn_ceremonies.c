@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "emu_fixture.h"
+#include "emu_testhttp.h"
 #include "emu_users_kit.h"
 #include "soft_authenticator.h"
 
@@ -314,6 +315,55 @@ static void authentication_checks(void **state)
     stop(&k);
 }
 
+/* PUT /_emulator/webauthn/related-origins with @p body: the status, the reply in *out. */
+static long put_origins(const kit *k, const char *body, json_t **out)
+{
+    char url[512];
+    snprintf(url, sizeof url, "%s/_emulator/webauthn/related-origins", k->s->f->url);
+    static const char *const headers[] = {"Content-Type: application/json", NULL};
+    return emu_http_call("PUT", url, headers, body, out);
+}
+
+static void related_origins(void **state)
+{
+    kit k = start(state, -7);
+    soft_authn_opts app = {.origin = "https://app.example"};
+    register_refused(&k, &app, 400, "origin \"https://app.example\" is not an origin of this environment");
+    json_t *reply = NULL;
+    assert_int_equal(put_origins(&k, "{\"origins\":[\"https://app.example\",\"http://localhost:3000\"]}", &reply), 200);
+    json_t *list = json_object_get(reply, "origins");
+    assert_int_equal(json_array_size(list), 3);
+    assert_string_equal(json_string_value(json_array_get(list, 0)), k.s->f->url);
+    assert_string_equal(json_string_value(json_array_get(list, 1)), "https://app.example");
+    json_decref(reply);
+    char *page = NULL;
+    assert_int_equal(ukit_get_page(k.s, "GET", "/.well-known/webauthn", &page), 200);
+    assert_non_null(strstr(page, "http://localhost:3000"));
+    free(page);
+    json_decref(register_ok(&k, &app));
+    assert_int_equal(sign_in(&k, k.user_id, &app, &reply), 200);
+    json_decref(reply);
+
+    /* only whole origins, at most ten */
+    static const char *const bad[] = {
+        "{\"origins\":[\"https://app.example/login\"]}", "{\"origins\":[\"app.example\"]}",
+        "{\"origins\":[\"https://app.example/\"]}", "{\"origins\":[1]}", "{\"origins\":\"https://a.example\"}",
+        ("{\"origins\":[\"https://a.a\",\"https://b.a\",\"https://c.a\",\"https://d.a\",\"https://e.a\","
+         "\"https://f.a\",\"https://g.a\",\"https://h.a\",\"https://i.a\",\"https://j.a\",\"https://k.a\"]}"),
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        if (put_origins(&k, bad[i], &reply) != 400)
+            fail_msg("accepted %s", bad[i]);
+        json_decref(reply);
+    }
+    /* cleared: the app's origin is refused again */
+    assert_int_equal(put_origins(&k, "{\"origins\":[]}", &reply), 200);
+    assert_int_equal(json_array_size(json_object_get(reply, "origins")), 1);
+    json_decref(reply);
+    sign_in_refused(&k, &app, 400, "is not an origin of this environment");
+    stop(&k);
+}
+
 static void deleted_credential_cannot_sign_in(void **state)
 {
     kit k = start(state, -7);
@@ -337,6 +387,7 @@ int main(void)
         cmocka_unit_test(rs256_keys),
         cmocka_unit_test(registration_checks),
         cmocka_unit_test(authentication_checks),
+        cmocka_unit_test(related_origins),
         cmocka_unit_test(deleted_credential_cannot_sign_in),
     };
     return cmocka_run_group_tests(tests, emu_raw_fixture_setup, emu_raw_fixture_teardown);
