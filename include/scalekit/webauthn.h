@@ -12,8 +12,10 @@
  * WebAuthn's JSON as text: the begin calls hand out the options for
  * navigator.credentials.create() / get() (PublicKeyCredentialCreationOptionsJSON
  * / RequestOptionsJSON), the finish calls take the browser's
- * PublicKeyCredential.toJSON(). The server verifies everything (clientDataJSON,
- * challenge, origin, RP ID, flags, attestation, signature, counter).
+ * PublicKeyCredential.toJSON() and send it as the proto's FinishRegistrationRequest
+ * / FinishAuthenticationRequest (credential_id, client_data_json, ...). The server
+ * verifies everything (clientDataJSON, challenge, origin, RP ID, flags,
+ * attestation, signature, counter).
  *
  * Conventions (checks, errors, options): common.h.
  */
@@ -118,13 +120,26 @@ typedef struct scalekit_webauthn_options {
     /** The WebAuthn options as JSON text: pass it to PublicKeyCredential.parseCreationOptionsFromJSON()
      *  or parseRequestOptionsFromJSON() in the browser. */
     const char *options_json;
+    /** authentication: the ceremony's session, for scalekit_webauthn_finish_authentication(); NULL otherwise */
+    const char *session_id;
     const char *raw_json;            /**< the response body */
 } scalekit_webauthn_options;
 
+/** The answer of a finished registration. */
+typedef struct scalekit_webauthn_registration {
+    bool success;
+    /** the stored credential; NULL when the server sends only success (the API's own answer) */
+    const scalekit_webauthn_credential *credential;
+    const char *raw_json;            /**< the response body */
+} scalekit_webauthn_registration;
+
 /** The answer of a finished authentication: who signed in, with which passkey. */
 typedef struct scalekit_webauthn_authentication {
-    const scalekit_webauthn_credential *credential;   /**< after the use (counter, flags) */
-    const scalekit_user *user;
+    bool success;
+    const char *user_id;
+    const char *session_token;       /**< NULL when the server issues none */
+    const scalekit_webauthn_credential *credential;   /**< after the use; NULL when not sent */
+    const scalekit_user *user;       /**< NULL when not sent */
     const char *raw_json;            /**< the response body */
 } scalekit_webauthn_authentication;
 
@@ -192,15 +207,16 @@ SCALEKIT_API int scalekit_webauthn_begin_registration(scalekit_client *client, c
  * Finish a registration with the browser's answer.
  *
  * @param client          the client
- * @param credential_json PublicKeyCredential.toJSON() of the new credential; must be JSON
+ * @param credential_json PublicKeyCredential.toJSON() of the new credential: a JSON object
+ *                        with rawId and response.clientDataJSON, response.attestationObject
  * @param display_name    the credential's name; NULL: the begin's, if any
- * @param out             receives the stored credential; free with scalekit_webauthn_credential_free()
- * @return SCALEKIT_OK; SCALEKIT_EINVAL (not JSON, ...); SCALEKIT_EINVALID_REQUEST (the
+ * @param out             receives the answer; free with scalekit_webauthn_registration_free()
+ * @return SCALEKIT_OK; SCALEKIT_EINVAL (not such JSON, ...); SCALEKIT_EINVALID_REQUEST (the
  *         response does not verify: the message says which check failed);
  *         SCALEKIT_EEXISTS (the credential is registered already)
  */
 SCALEKIT_API int scalekit_webauthn_finish_registration(scalekit_client *client, const char *credential_json,
-        const char *display_name, scalekit_webauthn_credential **out);
+        const char *display_name, scalekit_webauthn_registration **out);
 
 /**
  * Begin a sign-in with a passkey: the options for navigator.credentials.get().
@@ -218,14 +234,15 @@ SCALEKIT_API int scalekit_webauthn_begin_authentication(scalekit_client *client,
  * Finish a sign-in with the browser's answer.
  *
  * @param client          the client
- * @param credential_json PublicKeyCredential.toJSON() of the assertion; must be JSON
- * @param out             receives the user and credential; free with
- *                        scalekit_webauthn_authentication_free()
+ * @param session_id      the begin's session_id; NULL: none sent
+ * @param credential_json PublicKeyCredential.toJSON() of the assertion: a JSON object with
+ *                        rawId and response.clientDataJSON, authenticatorData, signature
+ * @param out             receives who signed in; free with scalekit_webauthn_authentication_free()
  * @return SCALEKIT_OK; SCALEKIT_EINVAL; SCALEKIT_EINVALID_REQUEST (the assertion does not
  *         verify, or its counter went back); SCALEKIT_ENOTFOUND (the credential is not registered)
  */
-SCALEKIT_API int scalekit_webauthn_finish_authentication(scalekit_client *client, const char *credential_json,
-        scalekit_webauthn_authentication **out);
+SCALEKIT_API int scalekit_webauthn_finish_authentication(scalekit_client *client, const char *session_id,
+        const char *credential_json, scalekit_webauthn_authentication **out);
 
 /** Free a credential. Safe on NULL. */
 SCALEKIT_API void scalekit_webauthn_credential_free(scalekit_webauthn_credential *credential);
@@ -236,6 +253,8 @@ SCALEKIT_API void scalekit_webauthn_delete_credential_response_free(
         scalekit_webauthn_delete_credential_response *response);
 /** Free ceremony options. Safe on NULL. */
 SCALEKIT_API void scalekit_webauthn_options_free(scalekit_webauthn_options *options);
+/** Free a registration answer. Safe on NULL. */
+SCALEKIT_API void scalekit_webauthn_registration_free(scalekit_webauthn_registration *registration);
 /** Free an authentication answer. Safe on NULL. */
 SCALEKIT_API void scalekit_webauthn_authentication_free(scalekit_webauthn_authentication *authentication);
 

@@ -51,6 +51,7 @@ extern const skit_schema skit_webauthn_credential_schema;           /* "credenti
 extern const skit_schema skit_webauthn_credential_list_schema;      /* the whole body */
 extern const skit_schema skit_webauthn_delete_credential_schema;    /* the whole body */
 extern const skit_schema skit_webauthn_options_schema;              /* the whole body */
+extern const skit_schema skit_webauthn_registration_schema;         /* the whole body */
 extern const skit_schema skit_webauthn_authentication_schema;       /* the whole body */
 
 #endif

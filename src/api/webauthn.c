@@ -94,12 +94,24 @@ const skit_schema skit_webauthn_delete_credential_schema = SKIT_SCHEMA(DELETED, 
 
 static const skit_field options_fields[] = {
     SKIT_FIELD_NAMED(scalekit_webauthn_options, options_json, "options", SKIT_F_RAW_JSON, SKIT_FIELD_READ_ONLY),
+    SKIT_FIELD_RO(scalekit_webauthn_options, session_id, SKIT_F_STRING),
     SKIT_FIELD_SELF(scalekit_webauthn_options, raw_json),
 };
 const skit_schema skit_webauthn_options_schema = SKIT_SCHEMA(scalekit_webauthn_options, "options", options_fields);
 
+#define REG scalekit_webauthn_registration
+static const skit_field registration_fields[] = {
+    SKIT_FIELD_RO(REG, success, SKIT_F_BOOL),
+    SKIT_FIELD_OBJECT(REG, credential, SKIT_F_OBJECT_PTR, skit_webauthn_credential_schema),
+    SKIT_FIELD_SELF(REG, raw_json),
+};
+const skit_schema skit_webauthn_registration_schema = SKIT_SCHEMA(REG, "registration", registration_fields);
+
 #define AUTHN scalekit_webauthn_authentication
 static const skit_field authn_fields[] = {
+    SKIT_FIELD_RO(AUTHN, success, SKIT_F_BOOL),
+    SKIT_FIELD_RO(AUTHN, user_id, SKIT_F_STRING),
+    SKIT_FIELD_RO(AUTHN, session_token, SKIT_F_STRING),
     SKIT_FIELD_OBJECT(AUTHN, credential, SKIT_F_OBJECT_PTR, skit_webauthn_credential_schema),
     SKIT_FIELD_OBJECT(AUTHN, user, SKIT_F_OBJECT_PTR, skit_user_schema),
     SKIT_FIELD_SELF(AUTHN, raw_json),
@@ -144,17 +156,6 @@ static const skit_field begin_fields[] = {
 };
 static const skit_schema begin_schema = SKIT_SCHEMA(begin_body, "begin", begin_fields);
 
-/* The finish bodies: the browser's credential JSON as it is. */
-typedef struct finish_body {
-    const char *credential;
-    const char *display_name;
-} finish_body;
-static const skit_field finish_fields[] = {
-    SKIT_FIELD(finish_body, credential, SKIT_F_RAW_JSON),
-    SKIT_FIELD(finish_body, display_name, SKIT_F_STRING),
-};
-static const skit_schema finish_schema = SKIT_SCHEMA(finish_body, "finish", finish_fields);
-
 #define WEBAUTHN "/api/v1/webauthn"
 static const skit_op list_op = { "GET", WEBAUTHN "/credentials", &user_query_schema, NULL, NULL, NULL,
                                  &skit_webauthn_credential_list_schema };
@@ -164,12 +165,13 @@ static const skit_op delete_op = { "DELETE", WEBAUTHN "/credentials/{credential_
                                    &skit_webauthn_delete_credential_schema };
 static const skit_op begin_registration_op = { "POST", WEBAUTHN "/registration:begin", NULL, &begin_schema, NULL,
                                                NULL, &skit_webauthn_options_schema };
-static const skit_op finish_registration_op = { "POST", WEBAUTHN "/registration:finish", NULL, &finish_schema,
-                                                NULL, "credential", &skit_webauthn_credential_schema };
+/* The finish bodies are built from the browser's JSON (finish_body): no input table. */
+static const skit_op finish_registration_op = { "POST", WEBAUTHN "/registration:finish", NULL, NULL, NULL, NULL,
+                                                &skit_webauthn_registration_schema };
 static const skit_op begin_authentication_op = { "POST", WEBAUTHN "/authentication:begin", NULL, &begin_schema,
                                                  NULL, NULL, &skit_webauthn_options_schema };
-static const skit_op finish_authentication_op = { "POST", WEBAUTHN "/authentication:finish", NULL, &finish_schema,
-                                                  NULL, NULL, &skit_webauthn_authentication_schema };
+static const skit_op finish_authentication_op = { "POST", WEBAUTHN "/authentication:finish", NULL, NULL, NULL,
+                                                  NULL, &skit_webauthn_authentication_schema };
 
 int scalekit_webauthn_list_credentials(scalekit_client *client, const char *user_id,
                                        scalekit_webauthn_credential_list **out)
@@ -211,27 +213,93 @@ int scalekit_webauthn_begin_authentication(scalekit_client *client, const char *
     return skit_op_call(client, &begin_authentication_op, &body, (void **)out);
 }
 
-/* A finish: the credential JSON is required (its syntax is checked when encoded). */
-static int finish(scalekit_client *client, const skit_op *op, const char *credential_json, const char *display_name,
-                  void **out)
+/* Copy string member @p from of @p src to @p dst as @p to, when it is a string. */
+static void copy_string(json_t *dst, const char *to, const json_t *src, const char *from)
 {
-    int rc = skit_check_out(out, "out");
-    if (rc == SCALEKIT_OK)
-        rc = skit_check_required(credential_json, "credential_json");
-    finish_body body = { credential_json, display_name };
-    return rc == SCALEKIT_OK ? skit_op_call(client, op, &body, out) : rc;
+    const json_t *v = json_object_get(src, from);
+    if (json_is_string(v))
+        json_object_set(dst, to, (json_t *)v);
+}
+
+/*
+ * The proto's FinishRegistrationRequest (@p create) or FinishAuthenticationRequest
+ * from PublicKeyCredential.toJSON() text: credential_id, type,
+ * authenticator_attachment, client_extension_results, and client_data_json,
+ * attestation_object, transports or response{authenticator_data,
+ * client_data_json, signature, user_handle}. Bytes stay base64url, which proto
+ * JSON accepts. SCALEKIT_OK and *body, or EINVAL naming what is missing.
+ */
+static int finish_body(const char *credential_json, bool create, json_t **body)
+{
+    int rc = skit_check_required(credential_json, "credential_json");
+    if (rc != SCALEKIT_OK)
+        return rc;
+    json_error_t err;
+    json_t *c = json_loads(credential_json, JSON_REJECT_DUPLICATES, &err);
+    const json_t *resp = json_object_get(c, "response");
+    if (!json_is_object(c) || !json_is_string(json_object_get(c, "rawId")) || !json_is_object(resp) ||
+        !json_is_string(json_object_get(resp, "clientDataJSON"))) {
+        json_decref(c);
+        return skit_error_set(SCALEKIT_EINVAL, "credential_json is not PublicKeyCredential JSON (an object with "
+                                               "rawId and response.clientDataJSON)");
+    }
+    json_t *b = json_object(), *r = create ? b : json_object();
+    copy_string(b, "credential_id", c, "rawId");
+    copy_string(b, "type", c, "type");
+    copy_string(b, "authenticator_attachment", c, "authenticatorAttachment");
+    const json_t *ext = json_object_get(c, "clientExtensionResults");
+    if (json_is_object(ext))
+        json_object_set(b, "client_extension_results", (json_t *)ext);
+    copy_string(r, "client_data_json", resp, "clientDataJSON");
+    if (create) {
+        copy_string(b, "attestation_object", resp, "attestationObject");
+        const json_t *transports = json_object_get(resp, "transports");
+        if (json_is_array(transports))
+            json_object_set(b, "transports", (json_t *)transports);
+    } else {
+        copy_string(r, "authenticator_data", resp, "authenticatorData");
+        copy_string(r, "signature", resp, "signature");
+        copy_string(r, "user_handle", resp, "userHandle");
+        json_object_set_new(b, "response", r);
+    }
+    json_decref(c);
+    *body = b;
+    return SCALEKIT_OK;
 }
 
 int scalekit_webauthn_finish_registration(scalekit_client *client, const char *credential_json,
-                                          const char *display_name, scalekit_webauthn_credential **out)
+                                          const char *display_name, scalekit_webauthn_registration **out)
 {
-    return finish(client, &finish_registration_op, credential_json, display_name, (void **)out);
+    json_t *body = NULL;
+    int rc = skit_check_out(out, "out");
+    if (rc == SCALEKIT_OK)
+        rc = finish_body(credential_json, true, &body);
+    if (rc == SCALEKIT_OK && display_name)
+        rc = skit_check_utf8(display_name, "display_name");
+    if (rc == SCALEKIT_OK && display_name)
+        json_object_set_new(body, "display_name", json_string(display_name));
+    if (rc == SCALEKIT_OK)
+        rc = skit_op_send(client, &finish_registration_op, finish_registration_op.path, NULL, body, (void **)out);
+    json_decref(body);
+    return rc;
 }
 
-int scalekit_webauthn_finish_authentication(scalekit_client *client, const char *credential_json,
-                                            scalekit_webauthn_authentication **out)
+int scalekit_webauthn_finish_authentication(scalekit_client *client, const char *session_id,
+                                            const char *credential_json, scalekit_webauthn_authentication **out)
 {
-    return finish(client, &finish_authentication_op, credential_json, NULL, (void **)out);
+    json_t *body = NULL;
+    int rc = skit_check_out(out, "out");
+    if (rc == SCALEKIT_OK)
+        rc = finish_body(credential_json, false, &body);
+    if (rc == SCALEKIT_OK && session_id)
+        rc = skit_check_utf8(session_id, "session_id");
+    if (rc == SCALEKIT_OK && session_id)
+        json_object_set_new(body, "session_id", json_string(session_id));
+    if (rc == SCALEKIT_OK)
+        rc = skit_op_send(client, &finish_authentication_op, finish_authentication_op.path, NULL, body,
+                          (void **)out);
+    json_decref(body);
+    return rc;
 }
 
 void scalekit_webauthn_credential_free(scalekit_webauthn_credential *credential) { skit_result_free(credential); }
@@ -241,6 +309,10 @@ void scalekit_webauthn_delete_credential_response_free(scalekit_webauthn_delete_
     skit_result_free(response);
 }
 void scalekit_webauthn_options_free(scalekit_webauthn_options *options) { skit_result_free(options); }
+void scalekit_webauthn_registration_free(scalekit_webauthn_registration *registration)
+{
+    skit_result_free(registration);
+}
 void scalekit_webauthn_authentication_free(scalekit_webauthn_authentication *authentication)
 {
     skit_result_free(authentication);

@@ -13,10 +13,10 @@ static char *register_passkey(const emu_fixture *f, soft_authn *a, const char *u
     json_t *opts = json_loads(o->options_json, 0, NULL);
     json_t *cred = soft_authn_create(a, opts, NULL);
     char *text = json_dumps(cred, JSON_COMPACT);
-    scalekit_webauthn_credential *c = NULL;
+    scalekit_webauthn_registration *c = NULL;
     EMU_FIXTURE_OK(scalekit_webauthn_finish_registration(f->client, text, "Phone", &c));
-    char *id = strdup(c->id);
-    scalekit_webauthn_credential_free(c);
+    char *id = strdup(c->credential->id);
+    scalekit_webauthn_registration_free(c);
     scalekit_webauthn_options_free(o);
     json_decref(opts);
     json_decref(cred);

@@ -156,7 +156,7 @@ static void options_name_the_environment(void **state)
                             "{\"user_id\":\"usr_1\",\"user_verification\":\"always\"}", "user_verification");
     ukit_assert_error(k.s, "POST", BASE "/registration:begin", "{\"user_id\":\"usr_nobody\"}", 404, "NOT_FOUND");
     ukit_assert_error(k.s, "POST", BASE "/authentication:begin", "{\"user_id\":\"usr_nobody\"}", 404, "NOT_FOUND");
-    ukit_assert_field_error(k.s, "POST", BASE "/registration:finish", "{}", "credential");
+    ukit_assert_field_error(k.s, "POST", BASE "/registration:finish", "{}", "credential_id");
     /* the related origins (WebAuthn L3 5.11.1): the environment's own */
     char *page = NULL;
     assert_int_equal(ukit_get_page(k.s, "GET", "/.well-known/webauthn", &page), 200);

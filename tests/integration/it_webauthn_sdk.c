@@ -37,13 +37,14 @@ static char *sdk_register(scalekit_client *c, soft_authn *a, const char *user_id
     EMU_FIXTURE_OK(scalekit_webauthn_begin_registration(c, user_id, &opts, &o));
     char *answer = browser(a, o->options_json, true);
     scalekit_webauthn_options_free(o);
-    scalekit_webauthn_credential *cred = NULL;
-    EMU_FIXTURE_OK(scalekit_webauthn_finish_registration(c, answer, NULL, &cred));
+    scalekit_webauthn_registration *reg = NULL;
+    EMU_FIXTURE_OK(scalekit_webauthn_finish_registration(c, answer, NULL, &reg));
     free(answer);
-    assert_string_equal(cred->user_id, user_id);
-    assert_string_equal(cred->display_name, name);
-    char *id = strdup(cred->id);
-    scalekit_webauthn_credential_free(cred);
+    assert_true(reg->success);
+    assert_string_equal(reg->credential->user_id, user_id);
+    assert_string_equal(reg->credential->display_name, name);
+    char *id = strdup(reg->credential->id);
+    scalekit_webauthn_registration_free(reg);
     return id;
 }
 
@@ -54,11 +55,14 @@ static int sdk_sign_in(scalekit_client *c, soft_authn *a, const char *begin_user
     scalekit_webauthn_options *o = NULL;
     EMU_FIXTURE_OK(scalekit_webauthn_begin_authentication(c, begin_user, NULL, &o));
     char *answer = browser(a, o->options_json, false);
-    scalekit_webauthn_options_free(o);
     scalekit_webauthn_authentication *auth = NULL;
-    int rc = scalekit_webauthn_finish_authentication(c, answer, &auth);
+    assert_non_null(o->session_id);
+    int rc = scalekit_webauthn_finish_authentication(c, o->session_id, answer, &auth);
+    scalekit_webauthn_options_free(o);
     free(answer);
     if (rc == SCALEKIT_OK) {
+        assert_true(auth->success);
+        assert_string_equal(auth->user_id, user_id);
         assert_string_equal(auth->user->id, user_id);
         assert_string_equal(auth->credential->user_id, user_id);
         assert_true(auth->credential->authenticator_flags->user_present);
@@ -83,6 +87,15 @@ static void register_list_rename_delete(void **state)
     char *key_id = sdk_register(c, key, user_id, "Security key");
     assert_int_equal(sdk_sign_in(c, phone, user_id, user_id), SCALEKIT_OK);
     assert_int_equal(sdk_sign_in(c, key, NULL, user_id), SCALEKIT_OK);
+    /* the proto's session_id must be the assertion's own ceremony */
+    scalekit_webauthn_options *o = NULL;
+    EMU_FIXTURE_OK(scalekit_webauthn_begin_authentication(c, user_id, NULL, &o));
+    char *answer = browser(phone, o->options_json, false);
+    scalekit_webauthn_authentication *auth = NULL;
+    emu_assert_failed(scalekit_webauthn_finish_authentication(c, "another-session", answer, &auth),
+                      SCALEKIT_EINVALID_REQUEST, 400, "session_id");
+    scalekit_webauthn_options_free(o);
+    free(answer);
 
     scalekit_webauthn_credential_list *list = NULL;
     EMU_FIXTURE_OK(scalekit_webauthn_list_credentials(c, user_id, &list));

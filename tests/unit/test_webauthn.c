@@ -153,30 +153,51 @@ static void ceremonies_carry_webauthn_json(void **state)
     assert_string_equal(o->raw_json, options);
     scalekit_webauthn_options_free(o);
 
-    mock_http_enqueue(f->mock, "POST", "/api/v1/webauthn/authentication:begin", 200, "{\"options\":{\"rpId\":\"x\"}}");
+    mock_http_enqueue(f->mock, "POST", "/api/v1/webauthn/authentication:begin", 200,
+                      "{\"session_id\":\"ses-1\",\"options\":{\"rpId\":\"x\"}}");
     assert_int_equal(scalekit_webauthn_begin_authentication(f->client, NULL, NULL, &o), SCALEKIT_OK);
     mock_assert_request(f->mock, "/api/v1/webauthn/authentication:begin", 0, "POST", "", "{}");
     assert_string_equal(o->options_json, "{\"rpId\":\"x\"}");
+    assert_string_equal(o->session_id, "ses-1");
     scalekit_webauthn_options_free(o);
 
-    const char *cred = "{\"id\":\"AAEC\",\"rawId\":\"AAEC\",\"type\":\"public-key\",\"response\":{}}";
+    /* the browser's toJSON() goes out as the proto's FinishRegistrationRequest */
+    const char *created = "{\"id\":\"AAEC\",\"rawId\":\"AAEC\",\"type\":\"public-key\",\"authenticatorAttachment\":"
+                          "\"platform\",\"clientExtensionResults\":{\"credProps\":{\"rk\":true}},\"response\":{"
+                          "\"clientDataJSON\":\"Y2Q\",\"attestationObject\":\"YXR0\",\"transports\":[\"internal\"]}}";
     mock_http_enqueue(f->mock, "POST", "/api/v1/webauthn/registration:finish", 200,
-                      "{\"credential\":" CRED_JSON("cred_1", "Laptop") "}");
-    scalekit_webauthn_credential *c = NULL;
-    assert_int_equal(scalekit_webauthn_finish_registration(f->client, cred, "Laptop", &c), SCALEKIT_OK);
+                      "{\"success\":true,\"credential\":" CRED_JSON("cred_1", "Laptop") "}");
+    scalekit_webauthn_registration *reg = NULL;
+    assert_int_equal(scalekit_webauthn_finish_registration(f->client, created, "Laptop", &reg), SCALEKIT_OK);
     mock_assert_request(f->mock, "/api/v1/webauthn/registration:finish", 0, "POST", "",
-                        "{\"credential\":{\"id\":\"AAEC\",\"rawId\":\"AAEC\",\"type\":\"public-key\",\"response\":{}},"
-                        "\"display_name\":\"Laptop\"}");
-    check_credential(c, "cred_1", "Laptop");
-    scalekit_webauthn_credential_free(c);
+                        "{\"credential_id\":\"AAEC\",\"type\":\"public-key\",\"authenticator_attachment\":\"platform\","
+                        "\"client_extension_results\":{\"credProps\":{\"rk\":true}},\"client_data_json\":\"Y2Q\","
+                        "\"attestation_object\":\"YXR0\",\"transports\":[\"internal\"],\"display_name\":\"Laptop\"}");
+    assert_true(reg->success);
+    check_credential(reg->credential, "cred_1", "Laptop");
+    scalekit_webauthn_registration_free(reg);
+    /* the API's own answer: success alone */
+    mock_http_enqueue(f->mock, "POST", "/api/v1/webauthn/registration:finish", 200, "{\"success\":true}");
+    assert_int_equal(scalekit_webauthn_finish_registration(f->client, created, NULL, &reg), SCALEKIT_OK);
+    assert_true(reg->success);
+    assert_null(reg->credential);
+    scalekit_webauthn_registration_free(reg);
 
+    const char *asserted = "{\"id\":\"AAEC\",\"rawId\":\"AAEC\",\"type\":\"public-key\",\"response\":{"
+                           "\"clientDataJSON\":\"Y2Q\",\"authenticatorData\":\"YWQ\",\"signature\":\"c2ln\","
+                           "\"userHandle\":\"dXNy\"}}";
     mock_http_enqueue(f->mock, "POST", "/api/v1/webauthn/authentication:finish", 200,
-                      "{\"credential\":" CRED_JSON("cred_1", "Laptop") ",\"user\":{\"id\":\"usr_1\","
-                      "\"email\":\"a@example.com\"}}");
+                      "{\"success\":true,\"user_id\":\"usr_1\",\"session_token\":\"tok\",\"credential\":"
+                      CRED_JSON("cred_1", "Laptop") ",\"user\":{\"id\":\"usr_1\",\"email\":\"a@example.com\"}}");
     scalekit_webauthn_authentication *a = NULL;
-    assert_int_equal(scalekit_webauthn_finish_authentication(f->client, cred, &a), SCALEKIT_OK);
+    assert_int_equal(scalekit_webauthn_finish_authentication(f->client, "ses-1", asserted, &a), SCALEKIT_OK);
     mock_assert_request(f->mock, "/api/v1/webauthn/authentication:finish", 0, "POST", "",
-                        "{\"credential\":{\"id\":\"AAEC\",\"rawId\":\"AAEC\",\"type\":\"public-key\",\"response\":{}}}");
+                        "{\"credential_id\":\"AAEC\",\"type\":\"public-key\",\"response\":{\"client_data_json\":\"Y2Q\","
+                        "\"authenticator_data\":\"YWQ\",\"signature\":\"c2ln\",\"user_handle\":\"dXNy\"},"
+                        "\"session_id\":\"ses-1\"}");
+    assert_true(a->success);
+    assert_string_equal(a->user_id, "usr_1");
+    assert_string_equal(a->session_token, "tok");
     check_credential(a->credential, "cred_1", "Laptop");
     assert_string_equal(a->user->id, "usr_1");
     assert_string_equal(a->user->email, "a@example.com");
@@ -184,7 +205,7 @@ static void ceremonies_carry_webauthn_json(void **state)
 
     mock_http_enqueue(f->mock, "POST", "/api/v1/webauthn/authentication:finish", 400,
                       "{\"code\":3,\"message\":\"assertion signature does not verify\"}");
-    assert_int_equal(scalekit_webauthn_finish_authentication(f->client, cred, &a), SCALEKIT_EINVALID_REQUEST);
+    assert_int_equal(scalekit_webauthn_finish_authentication(f->client, NULL, asserted, &a), SCALEKIT_EINVALID_REQUEST);
     assert_string_equal(scalekit_error_last()->message, "HTTP 400: assertion signature does not verify");
     assert_null(a);
 }
@@ -210,11 +231,16 @@ static void refusals_send_nothing(void **state)
     assert_int_equal(scalekit_webauthn_begin_registration(f->client, "usr_1", &unset, &o), SCALEKIT_EINVAL);
     assert_string_equal(scalekit_error_last()->message, "scalekit_webauthn_begin_options.struct_size is 0: "
                         "initialise the struct with SCALEKIT_WEBAUTHN_BEGIN_OPTIONS_INIT");
-    assert_int_equal(scalekit_webauthn_finish_registration(f->client, "", NULL, &c), SCALEKIT_EINVAL);
+    scalekit_webauthn_registration *reg = NULL;
+    assert_int_equal(scalekit_webauthn_finish_registration(f->client, "", NULL, &reg), SCALEKIT_EINVAL);
     assert_string_equal(scalekit_error_last()->message, "credential_json must not be empty");
-    assert_int_equal(scalekit_webauthn_finish_authentication(f->client, "{not json", &a), SCALEKIT_EINVAL);
-    assert_non_null(strstr(scalekit_error_last()->message, "credential is not valid JSON"));
+    assert_int_equal(scalekit_webauthn_finish_authentication(f->client, NULL, "{not json", &a), SCALEKIT_EINVAL);
+    assert_string_equal(scalekit_error_last()->message, "credential_json is not PublicKeyCredential JSON (an object "
+                        "with rawId and response.clientDataJSON)");
     assert_null(a);
+    assert_int_equal(scalekit_webauthn_finish_authentication(f->client, NULL, "{\"rawId\":\"AA\"}", &a), SCALEKIT_EINVAL);
+    assert_int_equal(scalekit_webauthn_finish_registration(f->client, "{\"rawId\":\"AA\",\"response\":{"
+                     "\"clientDataJSON\":\"x\"}}", "\xc3(", &reg), SCALEKIT_EINVAL);
     assert_int_equal(mock_http_request_count(f->mock), 0);
 }
 
