@@ -149,7 +149,9 @@ typedef struct scalekit_webauthn_begin_options {
     /** "required", "preferred" or "discouraged"; NULL or "": the server's default (preferred) */
     const char *user_verification;
     /** registration only: the new credential's display name; NULL or "": none */
-    const char *display_name;        /**< [newest] */
+    const char *display_name;
+    /** authentication only: the user by email (the proto's way to name them); NULL or "": none */
+    const char *email;               /**< [newest] */
 } scalekit_webauthn_begin_options;
 #define SCALEKIT_WEBAUTHN_BEGIN_OPTIONS_INIT SCALEKIT_STRUCT_INIT(scalekit_webauthn_begin_options)
 
@@ -223,9 +225,10 @@ SCALEKIT_API int scalekit_webauthn_finish_registration(scalekit_client *client, 
  *
  * @param client  the client
  * @param user_id the user whose passkeys may answer; NULL or "": any discoverable passkey
- * @param opts    user verification (SCALEKIT_WEBAUTHN_BEGIN_OPTIONS_INIT); NULL: defaults
+ *                (or the user of opts->email)
+ * @param opts    user verification, email (SCALEKIT_WEBAUTHN_BEGIN_OPTIONS_INIT); NULL: defaults
  * @param out     receives the options; free with scalekit_webauthn_options_free()
- * @return SCALEKIT_OK; SCALEKIT_EINVAL; SCALEKIT_ENOTFOUND (no such user)
+ * @return SCALEKIT_OK; SCALEKIT_EINVAL; SCALEKIT_ENOTFOUND (no such user, or none with that email)
  */
 SCALEKIT_API int scalekit_webauthn_begin_authentication(scalekit_client *client, const char *user_id,
         const scalekit_webauthn_begin_options *opts, scalekit_webauthn_options **out);

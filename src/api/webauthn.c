@@ -141,6 +141,7 @@ static const skit_field begin_opts_fields[] = {
     SKIT_FIELD_STRUCT_SIZE(BEGIN_OPTS, SCALEKIT_WEBAUTHN_BEGIN_OPTIONS_INIT),
     SKIT_FIELD_NAMED(BEGIN_OPTS, user_verification, "user_verification", SKIT_F_STRING, SKIT_FIELD_OMIT_EMPTY),
     SKIT_FIELD_NAMED(BEGIN_OPTS, display_name, "display_name", SKIT_F_STRING, SKIT_FIELD_OMIT_EMPTY),
+    SKIT_FIELD_NAMED(BEGIN_OPTS, email, "email", SKIT_F_STRING, SKIT_FIELD_OMIT_EMPTY),
 };
 static const skit_schema begin_opts_schema =
     SKIT_SCHEMA(BEGIN_OPTS, "scalekit_webauthn_begin_options", begin_opts_fields);

@@ -87,6 +87,15 @@ static void register_list_rename_delete(void **state)
     char *key_id = sdk_register(c, key, user_id, "Security key");
     assert_int_equal(sdk_sign_in(c, phone, user_id, user_id), SCALEKIT_OK);
     assert_int_equal(sdk_sign_in(c, key, NULL, user_id), SCALEKIT_OK);
+    /* the proto's way to name the user: an email */
+    scalekit_webauthn_begin_options by_email = SCALEKIT_WEBAUTHN_BEGIN_OPTIONS_INIT;
+    by_email.email = email;
+    scalekit_webauthn_options *eo = NULL;
+    EMU_FIXTURE_OK(scalekit_webauthn_begin_authentication(c, NULL, &by_email, &eo));
+    assert_non_null(strstr(eo->options_json, soft_authn_credential_id(phone)));
+    scalekit_webauthn_options_free(eo);
+    by_email.email = "nobody@example.com";
+    emu_assert_failed(scalekit_webauthn_begin_authentication(c, NULL, &by_email, &eo), SCALEKIT_ENOTFOUND, 404, NULL);
     /* the proto's session_id must be the assertion's own ceremony */
     scalekit_webauthn_options *o = NULL;
     EMU_FIXTURE_OK(scalekit_webauthn_begin_authentication(c, user_id, NULL, &o));

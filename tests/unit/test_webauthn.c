@@ -157,6 +157,13 @@ static void ceremonies_carry_webauthn_json(void **state)
                       "{\"session_id\":\"ses-1\",\"options\":{\"rpId\":\"x\"}}");
     assert_int_equal(scalekit_webauthn_begin_authentication(f->client, NULL, NULL, &o), SCALEKIT_OK);
     mock_assert_request(f->mock, "/api/v1/webauthn/authentication:begin", 0, "POST", "", "{}");
+    scalekit_webauthn_options_free(o);
+    mock_http_enqueue(f->mock, "POST", "/api/v1/webauthn/authentication:begin", 200,
+                      "{\"session_id\":\"ses-1\",\"options\":{\"rpId\":\"x\"}}");
+    scalekit_webauthn_begin_options by_email = SCALEKIT_WEBAUTHN_BEGIN_OPTIONS_INIT;
+    by_email.email = "a@example.com";
+    assert_int_equal(scalekit_webauthn_begin_authentication(f->client, NULL, &by_email, &o), SCALEKIT_OK);
+    mock_assert_request(f->mock, "/api/v1/webauthn/authentication:begin", 1, "POST", "", "{\"email\":\"a@example.com\"}");
     assert_string_equal(o->options_json, "{\"rpId\":\"x\"}");
     assert_string_equal(o->session_id, "ses-1");
     scalekit_webauthn_options_free(o);
