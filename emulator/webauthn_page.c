@@ -63,15 +63,16 @@ int emu_webauthn_login_section(emu *e, const json_t *lr, skit_buf *out)
     json_t *options = id ? emu_wa_authentication_options(e, NULL, NULL, id) : NULL;
     if (!options)
         return -1;
-    skit_buf_puts(out, "<section aria-labelledby=\"passkeys\">\n<h2 id=\"passkeys\">Passkeys</h2>\n");
-    int rc = ceremony_form(e, out, "get", "/oauth/passkeys/authenticate", options, id, "Sign in with a passkey");
+    /* names other tests' "Email address" and "Sign in" lookups do not also match */
+    skit_buf_puts(out, "<section aria-labelledby=\"passkeys\">\n<h2 id=\"passkeys\">Sign in with a passkey</h2>\n");
+    int rc = ceremony_form(e, out, "get", "/oauth/passkeys/authenticate", options, id, "Use a passkey");
     json_decref(options);
     /* a new passkey for an email address: its own page, which begins the registration */
     skit_buf_puts(out, "<form id=\"passkey-new\" method=\"post\" action=\"");
     emu_html_escape(out, e->url);
     skit_buf_puts(out, "/oauth/passkeys/register:begin\">\n<input type=\"hidden\" name=\"login_request_id\" value=\"");
     emu_html_escape(out, id);
-    skit_buf_puts(out, "\">\n<label for=\"passkey-email\">Email address for a new passkey</label>\n"
+    skit_buf_puts(out, "\">\n<label for=\"passkey-email\">Email for a new passkey</label>\n"
                        "<input id=\"passkey-email\" name=\"email\" type=\"email\" autocomplete=\"email webauthn\" "
                        "required>\n<button type=\"submit\" class=\"secondary\">Create a passkey</button>\n</form>\n");
     return rc == 0 && skit_buf_puts(out, "</section>\n") == SCALEKIT_OK ? 0 : -1;

@@ -61,7 +61,7 @@ test('create a passkey on the hosted page, sign in with it, manage it through th
 
     // 1. register: the new passkey signs the user in
     await openLogin(page, emu, app);
-    await page.getByLabel('Email address for a new passkey').fill(email);
+    await page.getByLabel('Email for a new passkey').fill(email);
     await screenshot(page, SUITE, '1-login-page');
     await page.getByRole('button', { name: 'Create a passkey' }).click();
     await page.waitForSelector('#passkey-create');
@@ -77,7 +77,7 @@ test('create a passkey on the hosted page, sign in with it, manage it through th
     // 2. a new authorization request (signed out: the emulator keeps no browser session)
     await openLogin(page, emu, app);
     await Promise.all([page.waitForURL(`${app.redirect}?**`),
-      page.getByRole('button', { name: 'Sign in with a passkey' }).click()]);
+      page.getByRole('button', { name: 'Use a passkey' }).click()]);
     const second = await claimsOf(emu, app, page.url());
     assert.equal(second.email, email);
     assert.equal(second.sub, first.sub);
@@ -108,7 +108,7 @@ test('create a passkey on the hosted page, sign in with it, manage it through th
 
     // 4. the authenticator still holds the key, but the environment refuses it
     await openLogin(page, emu, app);
-    await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+    await page.getByRole('button', { name: 'Use a passkey' }).click();
     await page.waitForSelector('#email-error');
     assert.match(await page.locator('#email-error').textContent(), /Passkey sign-in failed: credential .* is not registered/);
     assert.ok(page.url().startsWith(emu.url), 'no redirect to the app');

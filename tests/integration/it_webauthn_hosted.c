@@ -111,6 +111,7 @@ static void create_then_sign_in(void **state)
     soft_authn *a = soft_authn_new(-7, f->url);
     page p = open_login(f);
     assert_non_null(strstr(p.html, "Sign in with a passkey"));
+    assert_non_null(strstr(p.html, ">Use a passkey</button>"));
     emu_http_response r = post(f, "/oauth/passkeys/register:begin", p.login_request_id, "email", "pk@example.com");
     assert_int_equal(r.status, 200);
     assert_non_null(strstr(r.body, "Create a passkey for <strong>pk@example.com</strong>"));
