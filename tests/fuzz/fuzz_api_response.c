@@ -27,7 +27,6 @@ static void touch(const skit_schema *schema, const void *obj)
         const skit_field *f = &schema->fields[i];
         const char *at = (const char *)obj + f->offset;
         /* Only pointer members are read as a pointer: a bool at a struct's end has no 8 bytes after it. */
-        /* only pointer members are read as pointers: a struct of a few bools is smaller than one */
         const void *p = NULL;
         if (f->type == SKIT_F_OPT_BOOL || f->type == SKIT_F_OPT_INT32 || f->type == SKIT_F_OPT_INT64 ||
             f->type == SKIT_F_STRING_LIST || f->type == SKIT_F_OBJECT_PTR || f->type == SKIT_F_ARRAY)
