@@ -83,6 +83,9 @@ int cli_client_delete(cli_run *r);
 int cli_client_add_secret(cli_run *r);
 int cli_client_remove_secret(cli_run *r);
 int cli_log_auth(cli_run *r);
+int cli_passkey_list(cli_run *r);
+int cli_passkey_rename(cli_run *r);
+int cli_passkey_delete(cli_run *r);
 
 /* `scalekit emulator ...`: scalekit_emulator_main under the name "scalekit emulator". */
 int scalekit_emulator_main_cli(int argc, char **argv);

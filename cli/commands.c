@@ -141,6 +141,7 @@ const cli_flag *const cli_global_flags[] = {
     &F_USER_INFO_URI, &F_IDP_CLIENT_ID, &F_IDP_SECRET_FILE, &F_IDP_SECRET_STDIN, &F_CONFIG_FILE, &F_DEBUG
 #define CLIENT_COLUMNS "client_id name scopes create_time"
 #define LOG_COLUMNS "auth_request_id status email organization_id timestamp"
+#define PASSKEY_COLUMNS "id display_name user_id created_at"
 
 const cli_service cli_services[] = {
     {"organizations", "the organizations of the environment"},
@@ -153,6 +154,7 @@ const cli_service cli_services[] = {
     {"connections", "an organization's SSO connections: configure, enable, disable"},
     {"clients", "an organization's API clients (machine to machine) and their secrets"},
     {"logs", "the environment's authentication logs"},
+    {"passkeys", "a user's passkeys (WebAuthn credentials): list, rename, delete"},
     {"token", "look inside a JWT, validate it against the environment's keys"},
     {"webhook", "verify a delivery, or receive deliveries locally"},
 };
@@ -256,6 +258,13 @@ const cli_command cli_commands[] = {
      cli_domain_get, CLI_OUT_ONE, NULL, NULL, true, "show a domain"),
     CMD("domains", "delete", "ORGANIZATION_ID ID", NULL,
      cli_domain_delete, CLI_OUT_NONE, NULL, NULL, true, "remove a domain"),
+
+    CMD("passkeys", "list", "USER_ID", NULL,
+     cli_passkey_list, CLI_OUT_PAGE, "credentials", PASSKEY_COLUMNS, true, "a user's passkeys"),
+    CMD("passkeys", "rename", "CREDENTIAL_ID DISPLAY_NAME", NULL,
+     cli_passkey_rename, CLI_OUT_ONE, NULL, NULL, true, "give a passkey a new display name"),
+    CMD("passkeys", "delete", "CREDENTIAL_ID", NULL,
+     cli_passkey_delete, CLI_OUT_ONE, NULL, NULL, true, "delete a passkey: it can no longer sign in"),
 
     CMD("roles", "create", "NAME", FLAGS(&F_ROLE_ORGANIZATION, &F_DISPLAY_NAME, &F_DESCRIPTION, &F_EXTENDS,
                                          &F_PERMISSION),

@@ -137,6 +137,9 @@ int emu_reply_html(emu_req *r, unsigned status, const char *html, const char *fo
 /* The one stylesheet a page may carry inline (<style> with exactly this text):
  * emu_reply_html's Content-Security-Policy allows it by its hash. */
 extern const char emu_page_style[];
+/* The inline scripts a page may carry (<script> with exactly one of these texts),
+ * NULL-terminated: the Content-Security-Policy allows each by its hash. */
+extern const char *const emu_page_scripts[];
 /* Any body of any type (copied). */
 int emu_reply_raw(emu_req *r, unsigned status, const char *content_type, const char *body, size_t len);
 /* An extra response header (both copied). */

@@ -14,6 +14,7 @@
 
 /* The hosted page's optional sections, in page order; NULL-terminated. */
 static const emu_login_section_fn emu_login_sections[] = {
+    emu_webauthn_login_section,
     NULL
 };
 

@@ -33,6 +33,12 @@ extern const emu_route emu_role_access_routes[];  /* role_access.c */
 extern const emu_route emu_role_default_routes[]; /* role_defaults.c */
 extern const emu_route emu_portal_routes[];       /* portal.c: the admin portal page */
 extern const emu_route emu_auth_log_routes[];     /* auth_logs.c: the authentication logs */
+extern const emu_route emu_webauthn_routes[];     /* webauthn.c: passkeys API */
+extern const emu_route emu_webauthn_page_routes[]; /* webauthn_page.c: passkeys on the hosted page */
+/* The hosted page's passkey section (an emu_login_section_fn; webauthn_page.c) and
+ * its script (in emu_page_scripts). */
+int emu_webauthn_login_section(emu *e, const json_t *lr, skit_buf *out);
+extern const char emu_webauthn_script[];
 
 /* ---- OAuth and users (oauth_token.c, users.c) ------------------------------- */
 
@@ -99,6 +105,9 @@ bool emu_session_use(emu *e, const char *session_id);
 /* End session @p session_id, when active, for @p reason ("logout", "revoked"): its
  * refresh tokens revoked, its user.logout event. 0 or -1. */
 int emu_session_end(emu *e, const char *session_id, const char *reason);
+/* The browser, OS, their versions and device_type read from User-Agent @p ua, set
+ * on @p device (the API's names: "Chrome", "macOS", "desktop"; sessions, passkeys). */
+void emu_device_from_user_agent(json_t *device, const char *ua);
 /* Put the invitation of @p user_id to @p org, with link /invitations/<token>, in the mailbox. 0 or -1. */
 int emu_mail_invitation(emu *e, const char *org, const char *user_id, const char *token);
 

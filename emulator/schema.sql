@@ -492,3 +492,48 @@ CREATE TRIGGER IF NOT EXISTS organizations_org_clients AFTER DELETE ON organizat
 BEGIN DELETE FROM org_clients WHERE organization_id = OLD.id; END;
 CREATE TRIGGER IF NOT EXISTS org_clients_secrets AFTER DELETE ON org_clients
 BEGIN DELETE FROM org_client_secrets WHERE client_id = OLD.id; END;
+-- Passkeys (emulator/webauthn*.c). credential_id: the authenticator's credential
+-- id, base64url; public_key: the key as DER SubjectPublicKeyInfo, base64url, for
+-- COSE algorithm alg (-7 ES256, -257 RS256); sign_count the last counter seen;
+-- the four flags as the last ceremony set them (backup_eligible as registered);
+-- transports a JSON array; fmt the attestation format; user_agent and ip those
+-- of the registering request.
+CREATE TABLE IF NOT EXISTS webauthn_credentials (
+    id              TEXT PRIMARY KEY,
+    credential_id   TEXT NOT NULL UNIQUE,
+    user_id         TEXT NOT NULL,
+    environment_id  TEXT NOT NULL,
+    public_key      TEXT NOT NULL,
+    alg             INTEGER NOT NULL,
+    sign_count      INTEGER NOT NULL DEFAULT 0,
+    aaguid          TEXT NOT NULL,
+    attachment      TEXT,
+    transports      TEXT NOT NULL DEFAULT '[]',
+    fmt             TEXT NOT NULL,
+    user_present    INTEGER NOT NULL DEFAULT 0,
+    user_verified   INTEGER NOT NULL DEFAULT 0,
+    backup_eligible INTEGER NOT NULL DEFAULT 0,
+    backup_state    INTEGER NOT NULL DEFAULT 0,
+    display_name    TEXT,
+    user_agent      TEXT,
+    ip              TEXT,
+    create_time     INTEGER NOT NULL,
+    update_time     INTEGER NOT NULL,
+    last_used_time  INTEGER
+);
+CREATE INDEX IF NOT EXISTS webauthn_credentials_user ON webauthn_credentials(user_id);
+
+-- A begun WebAuthn ceremony, until its finish consumes it (single use) or it
+-- expires. ceremony 'create' (registration, user_id set) or 'get'
+-- (authentication; user_id NULL lets any discoverable credential answer);
+-- login_request_id when the hosted page began it; user_verification the
+-- option sent ('required' makes UV mandatory).
+CREATE TABLE IF NOT EXISTS webauthn_challenges (
+    challenge         TEXT PRIMARY KEY,
+    ceremony          TEXT NOT NULL,
+    user_id           TEXT,
+    login_request_id  TEXT,
+    user_verification TEXT NOT NULL DEFAULT 'preferred',
+    display_name      TEXT,
+    expires_at        INTEGER NOT NULL
+);

@@ -40,6 +40,8 @@ const emu_route *const emu_route_tables[] = {
     emu_connection_routes,
     emu_portal_routes,
     emu_auth_log_routes,
+    emu_webauthn_routes,
+    emu_webauthn_page_routes,
     NULL
 };
 
@@ -611,24 +613,48 @@ const char emu_page_style[] =
     "[role=alert]{color:#b3261e;font-weight:600}.note{color:#4a4d55;font-size:.9rem}"
     "@media (max-width:32rem){main{margin:0;border:0;border-radius:0;box-shadow:none}}";
 
+/* The inline scripts a page may carry, each allowed by its hash; NULL-terminated. */
+const char *const emu_page_scripts[] = {
+    emu_webauthn_script,
+    NULL
+};
+
+/* "'sha256-<base64>'" of @p text into @p out (at least 56 bytes). */
+static bool csp_hash(const char *text, char *out)
+{
+    unsigned char md[32];
+    unsigned int md_len = 0;
+    if (!EVP_Digest(text, strlen(text), md, &md_len, EVP_sha256(), NULL))
+        return false;
+    memcpy(out, "'sha256-", 8);
+    size_t n = skit_base64_encode(md, sizeof md, out + 8);
+    memcpy(out + 8 + n, "'", 2);
+    return true;
+}
+
 int emu_reply_html(emu_req *r, unsigned status, const char *html, const char *form_target)
 {
-    /* The pages need nothing but their own markup: no script, image or frame
-     * loads, no style but emu_page_style (by its hash), no framing
+    /* The pages need nothing but their own markup: no image or frame loads,
+     * no script but emu_page_scripts and no style but emu_page_style (by
+     * their hashes: no injected markup can run), no framing
      * (clickjacking), forms only to the emulator and the app the login
      * redirects to (browsers check form-action on the redirect). */
     if (form_target && strpbrk(form_target, " \t\r\n;,'\""))
         return -1;
-    unsigned char md[32];
-    unsigned int md_len = 0;
-    char style_hash[48];
-    if (!EVP_Digest(emu_page_style, strlen(emu_page_style), md, &md_len, EVP_sha256(), NULL))
+    char style_hash[64], scripts[256] = "";
+    if (!csp_hash(emu_page_style, style_hash))
         return -1;
-    style_hash[skit_base64_encode(md, sizeof md, style_hash)] = '\0';
-    char csp[512];
-    int n = snprintf(csp, sizeof csp, "default-src 'none'; style-src 'sha256-%s'; form-action 'self'%s%s; "
+    for (size_t i = 0; emu_page_scripts[i]; i++) {
+        char h[64];
+        size_t used = strlen(scripts);
+        if (!csp_hash(emu_page_scripts[i], h) || used + strlen(h) + 2 > sizeof scripts)
+            return -1;
+        snprintf(scripts + used, sizeof scripts - used, " %s", h);
+    }
+    char csp[768];
+    int n = snprintf(csp, sizeof csp, "default-src 'none'; style-src %s; script-src%s; form-action 'self'%s%s; "
                                       "frame-ancestors 'none'; base-uri 'none'", style_hash,
-                     form_target ? " " : "", form_target ? form_target : "");
+                     scripts[0] ? scripts : " 'none'", form_target ? " " : "", form_target ? form_target : "");
     if (n < 0 || (size_t)n >= sizeof csp || emu_add_header(r, "Content-Security-Policy", csp) < 0 ||
         emu_add_header(r, "X-Frame-Options", "DENY") < 0 ||
         emu_add_header(r, "Referrer-Policy", "no-referrer") < 0 ||

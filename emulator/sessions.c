@@ -54,7 +54,7 @@ static bool ua_token(const char *ua, const char *key, const char *stop, char *ou
 /* sessionsDeviceDetails from the User-Agent: browser, OS and their versions, the kind
  * of device (the API's names: "Chrome", "Mobile Safari", "macOS", "desktop"); good
  * enough for the common browsers, nothing for what it does not know. */
-static void device_from_user_agent(json_t *device, const char *ua)
+void emu_device_from_user_agent(json_t *device, const char *ua)
 {
     static const char *const browsers[][2] = {{"Edg/", "Edge"}, {"OPR/", "Opera"}, {"Firefox/", "Firefox"},
                                               {"Chrome/", "Chrome"}, {"Version/", "Safari"}};
@@ -113,7 +113,7 @@ static int shape(const json_t *row, json_t *out)
     const char *ua = skit_json_string(row, "user_agent"), *ip = skit_json_string(row, "ip");
     if (ua) {
         json_object_set_new(device, "user_agent", json_string(ua));
-        device_from_user_agent(device, ua);
+        emu_device_from_user_agent(device, ua);
     }
     if (ip)
         json_object_set_new(device, "ip", json_string(ip));

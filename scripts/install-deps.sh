@@ -6,7 +6,7 @@
 set -eu
 packages="build-essential cmake pkg-config clang libclang-rt-14-dev llvm
 libcurl4-openssl-dev libssl-dev libjansson-dev libmicrohttpd-dev libsqlite3-dev
-libcmocka-dev python3 python3-jsonschema curl wrk valgrind binutils abigail-tools
+libcbor-dev libcmocka-dev python3 python3-jsonschema curl wrk valgrind binutils abigail-tools
 chromium"
 # Node.js: any installed one will do (playwright-core needs 20 or newer);
 # else Debian's nodejs and npm.

@@ -20,6 +20,7 @@
 #include "role.h"
 #include "permission.h"
 #include "connection.h"
+#include "webauthn.h"
 #include "authz.h"
 #include "m2m.h"
 #include "auth_log.h"

@@ -55,5 +55,12 @@ extern const skit_schema skit_m2m_client_secret_created_schema;     /* the whole
 
 /* Authentication logs (auth_log.c). */
 extern const skit_schema skit_auth_log_request_page_schema;         /* the whole body */
+/* Passkeys (webauthn.c). */
+extern const skit_schema skit_webauthn_credential_schema;           /* "credential" */
+extern const skit_schema skit_webauthn_credential_list_schema;      /* the whole body */
+extern const skit_schema skit_webauthn_delete_credential_schema;    /* the whole body */
+extern const skit_schema skit_webauthn_options_schema;              /* the whole body */
+extern const skit_schema skit_webauthn_registration_schema;         /* the whole body */
+extern const skit_schema skit_webauthn_authentication_schema;       /* the whole body */
 
 #endif

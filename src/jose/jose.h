@@ -87,6 +87,16 @@ typedef struct skit_jwks {
     unsigned char fingerprint[32];   /* SHA-256 over the keys: tells a changed set from the same */
 } skit_jwks;
 
+/* A public key from its raw components (JWKs and the emulator's COSE keys share
+ * these rules): RSA with a big-endian modulus of 2048 to 16384 bits and an odd
+ * exponent of at most 8 bytes; P-256 from 32-byte x and y, the point on the
+ * curve. @p what names the key in the error ("JWK"). SCALEKIT_OK and *out, or
+ * EMALFORMED_RESPONSE (ENOMEM) with the reason. */
+int skit_pkey_rsa_public(const unsigned char *n, size_t n_len, const unsigned char *e, size_t e_len,
+                         const char *what, EVP_PKEY **out);
+int skit_pkey_p256_public(const unsigned char *x, size_t x_len, const unsigned char *y, size_t y_len,
+                          const char *what, EVP_PKEY **out);
+
 /* Parse one JWK object into @p out (zeroed first). SCALEKIT_OK, or
  * SKIT_JWK_SKIPPED (a positive value) for a key we ignore by rule
  * (use != "sig", unknown kty or curve), or a negative error for a broken key. */

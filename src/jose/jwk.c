@@ -51,77 +51,75 @@ static EVP_PKEY *pkey_from_params(const char *type, OSSL_PARAM_BLD *bld)
     return pkey;
 }
 
-static int rsa_key(const json_t *jwk, EVP_PKEY **out)
+int skit_pkey_rsa_public(const unsigned char *n, size_t n_len, const unsigned char *e, size_t e_len,
+                         const char *what, EVP_PKEY **out)
 {
-    unsigned char *n = NULL, *e = NULL;
-    size_t n_len = 0, e_len = 0;
-    BIGNUM *bn_n = NULL, *bn_e = NULL;
+    BIGNUM *bn_n = BN_bin2bn(n, (int)n_len, NULL);
+    BIGNUM *bn_e = BN_bin2bn(e, (int)e_len, NULL);
     OSSL_PARAM_BLD *bld = NULL;
-    int rc = member_bytes(jwk, "n", &n, &n_len);
-    if (rc == SCALEKIT_OK)
-        rc = member_bytes(jwk, "e", &e, &e_len);
-    if (rc != SCALEKIT_OK)
-        goto done;
-    bn_n = BN_bin2bn(n, (int)n_len, NULL);
-    bn_e = BN_bin2bn(e, (int)e_len, NULL);
+    int rc = SCALEKIT_OK;
     if (!bn_n || !bn_e) {
         rc = skit_error_oom();
         goto done;
     }
     int bits = BN_num_bits(bn_n);
     if (bits < MIN_RSA_BITS || bits > MAX_RSA_BITS) {
-        rc = skit_error_set(SCALEKIT_EMALFORMED_RESPONSE,
-                            "JWK RSA modulus has %d bits (need %d to %d)", bits, MIN_RSA_BITS,
-                            MAX_RSA_BITS);
+        rc = skit_error_set(SCALEKIT_EMALFORMED_RESPONSE, "%s RSA modulus has %d bits (need %d to %d)",
+                            what, bits, MIN_RSA_BITS, MAX_RSA_BITS);
         goto done;
     }
     if (e_len > MAX_RSA_EXPONENT_BYTES || !BN_is_odd(bn_e) || BN_is_one(bn_e)) {
-        rc = skit_error_set(SCALEKIT_EMALFORMED_RESPONSE, "JWK RSA exponent is not a valid exponent");
+        rc = skit_error_set(SCALEKIT_EMALFORMED_RESPONSE, "%s RSA exponent is not a valid exponent", what);
         goto done;
     }
     bld = OSSL_PARAM_BLD_new();
     if (!bld || OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, bn_n) != 1 ||
         OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, bn_e) != 1 ||
         !(*out = pkey_from_params("RSA", bld)))
-        rc = skit_error_set(SCALEKIT_EMALFORMED_RESPONSE, "JWK RSA key could not be built");
+        rc = skit_error_set(SCALEKIT_EMALFORMED_RESPONSE, "%s RSA key could not be built", what);
 done:
     OSSL_PARAM_BLD_free(bld);
     BN_free(bn_n);
     BN_free(bn_e);
-    free(n);
-    free(e);
     return rc;
 }
 
-static int ec_key(const json_t *jwk, EVP_PKEY **out)
+int skit_pkey_p256_public(const unsigned char *x, size_t x_len, const unsigned char *y, size_t y_len,
+                          const char *what, EVP_PKEY **out)
 {
-    unsigned char *x = NULL, *y = NULL;
-    size_t x_len = 0, y_len = 0;
-    OSSL_PARAM_BLD *bld = NULL;
-    int rc = member_bytes(jwk, "x", &x, &x_len);
-    if (rc == SCALEKIT_OK)
-        rc = member_bytes(jwk, "y", &y, &y_len);
-    if (rc != SCALEKIT_OK)
-        goto done;
-    if (x_len != 32 || y_len != 32) {
-        rc = skit_error_set(SCALEKIT_EMALFORMED_RESPONSE,
-                            "JWK P-256 coordinates must be 32 bytes (x %zu, y %zu)", x_len, y_len);
-        goto done;
-    }
+    if (x_len != 32 || y_len != 32)
+        return skit_error_set(SCALEKIT_EMALFORMED_RESPONSE,
+                              "%s P-256 coordinates must be 32 bytes (x %zu, y %zu)", what, x_len, y_len);
     unsigned char point[65];
     point[0] = 0x04;   /* uncompressed */
     memcpy(point + 1, x, 32);
     memcpy(point + 33, y, 32);
-    bld = OSSL_PARAM_BLD_new();
+    OSSL_PARAM_BLD *bld = OSSL_PARAM_BLD_new();
+    int rc = SCALEKIT_OK;
     /* fromdata decodes the point and refuses one that is not on the curve */
     if (!bld || OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME, "prime256v1", 0) != 1 ||
         OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, point, sizeof point) != 1 ||
         !(*out = pkey_from_params("EC", bld)))
-        rc = skit_error_set(SCALEKIT_EMALFORMED_RESPONSE, "JWK P-256 point is not on the curve");
-done:
+        rc = skit_error_set(SCALEKIT_EMALFORMED_RESPONSE, "%s P-256 point is not on the curve", what);
     OSSL_PARAM_BLD_free(bld);
-    free(x);
-    free(y);
+    return rc;
+}
+
+/* The key of JWK members @p a and @p b (n and e, or x and y) built by @p build. */
+static int jwk_key(const json_t *jwk, const char *a, const char *b,
+                   int (*build)(const unsigned char *, size_t, const unsigned char *, size_t, const char *,
+                                EVP_PKEY **),
+                   EVP_PKEY **out)
+{
+    unsigned char *va = NULL, *vb = NULL;
+    size_t la = 0, lb = 0;
+    int rc = member_bytes(jwk, a, &va, &la);
+    if (rc == SCALEKIT_OK)
+        rc = member_bytes(jwk, b, &vb, &lb);
+    if (rc == SCALEKIT_OK)
+        rc = build(va, la, vb, lb, "JWK", out);
+    free(va);
+    free(vb);
     return rc;
 }
 
@@ -189,7 +187,8 @@ int skit_jwk_parse(const json_t *jwk, skit_jwk *out)
     const json_t *kid = json_object_get(jwk, "kid");
     if (kid && !json_is_string(kid))
         return skit_error_set(SCALEKIT_EMALFORMED_RESPONSE, "JWK kid is not a string");
-    int rc = out->type == SKIT_JWK_RSA ? rsa_key(jwk, &out->pkey) : ec_key(jwk, &out->pkey);
+    int rc = out->type == SKIT_JWK_RSA ? jwk_key(jwk, "n", "e", skit_pkey_rsa_public, &out->pkey)
+                                      : jwk_key(jwk, "x", "y", skit_pkey_p256_public, &out->pkey);
     if (rc == SCALEKIT_OK && kid && !(out->kid = strdup(json_string_value(kid))))
         rc = skit_error_oom();
     static uint64_t next_serial;

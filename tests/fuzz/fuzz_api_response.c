@@ -165,6 +165,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     decode_member(body, raw, NULL, &skit_m2m_client_secret_created_schema);
     decode_member(body, NULL, "secret", &skit_m2m_client_secret_schema);
     decode_member(body, raw, NULL, &skit_auth_log_request_page_schema);
+    decode_member(body, raw, "credential", &skit_webauthn_credential_schema);
+    decode_member(body, raw, NULL, &skit_webauthn_credential_list_schema);
+    decode_member(body, raw, NULL, &skit_webauthn_delete_credential_schema);
+    decode_member(body, raw, NULL, &skit_webauthn_options_schema);
+    decode_member(body, raw, NULL, &skit_webauthn_registration_schema);
+    decode_member(body, raw, NULL, &skit_webauthn_authentication_schema);
     free(raw);
     json_decref(body);
     scalekit_error_clear();

@@ -168,6 +168,16 @@ static char *attribute(const char *tag, const char *end, const char *attr)
     return NULL;
 }
 
+char *emu_fixture_tag_attribute(const char *html, const char *marker, const char *attr)
+{
+    const char *p = strstr(html, marker);
+    const char *start = p;
+    while (start && start > html && *start != '<')
+        start--;
+    const char *end = p ? strchr(p, '>') : NULL;
+    return start && end ? attribute(start, end, attr) : NULL;
+}
+
 json_t *emu_fixture_form_fields(const char *html)
 {
     json_t *fields = json_object();

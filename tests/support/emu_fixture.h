@@ -84,6 +84,10 @@ scalekit_authentication_response *emu_fixture_sign_in(const emu_fixture *f, cons
  * login_request_id (GET /_emulator/login-requests/{id}); new reference. */
 json_t *emu_fixture_login_request(const emu_fixture *f, const char *login_request_id);
 
+/* Attribute @p attr (HTML-decoded, malloc'd) of the first tag of @p html holding
+ * @p marker ("id=\"passkey-get\""); NULL when there is none. */
+char *emu_fixture_tag_attribute(const char *html, const char *marker, const char *attr);
+
 /* The hidden input fields of an HTML form page, HTML-decoded (new JSON object). */
 json_t *emu_fixture_form_fields(const char *html);
 
