@@ -15,6 +15,7 @@
 #include <jansson.h>
 
 #include "emu_fixture.h"
+#include "emu_testhttp.h"
 
 typedef struct scim_kit {
     const emu_fixture *f;
@@ -40,7 +41,7 @@ long scim_kit_call(const scim_kit *k, const char *method, const char *path, cons
  * @p headers (NULL-terminated, may be NULL); the whole response in @p resp
  * (free with emu_http_response_free). */
 long scim_kit_call_as(const scim_kit *k, const char *bearer, const char *const *headers, const char *method,
-                      const char *path, const char *body, struct emu_http_response *resp);
+                      const char *path, const char *body, emu_http_response *resp);
 /* @p method @p path with @p body must answer @p status with SCIM's error body:
  * schemas Error, status as that string, a detail, and scimType @p scim_type
  * (NULL: none). Returns the detail (malloc'd) for further checks. */
