@@ -226,6 +226,8 @@ static int write_resource(emu *e, emu_req *r, const scim_kind *k, const scim_dir
         scim_fail(&err, 412, NULL, "If-Match does not name the current version of %s %s", k->name, id);
     else if (!(res = patch ? k->load(e, row) : json_deep_copy(body)))
         scim_fail(&err, 500, NULL, "out of memory");
+    else if (patch && json_object_set_new(res, "id", json_string(id)) != 0)   /* what a patch may repeat */
+        scim_fail(&err, 500, NULL, "out of memory");
     else if ((!patch || scim_patch_apply(k, res, body, &err)) && k->check(res, &err))
         ok = k->write(e, d, row, id ? id : new_id, res, &err) == 0;
     if (ok && emu_tx_commit(e->store) == 0)
