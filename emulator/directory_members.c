@@ -88,15 +88,19 @@ static json_t *user_event_data(emu *e, const json_t *row)
     return out;
 }
 
-int emu_directory_user_event(emu *e, const char *what, const json_t *row)
+/* Emit organization.directory.<what> with @p data (stolen; NULL: out of memory). */
+static int emit(emu *e, const char *what, const char *object, const json_t *row, json_t *data)
 {
-    json_t *data = user_event_data(e, row);
     char type[64];
     snprintf(type, sizeof type, "organization.directory.%s", what);
-    int rc = data ? emu_event_emit_object(e, type, "DirectoryUser", skit_json_string(row, "organization_id"), data)
-                  : -1;
+    int rc = data ? emu_event_emit_object(e, type, object, skit_json_string(row, "organization_id"), data) : -1;
     json_decref(data);
     return rc;
+}
+
+int emu_directory_user_event(emu *e, const char *what, const json_t *row)
+{
+    return emit(e, what, "DirectoryUser", row, user_event_data(e, row));
 }
 
 int emu_directory_group_event(emu *e, const char *what, const json_t *row)
@@ -112,12 +116,7 @@ int emu_directory_group_event(emu *e, const char *what, const json_t *row)
         set_string(data, "external_id", skit_json_string(row, "external_id"));
         set_string(data, "dp_id", skit_json_string(row, "external_id"));
     }
-    char type[64];
-    snprintf(type, sizeof type, "organization.directory.%s", what);
-    int rc = data ? emu_event_emit_object(e, type, "DirectoryGroup", skit_json_string(row, "organization_id"), data)
-                  : -1;
-    json_decref(data);
-    return rc;
+    return emit(e, what, "DirectoryGroup", row, data);
 }
 
 /* ---- the REST listing --------------------------------------------------------- */

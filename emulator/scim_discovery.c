@@ -189,7 +189,10 @@ static int service_provider_config(emu *e, emu_req *r)
     return rc;
 }
 
-static int resource_types(emu *e, emu_req *r)
+/* One discovery collection: its @p n entries as a ListResponse, or (a route with
+ * {id}) the entry whose id is the path's, 404 naming @p what when none is. */
+static int reply_entries(emu *e, emu_req *r, const char *what, size_t n, const char *(*id_of)(size_t),
+                         json_t *(*make)(const scim_dir *, size_t))
 {
     scim_dir d;
     int rc;
@@ -197,11 +200,11 @@ static int resource_types(emu *e, emu_req *r)
         return rc;
     const char *id = emu_pattern_has_param(r->pattern, "id") ? emu_path_param(r, "id") : NULL;
     json_t *items = json_array();
-    for (size_t i = 0; items && i < sizeof kinds / sizeof kinds[0]; i++)
-        if (!id || strcmp(id, kinds[i]->name) == 0)
-            json_array_append_new(items, resource_type_json(&d, kinds[i]));
+    for (size_t i = 0; items && i < n; i++)
+        if (!id || strcmp(id, id_of(i)) == 0)
+            json_array_append_new(items, make(&d, i));
     if (id && json_array_size(items) == 0)
-        rc = scim_reply_errorf(r, 404, NULL, "ResourceType %s not found", id);
+        rc = scim_reply_errorf(r, 404, NULL, "%s %s not found", what, id);
     else
         rc = scim_reply_json(r, 200, id ? json_incref(json_array_get(items, 0)) : list_response(json_incref(items)));
     json_decref(items);
@@ -209,24 +212,34 @@ static int resource_types(emu *e, emu_req *r)
     return rc;
 }
 
+static const char *kind_id(size_t i)
+{
+    return kinds[i]->name;
+}
+
+static json_t *kind_entry(const scim_dir *d, size_t i)
+{
+    return resource_type_json(d, kinds[i]);
+}
+
+static const char *schema_id(size_t i)
+{
+    return schemas[i].id;
+}
+
+static json_t *schema_entry(const scim_dir *d, size_t i)
+{
+    return schema_json(d, &schemas[i]);
+}
+
+static int resource_types(emu *e, emu_req *r)
+{
+    return reply_entries(e, r, "ResourceType", sizeof kinds / sizeof kinds[0], kind_id, kind_entry);
+}
+
 static int schemas_list(emu *e, emu_req *r)
 {
-    scim_dir d;
-    int rc;
-    if (!scim_begin(e, r, &d, &rc))
-        return rc;
-    const char *id = emu_pattern_has_param(r->pattern, "id") ? emu_path_param(r, "id") : NULL;
-    json_t *items = json_array();
-    for (size_t i = 0; items && i < sizeof schemas / sizeof schemas[0]; i++)
-        if (!id || strcmp(id, schemas[i].id) == 0)
-            json_array_append_new(items, schema_json(&d, &schemas[i]));
-    if (id && json_array_size(items) == 0)
-        rc = scim_reply_errorf(r, 404, NULL, "Schema %s not found", id);
-    else
-        rc = scim_reply_json(r, 200, id ? json_incref(json_array_get(items, 0)) : list_response(json_incref(items)));
-    json_decref(items);
-    scim_dir_free(&d);
-    return rc;
+    return reply_entries(e, r, "Schema", sizeof schemas / sizeof schemas[0], schema_id, schema_entry);
 }
 
 const emu_route emu_scim_discovery_routes[] = {

@@ -142,6 +142,14 @@ static const char *nth_user_name(const json_t *reply, size_t i)
     return json_string_value(json_object_get(json_array_get(json_object_get(reply, "Resources"), i), "userName"));
 }
 
+/* GET /Users?<query> finds exactly the user @p user_name. */
+static void assert_finds(const scim_kit *k, const char *query, const char *user_name)
+{
+    json_t *r = list(k, query, 1, 1, 1);
+    assert_string_equal(nth_user_name(r, 0), user_name);
+    json_decref(r);
+}
+
 static void filters(void **state)
 {
     scim_kit k;
@@ -152,22 +160,13 @@ static void filters(void **state)
         add_user(&k, "alan@example.org", "EXT-alan", "alan@work.example", true),
         add_user(&k, "grace@example.org", "EXT-grace", "grace@work.example", true),
     };
-    json_t *r;
     /* userName is caseExact false (RFC 7643 section 4.1.1); externalId is case-exact. */
-    r = list(&k, "filter=userName%20eq%20%22ADA@EXAMPLE.COM%22", 1, 1, 1);
-    assert_string_equal(nth_user_name(r, 0), "ada@example.com");
-    json_decref(r);
+    assert_finds(&k, "filter=userName%20eq%20%22ADA@EXAMPLE.COM%22", "ada@example.com");
     json_decref(list(&k, "filter=externalId%20eq%20%22ext-ada%22", 0, 1, 0));
     json_decref(list(&k, "filter=externalId%20eq%20%22EXT-ada%22", 1, 1, 1));
-    r = list(&k, "filter=emails.value%20eq%20%22bob@work.example%22", 1, 1, 1);
-    assert_string_equal(nth_user_name(r, 0), "bob@example.com");
-    json_decref(r);
-    r = list(&k, "filter=emails%5Btype%20eq%20%22work%22%20and%20value%20co%20%22grace%22%5D", 1, 1, 1);
-    assert_string_equal(nth_user_name(r, 0), "grace@example.org");
-    json_decref(r);
-    r = list(&k, "filter=emails%5Btype%20eq%20%22work%22%5D.value%20eq%20%22alan@work.example%22", 1, 1, 1);
-    assert_string_equal(nth_user_name(r, 0), "alan@example.org");
-    json_decref(r);
+    assert_finds(&k, "filter=emails.value%20eq%20%22bob@work.example%22", "bob@example.com");
+    assert_finds(&k, "filter=emails%5Btype%20eq%20%22work%22%20and%20value%20co%20%22grace%22%5D", "grace@example.org");
+    assert_finds(&k, "filter=emails%5Btype%20eq%20%22work%22%5D.value%20eq%20%22alan@work.example%22", "alan@example.org");
     json_decref(list(&k, "filter=userName%20sw%20%22a%22%20and%20active%20eq%20true", 2, 1, 2));
     json_decref(list(&k, "filter=userName%20ew%20%22.org%22%20or%20active%20eq%20false", 3, 1, 3));
     json_decref(list(&k, "filter=not%20(userName%20sw%20%22a%22)", 2, 1, 2));
