@@ -76,8 +76,7 @@ static json_t *user_event_data(emu *e, const json_t *row)
         json_t *ext = res ? json_object_get(res, SCIM_SCHEMA_ENTERPRISE) : NULL;
         for (i = 0; i < sizeof enterprise_map / sizeof enterprise_map[0]; i++)
             set_string(out, enterprise_map[i][0], scim_string(ext, enterprise_map[i][1]));
-        const char *pk = res ? scim_key(res, "phoneNumbers") : NULL;
-        set_string(out, "phone_number", scim_string(json_array_get(pk ? json_object_get(res, pk) : NULL, 0), "value"));
+        set_string(out, "phone_number", scim_string(json_array_get(scim_member(res, "phoneNumbers"), 0), "value"));
     }
     json_decref(res);
     if (!groups) {
@@ -143,9 +142,8 @@ static int user_shape(emu *e, const json_t *row, json_t *out, bool detail)
     if (!res)
         return -1;
     json_t *emails = json_array(), *groups = json_array(), *v;
-    const char *ek = scim_key(res, "emails");
     size_t i;
-    json_array_foreach(ek ? json_object_get(res, ek) : NULL, i, v) {
+    json_array_foreach(scim_member(res, "emails"), i, v) {
         json_array_append_new(emails, json_string(scim_string(v, "value")));
     }
     json_array_foreach(json_object_get(res, "groups"), i, v) {

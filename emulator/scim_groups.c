@@ -19,12 +19,10 @@ static bool check_group(json_t *res, scim_error *err)
     const char *name = scim_string(res, "displayName");
     if (!name || !*name)
         return scim_fail(err, 400, "invalidValue", "displayName is required (a non-empty string)");
-    const char *k = scim_key(res, "externalId");
-    json_t *ext = k ? json_object_get(res, k) : NULL;
+    json_t *ext = scim_member(res, "externalId");
     if (ext && !json_is_string(ext) && !json_is_null(ext))
         return scim_fail(err, 400, "invalidValue", "externalId must be a string");
-    const char *mk = scim_key(res, "members");
-    json_t *members = mk ? json_object_get(res, mk) : NULL, *m;
+    json_t *members = scim_member(res, "members"), *m;
     if (members && !json_is_array(members) && !json_is_null(members))
         return scim_fail(err, 400, "invalidValue", "members must be an array");
     size_t i;
@@ -84,10 +82,8 @@ static int set_members(emu *e, const scim_dir *d, const char *id, const json_t *
 
 static int write_group(emu *e, const scim_dir *d, const json_t *row, const char *id, json_t *res, scim_error *err)
 {
-    const char *mk = scim_key(res, "members");
-    json_t *members = json_incref(mk ? json_object_get(res, mk) : NULL);
-    if (mk)
-        json_object_del(res, mk);
+    json_t *members = json_incref(scim_member(res, "members"));
+    scim_drop_members(res, (const char *const[]){"members", NULL});
     char *text = json_dumps(res, JSON_COMPACT | JSON_SORT_KEYS);
     int64_t now = skit_now();
     int n = !text ? -1

@@ -38,12 +38,6 @@ static void del_member(json_t *obj, const char *name)
         json_object_del(obj, k);
 }
 
-static json_t *get_member(const json_t *obj, const char *name)
-{
-    const char *k = json_is_object(obj) ? scim_key(obj, name) : NULL;
-    return k ? json_object_get(obj, k) : NULL;
-}
-
 /* Elements of a multi-valued attribute are the same when equal, or when both are
  * objects whose "value" strings are equal (a member added twice). */
 static bool same_element(const json_t *a, const json_t *b)
@@ -64,7 +58,7 @@ static void merge(json_t *target, const json_t *value)
 
 static bool apply_plain(json_t *c, const scim_attr *a, int op, const json_t *value, scim_error *err)
 {
-    json_t *cur = get_member(c, a->name);
+    json_t *cur = scim_member(c, a->name);
     if (op == OP_REMOVE) {
         if (a->sub[0]) {
             size_t n = json_is_array(cur) ? json_array_size(cur) : 1;
@@ -132,7 +126,7 @@ static bool apply_plain(json_t *c, const scim_attr *a, int op, const json_t *val
 
 static bool apply_filtered(json_t *c, const scim_path *p, int op, const json_t *value, scim_error *err)
 {
-    json_t *arr = get_member(c, p->attr.name);
+    json_t *arr = scim_member(c, p->attr.name);
     size_t matched = 0;
     for (size_t i = json_is_array(arr) ? json_array_size(arr) : 0; i-- > 0;) {
         json_t *el = json_array_get(arr, i);
@@ -198,7 +192,7 @@ static bool apply_path(const scim_kind *kind, json_t *res, int op, const char *t
     }
     json_t *c = res;
     if (p.attr.urn[0]) {
-        c = get_member(res, p.attr.urn);
+        c = scim_member(res, p.attr.urn);
         if (!json_is_object(c)) {
             if (op == OP_REMOVE) {
                 scim_path_free(&p);
@@ -223,7 +217,7 @@ static bool apply_op(const scim_kind *kind, json_t *res, const json_t *operation
     if (!op_of(name, &op))
         return scim_fail(err, 400, "invalidSyntax", "Operations[%zu].op must be add, replace or remove, not %.40s",
                          index, name ? name : "missing");
-    const json_t *path = get_member(operation, "path"), *value = get_member(operation, "value");
+    const json_t *path = scim_member(operation, "path"), *value = scim_member(operation, "value");
     if (path && !json_is_string(path))
         return scim_fail(err, 400, "invalidPath", "Operations[%zu].path must be a string", index);
     if (path)
@@ -247,7 +241,7 @@ bool scim_patch_apply(const scim_kind *kind, json_t *res, const json_t *body, sc
 {
     if (!json_is_object(body))
         return scim_fail(err, 400, "invalidSyntax", "the body must be a JSON object (a PatchOp message)");
-    const json_t *schemas = get_member(body, "schemas");
+    const json_t *schemas = scim_member(body, "schemas");
     bool patch_op = false;
     size_t i;
     json_t *s;
@@ -256,7 +250,7 @@ bool scim_patch_apply(const scim_kind *kind, json_t *res, const json_t *body, sc
     }
     if (!patch_op)
         return scim_fail(err, 400, "invalidSyntax", "schemas must hold %s", SCIM_MSG_PATCH);
-    const json_t *ops = get_member(body, "Operations");
+    const json_t *ops = scim_member(body, "Operations");
     if (!json_is_array(ops) || json_array_size(ops) == 0)
         return scim_fail(err, 400, "invalidSyntax", "Operations must be a non-empty array");
     json_t *op;

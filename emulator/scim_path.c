@@ -1,4 +1,4 @@
-/* SCIM filters and PATCH paths: see scim_path.h. */
+/* SCIM filters and PATCH paths parsed (scim_path.h); scim_match.c evaluates them. */
 #include "scim_path.h"
 
 #include <ctype.h>
@@ -6,18 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-typedef enum node_kind { N_AND, N_OR, N_NOT, N_CMP, N_PRESENT, N_VALUEPATH } node_kind;
-
-typedef enum cmp_op { OP_EQ, OP_NE, OP_CO, OP_SW, OP_EW, OP_GT, OP_GE, OP_LT, OP_LE, OP_PR } cmp_op;
-
-struct scim_filter {
-    node_kind kind;
-    scim_filter *left, *right;   /* AND, OR; NOT and VALUEPATH use left */
-    scim_attr attr;              /* CMP, PRESENT, VALUEPATH */
-    cmp_op op;                   /* CMP; VALUEPATH with attr.sub set */
-    json_t *value;               /* CMP's comparison value */
-};
 
 /* ---- tokens -------------------------------------------------------------------- */
 
@@ -164,7 +152,7 @@ const char *scim_key(const json_t *obj, const char *name)
     return NULL;
 }
 
-static json_t *get_ci(const json_t *obj, const char *name)
+json_t *scim_member(const json_t *obj, const char *name)
 {
     const char *k = json_is_object(obj) ? scim_key(obj, name) : NULL;
     return k ? json_object_get(obj, k) : NULL;
@@ -172,8 +160,8 @@ static json_t *get_ci(const json_t *obj, const char *name)
 
 json_t *scim_attr_get(const json_t *obj, const scim_attr *a)
 {
-    const json_t *scope = a->urn[0] ? get_ci(obj, a->urn) : obj;
-    return get_ci(scope, a->name);
+    const json_t *scope = a->urn[0] ? scim_member(obj, a->urn) : obj;
+    return scim_member(scope, a->name);
 }
 
 bool scim_attr_case_exact(const scim_attr *a)
@@ -186,7 +174,7 @@ bool scim_attr_case_exact(const scim_attr *a)
 
 /* ---- parsing ------------------------------------------------------------------- */
 
-static scim_filter *node(node_kind kind)
+static scim_filter *node(scim_node_kind kind)
 {
     scim_filter *n = calloc(1, sizeof *n);
     if (n)
@@ -218,9 +206,9 @@ static int parse_comparison(parser *ps, scim_filter *n)
     if (op < 0)
         return fail(ps, "expected a comparison operator (eq, ne, co, sw, ew, gt, ge, lt, le, pr) after %s",
                     n->attr.name);
-    n->op = (cmp_op)op;
+    n->op = (scim_cmp_op)op;
     next(ps);
-    if (n->op == OP_PR)
+    if (n->op == SCIM_OP_PR)
         return 0;
     if (ps->kind == T_STRING) {
         n->value = json_incref(ps->string);
@@ -269,7 +257,7 @@ static int parse_unary(parser *ps, scim_filter **out)
         }
         next(ps);
         if (negate) {
-            *out = node(N_NOT);
+            *out = node(SCIM_F_NOT);
             if (!*out) {
                 scim_filter_free(inner);
                 return fail(ps, "%s", "out of memory");
@@ -283,7 +271,7 @@ static int parse_unary(parser *ps, scim_filter **out)
     }
     if (ps->kind != T_WORD)
         return fail(ps, "expected an attribute name%s", ps->kind == T_END ? " (filter ends early)" : "");
-    scim_filter *n = node(N_CMP);
+    scim_filter *n = node(SCIM_F_CMP);
     if (!n)
         return fail(ps, "%s", "out of memory");
     const char *attr_text = ps->text;
@@ -296,7 +284,7 @@ static int parse_unary(parser *ps, scim_filter **out)
     }
     next(ps);
     if (ps->kind == T_LBRACKET && !n->attr.sub[0]) {
-        n->kind = N_VALUEPATH;
+        n->kind = SCIM_F_VALUEPATH;
         next(ps);
         if (parse_or(ps, &n->left) != 0)
             goto out;
@@ -320,8 +308,8 @@ static int parse_unary(parser *ps, scim_filter **out)
         rc = 0;
     } else {
         rc = parse_comparison(ps, n);
-        if (rc == 0 && n->op == OP_PR)
-            n->kind = N_PRESENT;
+        if (rc == 0 && n->op == SCIM_OP_PR)
+            n->kind = SCIM_F_PRESENT;
     }
 out:
     if (rc != 0) {
@@ -333,7 +321,7 @@ out:
     return 0;
 }
 
-static int parse_binary(parser *ps, scim_filter **out, const char *word, node_kind kind,
+static int parse_binary(parser *ps, scim_filter **out, const char *word, scim_node_kind kind,
                         int (*operand)(parser *, scim_filter **))
 {
     scim_filter *left = NULL;
@@ -357,12 +345,12 @@ static int parse_binary(parser *ps, scim_filter **out, const char *word, node_ki
 
 static int parse_and(parser *ps, scim_filter **out)
 {
-    return parse_binary(ps, out, "and", N_AND, parse_unary);
+    return parse_binary(ps, out, "and", SCIM_F_AND, parse_unary);
 }
 
 static int parse_or(parser *ps, scim_filter **out)
 {
-    return parse_binary(ps, out, "or", N_OR, parse_and);
+    return parse_binary(ps, out, "or", SCIM_F_OR, parse_and);
 }
 
 static int begin(parser *ps, const char *text, char *why, size_t why_len)
@@ -447,159 +435,9 @@ void scim_path_free(scim_path *p)
 
 bool scim_filter_simple_eq(const scim_filter *f, const char **sub, const char **value)
 {
-    if (!f || f->kind != N_CMP || f->op != OP_EQ || !json_is_string(f->value) || f->attr.urn[0] || f->attr.sub[0])
+    if (!f || f->kind != SCIM_F_CMP || f->op != SCIM_OP_EQ || !json_is_string(f->value) || f->attr.urn[0] || f->attr.sub[0])
         return false;
     *sub = f->attr.name;
     *value = json_string_value(f->value);
     return true;
-}
-
-/* ---- evaluation ---------------------------------------------------------------- */
-
-static bool ends_with(const char *s, const char *suffix, bool exact)
-{
-    size_t n = strlen(s), m = strlen(suffix);
-    return n >= m && (exact ? strcmp(s + n - m, suffix) : strcasecmp(s + n - m, suffix)) == 0;
-}
-
-static bool contains(const char *s, const char *needle, bool exact)
-{
-    if (exact)
-        return strstr(s, needle) != NULL;
-    size_t m = strlen(needle);
-    for (; *s; s++)
-        if (strncasecmp(s, needle, m) == 0)
-            return true;
-    return m == 0;
-}
-
-/* One value against the comparison (op, want). */
-static bool compare(const json_t *have, cmp_op op, const json_t *want, bool exact)
-{
-    if (json_is_null(want))
-        return (op == OP_EQ) == (!have || json_is_null(have));
-    if (!have || json_is_null(have))
-        return op == OP_NE;
-    if (json_is_string(have) && json_is_string(want)) {
-        const char *a = json_string_value(have), *b = json_string_value(want);
-        int c = exact ? strcmp(a, b) : strcasecmp(a, b);
-        switch (op) {
-        case OP_EQ: return c == 0;
-        case OP_NE: return c != 0;
-        case OP_CO: return contains(a, b, exact);
-        case OP_SW: return (exact ? strncmp(a, b, strlen(b)) : strncasecmp(a, b, strlen(b))) == 0;
-        case OP_EW: return ends_with(a, b, exact);
-        case OP_GT: return c > 0;
-        case OP_GE: return c >= 0;
-        case OP_LT: return c < 0;
-        case OP_LE: return c <= 0;
-        default: return false;
-        }
-    }
-    if (json_is_boolean(have) && json_is_boolean(want)) {
-        bool same = json_is_true(have) == json_is_true(want);
-        return op == OP_EQ ? same : op == OP_NE ? !same : false;
-    }
-    if (json_is_number(have) && json_is_number(want)) {
-        double a = json_number_value(have), b = json_number_value(want);
-        switch (op) {
-        case OP_EQ: return a == b;
-        case OP_NE: return a != b;
-        case OP_GT: return a > b;
-        case OP_GE: return a >= b;
-        case OP_LT: return a < b;
-        case OP_LE: return a <= b;
-        default: return false;
-        }
-    }
-    return op == OP_NE;
-}
-
-/* The compared value of one element: its sub-attribute, or a complex value's "value". */
-static const json_t *element_value(const json_t *el, const char *sub)
-{
-    if (sub[0])
-        return get_ci(el, sub);
-    return json_is_object(el) ? get_ci(el, "value") : el;
-}
-
-static bool match_cmp(const scim_filter *f, const json_t *res)
-{
-    const json_t *v = scim_attr_get(res, &f->attr);
-    bool exact = scim_attr_case_exact(&f->attr);
-    if (!json_is_array(v))
-        return compare(f->attr.sub[0] ? get_ci(v, f->attr.sub) : v, f->op, f->value, exact);
-    /* A multi-valued attribute matches when one of its values does; ne when none equals. */
-    bool negated = f->op == OP_NE;
-    size_t i;
-    json_t *el;
-    json_array_foreach(v, i, el) {
-        bool eq = compare(element_value(el, f->attr.sub), negated ? OP_EQ : f->op, f->value, exact);
-        if (eq)
-            return !negated;
-    }
-    return negated;
-}
-
-static bool present(const json_t *v)
-{
-    if (!v || json_is_null(v))
-        return false;
-    if (json_is_string(v))
-        return json_string_length(v) > 0;
-    if (json_is_array(v))
-        return json_array_size(v) > 0;
-    if (json_is_object(v))
-        return json_object_size(v) > 0;
-    return true;
-}
-
-static bool match_present(const scim_filter *f, const json_t *res)
-{
-    const json_t *v = scim_attr_get(res, &f->attr);
-    if (!f->attr.sub[0])
-        return present(v);
-    if (!json_is_array(v))
-        return present(get_ci(v, f->attr.sub));
-    size_t i;
-    json_t *el;
-    json_array_foreach(v, i, el) {
-        if (present(get_ci(el, f->attr.sub)))
-            return true;
-    }
-    return false;
-}
-
-static bool match_valuepath(const scim_filter *f, const json_t *res)
-{
-    const json_t *v = scim_attr_get(res, &f->attr);
-    size_t n = json_is_array(v) ? json_array_size(v) : v ? 1 : 0;
-    for (size_t i = 0; i < n; i++) {
-        const json_t *el = json_is_array(v) ? json_array_get(v, i) : v;
-        if (!scim_filter_match(f->left, el))
-            continue;
-        if (!f->attr.sub[0])
-            return true;
-        scim_attr sub = {.sub = ""};
-        snprintf(sub.name, sizeof sub.name, "%s", f->attr.name);
-        snprintf(sub.sub, sizeof sub.sub, "%s", f->attr.sub);
-        if (compare(get_ci(el, f->attr.sub), f->op, f->value, scim_attr_case_exact(&sub)))
-            return true;
-    }
-    return false;
-}
-
-bool scim_filter_match(const scim_filter *f, const json_t *resource)
-{
-    if (!f)
-        return true;
-    switch (f->kind) {
-    case N_AND: return scim_filter_match(f->left, resource) && scim_filter_match(f->right, resource);
-    case N_OR: return scim_filter_match(f->left, resource) || scim_filter_match(f->right, resource);
-    case N_NOT: return !scim_filter_match(f->left, resource);
-    case N_CMP: return match_cmp(f, resource);
-    case N_PRESENT: return match_present(f, resource);
-    case N_VALUEPATH: return match_valuepath(f, resource);
-    }
-    return false;
 }

@@ -33,6 +33,20 @@ typedef struct scim_attr {
 
 typedef struct scim_filter scim_filter;
 
+/* The parsed tree: built by scim_path.c, evaluated by scim_match.c. */
+typedef enum scim_node_kind {
+    SCIM_F_AND, SCIM_F_OR, SCIM_F_NOT, SCIM_F_CMP, SCIM_F_PRESENT, SCIM_F_VALUEPATH } scim_node_kind;
+
+typedef enum scim_cmp_op { SCIM_OP_EQ, SCIM_OP_NE, SCIM_OP_CO, SCIM_OP_SW, SCIM_OP_EW, SCIM_OP_GT, SCIM_OP_GE, SCIM_OP_LT, SCIM_OP_LE, SCIM_OP_PR } scim_cmp_op;
+
+struct scim_filter {
+    scim_node_kind kind;
+    scim_filter *left, *right;   /* AND, OR; NOT and VALUEPATH use left */
+    scim_attr attr;              /* CMP, PRESENT, VALUEPATH */
+    scim_cmp_op op;                   /* CMP; VALUEPATH with attr.sub set */
+    json_t *value;               /* CMP's comparison value */
+};
+
 /* A PATCH path: attrPath, or valuePath attr[filter] with an optional ".sub". */
 typedef struct scim_path {
     scim_attr attr;            /* attr.sub: the sub-attribute after '.' or after ']' */
@@ -54,6 +68,8 @@ void scim_path_free(scim_path *p);
 bool scim_attr_parse(const char *text, size_t len, scim_attr *out);
 /* The member of object @p obj whose name equals @p name in any case, or NULL. */
 const char *scim_key(const json_t *obj, const char *name);
+/* Its value (borrowed), NULL when absent or @p obj is no object. */
+json_t *scim_member(const json_t *obj, const char *name);
 /* The value of @p a's urn and name (not its sub) in @p obj (borrowed), or NULL. */
 json_t *scim_attr_get(const json_t *obj, const scim_attr *a);
 /* Whether RFC 7643 compares the values of @p a as case-exact strings. */

@@ -134,6 +134,5 @@ int scim_ensure_schema(json_t *res, const char *schema)
 
 const char *scim_string(const json_t *obj, const char *name)
 {
-    const char *k = json_is_object(obj) ? scim_key(obj, name) : NULL;
-    return k ? json_string_value(json_object_get(obj, k)) : NULL;
+    return json_string_value(scim_member(obj, name));
 }

@@ -39,17 +39,14 @@ static bool check_user(json_t *res, scim_error *err)
         return scim_fail(err, 400, "invalidValue", "userName is required (a non-empty string)");
     static const char *const strings[] = {"externalId", "displayName", NULL};
     for (const char *const *n = strings; *n; n++) {
-        const char *k = scim_key(res, *n);
-        json_t *v = k ? json_object_get(res, k) : NULL;
+        json_t *v = scim_member(res, *n);
         if (v && !json_is_string(v) && !json_is_null(v))
             return scim_fail(err, 400, "invalidValue", "%s must be a string", *n);
     }
-    const char *nk = scim_key(res, "name");
-    json_t *name = nk ? json_object_get(res, nk) : NULL;
+    json_t *name = scim_member(res, "name");
     if (name && !json_is_object(name) && !json_is_null(name))
         return scim_fail(err, 400, "invalidValue", "name must be an object");
-    const char *ek = scim_key(res, "emails");
-    json_t *emails = ek ? json_object_get(res, ek) : NULL, *email;
+    json_t *emails = scim_member(res, "emails"), *email;
     size_t i;
     if (emails && !json_is_array(emails) && !json_is_null(emails))
         return scim_fail(err, 400, "invalidValue", "emails must be an array");
@@ -81,12 +78,10 @@ static json_t *load_user(emu *e, const json_t *row)
 /* The primary email's value, else the first one's. */
 static const char *primary_email(const json_t *res)
 {
-    const char *k = scim_key(res, "emails");
-    json_t *emails = k ? json_object_get(res, k) : NULL, *email;
+    json_t *emails = scim_member(res, "emails"), *email;
     size_t i;
     json_array_foreach(emails, i, email) {
-        const char *pk = scim_key(email, "primary");
-        if (pk && json_is_true(json_object_get(email, pk)))
+        if (json_is_true(scim_member(email, "primary")))
             return scim_string(email, "value");
     }
     return scim_string(json_array_get(emails, 0), "value");
@@ -94,13 +89,12 @@ static const char *primary_email(const json_t *res)
 
 static int write_user(emu *e, const scim_dir *d, const json_t *row, const char *id, json_t *res, scim_error *err)
 {
-    const char *nk = scim_key(res, "name");
-    const json_t *name = nk ? json_object_get(res, nk) : NULL;
+    const json_t *name = scim_member(res, "name");
     const char *display = scim_string(res, "displayName");
     if (!display)
         display = scim_string(name, "formatted");
-    const char *ak = scim_key(res, "active");
-    bool active = !ak || json_is_true(json_object_get(res, ak));
+    const json_t *a = scim_member(res, "active");
+    bool active = !a || json_is_true(a);
     char *text = json_dumps(res, JSON_COMPACT | JSON_SORT_KEYS);
     if (!text)
         return scim_fail(err, 500, NULL, "out of memory"), -1;
