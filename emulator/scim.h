@@ -82,6 +82,9 @@ typedef struct scim_kind {
     const char *table;       /* directory_users: id, directory_id, resource, version, times */
     const char *id_prefix;   /* "diruser_" */
     const char *const *read_only;   /* top-level attributes a client may not change (NULL-terminated) */
+    /* The multi-valued attribute naming other resources (a user's groups, a
+     * group's members) and their endpoint: each value gets its "$ref". */
+    const char *refs, *refs_endpoint;
     /* Check and normalise @p res, a whole resource from a client (create,
      * replace, or a patched one): false with *err. */
     bool (*check)(json_t *res, scim_error *err);

@@ -35,6 +35,13 @@ static json_t *render(emu *e, const scim_kind *k, const scim_dir *d, const json_
     snprintf(location, sizeof location, "%s/%s/%s", d->base, k->endpoint, id);
     etag_of(row, etag, sizeof etag);
     json_object_set_new(res, "id", json_string(id));
+    size_t i;
+    json_t *ref;
+    json_array_foreach(json_object_get(res, k->refs), i, ref) {
+        char url[sizeof d->base + 96];
+        snprintf(url, sizeof url, "%s/%s/%s", d->base, k->refs_endpoint, scim_string(ref, "value"));
+        json_object_set_new(ref, "$ref", json_string(url));
+    }
     json_t *meta = json_pack("{s:s, s:o, s:o, s:s, s:s}", "resourceType", k->name,
                              "created", emu_json_time(json_integer_value(json_object_get(row, "create_time"))),
                              "lastModified", emu_json_time(json_integer_value(json_object_get(row, "update_time"))),

@@ -467,7 +467,14 @@ static void rfc7644_patch(void **state)
     json_decref(r);
     /* The user shows the group (read-only groups attribute). */
     assert_int_equal(scim_kit_call(&k, "GET", up, NULL, &r), 200);
-    assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(r, "groups"), 0), "value")), g);
+    json_t *membership = json_array_get(json_object_get(r, "groups"), 0);
+    assert_string_equal(json_string_value(json_object_get(membership, "value")), g);
+    assert_string_equal(json_string_value(json_object_get(membership, "display")), "Tour Guides");
+    char ref[640];
+    snprintf(ref, sizeof ref, "%s/Groups/%s", k.base, g);
+    assert_string_equal(json_string_value(json_object_get(membership, "$ref")), ref);
+    assert_string_equal(json_string_value(json_object_get(json_object_get(r, "meta"), "location")) + strlen(k.base),
+                        up);
     json_decref(r);
     /* 3.5.2.3: replace all members. */
     snprintf(body, sizeof body, "{" PATCH_SCHEMA ",\"Operations\":[{\"op\":\"replace\",\"path\":\"members\","
@@ -480,7 +487,11 @@ static void rfc7644_patch(void **state)
              "\"members[value eq \\\"%s\\\"]\"}]}", u1);
     assert_int_equal(scim_kit_call(&k, "PATCH", gp, body, &r), 200);
     assert_int_equal(json_array_size(json_object_get(r, "members")), 1);
-    assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(r, "members"), 0), "value")), u2);
+    json_t *member = json_array_get(json_object_get(r, "members"), 0);
+    assert_string_equal(json_string_value(json_object_get(member, "value")), u2);
+    assert_string_equal(json_string_value(json_object_get(member, "display")), "John Smith");
+    snprintf(ref, sizeof ref, "%s/Users/%s", k.base, u2);
+    assert_string_equal(json_string_value(json_object_get(member, "$ref")), ref);
     json_decref(r);
     /* 3.5.2.2: remove all members. */
     assert_int_equal(scim_kit_call(&k, "PATCH", gp, "{" PATCH_SCHEMA ",\"Operations\":[{\"op\":\"remove\","
