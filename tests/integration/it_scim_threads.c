@@ -104,7 +104,7 @@ static void racing_writes(void **state)
         snprintf(jobs[i].path, sizeof jobs[i].path, "/Groups/%s", group);
         snprintf(jobs[i].body, sizeof jobs[i].body,
                  "{\"schemas\":[\"urn:ietf:params:scim:api:messages:2.0:PatchOp\"],\"Operations\":[{\"op\":\"add\","
-                 "\"path\":\"members\",\"value\":[{\"value\":\"%s\"}]}]}", ids[i]);
+                 "\"path\":\"members\",\"value\":[{\"value\":\"%.63s\"}]}]}", ids[i]);
     }
     run_all(jobs);
     assert_int_equal(count(jobs, 200), THREADS);
