@@ -17,6 +17,7 @@
 #include "emu_fixture.h"
 #include "emu_testhttp.h"
 #include "scim_kit.h"
+#include "environment.h"
 #include "core/core.h"
 
 #define USER_SCHEMA "\"schemas\":[\"urn:ietf:params:scim:schemas:core:2.0:User\"]"
@@ -385,6 +386,17 @@ static void authentication(void **state)
     /* A second secret works as well as the first. */
     char *second = scim_kit_new_secret(&k, k.directory_id);
     assert_int_equal(scim_kit_call_as(&k, second, NULL, "GET", "/Users", NULL, &resp), 200);
+    emu_http_response_free(&resp);
+    /* An INACTIVE secret, and an expired one, are refused. */
+    char hash[65];
+    emu_sha256_hex(second, hash);
+    assert_int_equal(emu_db_exec(f->emu->store, "UPDATE directory_secrets SET status = 'INACTIVE' WHERE secret_hash = ?",
+                                 "s", hash), 1);
+    assert_int_equal(scim_kit_call_as(&k, second, NULL, "GET", "/Users", NULL, &resp), 401);
+    emu_http_response_free(&resp);
+    assert_int_equal(emu_db_exec(f->emu->store, "UPDATE directory_secrets SET status = 'ACTIVE', expire_time = ? "
+                                 "WHERE secret_hash = ?", "is", skit_now() - 1, hash), 1);
+    assert_int_equal(scim_kit_call_as(&k, second, NULL, "GET", "/Users", NULL, &resp), 401);
     emu_http_response_free(&resp);
     free(second);
 
