@@ -301,6 +301,15 @@ static void refusals(void **state)
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         free(scim_kit_assert_error(&k, "PATCH", path, bad[i].body, 400, bad[i].type));
+    /* Renaming another user onto a taken userName, by PATCH or PUT, is a conflict too. */
+    char *other = scim_kit_create(&k, "/Users", "{" USER_SCHEMA ",\"userName\":\"other\"}");
+    char *other_path = path_of("Users", other);
+    free(scim_kit_assert_error(&k, "PATCH", other_path, "{" PATCH_SCHEMA ",\"Operations\":[{\"op\":\"replace\","
+                               "\"path\":\"userName\",\"value\":\"BJENSEN\"}]}", 409, "uniqueness"));
+    free(scim_kit_assert_error(&k, "PUT", other_path, "{" USER_SCHEMA ",\"userName\":\"bJensen\"}", 409,
+                               "uniqueness"));
+    free(other_path);
+    free(other);
     /* Nothing of the refused patches was kept. */
     json_t *got = NULL;
     assert_int_equal(scim_kit_call(&k, "GET", path, NULL, &got), 200);
