@@ -104,11 +104,10 @@ static int reply_resource(emu *e, emu_req *r, const scim_kind *k, const scim_dir
     return scim_reply_json(r, status, res);
 }
 
-/* If-Match (RFC 7232): "*" or one of the listed tags must be the row's. */
-static bool if_match_ok(emu_req *r, const json_t *row)
+/* Whether header @p h ("*" or a comma-separated list of tags) names the row's tag. */
+static bool names_tag(const char *h, const json_t *row)
 {
-    const char *h = emu_header(r, "If-Match");
-    if (!h || strcmp(h, "*") == 0)
+    if (strcmp(h, "*") == 0)
         return true;
     char etag[32];
     etag_of(row, etag, sizeof etag);
@@ -127,6 +126,13 @@ static bool if_match_ok(emu_req *r, const json_t *row)
     return false;
 }
 
+/* If-Match (RFC 7232 section 3.1): absent, or naming the row's tag. */
+static bool if_match_ok(emu_req *r, const json_t *row)
+{
+    const char *h = emu_header(r, "If-Match");
+    return !h || names_tag(h, row);
+}
+
 static int scim_get(emu *e, emu_req *r, const scim_kind *k)
 {
     scim_dir d;
@@ -135,8 +141,17 @@ static int scim_get(emu *e, emu_req *r, const scim_kind *k)
         return rc;
     const char *id = emu_path_param(r, "id");
     json_t *row = find_row(e, k, &d, id);
-    rc = row ? reply_resource(e, r, k, &d, 200, row)
-             : scim_reply_errorf(r, 404, NULL, "%s %s not found", k->name, id ? id : "");
+    const char *none_match = emu_header(r, "If-None-Match");
+    char etag[32];
+    if (row && none_match && names_tag(none_match, row)) {
+        /* RFC 7644 section 3.14: the client's copy is current. */
+        etag_of(row, etag, sizeof etag);
+        emu_add_header(r, "ETag", etag);
+        rc = emu_reply_raw(r, 304, SCIM_MEDIA_TYPE, "", 0);
+    } else {
+        rc = row ? reply_resource(e, r, k, &d, 200, row)
+                 : scim_reply_errorf(r, 404, NULL, "%s %s not found", k->name, id ? id : "");
+    }
     json_decref(row);
     scim_dir_free(&d);
     return rc;

@@ -354,6 +354,17 @@ static void etags(void **state)
     char etag[32];
     assert_string_equal(emu_http_header(&resp, "ETag", etag, sizeof etag), "W/\"2\"");
     emu_http_response_free(&resp);
+    /* If-None-Match on a GET: 304 while the tag is current, the resource once it is not. */
+    const char *fresh[] = {"If-None-Match: W/\"2\"", NULL}, *old_tag[] = {"If-None-Match: W/\"1\"", NULL};
+    assert_int_equal(scim_kit_call_as(&k, k.secret, fresh, "GET", path, NULL, &resp), 304);
+    assert_int_equal(resp.body_len, 0);
+    assert_string_equal(emu_http_header(&resp, "ETag", etag, sizeof etag), "W/\"2\"");
+    emu_http_response_free(&resp);
+    assert_int_equal(scim_kit_call_as(&k, k.secret, old_tag, "GET", path, NULL, &resp), 200);
+    json_t *body = emu_http_json(&resp);
+    assert_string_equal(json_string_value(json_object_get(body, "displayName")), "Babs");
+    json_decref(body);
+    emu_http_response_free(&resp);
     const char *any[] = {"If-Match: *", NULL};
     assert_int_equal(scim_kit_call_as(&k, k.secret, current, "DELETE", path, NULL, &resp), 412);
     emu_http_response_free(&resp);
