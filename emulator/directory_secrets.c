@@ -2,13 +2,15 @@
  * A directory's SCIM bearer secrets, made in one place for the directories API
  * and the admin portal page: 32 random bytes (hex, with a prefix that names
  * them), stored only as their SHA-256 hex and last four characters, the plain
- * secret handed out once (schema.sql: directory_secrets).
+ * secret handed out once (schema.sql: directory_secrets); and the check of a
+ * bearer secret on each SCIM request.
  */
 #include "environment.h"
 #include "resources.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <openssl/crypto.h>
 
 #define SECRET_PREFIX "skscim_"
 
@@ -40,4 +42,23 @@ int emu_directory_secret_create(emu *e, const char *directory_id, char **secret,
     free(plain);
     free(id);
     return rc;
+}
+
+bool emu_directory_secret_check(emu *e, const char *directory_id, const char *bearer)
+{
+    char hash[65];
+    emu_sha256_hex(bearer, hash);
+    int64_t now = skit_now();
+    json_t *row = emu_db_row(e->store, "SELECT id, secret_hash FROM directory_secrets WHERE secret_hash = ? "
+                                       "AND directory_id = ? AND status = 'ACTIVE' "
+                                       "AND (expire_time IS NULL OR expire_time > ?)",
+                             "ssi", hash, directory_id, now);
+    const char *stored = skit_json_string(row, "secret_hash");
+    /* The lookup is by hash already; the compare keeps the decision constant-time. */
+    bool ok = stored && strlen(stored) == 64 && CRYPTO_memcmp(stored, hash, 64) == 0;
+    if (ok)
+        emu_db_exec(e->store, "UPDATE directory_secrets SET last_used_time = ? WHERE id = ?", "is", now,
+                    skit_json_string(row, "id"));
+    json_decref(row);
+    return ok;
 }

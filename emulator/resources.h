@@ -206,6 +206,15 @@ char *emu_role_default_roles(emu *e, const char *org);
  * create_time, expire_time, last_used_time; new reference); -1 on failure.
  */
 int emu_directory_secret_create(emu *e, const char *directory_id, char **secret, json_t **row);
+/* Whether @p bearer is an ACTIVE, unexpired secret of @p directory_id, compared in
+ * constant time (a match records its last_used_time): SCIM's bearer check. */
+bool emu_directory_secret_check(emu *e, const char *directory_id, const char *bearer);
+
+/* ---- SCIM (scim*.c) and what it provisioned (directory_members.c) -------------- */
+
+extern const emu_route emu_scim_routes[];             /* scim_resources.c: Users, Groups */
+extern const emu_route emu_scim_discovery_routes[];   /* scim_discovery.c */
+extern const emu_route emu_directory_member_routes[]; /* directory_members.c: the REST listing */
 
 /* Every hand-written route table, NULL-terminated (server.c). */
 extern const emu_route *const emu_route_tables[];

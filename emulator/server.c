@@ -42,6 +42,9 @@ const emu_route *const emu_route_tables[] = {
     emu_auth_log_routes,
     emu_webauthn_routes,
     emu_webauthn_page_routes,
+    emu_scim_routes,
+    emu_scim_discovery_routes,
+    emu_directory_member_routes,
     NULL
 };
 
@@ -681,9 +684,20 @@ int emu_add_header(emu_req *r, const char *name, const char *value)
 
 /* ---- the request pipeline ---------------------------------------------------- */
 
+/* /api/v1/directories/{id}/scim/...: SCIM, authenticated by the directory's
+ * own secret (scim_protocol.c), and no JSON API exchange. */
+static bool is_scim_path(const char *path)
+{
+    static const char prefix[] = "/api/v1/directories/";
+    if (strncmp(path, prefix, sizeof prefix - 1) != 0)
+        return false;
+    const char *rest = strchr(path + sizeof prefix - 1, '/');
+    return rest && strncmp(rest, "/scim/", 6) == 0;
+}
+
 static bool is_api_path(const char *path)
 {
-    return strncmp(path, "/api/v1/", 8) == 0 || strcmp(path, "/api/v1") == 0;
+    return (strncmp(path, "/api/v1/", 8) == 0 || strcmp(path, "/api/v1") == 0) && !is_scim_path(path);
 }
 
 /* Check the bearer token of an /api/v1 request (api_auth.c decides who is

@@ -16,7 +16,11 @@
 
 #include "emu_fixture.h"
 #include "emu_testhttp.h"
+#include "environment.h"
 #include "resources.h"
+
+/* The SCIM secret of directory walk_1 (its routes answer to that, not to the API token). */
+static char *walk_scim_secret;
 
 static int handler(emu *e, emu_req *r) { return 0; }
 
@@ -147,7 +151,7 @@ static void walk(emu_raw_fixture *s, const char *method, const char *pattern, bo
     char path[512], url[700], auth[4096];
     fill_params(pattern, path, sizeof path);
     emu_fixture_url(s->f, path, url, sizeof url);
-    snprintf(auth, sizeof auth, "Authorization: Bearer %s", s->token);
+    snprintf(auth, sizeof auth, "Authorization: Bearer %s", strstr(path, "/scim/v2") ? walk_scim_secret : s->token);
     const char *headers[] = {auth, "Content-Type: application/json", NULL};
     emu_http_response r;
     emu_http(method, url, headers, strcmp(method, "GET") == 0 ? NULL : "{}", &r);
@@ -159,6 +163,11 @@ static void walk(emu_raw_fixture *s, const char *method, const char *pattern, bo
 static void every_route_reads_only_its_parameters(void **state)
 {
     emu_raw_fixture *s = *state;
+    /* An enabled directory walk_1, so its SCIM handlers run past the bearer check. */
+    assert_int_equal(emu_db_exec(s->f->emu->store, "INSERT INTO directories(id, organization_id, environment_id, "
+                                 "enabled, create_time, update_time) VALUES ('walk_1', 'walk_1', 'env', 1, 0, 0)", ""),
+                     1);
+    assert_int_equal(emu_directory_secret_create(s->f->emu, "walk_1", &walk_scim_secret, NULL), 0);
     /* The test controls last: one of them revokes the token the others use. */
     for (int control = 0; control <= 1; control++) {
         for (size_t t = 0; emu_route_tables[t]; t++)
@@ -175,6 +184,8 @@ static void every_route_reads_only_its_parameters(void **state)
                 walk(s, rt->method, rt->pattern, control);
         }
     }
+    free(walk_scim_secret);
+    walk_scim_secret = NULL;
 }
 
 static void conflicts_and_unknown_ids_name_the_thing(void **state)
