@@ -33,6 +33,9 @@ extern const emu_route emu_role_access_routes[];  /* role_access.c */
 extern const emu_route emu_role_default_routes[]; /* role_defaults.c */
 extern const emu_route emu_portal_routes[];       /* portal.c: the admin portal page */
 extern const emu_route emu_auth_log_routes[];     /* auth_logs.c: the authentication logs */
+extern const emu_route emu_sso_oidc_routes[];     /* sso_oidc.c: an OIDC connection's callback */
+extern const emu_route emu_sso_saml_routes[];     /* sso_saml.c: the SAML stand-in page */
+extern const emu_route emu_login_custom_routes[]; /* login_custom.c: bring-your-own-auth */
 
 /* ---- OAuth and users (oauth_token.c, users.c) ------------------------------- */
 

@@ -40,6 +40,9 @@ const emu_route *const emu_route_tables[] = {
     emu_connection_routes,
     emu_portal_routes,
     emu_auth_log_routes,
+    emu_sso_oidc_routes,
+    emu_sso_saml_routes,
+    emu_login_custom_routes,
     NULL
 };
 
