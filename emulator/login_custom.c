@@ -64,7 +64,7 @@ static bool string_array(const json_t *v)
 }
 
 /* Check the user body: NULL when fine, else the field and *why. */
-static const char *check_user(emu *e, const json_t *u, const char **why)
+static const char *check_user(emu *e, const json_t *u, const char *org_id, const char **why)
 {
     static const char *const strings[] = {
         "sub", "given_name", "family_name", "phone_number", "name", "preferred_username", "picture", "gender",
@@ -95,13 +95,25 @@ static const char *check_user(emu *e, const json_t *u, const char **why)
     if (attrs && !json_is_null(attrs) && !json_is_object(attrs))
         return *why = "must be an object", "custom_attributes";
     const char *ext = skit_json_string(u, "organization_external_id");
-    if (ext && *ext) {
-        json_t *org = emu_db_row(e->store, "SELECT id FROM organizations WHERE external_id = ?", "s", ext);
-        json_decref(org);
-        if (!org)
-            return *why = "names no organization of this environment", "organization_external_id";
+    json_t *org = ext && *ext ? emu_db_row(e->store, "SELECT id FROM organizations WHERE external_id = ?", "s", ext)
+                              : NULL;
+    if (ext && *ext && !org)
+        return *why = "names no organization of this environment", "organization_external_id";
+    /* Roles become the member's roles in the organization signed in to: each must exist there. */
+    const char *field = NULL;
+    size_t i;
+    const json_t *role;
+    json_array_foreach(json_object_get(u, "roles"), i, role) {
+        json_t *known = emu_role_lookup(e, org ? skit_json_string(org, "id") : org_id, json_string_value(role));
+        json_decref(known);
+        if (!known) {
+            *why = "names a role that does not exist in the organization";
+            field = "roles";
+            break;
+        }
     }
-    return NULL;
+    json_decref(org);
+    return field;
 }
 
 static int post_user_details(emu *e, emu_req *r)
@@ -127,7 +139,7 @@ static int post_user_details(emu *e, emu_req *r)
                              connection_id);
     } else if (!body) {
         rc = emu_reply_error(r, 400, "INVALID_ARGUMENT", "the body must be the user as a JSON object");
-    } else if ((field = check_user(e, body, &problem)) != NULL) {
+    } else if ((field = check_user(e, body, skit_json_string(conn, "organization_id"), &problem)) != NULL) {
         rc = emu_reply_field_error(r, field, problem);
     } else {
         char *text = json_dumps(body, JSON_COMPACT);
@@ -174,6 +186,16 @@ static int finish(emu *e, emu_req *r, const char *lr_id, const json_t *conn, con
     }
     who.extra_claims = extra;
     int rc = extra ? emu_login_finish(e, r, lr_id, &who) : -1;
+    /* The roles the app gave are the member's roles from now on (the access token's roles). */
+    json_t *done = emu_db_row(e->store, "SELECT user_id, organization_id FROM login_requests WHERE id = ? "
+                                        "AND status = 'SUCCESS'", "s", lr_id);
+    const json_t *roles = json_object_get(user, "roles");
+    char *roles_text = done && json_is_array(roles) ? json_dumps(roles, JSON_COMPACT) : NULL;
+    if (roles_text)
+        emu_db_exec(e->store, "UPDATE memberships SET roles = ? WHERE organization_id = ? AND user_id = ?", "sss",
+                    roles_text, skit_json_string(done, "organization_id"), skit_json_string(done, "user_id"));
+    free(roles_text);
+    json_decref(done);
     json_decref(extra);
     json_decref(org);
     return rc;

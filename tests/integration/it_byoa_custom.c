@@ -159,6 +159,11 @@ static void unknown_and_invalid_are_refused(void **state)
     bad.organization_external_id = "no-such-org";
     rc = scalekit_auth_update_login_user_details(w->f->client, w->conn, lr_id, &bad);
     emu_assert_failed(rc, SCALEKIT_EINVALID_REQUEST, 400, "organization_external_id");
+    static const char *const no_such_role[] = {"no-such-role", NULL};
+    bad.organization_external_id = NULL;
+    bad.roles = no_such_role;
+    rc = scalekit_auth_update_login_user_details(w->f->client, w->conn, lr_id, &bad);
+    emu_assert_failed(rc, SCALEKIT_EINVALID_REQUEST, 400, "roles");
 
     /* Back before the details were handed over: the app hears access_denied. */
     char url[1024];
