@@ -1,6 +1,7 @@
 /*
  * Bring your own auth: a connection of the custom kind (type OAUTH, provider
- * CUSTOM, static_config {"login_url": "<the app's login page>"}) sends the
+ * CUSTOM, static_config {"static_config": {"login_url": "<the app's login
+ * page>"}}, the API's StaticAuthConfig) sends the
  * hosted login to the app's own login page with login_request_id,
  * connection_id and state. The app signs the user in itself, hands the user to
  * Scalekit with UpdateLoginUserDetails
@@ -26,7 +27,11 @@ int emu_login_custom_start(emu *e, emu_req *r, const json_t *lr, const json_t *c
 {
     const char *lr_id = skit_json_string(lr, "id");
     const char *connection_id = skit_json_string(conn, "id");
-    const char *login_url = skit_json_string(emu_sso_config(conn, "static_config"), EMU_CUSTOM_LOGIN_URL);
+    /* The API's StaticAuthConfig nests its object: {"static_config": {"login_url": ...}}. */
+    const json_t *cfg = emu_sso_config(conn, "static_config");
+    const char *login_url = skit_json_string(cfg, EMU_CUSTOM_LOGIN_URL);
+    if (!login_url)
+        login_url = skit_json_string(json_object_get(cfg, "static_config"), EMU_CUSTOM_LOGIN_URL);
     if (!login_url || emu_redirect_uri_malformed(login_url)) {
         char why[300];
         snprintf(why, sizeof why, "connection %.80s has no valid static_config.%s to send the user to",

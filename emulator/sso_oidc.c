@@ -14,7 +14,7 @@
  * when token_auth_type is BASIC_AUTH), the ID token verified with the SDK's JOSE
  * code (src/jose) against the IdP's JWKS (jwks_uri): signature, exp/nbf/iat,
  * iss = the connection's issuer, aud naming client_id, nonce. Its claims are
- * mapped (attribute_mapping: {"email": "<IdP claim>", ...}, else the standard
+ * mapped (attribute_mapping: {"<IdP claim>": "email", ...}, else the standard
  * names) and the login finishes as the connection's user. Missing endpoints come
  * from the IdP's discovery document (discovery_endpoint, else issuer +
  * /.well-known/openid-configuration).
@@ -331,11 +331,18 @@ static json_t *verify_id_token(const char *id_token, const json_t *cfg, const js
     return claims;
 }
 
-/* Claim @p attr of the IdP's @p claims, through the connection's attribute_mapping. */
+/* The claim of the IdP's @p claims that gives user field @p attr: the one the
+ * connection's attribute_mapping ({"<IdP claim>": "<user field>"}) maps to it,
+ * else the claim of the standard name. */
 static const json_t *mapped(const json_t *conn, const json_t *claims, const char *attr)
 {
-    const char *name = skit_json_string(emu_sso_config(conn, "attribute_mapping"), attr);
-    return json_object_get(claims, name && *name ? name : attr);
+    const char *claim;
+    const json_t *field;
+    json_object_foreach((json_t *)emu_sso_config(conn, "attribute_mapping"), claim, field) {
+        if (json_is_string(field) && strcmp(json_string_value(field), attr) == 0 && json_object_get(claims, claim))
+            return json_object_get(claims, claim);
+    }
+    return json_object_get(claims, attr);
 }
 
 static const char *mapped_string(const json_t *conn, const json_t *claims, const char *attr)

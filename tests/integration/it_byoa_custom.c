@@ -39,7 +39,7 @@ static int setup(void **state)
     w->f = emu_fixture_start(NULL, NULL);
     w->org = sso_kit_org(w->f, "Initech", "initech-ext");
     w->conn = sso_kit_connection(w->f, w->org, "OAUTH", "CUSTOM", "static_config",
-                                 "{\"login_url\":\"" APP_LOGIN "\"}", 1);
+                                 "{\"static_config\":{\"login_url\":\"" APP_LOGIN "\"}}", 1);
     *state = w;
     return 0;
 }
@@ -147,7 +147,7 @@ static void unknown_and_invalid_are_refused(void **state)
     rc = scalekit_auth_update_login_user_details(w->f->client, "conn_nosuch", lr_id, &u);
     emu_assert_failed(rc, SCALEKIT_ENOTFOUND, 404, NULL);
     char *other = sso_kit_connection(w->f, w->org, "OAUTH", "CUSTOM", "static_config",
-                                     "{\"login_url\":\"" APP_LOGIN "\"}", 1);
+                                     "{\"static_config\":{\"login_url\":\"" APP_LOGIN "\"}}", 1);
     rc = scalekit_auth_update_login_user_details(w->f->client, other, lr_id, &u);
     emu_assert_failed(rc, SCALEKIT_ENOTFOUND, 404, NULL);
 

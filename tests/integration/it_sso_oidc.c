@@ -157,6 +157,30 @@ static void federation_through_the_idp(void **state)
     free(to_b);
 }
 
+/* attribute_mapping ({"<IdP claim>": "<user field>"}) renames what the IdP asserts. */
+static void attribute_mapping_renames_claims(void **state)
+{
+    world *w = *state;
+    sso_kit_connection_set(w->a, w->conn, "attribute_mapping", "{\"sub\":\"name\"}");
+    char verifier[129];
+    scalekit_authorization_url_options o = SCALEKIT_AUTHORIZATION_URL_OPTIONS_INIT;
+    o.login_hint = "mapped@acme.example";
+    char *to_b = to_idp(w, &o, verifier);
+    char *b_answer = emu_fixture_login(w->idp, to_b, "mapped@acme.example", NULL);
+    char *to_app = back_to_app(b_answer);
+    scalekit_authentication_response *resp = sso_kit_exchange(w->a, to_app, verifier);
+    json_t *identity = sso_kit_identity(resp);
+    const char *idp_sub = skit_json_string(identity, "provider_user_id");
+    assert_non_null(idp_sub);
+    assert_true(strncmp(idp_sub, "usr_", 4) == 0);
+    assert_string_equal(resp->user->name, idp_sub);
+    json_decref(identity);
+    scalekit_authentication_response_free(resp);
+    free(to_app);
+    free(b_answer);
+    free(to_b);
+}
+
 /* The explicit connection_id and organization_id routes, and their refusals. */
 static void routing_by_id_and_refusals(void **state)
 {
@@ -324,6 +348,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         TEST(federation_through_the_idp),
+        TEST(attribute_mapping_renames_claims),
         TEST(routing_by_id_and_refusals),
         TEST(domain_without_connection_falls_back),
         TEST(idp_error_reaches_the_app),

@@ -45,6 +45,14 @@ char *sso_kit_connection(emu_fixture *f, const char *org, const char *type, cons
     return id;
 }
 
+void sso_kit_connection_set(emu_fixture *f, const char *id, const char *column, const char *json)
+{
+    emu *e = (emu *)f->emu;
+    char sql[160];
+    snprintf(sql, sizeof sql, "UPDATE connections SET %s = ? WHERE id = ?", column);
+    assert_int_equal(emu_db_exec(e->store, sql, "ss", json, id), 1);
+}
+
 void sso_kit_connection_enable(emu_fixture *f, const char *id, int enabled)
 {
     emu *e = (emu *)f->emu;

@@ -25,6 +25,8 @@ void sso_kit_domain(emu_fixture *f, const char *org, const char *domain);
  */
 char *sso_kit_connection(emu_fixture *f, const char *org, const char *type, const char *provider,
                          const char *config_member, const char *config_json, int enabled);
+/* Set the JSON column @p column (attribute_mapping, ...) of connection @p id. */
+void sso_kit_connection_set(emu_fixture *f, const char *id, const char *column, const char *json);
 /* Enable or disable connection @p id. */
 void sso_kit_connection_enable(emu_fixture *f, const char *id, int enabled);
 
