@@ -76,10 +76,9 @@ static const char *check_user(emu *e, const json_t *u, const char *org_id, const
         "locale", "organization_external_id", "organization_external_name", NULL
     };
     const char *email = skit_json_string(u, "email");
-    const char *at = email ? strchr(email, '@') : NULL;
     if (!email || !*email)
         return *why = "is required", "email";
-    if (!at || at == email || !at[1] || strpbrk(email, " \t\r\n<>\"(),;:"))
+    if (!emu_email_plausible(email))
         return *why = "must be an email address", "email";
     for (size_t i = 0; strings[i]; i++) {
         const json_t *v = json_object_get(u, strings[i]);

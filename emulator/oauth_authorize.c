@@ -142,12 +142,11 @@ static int post_authorize(emu *e, emu_req *r)
     if (!id)
         return rc;
     const char *email = emu_form(r, "email");
-    const char *at = email ? strchr(email, '@') : NULL;
     const char *why = NULL;
     json_t *lr = emu_login_request_get(e, id, &why);
     if (!lr) {
         rc = emu_login_refused_page(r, why);
-    } else if (!at || at == email || !at[1] || strpbrk(email, " \t\r\n<>\"(),;:")) {
+    } else if (!emu_email_plausible(email)) {
         rc = emu_login_page(e, r, 400, id, email, "Enter a valid email address.");
     } else if (!emu_login_route(e, r, lr, email, &rc)) {
         rc = emu_login_finish(e, r, id, &(emu_login_identity){.email = email});

@@ -166,8 +166,7 @@ static int post_stand_in(emu *e, emu_req *r)
         return rc;
     const char *lr_id = skit_json_string(lr, "id");
     const char *email = emu_form(r, "email");
-    const char *at = email ? strchr(email, '@') : NULL;
-    if (!at || at == email || !at[1] || strpbrk(email, " \t\r\n<>\"(),;:")) {
+    if (!emu_email_plausible(email)) {
         rc = page(e, r, 400, conn, lr_id, "Enter a valid email address.");
     } else {
         const char *name = emu_form(r, "name");

@@ -343,6 +343,24 @@ static void failed_code_exchange_is_a_server_error(void **state)
     free(org);
 }
 
+/* An IdP that cannot be reached (its discovery document): the app hears server_error at once. */
+static void unreachable_idp_is_a_server_error(void **state)
+{
+    world *w = *state;
+    char *org = sso_kit_org(w->a, "Offline", NULL);
+    sso_kit_domain(w->a, org, "offline.example");
+    char *conn_id = sso_kit_connection(w->a, org, "OIDC", "OKTA", "oidc_config",
+                                       "{\"issuer\":\"http://127.0.0.1:1\",\"client_id\":\"c\",\"client_secret\":\"s\"}", 1);
+    char verifier[129];
+    scalekit_authorization_url_options o = SCALEKIT_AUTHORIZATION_URL_OPTIONS_INIT;
+    o.login_hint = "pat@offline.example";
+    char *to_app = sso_kit_authorize(w->a, &o, verifier, NULL);
+    expect_app_error(to_app, "server_error", "cannot reach its identity provider");
+    free(to_app);
+    free(conn_id);
+    free(org);
+}
+
 #define TEST(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
 int main(void)
 {
@@ -355,6 +373,7 @@ int main(void)
         TEST(tampered_nonce_is_refused),
         TEST(wrong_issuer_or_keys_are_refused),
         TEST(failed_code_exchange_is_a_server_error),
+        TEST(unreachable_idp_is_a_server_error),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -84,6 +84,13 @@ static void stand_in_signs_in_with_groups(void **state)
     const char *lr_id = skit_json_string(fields, "login_request_id");
     assert_non_null(lr_id);
     emu_http_response_free(&page);
+    /* The request records the connection it was routed to. */
+    json_t *stored = emu_fixture_login_request(w->f, lr_id);
+    assert_string_equal(skit_json_string(stored, "connection_id"), w->conn);
+    assert_string_equal(skit_json_string(stored, "connection_type"), "SAML");
+    assert_string_equal(skit_json_string(stored, "connection_provider"), "MICROSOFT_AD");
+    assert_string_equal(skit_json_string(stored, "status"), "PENDING");
+    json_decref(stored);
 
     char action[512];
     snprintf(action, sizeof action, "%s/sso/v1/saml/%s/stand-in", w->f->url, w->conn);
