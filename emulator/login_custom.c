@@ -207,34 +207,20 @@ static int finish(emu *e, emu_req *r, const char *lr_id, const json_t *conn, con
 
 static int partner_callback(emu *e, emu_req *r)
 {
-    const char *connection_id = emu_path_param(r, "connection_id");
-    const char *state = emu_query(r, "state");
-    json_t *trip = state && *state ? emu_sso_round_trip_take(e, state, connection_id) : NULL;
-    if (!trip)
-        return emu_reply_error_page(r, "Sign-in error", "The app sent the browser back with a state this emulator "
-                                    "did not send, or one already used: start the sign-in again.");
+    json_t *trip, *conn;
+    int rc;
+    if (emu_sso_return(e, r, "The app sent the browser back", &trip, &conn, &rc))
+        return rc;
     const char *lr_id = skit_json_string(trip, "login_request_id");
-    const char *why = NULL;
-    json_t *lr = emu_login_request_get(e, lr_id, &why);
-    json_t *conn = lr ? emu_connection_row(e, connection_id) : NULL;
     const char *details = skit_json_string(trip, "user_details");
     json_t *user = details ? json_loads(details, 0, NULL) : NULL;
-    int rc;
-    if (!lr) {
-        rc = emu_reply_error_page(r, "Sign-in error", "The sign-in request %.80s is %s: start the sign-in again.",
-                                  lr_id, why ? why : "unknown");
-    } else if (!conn || !emu_sso_enabled(conn)) {
-        rc = emu_login_fail(e, r, lr_id, "connection_not_found", "the connection was disabled or deleted during "
-                            "the sign-in");
-    } else if (!user) {
+    if (!user)
         rc = emu_login_fail(e, r, lr_id, "access_denied", "the app sent the browser back before handing over the "
                             "user (UpdateLoginUserDetails)");
-    } else {
+    else
         rc = finish(e, r, lr_id, conn, user);
-    }
     json_decref(user);
     json_decref(conn);
-    json_decref(lr);
     json_decref(trip);
     return rc;
 }

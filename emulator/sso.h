@@ -49,6 +49,13 @@ char *emu_sso_round_trip_new(emu *e, const char *lr_id, const char *connection_i
  * the same step so a state works once (new reference), NULL when unknown. */
 json_t *emu_sso_round_trip_take(emu *e, const char *state, const char *connection_id);
 
+/* The return of a round trip (an IdP's callback, the app's return) to a route
+ * with {connection_id}: the query's state taken, its login request pending and
+ * its connection enabled. 0 with *trip and *conn (new references); 1 after
+ * replying (*rc): an error page, or the login failed when the connection went
+ * away. @p sender completes the error page ("The identity provider answered"). */
+int emu_sso_return(emu *e, emu_req *r, const char *sender, json_t **trip, json_t **conn, int *rc);
+
 /* Whether the decoded connection row @p conn is enabled. */
 bool emu_sso_enabled(const json_t *conn);
 /* The object member @p name of a decoded connection row (borrowed), NULL when absent. */

@@ -378,30 +378,18 @@ static int finish(emu *e, emu_req *r, const char *lr_id, const json_t *conn, con
 
 static int oidc_callback(emu *e, emu_req *r)
 {
-    const char *connection_id = emu_path_param(r, "connection_id");
-    const char *state = emu_query(r, "state");
-    json_t *trip = state && *state ? emu_sso_round_trip_take(e, state, connection_id) : NULL;
-    if (!trip)
-        return emu_reply_error_page(r, "Sign-in error", "The identity provider's answer has a state this emulator "
-                                    "did not send, or one already used: start the sign-in again.");
+    json_t *trip, *conn;
+    int rc;
+    if (emu_sso_return(e, r, "The identity provider answered", &trip, &conn, &rc))
+        return rc;
+    const char *connection_id = skit_json_string(conn, "id");
     const char *lr_id = skit_json_string(trip, "login_request_id");
-    const char *why_not = NULL;
-    json_t *lr = emu_login_request_get(e, lr_id, &why_not);
-    json_t *conn = lr ? emu_connection_row(e, connection_id) : NULL;
     const json_t *cfg = emu_sso_config(conn, "oidc_config");
     const char *error = emu_query(r, "error"), *code = emu_query(r, "code");
     char why[700], description[900];
     json_t *ends = NULL, *claims = NULL;
     char *id_token = NULL;
-    int rc;
-    if (!lr) {
-        rc = emu_reply_error_page(r, "Sign-in error", "The sign-in request %.80s is %s: start the sign-in again.",
-                                  lr_id, why_not ? why_not : "unknown");
-    } else if (!conn || !emu_sso_enabled(conn)) {
-        snprintf(description, sizeof description, "connection %.80s was disabled or deleted during the sign-in",
-                 connection_id);
-        rc = emu_login_fail(e, r, lr_id, "connection_not_found", description);
-    } else if (error) {
+    if (error) {
         const char *desc = emu_query(r, "error_description");
         snprintf(description, sizeof description, "the identity provider of connection %.80s answered error=%.100s%s%.300s",
                  connection_id, error, desc ? ": " : "", desc ? desc : "");
@@ -423,7 +411,6 @@ static int oidc_callback(emu *e, emu_req *r)
     free(id_token);
     json_decref(ends);
     json_decref(conn);
-    json_decref(lr);
     json_decref(trip);
     return rc;
 }

@@ -151,3 +151,35 @@ json_t *emu_sso_round_trip_take(emu *e, const char *state, const char *connectio
     emu_db_unlock(e->store);
     return trip;
 }
+
+int emu_sso_return(emu *e, emu_req *r, const char *sender, json_t **trip, json_t **conn, int *rc)
+{
+    const char *connection_id = emu_path_param(r, "connection_id");
+    const char *state = emu_query(r, "state");
+    *conn = NULL;
+    *trip = state && *state ? emu_sso_round_trip_take(e, state, connection_id) : NULL;
+    if (!*trip) {
+        *rc = emu_reply_error_page(r, "Sign-in error", "%s with a state this emulator did not send, or one already "
+                                   "used: start the sign-in again.", sender);
+        return 1;
+    }
+    const char *lr_id = skit_json_string(*trip, "login_request_id");
+    const char *why = NULL;
+    json_t *lr = emu_login_request_get(e, lr_id, &why);
+    *conn = lr ? emu_connection_row(e, connection_id) : NULL;
+    json_decref(lr);
+    if (!lr) {
+        *rc = emu_login_refused_page(r, why);
+    } else if (!*conn || !emu_sso_enabled(*conn)) {
+        char description[200];
+        snprintf(description, sizeof description, "connection %.80s was disabled or deleted during the sign-in",
+                 connection_id);
+        *rc = emu_login_fail(e, r, lr_id, "connection_not_found", description);
+    } else {
+        return 0;
+    }
+    json_decref(*trip);
+    json_decref(*conn);
+    *trip = *conn = NULL;
+    return 1;
+}

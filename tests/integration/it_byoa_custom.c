@@ -27,15 +27,9 @@
 
 #define APP_LOGIN "http://127.0.0.1:9/login"
 
-typedef struct world {
-    emu_fixture *f;
-    char *org;
-    char *conn;
-} world;
-
 static int setup(void **state)
 {
-    world *w = calloc(1, sizeof *w);
+    sso_world *w = calloc(1, sizeof *w);
     w->f = emu_fixture_start(NULL, NULL);
     w->org = sso_kit_org(w->f, "Initech", "initech-ext");
     w->conn = sso_kit_connection(w->f, w->org, "OAUTH", "CUSTOM", "static_config",
@@ -44,18 +38,8 @@ static int setup(void **state)
     return 0;
 }
 
-static int teardown(void **state)
-{
-    world *w = *state;
-    emu_fixture_stop(w->f);
-    free(w->org);
-    free(w->conn);
-    free(w);
-    return 0;
-}
-
 /* The redirect to the app's login page: its login_request_id and state (malloc'd). */
-static void to_app_login(world *w, char verifier[129], char **lr_id, char **app_state)
+static void to_app_login(sso_world *w, char verifier[129], char **lr_id, char **app_state)
 {
     scalekit_authorization_url_options o = SCALEKIT_AUTHORIZATION_URL_OPTIONS_INIT;
     o.connection_id = w->conn;
@@ -72,14 +56,14 @@ static void to_app_login(world *w, char verifier[129], char **lr_id, char **app_
     free(location);
 }
 
-static void return_url(world *w, const char *state, char *out, size_t n)
+static void return_url(sso_world *w, const char *state, char *out, size_t n)
 {
     snprintf(out, n, "%s/sso/v1/connections/%s/partner:callback?state=%s", w->f->url, w->conn, state);
 }
 
 static void details_reach_the_tokens(void **state)
 {
-    world *w = *state;
+    sso_world *w = *state;
     char verifier[129], *lr_id, *app_state, url[1024];
     to_app_login(w, verifier, &lr_id, &app_state);
 
@@ -135,7 +119,7 @@ static void details_reach_the_tokens(void **state)
 
 static void unknown_and_invalid_are_refused(void **state)
 {
-    world *w = *state;
+    sso_world *w = *state;
     char verifier[129], *lr_id, *app_state;
     to_app_login(w, verifier, &lr_id, &app_state);
     scalekit_logged_in_user_details u = SCALEKIT_LOGGED_IN_USER_DETAILS_INIT;
@@ -177,7 +161,7 @@ static void unknown_and_invalid_are_refused(void **state)
     free(app_state);
 }
 
-#define TEST(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
+#define TEST(t) cmocka_unit_test_setup_teardown(t, setup, sso_kit_teardown)
 int main(void)
 {
     const struct CMUnitTest tests[] = {

@@ -25,50 +25,32 @@
 #include "sso_kit.h"
 #include "core/core.h"
 
-typedef struct world {
-    emu_fixture *a;     /* the app's environment */
-    emu_fixture *idp;   /* the organization's identity provider */
-    char *org;
-    char *conn;
-} world;
-
 /* An OIDC connection of @p org at A whose IdP is B; @p extra adds members to oidc_config. */
-static char *oidc_connection(world *w, const char *org, const char *extra)
+static char *oidc_connection(sso_world *w, const char *org, const char *extra)
 {
     char config[2048];
     snprintf(config, sizeof config, "{\"issuer\":\"%s\",\"client_id\":\"%s\",\"client_secret\":\"%s\","
              "\"scopes\":[\"openid\",\"profile\",\"email\"],\"pkce_enabled\":true%s%s}",
              w->idp->url, w->idp->client_id, w->idp->client_secret, extra ? "," : "", extra ? extra : "");
-    return sso_kit_connection(w->a, org, "OIDC", "OKTA", "oidc_config", config, 1);
+    return sso_kit_connection(w->f, org, "OIDC", "OKTA", "oidc_config", config, 1);
 }
 
 static int setup(void **state)
 {
-    world *w = calloc(1, sizeof *w);
-    w->a = emu_fixture_start(NULL, NULL);
+    sso_world *w = calloc(1, sizeof *w);
+    w->f = emu_fixture_start(NULL, NULL);
     w->idp = emu_fixture_start(NULL, NULL);
-    w->org = sso_kit_org(w->a, "Acme", NULL);
-    sso_kit_domain(w->a, w->org, "acme.example");
+    w->org = sso_kit_org(w->f, "Acme", NULL);
+    sso_kit_domain(w->f, w->org, "acme.example");
     w->conn = oidc_connection(w, w->org, NULL);
     *state = w;
     return 0;
 }
 
-static int teardown(void **state)
-{
-    world *w = *state;
-    emu_fixture_stop(w->a);
-    emu_fixture_stop(w->idp);
-    free(w->org);
-    free(w->conn);
-    free(w);
-    return 0;
-}
-
 /* A's redirect to B for a login as @p hint (asserting it goes to B's authorize endpoint). */
-static char *to_idp(world *w, scalekit_authorization_url_options *o, char verifier[129])
+static char *to_idp(sso_world *w, scalekit_authorization_url_options *o, char verifier[129])
 {
-    char *location = sso_kit_authorize(w->a, o, verifier, NULL);
+    char *location = sso_kit_authorize(w->f, o, verifier, NULL);
     assert_non_null(location);
     char idp_authorize[512];
     emu_fixture_url(w->idp, "/oauth/authorize?", idp_authorize, sizeof idp_authorize);
@@ -100,9 +82,24 @@ static void expect_app_error(const char *app_location, const char *error, const 
     free(state);
 }
 
+/* A login as @p email through the IdP whose end, back at the app, is @p error with @p in_description. */
+static void idp_login_fails(sso_world *w, const char *email, const char *error, const char *in_description)
+{
+    char verifier[129];
+    scalekit_authorization_url_options o = SCALEKIT_AUTHORIZATION_URL_OPTIONS_INIT;
+    o.login_hint = email;
+    char *to_b = to_idp(w, &o, verifier);
+    char *b_answer = emu_fixture_login(w->idp, to_b, email, NULL);
+    char *to_app = back_to_app(b_answer);
+    expect_app_error(to_app, error, in_description);
+    free(to_app);
+    free(b_answer);
+    free(to_b);
+}
+
 static void federation_through_the_idp(void **state)
 {
-    world *w = *state;
+    sso_world *w = *state;
     scalekit_authorization_url_options o = SCALEKIT_AUTHORIZATION_URL_OPTIONS_INIT;
     o.login_hint = "someone@acme.example";
     char verifier[129];
@@ -110,7 +107,7 @@ static void federation_through_the_idp(void **state)
 
     /* What A asked B for: a code to A's callback, with state, nonce and PKCE S256. */
     char callback[512], *p;
-    snprintf(callback, sizeof callback, "%s/sso/v1/oidc/%s/callback", w->a->url, w->conn);
+    snprintf(callback, sizeof callback, "%s/sso/v1/oidc/%s/callback", w->f->url, w->conn);
     assert_string_equal(p = emu_test_query_param(to_b, "redirect_uri"), callback), free(p);
     assert_string_equal(p = emu_test_query_param(to_b, "response_type"), "code"), free(p);
     assert_string_equal(p = emu_test_query_param(to_b, "client_id"), w->idp->client_id), free(p);
@@ -126,7 +123,7 @@ static void federation_through_the_idp(void **state)
     char *b_answer = emu_fixture_login(w->idp, to_b, "someone@acme.example", NULL);
     assert_true(strncmp(b_answer, callback, strlen(callback)) == 0);
     char *to_app = back_to_app(b_answer);
-    scalekit_authentication_response *resp = sso_kit_exchange(w->a, to_app, verifier);
+    scalekit_authentication_response *resp = sso_kit_exchange(w->f, to_app, verifier);
     assert_string_equal(resp->user->email, "someone@acme.example");
     json_t *identity = sso_kit_identity(resp);
     assert_string_equal(skit_json_string(identity, "connection_id"), w->conn);
@@ -136,7 +133,7 @@ static void federation_through_the_idp(void **state)
 
     /* The user is a member of Acme: the access token names it. */
     scalekit_access_token_claims *claims = NULL;
-    EMU_FIXTURE_OK(scalekit_get_access_token_claims(w->a->client, resp->access_token, &claims));
+    EMU_FIXTURE_OK(scalekit_get_access_token_claims(w->f->client, resp->access_token, &claims));
     assert_string_equal(claims->organization_id, w->org);
     scalekit_access_token_claims_free(claims);
 
@@ -160,15 +157,15 @@ static void federation_through_the_idp(void **state)
 /* attribute_mapping ({"<IdP claim>": "<user field>"}) renames what the IdP asserts. */
 static void attribute_mapping_renames_claims(void **state)
 {
-    world *w = *state;
-    sso_kit_connection_set(w->a, w->conn, "attribute_mapping", "{\"sub\":\"name\"}");
+    sso_world *w = *state;
+    sso_kit_connection_set(w->f, w->conn, "attribute_mapping", "{\"sub\":\"name\"}");
     char verifier[129];
     scalekit_authorization_url_options o = SCALEKIT_AUTHORIZATION_URL_OPTIONS_INIT;
     o.login_hint = "mapped@acme.example";
     char *to_b = to_idp(w, &o, verifier);
     char *b_answer = emu_fixture_login(w->idp, to_b, "mapped@acme.example", NULL);
     char *to_app = back_to_app(b_answer);
-    scalekit_authentication_response *resp = sso_kit_exchange(w->a, to_app, verifier);
+    scalekit_authentication_response *resp = sso_kit_exchange(w->f, to_app, verifier);
     json_t *identity = sso_kit_identity(resp);
     const char *idp_sub = skit_json_string(identity, "provider_user_id");
     assert_non_null(idp_sub);
@@ -184,7 +181,7 @@ static void attribute_mapping_renames_claims(void **state)
 /* The explicit connection_id and organization_id routes, and their refusals. */
 static void routing_by_id_and_refusals(void **state)
 {
-    world *w = *state;
+    sso_world *w = *state;
     char verifier[129];
     scalekit_authorization_url_options o = SCALEKIT_AUTHORIZATION_URL_OPTIONS_INIT;
     o.connection_id = w->conn;
@@ -195,14 +192,14 @@ static void routing_by_id_and_refusals(void **state)
 
     o = (scalekit_authorization_url_options)SCALEKIT_AUTHORIZATION_URL_OPTIONS_INIT;
     o.connection_id = "conn_nosuch";
-    char *loc = sso_kit_authorize(w->a, &o, verifier, NULL);
+    char *loc = sso_kit_authorize(w->f, &o, verifier, NULL);
     expect_app_error(loc, "connection_not_found", "connection conn_nosuch not found");
     free(loc);
 
-    sso_kit_connection_enable(w->a, w->conn, 0);
+    sso_kit_connection_enable(w->f, w->conn, 0);
     o = (scalekit_authorization_url_options)SCALEKIT_AUTHORIZATION_URL_OPTIONS_INIT;
     o.connection_id = w->conn;
-    loc = sso_kit_authorize(w->a, &o, verifier, NULL);
+    loc = sso_kit_authorize(w->f, &o, verifier, NULL);
     expect_app_error(loc, "connection_not_found", "is disabled");
     free(loc);
 
@@ -210,17 +207,17 @@ static void routing_by_id_and_refusals(void **state)
     o = (scalekit_authorization_url_options)SCALEKIT_AUTHORIZATION_URL_OPTIONS_INIT;
     o.login_hint = "someone@acme.example";
     char *page = NULL;
-    assert_null(sso_kit_authorize(w->a, &o, verifier, &page));
+    assert_null(sso_kit_authorize(w->f, &o, verifier, &page));
     assert_non_null(strstr(page, "<form"));
     free(page);
-    sso_kit_connection_enable(w->a, w->conn, 1);
+    sso_kit_connection_enable(w->f, w->conn, 1);
 
     /* A connection of another organization is refused for this one. */
-    char *other = sso_kit_org(w->a, "Other", NULL);
+    char *other = sso_kit_org(w->f, "Other", NULL);
     o = (scalekit_authorization_url_options)SCALEKIT_AUTHORIZATION_URL_OPTIONS_INIT;
     o.connection_id = w->conn;
     o.organization_id = other;
-    loc = sso_kit_authorize(w->a, &o, verifier, NULL);
+    loc = sso_kit_authorize(w->f, &o, verifier, NULL);
     expect_app_error(loc, "connection_not_found", "is not a connection of organization");
     free(loc);
     free(other);
@@ -228,18 +225,18 @@ static void routing_by_id_and_refusals(void **state)
 
 static void domain_without_connection_falls_back(void **state)
 {
-    world *w = *state;
+    sso_world *w = *state;
     char verifier[129], *page = NULL;
     scalekit_authorization_url_options o = SCALEKIT_AUTHORIZATION_URL_OPTIONS_INIT;
     o.login_hint = "someone@elsewhere.example";
-    assert_null(sso_kit_authorize(w->a, &o, verifier, &page));
+    assert_null(sso_kit_authorize(w->f, &o, verifier, &page));
     assert_non_null(strstr(page, "<form"));
     free(page);
 }
 
 static void idp_error_reaches_the_app(void **state)
 {
-    world *w = *state;
+    sso_world *w = *state;
     char verifier[129];
     scalekit_authorization_url_options o = SCALEKIT_AUTHORIZATION_URL_OPTIONS_INIT;
     o.login_hint = "someone@acme.example";
@@ -247,7 +244,7 @@ static void idp_error_reaches_the_app(void **state)
     char *b_state = emu_test_query_param(to_b, "state");
     char url[1024];
     snprintf(url, sizeof url, "%s/sso/v1/oidc/%s/callback?error=access_denied&error_description=user%%20cancelled"
-             "&state=%s", w->a->url, w->conn, b_state);
+             "&state=%s", w->f->url, w->conn, b_state);
     char *to_app = sso_kit_follow(url);
     expect_app_error(to_app, "access_denied", "answered error=access_denied: user cancelled");
     free(to_app);
@@ -258,7 +255,7 @@ static void idp_error_reaches_the_app(void **state)
 /* The IdP's ID token carries another nonce than A sent (a tampered request): refused. */
 static void tampered_nonce_is_refused(void **state)
 {
-    world *w = *state;
+    sso_world *w = *state;
     char verifier[129];
     scalekit_authorization_url_options o = SCALEKIT_AUTHORIZATION_URL_OPTIONS_INIT;
     o.login_hint = "someone@acme.example";
@@ -277,7 +274,7 @@ static void tampered_nonce_is_refused(void **state)
 /* A connection whose issuer or keys are not the IdP's refuses its ID tokens. */
 static void wrong_issuer_or_keys_are_refused(void **state)
 {
-    world *w = *state;
+    sso_world *w = *state;
     emu_fixture *stranger = emu_fixture_start(NULL, NULL);
     char idp_base[512], *conn_id;
     emu_fixture_url(w->idp, "", idp_base, sizeof idp_base);
@@ -287,10 +284,10 @@ static void wrong_issuer_or_keys_are_refused(void **state)
         "is not the connection's issuer", "does not verify against the identity provider's keys",
     };
     for (int i = 0; i < 2; i++) {
-        char *org = sso_kit_org(w->a, "Mismatch", NULL);
+        char *org = sso_kit_org(w->f, "Mismatch", NULL);
         char domain[64];
         snprintf(domain, sizeof domain, "mismatch%d.example", i);
-        sso_kit_domain(w->a, org, domain);
+        sso_kit_domain(w->f, org, domain);
         char config[2048];
         if (i == 0)
             snprintf(config, sizeof config, "{\"issuer\":\"https://not-the-idp.example\",\"client_id\":\"%s\","
@@ -301,18 +298,10 @@ static void wrong_issuer_or_keys_are_refused(void **state)
             snprintf(config, sizeof config, "{\"issuer\":\"%s\",\"client_id\":\"%s\",\"client_secret\":\"%s\","
                      "\"jwks_uri\":\"%s/keys\",\"token_auth_type\":\"BASIC_AUTH\"}", w->idp->url,
                      w->idp->client_id, w->idp->client_secret, stranger->url);
-        conn_id = sso_kit_connection(w->a, org, "OIDC", "CUSTOM", "oidc_config", config, 1);
-        char verifier[129], hint[96];
+        conn_id = sso_kit_connection(w->f, org, "OIDC", "CUSTOM", "oidc_config", config, 1);
+        char hint[96];
         snprintf(hint, sizeof hint, "pat@%s", domain);
-        scalekit_authorization_url_options o = SCALEKIT_AUTHORIZATION_URL_OPTIONS_INIT;
-        o.login_hint = hint;
-        char *to_b = to_idp(w, &o, verifier);
-        char *b_answer = emu_fixture_login(w->idp, to_b, hint, NULL);
-        char *to_app = back_to_app(b_answer);
-        expect_app_error(to_app, "access_denied", expected[i]);
-        free(to_app);
-        free(b_answer);
-        free(to_b);
+        idp_login_fails(w, hint, "access_denied", expected[i]);
         free(conn_id);
         free(org);
     }
@@ -322,23 +311,14 @@ static void wrong_issuer_or_keys_are_refused(void **state)
 /* A wrong client secret: the IdP refuses the code exchange, and the app hears why. */
 static void failed_code_exchange_is_a_server_error(void **state)
 {
-    world *w = *state;
-    char *org = sso_kit_org(w->a, "Bad Secret", NULL);
-    sso_kit_domain(w->a, org, "badsecret.example");
+    sso_world *w = *state;
+    char *org = sso_kit_org(w->f, "Bad Secret", NULL);
+    sso_kit_domain(w->f, org, "badsecret.example");
     char config[2048];
     snprintf(config, sizeof config, "{\"issuer\":\"%s\",\"client_id\":\"%s\",\"client_secret\":\"wrong\"}",
              w->idp->url, w->idp->client_id);
-    char *conn_id = sso_kit_connection(w->a, org, "OIDC", "OKTA", "oidc_config", config, 1);
-    char verifier[129];
-    scalekit_authorization_url_options o = SCALEKIT_AUTHORIZATION_URL_OPTIONS_INIT;
-    o.login_hint = "pat@badsecret.example";
-    char *to_b = to_idp(w, &o, verifier);
-    char *b_answer = emu_fixture_login(w->idp, to_b, "pat@badsecret.example", NULL);
-    char *to_app = back_to_app(b_answer);
-    expect_app_error(to_app, "server_error", "invalid_client");
-    free(to_app);
-    free(b_answer);
-    free(to_b);
+    char *conn_id = sso_kit_connection(w->f, org, "OIDC", "OKTA", "oidc_config", config, 1);
+    idp_login_fails(w, "pat@badsecret.example", "server_error", "invalid_client");
     free(conn_id);
     free(org);
 }
@@ -346,22 +326,22 @@ static void failed_code_exchange_is_a_server_error(void **state)
 /* An IdP that cannot be reached (its discovery document): the app hears server_error at once. */
 static void unreachable_idp_is_a_server_error(void **state)
 {
-    world *w = *state;
-    char *org = sso_kit_org(w->a, "Offline", NULL);
-    sso_kit_domain(w->a, org, "offline.example");
-    char *conn_id = sso_kit_connection(w->a, org, "OIDC", "OKTA", "oidc_config",
+    sso_world *w = *state;
+    char *org = sso_kit_org(w->f, "Offline", NULL);
+    sso_kit_domain(w->f, org, "offline.example");
+    char *conn_id = sso_kit_connection(w->f, org, "OIDC", "OKTA", "oidc_config",
                                        "{\"issuer\":\"http://127.0.0.1:1\",\"client_id\":\"c\",\"client_secret\":\"s\"}", 1);
     char verifier[129];
     scalekit_authorization_url_options o = SCALEKIT_AUTHORIZATION_URL_OPTIONS_INIT;
     o.login_hint = "pat@offline.example";
-    char *to_app = sso_kit_authorize(w->a, &o, verifier, NULL);
+    char *to_app = sso_kit_authorize(w->f, &o, verifier, NULL);
     expect_app_error(to_app, "server_error", "cannot reach its identity provider");
     free(to_app);
     free(conn_id);
     free(org);
 }
 
-#define TEST(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
+#define TEST(t) cmocka_unit_test_setup_teardown(t, setup, sso_kit_teardown)
 int main(void)
 {
     const struct CMUnitTest tests[] = {

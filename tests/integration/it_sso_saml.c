@@ -20,31 +20,15 @@
 #include "sso_kit.h"
 #include "core/core.h"
 
-typedef struct world {
-    emu_fixture *f;
-    char *org;
-    char *conn;
-} world;
-
 static int setup(void **state)
 {
-    world *w = calloc(1, sizeof *w);
+    sso_world *w = calloc(1, sizeof *w);
     w->f = emu_fixture_start(NULL, NULL);
     w->org = sso_kit_org(w->f, "Globex", NULL);
     sso_kit_domain(w->f, w->org, "globex.example");
     w->conn = sso_kit_connection(w->f, w->org, "SAML", "MICROSOFT_AD", "saml_config",
                                  "{\"idp_entity_id\":\"https://idp.globex.example\"}", 1);
     *state = w;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    world *w = *state;
-    emu_fixture_stop(w->f);
-    free(w->org);
-    free(w->conn);
-    free(w);
     return 0;
 }
 
@@ -64,7 +48,7 @@ static emu_http_response post_form(const char *url, const char *lr_id, const cha
 
 static void stand_in_signs_in_with_groups(void **state)
 {
-    world *w = *state;
+    sso_world *w = *state;
     char verifier[129];
     scalekit_authorization_url_options o = SCALEKIT_AUTHORIZATION_URL_OPTIONS_INIT;
     o.login_hint = "hank@globex.example";
@@ -134,7 +118,7 @@ static void stand_in_signs_in_with_groups(void **state)
 /* The stand-in of one connection does not finish another's request, nor an unknown one. */
 static void foreign_or_unknown_request_is_refused(void **state)
 {
-    world *w = *state;
+    sso_world *w = *state;
     char *other = sso_kit_connection(w->f, w->org, "SAML", "OKTA", "saml_config", "{}", 1);
     char verifier[129];
     scalekit_authorization_url_options o = SCALEKIT_AUTHORIZATION_URL_OPTIONS_INIT;
@@ -158,7 +142,7 @@ static void foreign_or_unknown_request_is_refused(void **state)
     free(other);
 }
 
-#define TEST(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
+#define TEST(t) cmocka_unit_test_setup_teardown(t, setup, sso_kit_teardown)
 int main(void)
 {
     const struct CMUnitTest tests[] = {

@@ -12,6 +12,17 @@
 #include "emu_testhttp.h"
 #include "environment.h"
 
+int sso_kit_teardown(void **state)
+{
+    sso_world *w = *state;
+    emu_fixture_stop(w->f);
+    emu_fixture_stop(w->idp);
+    free(w->org);
+    free(w->conn);
+    free(w);
+    return 0;
+}
+
 char *sso_kit_org(emu_fixture *f, const char *name, const char *external_id)
 {
     scalekit_organization_create_options o = SCALEKIT_ORGANIZATION_CREATE_OPTIONS_INIT;

@@ -10,6 +10,17 @@
 #include <jansson.h>
 #include "emu_fixture.h"
 
+/* What a suite's tests share: the environment, an identity provider (another
+ * emulator, or NULL), the organization and its connection under test. */
+typedef struct sso_world {
+    emu_fixture *f;
+    emu_fixture *idp;
+    char *org;
+    char *conn;
+} sso_world;
+/* cmocka teardown of a sso_world in *state: stops both emulators, frees it. */
+int sso_kit_teardown(void **state);
+
 /* The loopback redirect URI of the app in these suites. */
 #define SSO_KIT_APP_REDIRECT "http://127.0.0.1:9/callback"
 
