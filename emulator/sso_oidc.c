@@ -315,6 +315,11 @@ static json_t *verify_id_token(const char *id_token, const json_t *cfg, const js
         snprintf(why, why_len, "the ID token's aud does not name the connection's client_id %.200s",
                  client_id ? client_id : "(none)");
         rc = -1;
+    } else if ((json_array_size(json_object_get(claims, "aud")) > 1 || skit_json_string(claims, "azp")) &&
+               (!skit_json_string(claims, "azp") || strcmp(skit_json_string(claims, "azp"), client_id) != 0)) {
+        /* OIDC Core 3.1.3.7 (4, 5): a token for several audiences must be issued to us (azp). */
+        snprintf(why, why_len, "the ID token's azp does not name the connection's client_id %.200s", client_id);
+        rc = -1;
     } else if (!skit_json_string(claims, "nonce") || strcmp(skit_json_string(claims, "nonce"), nonce) != 0) {
         snprintf(why, why_len, "the ID token's nonce does not match the one sent with the authorization request");
         rc = -1;

@@ -123,6 +123,9 @@ char *emu_sso_round_trip_new(emu *e, const char *lr_id, const char *connection_i
 {
     char *state = emu_new_id("", 32);
     char hash[65];
+    /* Round trips never taken (an abandoned sign-in) go once they could no longer be. */
+    emu_db_exec(e->store, "DELETE FROM sso_round_trips WHERE created_at <= ?", "i",
+                skit_now() - EMU_LOGIN_REQUEST_TTL_SECONDS);
     if (state) {
         emu_sha256_hex(state, hash);
         if (emu_db_exec(e->store, "INSERT INTO sso_round_trips(state_hash, login_request_id, connection_id, nonce, "
