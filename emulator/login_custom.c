@@ -41,13 +41,14 @@ int emu_login_custom_start(emu *e, emu_req *r, const json_t *lr, const json_t *c
     char *state = emu_sso_round_trip_new(e, lr_id, connection_id, NULL, NULL);
     if (!state)
         return -1;
-    skit_buf url = SKIT_BUF_INIT;
+    skit_buf q = SKIT_BUF_INIT, url = SKIT_BUF_INIT;
+    skit_form_add(&q, "login_request_id", lr_id);
+    skit_form_add(&q, "connection_id", connection_id);
+    skit_form_add(&q, "state", state);
     skit_buf_puts(&url, login_url);
     skit_buf_puts(&url, strchr(login_url, '?') ? "&" : "?");
-    skit_form_add(&url, "login_request_id", lr_id);
-    skit_form_add(&url, "connection_id", connection_id);
-    skit_form_add(&url, "state", state);
-    int rc = url.ptr ? emu_reply_redirect(r, url.ptr) : -1;
+    int rc = skit_buf_puts(&url, q.ptr ? q.ptr : "") == SCALEKIT_OK ? emu_reply_redirect(r, url.ptr) : -1;
+    skit_buf_free(&q);
     skit_buf_free(&url);
     free(state);
     return rc;

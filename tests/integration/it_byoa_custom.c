@@ -44,7 +44,7 @@ static void to_app_login(sso_world *w, char verifier[129], char **lr_id, char **
     scalekit_authorization_url_options o = SCALEKIT_AUTHORIZATION_URL_OPTIONS_INIT;
     o.connection_id = w->conn;
     char *location = sso_kit_authorize(w->f, &o, verifier, NULL);
-    if (!location || strncmp(location, APP_LOGIN "?", strlen(APP_LOGIN) + 1) != 0)
+    if (!location || strncmp(location, APP_LOGIN "?login_request_id=", strlen(APP_LOGIN "?login_request_id=")) != 0)
         fail_msg("not sent to the app's login page: %s", location ? location : "(a page)");
     char *conn = emu_test_query_param(location, "connection_id");
     assert_string_equal(conn, w->conn);
