@@ -71,8 +71,9 @@ static void field(skit_buf *b, const char *id, const char *label, const char *ty
     skit_buf_puts(b, "\">\n");
 }
 
-static int page(emu *e, emu_req *r, unsigned status, const json_t *conn, const char *lr_id, const char *problem)
+static int page(emu *e, emu_req *r, unsigned status, const json_t *conn, const json_t *lr, const char *problem)
 {
+    const char *lr_id = skit_json_string(lr, "id");
     skit_buf in = SKIT_BUF_INIT, action = SKIT_BUF_INIT;
     skit_buf_puts(&in, "<p><strong>Stand-in for the SAML identity provider — no XML is exchanged.</strong> "
                        "The Scalekit emulator does not run a SAML identity provider: say who signs in, and the "
@@ -97,7 +98,11 @@ static int page(emu *e, emu_req *r, unsigned status, const json_t *conn, const c
     field(&in, "groups", "Groups", "text", "off", emu_form(r, "groups"),
           "Comma-separated, as the identity provider would assert them: engineering, admins", false, false);
     int rc = skit_buf_puts(&in, "<button type=\"submit\">Sign in</button>\n</form>\n");
-    rc = rc == SCALEKIT_OK ? emu_reply_page(r, status, TITLE, &in, NULL) : -1;
+    /* The form's answer redirects to the app: browsers check form-action on that redirect. */
+    char origin[512];
+    if (rc == SCALEKIT_OK && !emu_redirect_uri_origin(skit_json_string(lr, "redirect_uri"), origin, sizeof origin))
+        rc = -1;
+    rc = rc == SCALEKIT_OK ? emu_reply_page(r, status, TITLE, &in, origin) : -1;
     skit_buf_free(&in);
     skit_buf_free(&action);
     return rc;
@@ -131,7 +136,7 @@ static int get_stand_in(emu *e, emu_req *r)
     json_t *lr = pending(e, r, connection_id, emu_query(r, "login_request_id"), &conn, &rc);
     if (!lr)
         return rc;
-    rc = page(e, r, 200, conn, skit_json_string(lr, "id"), NULL);
+    rc = page(e, r, 200, conn, lr, NULL);
     json_decref(conn);
     json_decref(lr);
     return rc;
@@ -167,7 +172,7 @@ static int post_stand_in(emu *e, emu_req *r)
     const char *lr_id = skit_json_string(lr, "id");
     const char *email = emu_form(r, "email");
     if (!emu_email_plausible(email)) {
-        rc = page(e, r, 400, conn, lr_id, "Enter a valid email address.");
+        rc = page(e, r, 400, conn, lr, "Enter a valid email address.");
     } else {
         const char *name = emu_form(r, "name");
         json_t *extra = json_pack("{s:o}", "groups", split_groups(emu_form(r, "groups")));

@@ -64,6 +64,10 @@ static void stand_in_signs_in_with_groups(void **state)
     assert_non_null(strstr(page.body, "Stand-in for the SAML identity provider — no XML is exchanged"));
     assert_non_null(strstr(page.body, "<label for=\"email\">"));
     assert_non_null(strstr(page.body, "<label for=\"groups\">"));
+    /* Its form's answer redirects to the app: the app's origin is a form-action. */
+    char csp[1024];
+    assert_non_null(emu_http_header(&page, "Content-Security-Policy", csp, sizeof csp));
+    assert_non_null(strstr(csp, "form-action 'self' http://127.0.0.1:9;"));
     json_t *fields = emu_fixture_form_fields(page.body);
     const char *lr_id = skit_json_string(fields, "login_request_id");
     assert_non_null(lr_id);
