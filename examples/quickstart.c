@@ -643,6 +643,16 @@ static int delete_organization(demo *d)
 
 /* ---- roles and permissions: a permission reaches the member's next token ------- */
 
+/* Exchange @p code (freed) with the PKCE @p verifier: 0 and *auth, or 1 after reporting. */
+static int exchange_code(demo *d, char *code, const char *verifier, scalekit_authentication_response **auth)
+{
+    scalekit_authentication_options ao = SCALEKIT_AUTHENTICATION_OPTIONS_INIT;
+    ao.code_verifier = verifier;
+    int rc = scalekit_authenticate_with_code(d->client, code, REDIRECT_URI, &ao, auth);
+    free(code);
+    return rc != SCALEKIT_OK ? report("scalekit_authenticate_with_code", rc) : 0;
+}
+
 /* A new organization, and the quickstart's member signed in to it (which makes them a
  * member, with the default member role): its id in *org_id (malloc'd), and the
  * member's new tokens in d. */
@@ -674,13 +684,9 @@ static int sign_in_to_new_organization(demo *d, char **org_id)
         fprintf(stderr, "   FAILED: the hosted login page did not redirect back with a code\n");
         return 1;
     }
-    scalekit_authentication_options ao = SCALEKIT_AUTHENTICATION_OPTIONS_INIT;
-    ao.code_verifier = pkce.code_verifier;
     scalekit_authentication_response *auth = NULL;
-    rc = scalekit_authenticate_with_code(d->client, code, REDIRECT_URI, &ao, &auth);
-    free(code);
-    if (rc != SCALEKIT_OK)
-        return report("scalekit_authenticate_with_code", rc);
+    if (exchange_code(d, code, pkce.code_verifier, &auth) != 0)
+        return 1;
     keep_tokens(d, auth->access_token, auth->refresh_token);
     line("signed in to it", DEMO_EMAIL);
     scalekit_authentication_response_free(auth);
@@ -864,13 +870,9 @@ static int sso_sign_in(demo *d, const char *idp_url)
         fprintf(stderr, "   FAILED: the login through the IdP did not come back to the app with a code\n");
         return 1;
     }
-    scalekit_authentication_options ao = SCALEKIT_AUTHENTICATION_OPTIONS_INIT;
-    ao.code_verifier = pkce.code_verifier;
     scalekit_authentication_response *auth = NULL;
-    rc = scalekit_authenticate_with_code(d->client, code, REDIRECT_URI, &ao, &auth);
-    free(code);
-    if (rc != SCALEKIT_OK)
-        return report("scalekit_authenticate_with_code", rc);
+    if (exchange_code(d, code, pkce.code_verifier, &auth) != 0)
+        return 1;
     line("signed in as", auth->user->email);
     line("identities", auth->user->identity_count ? auth->user->identities_json[0] : NULL);
     int failed = auth->user->identity_count == 0 || !strstr(auth->user->identities_json[0], "\"OIDC\"");
