@@ -211,6 +211,9 @@ char *emu_new_id(const char *prefix, size_t nbytes);
 void emu_sha256_hex(const char *s, char out[65]);
 /* Append @p s HTML-escaped (& < > " '). */
 int emu_html_escape(skit_buf *b, const char *s);
+/* Whether @p email looks like an address: text@text, no space, quote, angle
+ * bracket or list separator (what a sign-in page or a user body accepts). */
+bool emu_email_plausible(const char *email);
 /* RFC 3339 text of @p t (seconds) as a new JSON string. */
 json_t *emu_json_time(int64_t t);
 

@@ -20,6 +20,7 @@ static const emu_login_section_fn emu_login_sections[] = {
 
 /* Who owns an email's domain, asked in order before the default login; NULL-terminated. */
 static const emu_login_router_fn emu_login_routers[] = {
+    emu_sso_router,
     NULL
 };
 

@@ -88,6 +88,12 @@ typedef int (*emu_login_section_fn)(emu *e, const json_t *lr, skit_buf *out);
  * environment's default login. */
 typedef int (*emu_login_router_fn)(emu *e, emu_req *r, const json_t *lr, const char *email, int *rc);
 
+/* The routers of login.c's list. */
+/* sso_route.c: the connection of the request's connection_id, organization_id,
+ * domain_hint or the email's domain (an OIDC IdP, the SAML stand-in, the app's
+ * own login page); 0 when none applies. */
+int emu_sso_router(emu *e, emu_req *r, const json_t *lr, const char *email, int *rc);
+
 /* Ask each router of emu_login_routers (login.c) in turn; 1 when one replied. */
 int emu_login_route(emu *e, emu_req *r, const json_t *lr, const char *email, int *rc);
 

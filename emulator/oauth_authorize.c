@@ -110,7 +110,13 @@ static int get_authorize(emu *e, emu_req *r)
     if (check_request(e, r, emu_query, &rc))
         return rc;
     char *id = emu_login_request_create(e, r, emu_query);
-    rc = id ? emu_login_page(e, r, 200, id, emu_query(r, "login_hint"), NULL) : -1;
+    json_t *lr = id ? emu_login_request_get(e, id, NULL) : NULL;
+    /* A request that names its connection, organization or domain (or hints an
+     * email of a domain with SSO) goes straight to that connection (sso_route.c). */
+    const char *hint = emu_query(r, "login_hint");
+    if (!lr || !emu_login_route(e, r, lr, hint && *hint ? hint : NULL, &rc))
+        rc = id ? emu_login_page(e, r, 200, id, hint, NULL) : -1;
+    json_decref(lr);
     free(id);
     return rc;
 }
@@ -136,12 +142,11 @@ static int post_authorize(emu *e, emu_req *r)
     if (!id)
         return rc;
     const char *email = emu_form(r, "email");
-    const char *at = email ? strchr(email, '@') : NULL;
     const char *why = NULL;
     json_t *lr = emu_login_request_get(e, id, &why);
     if (!lr) {
         rc = emu_login_refused_page(r, why);
-    } else if (!at || at == email || !at[1] || strpbrk(email, " \t\r\n<>\"(),;:")) {
+    } else if (!emu_email_plausible(email)) {
         rc = emu_login_page(e, r, 400, id, email, "Enter a valid email address.");
     } else if (!emu_login_route(e, r, lr, email, &rc)) {
         rc = emu_login_finish(e, r, id, &(emu_login_identity){.email = email});

@@ -39,6 +39,9 @@ extern const emu_route emu_webauthn_page_routes[]; /* webauthn_page.c: passkeys 
  * its script (in emu_page_scripts). */
 int emu_webauthn_login_section(emu *e, const json_t *lr, skit_buf *out);
 extern const char emu_webauthn_script[];
+extern const emu_route emu_sso_oidc_routes[];     /* sso_oidc.c: an OIDC connection's callback */
+extern const emu_route emu_sso_saml_routes[];     /* sso_saml.c: the SAML stand-in page */
+extern const emu_route emu_login_custom_routes[]; /* login_custom.c: bring-your-own-auth */
 
 /* ---- OAuth and users (oauth_token.c, users.c) ------------------------------- */
 

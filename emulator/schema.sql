@@ -537,3 +537,19 @@ CREATE TABLE IF NOT EXISTS webauthn_challenges (
     display_name      TEXT,
     expires_at        INTEGER NOT NULL
 );
+
+-- A sign-in's round trip through a connection (emulator/sso_oidc.c,
+-- login_custom.c): the state sent out (stored as SHA-256 hex: unguessable,
+-- single use, deleted when it comes back), the login request it resumes, the
+-- OIDC nonce and PKCE verifier, and the user a custom login handed over
+-- (UpdateLoginUserDetails, JSON) until the browser returns.
+CREATE TABLE IF NOT EXISTS sso_round_trips (
+    state_hash       TEXT PRIMARY KEY,
+    login_request_id TEXT NOT NULL,
+    connection_id    TEXT NOT NULL,
+    nonce            TEXT,
+    code_verifier    TEXT,
+    user_details     TEXT,
+    created_at       INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sso_round_trips_login_request ON sso_round_trips(login_request_id);

@@ -45,6 +45,9 @@ const emu_route *const emu_route_tables[] = {
     emu_scim_routes,
     emu_scim_discovery_routes,
     emu_directory_member_routes,
+    emu_sso_oidc_routes,
+    emu_sso_saml_routes,
+    emu_login_custom_routes,
     NULL
 };
 

@@ -53,3 +53,9 @@ json_t *emu_json_time(int64_t t)
     skit_format_rfc3339(t, text);
     return json_string(text);
 }
+
+bool emu_email_plausible(const char *email)
+{
+    const char *at = email ? strchr(email, '@') : NULL;
+    return at && at != email && at[1] && !strpbrk(email, " \t\r\n<>\"(),;:");
+}

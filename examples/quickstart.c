@@ -124,12 +124,12 @@ static void hidden_fields(CURL *curl, const char *html, text *form)
     }
 }
 
-/* GET the login page, POST it back with an email: the code from the redirect. */
-static char *complete_hosted_login(const char *authorization_url, const char *login_url, const char *email)
+/* GET the login page, POST it back with an email: the Location it redirects to. */
+static char *hosted_login_location(const char *authorization_url, const char *login_url, const char *email)
 {
     CURL *curl = curl_easy_init();
     text page = {0}, form = {0};
-    char *code = NULL;
+    char *out = NULL;
     if (!curl)
         return NULL;
     curl_easy_setopt(curl, CURLOPT_URL, authorization_url);
@@ -153,16 +153,53 @@ static char *complete_hosted_login(const char *authorization_url, const char *lo
             curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
             curl_easy_getinfo(curl, CURLINFO_REDIRECT_URL, &location);
         }
-        const char *c = status == 302 && location ? strstr(location, "code=") : NULL;
-        if (c) {
-            c += 5;
-            code = strndup(c, strcspn(c, "&#"));
-        }
+        if (status == 302 && location)
+            out = strdup(location);
     }
     free(page.p);
     free(form.p);
     curl_easy_cleanup(curl);
+    return out;
+}
+
+/* The code of a redirect back to the app, or NULL (malloc'd). */
+static char *code_of(const char *location)
+{
+    const char *c = location ? strstr(location, "code=") : NULL;
+    return c ? strndup(c + 5, strcspn(c + 5, "&#")) : NULL;
+}
+
+/* GET the login page, POST it back with an email: the code from the redirect. */
+static char *complete_hosted_login(const char *authorization_url, const char *login_url, const char *email)
+{
+    char *location = hosted_login_location(authorization_url, login_url, email);
+    char *code = code_of(location);
+    free(location);
     return code;
+}
+
+/* GET @p url: the Location it redirects to (malloc'd), NULL when it does not. */
+static char *redirect_of(const char *url)
+{
+    CURL *curl = curl_easy_init();
+    text body = {0};
+    char *location = NULL, *out = NULL;
+    long status = 0;
+    if (!curl)
+        return NULL;
+    curl_easy_setopt(curl, CURLOPT_URL, url);
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, collect);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &body);
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT, 10L);
+    if (curl_easy_perform(curl) == CURLE_OK) {
+        curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+        curl_easy_getinfo(curl, CURLINFO_REDIRECT_URL, &location);
+    }
+    if (status == 302 && location)
+        out = strdup(location);
+    free(body.p);
+    curl_easy_cleanup(curl);
+    return out;
 }
 
 /* ---- the steps ----------------------------------------------------------------- */
@@ -606,6 +643,16 @@ static int delete_organization(demo *d)
 
 /* ---- roles and permissions: a permission reaches the member's next token ------- */
 
+/* Exchange @p code (freed) with the PKCE @p verifier: 0 and *auth, or 1 after reporting. */
+static int exchange_code(demo *d, char *code, const char *verifier, scalekit_authentication_response **auth)
+{
+    scalekit_authentication_options ao = SCALEKIT_AUTHENTICATION_OPTIONS_INIT;
+    ao.code_verifier = verifier;
+    int rc = scalekit_authenticate_with_code(d->client, code, REDIRECT_URI, &ao, auth);
+    free(code);
+    return rc != SCALEKIT_OK ? report("scalekit_authenticate_with_code", rc) : 0;
+}
+
 /* A new organization, and the quickstart's member signed in to it (which makes them a
  * member, with the default member role): its id in *org_id (malloc'd), and the
  * member's new tokens in d. */
@@ -637,13 +684,9 @@ static int sign_in_to_new_organization(demo *d, char **org_id)
         fprintf(stderr, "   FAILED: the hosted login page did not redirect back with a code\n");
         return 1;
     }
-    scalekit_authentication_options ao = SCALEKIT_AUTHENTICATION_OPTIONS_INIT;
-    ao.code_verifier = pkce.code_verifier;
     scalekit_authentication_response *auth = NULL;
-    rc = scalekit_authenticate_with_code(d->client, code, REDIRECT_URI, &ao, &auth);
-    free(code);
-    if (rc != SCALEKIT_OK)
-        return report("scalekit_authenticate_with_code", rc);
+    if (exchange_code(d, code, pkce.code_verifier, &auth) != 0)
+        return 1;
     keep_tokens(d, auth->access_token, auth->refresh_token);
     line("signed in to it", DEMO_EMAIL);
     scalekit_authentication_response_free(auth);
@@ -791,6 +834,114 @@ static int step_m2m_client(demo *d)
     return rc != SCALEKIT_OK;
 }
 
+/* ---- enterprise SSO: an organization's OIDC connection, its IdP a second emulator ---- */
+
+#define SSO_DOMAIN "acme-sso.example"
+#define SSO_EMAIL "grace@acme-sso.example"
+
+/* The app's sign-in as SSO_EMAIL: the environment sends the browser to the IdP, the
+ * user signs in there, the IdP returns to the environment, which returns to the app. */
+static int sso_sign_in(demo *d, const char *idp_url)
+{
+    scalekit_pkce pkce;
+    char *url = NULL, *to_idp = NULL, *back = NULL, *to_app = NULL, *code = NULL, idp_login[512];
+    int rc = scalekit_generate_pkce(&pkce);
+    scalekit_authorization_url_options o = SCALEKIT_AUTHORIZATION_URL_OPTIONS_INIT;
+    o.login_hint = SSO_EMAIL;
+    o.code_challenge = pkce.code_challenge;
+    o.code_challenge_method = pkce.code_challenge_method;
+    if (rc == SCALEKIT_OK)
+        rc = scalekit_get_authorization_url(d->client, REDIRECT_URI, &o, &url);
+    if (rc != SCALEKIT_OK)
+        return report("the authorization URL", rc);
+    snprintf(idp_login, sizeof idp_login, "%s/oauth/authorize", idp_url);
+    to_idp = redirect_of(url);
+    if (to_idp && strncmp(to_idp, idp_login, strlen(idp_login)) == 0) {
+        line("sent to the IdP", idp_login);
+        back = hosted_login_location(to_idp, idp_login, SSO_EMAIL);
+        to_app = back ? redirect_of(back) : NULL;
+        code = code_of(to_app);
+    }
+    scalekit_free(url);
+    free(to_idp);
+    free(back);
+    free(to_app);
+    if (!code) {
+        fprintf(stderr, "   FAILED: the login through the IdP did not come back to the app with a code\n");
+        return 1;
+    }
+    scalekit_authentication_response *auth = NULL;
+    if (exchange_code(d, code, pkce.code_verifier, &auth) != 0)
+        return 1;
+    line("signed in as", auth->user->email);
+    line("identities", auth->user->identity_count ? auth->user->identities_json[0] : NULL);
+    int failed = auth->user->identity_count == 0 || !strstr(auth->user->identities_json[0], "\"OIDC\"");
+    scalekit_authentication_response_free(auth);
+    return failed;
+}
+
+/* An organization with a domain and an OIDC connection whose identity provider is
+ * another emulator; a user of the domain signs in through it. */
+static int step_sso(demo *d)
+{
+    if (!d->emulator) {
+        printf("   skipped: the identity provider here is a second emulator started in-process\n");
+        return 0;
+    }
+    scalekit_emulator *idp = NULL;
+    scalekit_emulator_options eo = {.quiet = 1};
+    if (scalekit_emulator_start(&eo, &idp) != 0) {
+        fprintf(stderr, "   FAILED: the identity provider's emulator did not start\n");
+        return 1;
+    }
+    const char *idp_url = scalekit_emulator_url(idp);
+    scalekit_organization *org = NULL;
+    int rc = scalekit_organization_create(d->client, "Acme SSO", NULL, &org);
+    char *org_id = rc == SCALEKIT_OK ? strdup(org->id) : NULL;
+    scalekit_organization_free(org);
+    int failed = rc != SCALEKIT_OK ? report("scalekit_organization_create", rc) : 0;
+    scalekit_domain *dom = NULL;
+    if (!failed && (rc = scalekit_domain_create(d->client, org_id, SSO_DOMAIN, NULL, &dom)) != SCALEKIT_OK)
+        failed = report("scalekit_domain_create", rc);
+    scalekit_domain_free(dom);
+    char authorize[512], token[512], keys[512];
+    snprintf(authorize, sizeof authorize, "%s/oauth/authorize", idp_url);
+    snprintf(token, sizeof token, "%s/oauth/token", idp_url);
+    snprintf(keys, sizeof keys, "%s/keys", idp_url);
+    static const char *const scopes[] = {"openid", "profile", "email", NULL};
+    scalekit_connection_oidc_config_input oidc = SCALEKIT_CONNECTION_OIDC_CONFIG_INPUT_INIT;
+    oidc.issuer = idp_url;
+    oidc.authorize_uri = authorize;
+    oidc.token_uri = token;
+    oidc.jwks_uri = keys;
+    oidc.client_id = scalekit_emulator_client_id(idp);
+    oidc.client_secret = scalekit_emulator_client_secret(idp);
+    oidc.scopes = scopes;
+    scalekit_connection_input in = SCALEKIT_CONNECTION_INPUT_INIT;
+    in.type = "OIDC";
+    in.provider = "OKTA";
+    in.oidc_config = &oidc;
+    scalekit_connection *conn = NULL;
+    if (!failed && (rc = scalekit_connection_create(d->client, org_id, &in, &conn)) != SCALEKIT_OK)
+        failed = report("scalekit_connection_create", rc);
+    scalekit_connection_toggle *toggled = NULL;
+    if (!failed && (rc = scalekit_connection_enable(d->client, org_id, conn->id, &toggled)) != SCALEKIT_OK)
+        failed = report("scalekit_connection_enable", rc);
+    scalekit_connection_toggle_free(toggled);
+    if (!failed) {
+        line("organization", org_id);
+        line("domain", SSO_DOMAIN);
+        line("OIDC connection", conn->id);
+        failed = sso_sign_in(d, idp_url);
+    }
+    scalekit_connection_free(conn);
+    if (org_id && (rc = scalekit_organization_delete(d->client, org_id)) != SCALEKIT_OK)
+        failed = report("scalekit_organization_delete", rc);
+    free(org_id);
+    scalekit_emulator_stop(idp);
+    return failed;
+}
+
 static const struct {
     const char *title;
     int (*run)(demo *d);
@@ -803,6 +954,7 @@ static const struct {
     {"Access-token validation", step_validate_access_token},
     {"Refresh", step_refresh},
     {"Roles and permissions", step_roles},
+    {"Enterprise SSO through an OIDC connection", step_sso},
     {"Client-credentials token", step_client_token},
     {"Webhook verification", step_webhook},
     {"Organizations", step_organizations},

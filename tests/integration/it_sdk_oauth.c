@@ -94,7 +94,8 @@ static void test_authorization_url_carries_the_options(void **state)
     const char *scopes[] = {"openid", "email", "offline_access", NULL};
     scalekit_authorization_url_options o = { .struct_size = sizeof(scalekit_authorization_url_options),
         .scopes = scopes, .state = "st&=/ é", .nonce = "n-123", .login_hint = "ada@example.com",
-        .domain_hint = "example.com", .connection_id = "conn_1", .organization_id = "org_1",
+        /* No connection_id: a request naming one goes to that connection (it_sso_oidc.c). */
+        .domain_hint = "example.com", .organization_id = "org_1",
         .code_challenge = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM", .code_challenge_method = "S256",
         .prompt = "login"};
     char *url = NULL;
@@ -107,7 +108,7 @@ static void test_authorization_url_carries_the_options(void **state)
         {"scope", "openid email offline_access"}, {"state", "st&=/ é"}, {"nonce", "n-123"},
         {"login_hint", "ada@example.com"},
         {"code_challenge", "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"},
-        {"code_challenge_method", "S256"}, {"organization_id", "org_1"}, {"connection_id", "conn_1"},
+        {"code_challenge_method", "S256"}, {"organization_id", "org_1"},
         {"domain_hint", "example.com"}, {"prompt", "login"}};
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
         char *got = emu_test_query_param(url, want[i].name);
@@ -142,7 +143,8 @@ static void test_authorization_url_renders_the_login_page(void **state)
     const char *scopes[] = {"openid", "email", "offline_access", NULL};
     scalekit_authorization_url_options o = { .struct_size = sizeof(scalekit_authorization_url_options),
         .scopes = scopes, .state = "st&=/ é", .nonce = "n-123", .login_hint = "ada@example.com",
-        .domain_hint = "example.com", .connection_id = "conn_1", .organization_id = "org_1",
+        /* No connection_id: a request naming one goes to that connection (it_sso_oidc.c). */
+        .domain_hint = "example.com", .organization_id = "org_1",
         .code_challenge = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM", .code_challenge_method = "S256",
         .prompt = "login"};
     char *url = NULL;
@@ -166,7 +168,7 @@ static void test_authorization_url_renders_the_login_page(void **state)
         {"client_id", f->client_id}, {"redirect_uri", REDIRECT},
         {"scope", "openid email offline_access"}, {"state", "st&=/ é"}, {"nonce", "n-123"},
         {"code_challenge", "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"},
-        {"code_challenge_method", "S256"}, {"organization_id", "org_1"}, {"connection_id", "conn_1"},
+        {"code_challenge_method", "S256"}, {"organization_id", "org_1"},
         {"domain_hint", "example.com"}, {"prompt", "login"}};
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
         const char *got = json_string_value(json_object_get(fields, want[i].name));
@@ -526,12 +528,20 @@ static void test_idp_initiated_login(void **state)
                                             .login_hint = c->login_hint, .state = c->relay_state};
     char *url = NULL;
     assert_int_equal(scalekit_get_authorization_url(f->client, REDIRECT, &o, &url), SCALEKIT_OK);
-    char *location = emu_fixture_login(f, url, c->login_hint, NULL);
-    char *st = emu_test_query_param(location, "state");
+    /* conn_9 is no connection of this environment: the login is refused back to the
+     * app, relay_state as its state (a real connection's login: it_sso_oidc.c). */
+    emu_http_response r;
+    emu_http("GET", url, NULL, NULL, &r);
+    char location[2048];
+    assert_int_equal(r.status, 302);
+    assert_non_null(emu_http_header(&r, "Location", location, sizeof location));
+    emu_http_response_free(&r);
+    char *st = emu_test_query_param(location, "state"), *error = emu_test_query_param(location, "error");
     assert_non_null(st);
     assert_string_equal(st, "rs-1");
+    assert_string_equal(error, "connection_not_found");
     free(st);
-    free(location);
+    free(error);
     scalekit_free(url);
     scalekit_idp_initiated_login_claims_free(c);
 
