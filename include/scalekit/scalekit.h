@@ -23,5 +23,6 @@
 #include "authz.h"
 #include "m2m.h"
 #include "auth_log.h"
+#include "passwordless.h"
 
 #endif

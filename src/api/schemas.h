@@ -56,4 +56,8 @@ extern const skit_schema skit_m2m_client_secret_created_schema;     /* the whole
 /* Authentication logs (auth_log.c). */
 extern const skit_schema skit_auth_log_request_page_schema;         /* the whole body */
 
+/* Passwordless email (passwordless.c). */
+extern const skit_schema skit_passwordless_send_response_schema;   /* the whole body */
+extern const skit_schema skit_passwordless_verify_response_schema; /* the whole body */
+
 #endif
