@@ -40,6 +40,8 @@ const emu_route *const emu_route_tables[] = {
     emu_connection_routes,
     emu_portal_routes,
     emu_auth_log_routes,
+    emu_passwordless_routes,
+    emu_passwordless_page_routes,
     NULL
 };
 
