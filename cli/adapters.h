@@ -84,6 +84,10 @@ int cli_client_add_secret(cli_run *r);
 int cli_client_remove_secret(cli_run *r);
 int cli_log_auth(cli_run *r);
 
+int cli_passwordless_send(cli_run *r);
+int cli_passwordless_verify(cli_run *r);
+int cli_passwordless_resend(cli_run *r);
+
 /* `scalekit emulator ...`: scalekit_emulator_main under the name "scalekit emulator". */
 int scalekit_emulator_main_cli(int argc, char **argv);
 
