@@ -277,14 +277,19 @@ json_t *emu_passwordless_issue(emu *e, const emu_passwordless_send *in, emu_pass
                                                     err->field_name, sizeof err->field_name) : NULL;
     if (problem)
         return fail(err, 400, "INVALID_ARGUMENT", err->field_name, "%s", problem);
-    if (check_rate(e, in->email, err, &ok), !ok)
-        return NULL;
 
     char *id = emu_new_id("pwl_", 16), *vars = in->template_variables ? json_dumps(in->template_variables,
                                                                                   JSON_COMPACT | JSON_SORT_KEYS) : NULL;
     int64_t now = skit_now(), expires_in = in->expires_in ? in->expires_in : c.validity;
     json_t *row = NULL;
     if (id && (!in->template_variables || vars) && emu_tx_begin(e->store) == 0) {
+        /* Counted inside the transaction: two racing sends cannot both take the last one. */
+        if (check_rate(e, in->email, err, &ok), !ok) {
+            emu_tx_rollback(e->store);
+            free(id);
+            free(vars);
+            return NULL;
+        }
         bool done = emu_db_exec(e->store, "INSERT INTO passwordless_requests(id, email, passwordless_type, template, "
                                           "state, magiclink_auth_uri, template_variables, expires_in, expires_at, "
                                           "login_request_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "

@@ -165,6 +165,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     decode_member(body, raw, NULL, &skit_m2m_client_secret_created_schema);
     decode_member(body, NULL, "secret", &skit_m2m_client_secret_schema);
     decode_member(body, raw, NULL, &skit_auth_log_request_page_schema);
+    decode_member(body, raw, NULL, &skit_passwordless_send_response_schema);
+    decode_member(body, raw, NULL, &skit_passwordless_verify_response_schema);
     free(raw);
     json_decref(body);
     scalekit_error_clear();
