@@ -82,6 +82,10 @@ json_t *emu_passwordless_verify_link(emu *e, const char *token, const char *id, 
 /* The row of the request whose link token is @p token, whatever its state; NULL when none. */
 json_t *emu_passwordless_by_link(emu *e, const char *token);
 
+/* The hosted page's section (an emu_login_section_fn, login.h): the email form
+ * when passwordless is enabled, nothing otherwise. 0 or -1. */
+int emu_passwordless_section(emu *e, const json_t *lr, skit_buf *out);
+
 /* Reply @p err as the API's error body. */
 int emu_passwordless_reply_error(emu_req *r, const emu_passwordless_error *err);
 
