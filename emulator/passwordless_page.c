@@ -40,7 +40,7 @@ int emu_passwordless_section(emu *e, const json_t *lr, skit_buf *out)
     emu_html_escape(out, e->url);
     skit_buf_puts(out, "/passwordless/login\">\n<input type=\"hidden\" name=\"login_request_id\" value=\"");
     emu_html_escape(out, skit_json_string(lr, "id"));
-    skit_buf_puts(out, "\">\n<label for=\"passwordless-email\">Email address</label>\n"
+    skit_buf_puts(out, "\">\n<label for=\"passwordless-email\">Your email, for a code or link</label>\n"
                        "<input id=\"passwordless-email\" name=\"email\" type=\"email\" autocomplete=\"email\" "
                        "required>\n<button type=\"submit\" id=\"passwordless-send\">");
     skit_buf_puts(out, button_text(c.type));
