@@ -1,7 +1,8 @@
 /*
- * Passwordless email (emulator/passwordless.c, passwordless_page.c): the
- * requests of POST /api/v1/passwordless/email/{send,verify,resend} and of the
- * hosted page's "Email me a code / link", kept in table passwordless_requests.
+ * Passwordless email: the requests (passwordless.c) of the API's
+ * POST /api/v1/passwordless/email/{send,verify,resend} (passwordless_api.c)
+ * and of the hosted page's "Email me a code / link" (passwordless_page.c),
+ * kept in table passwordless_requests.
  *
  * The environment's passwordless connection (a connections row of type
  * PASSWORDLESS without an organization) configures them through its

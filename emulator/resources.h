@@ -27,7 +27,7 @@ extern const emu_route emu_control_routes[];    /* control.c: /_emulator */
 extern const emu_route emu_membership_routes[]; /* memberships.c */
 extern const emu_route emu_session_routes[];    /* sessions.c */
 extern const emu_route emu_mailbox_routes[];    /* mailbox.c: /_emulator/mailbox, invitation pages */
-extern const emu_route emu_passwordless_routes[];      /* passwordless.c: the API, test controls */
+extern const emu_route emu_passwordless_routes[];      /* passwordless_api.c: the API, test controls */
 extern const emu_route emu_passwordless_page_routes[]; /* passwordless_page.c: hosted page, magic link */
 extern const emu_route emu_organization_settings_routes[]; /* organization_settings.c */
 extern const emu_route emu_role_routes[];         /* roles.c */
