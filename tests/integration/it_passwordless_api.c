@@ -19,13 +19,6 @@
 #include "core/core.h"
 #include "scalekit/passwordless.h"
 
-static void unique_email(char *out, size_t n, const char *prefix)
-{
-    char local[96];
-    emu_fixture_unique(local, sizeof local, prefix);
-    snprintf(out, n, "%s@example.com", local);
-}
-
 static scalekit_passwordless_send_response *send_to(emu_fixture *f, const char *email,
                                                      const scalekit_passwordless_send_options *o)
 {
@@ -56,7 +49,7 @@ static void send_then_verify_by_code(void **state)
     emu_fixture *f = *state;
     EMU_FIXTURE_REQUIRE_EMULATOR(f, "reading the mailbox");
     char email[128];
-    unique_email(email, sizeof email, "code");
+    emu_mailbox_unique_address(email, sizeof email, "code");
     const scalekit_header vars[] = { { "teamName", "Alpha" } };
     scalekit_passwordless_send_options o = SCALEKIT_PASSWORDLESS_SEND_OPTIONS_INIT;
     o.template_type = "SIGNUP";
@@ -140,7 +133,7 @@ static void wrong_codes_finish_the_request(void **state)
     emu_fixture *f = *state;
     EMU_FIXTURE_REQUIRE_EMULATOR(f, "reading the mailbox");
     char email[128];
-    unique_email(email, sizeof email, "limit");
+    emu_mailbox_unique_address(email, sizeof email, "limit");
     scalekit_passwordless_send_response *s = send_to(f, email, NULL);
     char *code = mailed_code(f, email), wrong[16];
     snprintf(wrong, sizeof wrong, "%06d", (atoi(code) + 1) % 1000000);
@@ -167,7 +160,7 @@ static void expired_requests_are_refused(void **state)
     emu_fixture *f = *state;
     EMU_FIXTURE_REQUIRE_EMULATOR(f, "expiring a request");
     char email[128];
-    unique_email(email, sizeof email, "expired");
+    emu_mailbox_unique_address(email, sizeof email, "expired");
     scalekit_passwordless_send_response *s = send_to(f, email, NULL), *again = NULL;
     char *code = mailed_code(f, email);
     emu_passwordless_expire(f, s->auth_request_id);
@@ -187,7 +180,7 @@ static void resend_regenerates_by_default(void **state)
     emu_fixture *f = *state;
     EMU_FIXTURE_REQUIRE_EMULATOR(f, "reading the mailbox");
     char email[128];
-    unique_email(email, sizeof email, "regen");
+    emu_mailbox_unique_address(email, sizeof email, "regen");
     scalekit_passwordless_send_response *s = send_to(f, email, NULL), *r = NULL;
     char *first = mailed_code(f, email);
     EMU_FIXTURE_OK(scalekit_passwordless_resend_email(f->client, s->auth_request_id, &r));
@@ -216,7 +209,7 @@ static void resend_repeats_without_regeneration(void **state)
                                   "\"code_challenge_length\":8,\"code_challenge_type\":\"ALPHANUMERIC\","
                                   "\"regenerate_passwordless_credentials_on_resend\":false}}");
     char email[128];
-    unique_email(email, sizeof email, "same");
+    emu_mailbox_unique_address(email, sizeof email, "same");
     scalekit_passwordless_send_response *s = send_to(f, email, NULL), *r = NULL;
     assert_true(s->expires_in > 595 && s->expires_in <= 600);
     char *first = mailed_code(f, email);
@@ -242,7 +235,7 @@ static void sends_are_limited_per_address(void **state)
     emu_fixture *f = *state;
     EMU_FIXTURE_REQUIRE_EMULATOR(f, "a fresh address's limit");
     char email[128];
-    unique_email(email, sizeof email, "rate");
+    emu_mailbox_unique_address(email, sizeof email, "rate");
     scalekit_passwordless_send_response *s = NULL;
     for (int i = 0; i < 5; i++)
         scalekit_passwordless_send_response_free(send_to(f, email, NULL));
@@ -251,7 +244,7 @@ static void sends_are_limited_per_address(void **state)
     assert_int_equal(emu_mailbox_count(f, email), 5);
     /* Another address is not limited. */
     char other[128];
-    unique_email(other, sizeof other, "rate-other");
+    emu_mailbox_unique_address(other, sizeof other, "rate-other");
     scalekit_passwordless_send_response_free(send_to(f, other, NULL));
 }
 

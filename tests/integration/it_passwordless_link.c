@@ -21,13 +21,6 @@
 
 #define APP_CALLBACK "http://127.0.0.1:9/auth/passwordless?from=mail"
 
-static void unique_email(char *out, size_t n, const char *prefix)
-{
-    char local[96];
-    emu_fixture_unique(local, sizeof local, prefix);
-    snprintf(out, n, "%s@example.com", local);
-}
-
 static scalekit_passwordless_send_response *send_link(emu_fixture *f, const char *email)
 {
     scalekit_passwordless_send_options o = SCALEKIT_PASSWORDLESS_SEND_OPTIONS_INIT;
@@ -75,7 +68,7 @@ static void the_link_redirects_and_its_token_verifies(void **state)
     emu_fixture *f = *state;
     EMU_FIXTURE_REQUIRE_EMULATOR(f, "reading the mailbox");
     char email[128];
-    unique_email(email, sizeof email, "link");
+    emu_mailbox_unique_address(email, sizeof email, "link");
     scalekit_passwordless_send_response *s = send_link(f, email);
     assert_string_equal(s->passwordless_type, "LINK_OTP");
     json_t *m = emu_mailbox_latest(f, email);
@@ -106,7 +99,7 @@ static void a_resent_link_replaces_the_old_one(void **state)
     emu_fixture *f = *state;
     EMU_FIXTURE_REQUIRE_EMULATOR(f, "reading the mailbox");
     char email[128];
-    unique_email(email, sizeof email, "relink");
+    emu_mailbox_unique_address(email, sizeof email, "relink");
     scalekit_passwordless_send_response *s = send_link(f, email), *r = NULL;
     char *old = open_link(f, email, 302);
     EMU_FIXTURE_OK(scalekit_passwordless_resend_email(f->client, s->auth_request_id, &r));
@@ -128,8 +121,8 @@ static void same_browser_origin_needs_the_request_id(void **state)
     EMU_FIXTURE_REQUIRE_EMULATOR(f, "configuring the passwordless connection");
     emu_passwordless_configure(f, "{\"passwordless_config\":{\"type\":\"LINK\",\"enforce_same_browser_origin\":true}}");
     char email[128], other_email[128];
-    unique_email(email, sizeof email, "origin");
-    unique_email(other_email, sizeof other_email, "origin-other");
+    emu_mailbox_unique_address(email, sizeof email, "origin");
+    emu_mailbox_unique_address(other_email, sizeof other_email, "origin-other");
     scalekit_passwordless_send_response *s = send_link(f, email), *other = send_link(f, other_email);
     assert_string_equal(s->passwordless_type, "LINK");
     char *token = open_link(f, email, 302);
@@ -150,7 +143,7 @@ static void the_connection_type_decides_the_email(void **state)
     emu_fixture *f = *state;
     EMU_FIXTURE_REQUIRE_EMULATOR(f, "configuring the passwordless connection");
     char email[128];
-    unique_email(email, sizeof email, "typed");
+    emu_mailbox_unique_address(email, sizeof email, "typed");
     scalekit_passwordless_send_response *s = NULL;
     scalekit_passwordless_verify_response *v = NULL;
 
@@ -185,7 +178,7 @@ static void the_mailbox_view_shows_the_messages(void **state)
     emu_fixture *f = *state;
     EMU_FIXTURE_REQUIRE_EMULATOR(f, "reading the mailbox");
     char email[128], url[512];
-    unique_email(email, sizeof email, "view");
+    emu_mailbox_unique_address(email, sizeof email, "view");
     scalekit_passwordless_send_response_free(send_link(f, email));
     scalekit_passwordless_send_response_free(send_link(f, email));
     emu_fixture_url(f, "/_emulator/mailbox/view", url, sizeof url);

@@ -229,6 +229,40 @@ static void wrong_codes_show_the_form_then_fail_the_login(void **state)
     json_decref(fields);
 }
 
+static void resend_on_the_page_and_no_borrowed_requests(void **state)
+{
+    hook_fixture *s = *state;
+    emu_fixture *f = s->f;
+    const char *email = "page-resend@example.com";
+    json_t *fields = send_from_page(f, email);
+    char *form = form_of("login_request_id", json_string_value(json_object_get(fields, "login_request_id")),
+                         "auth_request_id", json_string_value(json_object_get(fields, "auth_request_id")), NULL);
+    emu_http_response r;
+    post_form(f, "/passwordless/resend", form, &r);
+    free(form);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "We emailed again"));
+    emu_http_response_free(&r);
+    assert_int_equal(emu_mailbox_count(f, email), 2);
+
+    /* Another sign-in cannot finish with this one's request, even with its right code. */
+    json_t *other = send_from_page(f, "page-other@example.com");
+    json_object_set(other, "auth_request_id", json_object_get(fields, "auth_request_id"));
+    json_t *m = emu_mailbox_latest(f, email);
+    char *code = emu_mailbox_code(m), *body = NULL;
+    json_decref(m);
+    assert_int_equal(verify_on_page(f, other, code, NULL, 0, &body), 400);
+    assert_non_null(strstr(body, "not part of this sign-in"));
+    free(body);
+    /* Its own sign-in still can. */
+    char location[2048];
+    assert_int_equal(verify_on_page(f, fields, code, location, sizeof location, NULL), 302);
+    exchange(f, location, email);
+    free(code);
+    json_decref(other);
+    json_decref(fields);
+}
+
 static void a_disabled_connection_hides_the_section(void **state)
 {
     hook_fixture *s = *state;
@@ -250,6 +284,7 @@ int main(void)
         TEST(the_code_signs_up_then_in),
         TEST(the_link_opened_in_the_browser_signs_in),
         TEST(wrong_codes_show_the_form_then_fail_the_login),
+        TEST(resend_on_the_page_and_no_borrowed_requests),
         TEST(a_disabled_connection_hides_the_section),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

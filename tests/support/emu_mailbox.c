@@ -22,6 +22,13 @@ static json_t *messages(const emu_fixture *f)
     return box;
 }
 
+void emu_mailbox_unique_address(char *out, size_t n, const char *prefix)
+{
+    char local[96];
+    emu_fixture_unique(local, sizeof local, prefix);
+    snprintf(out, n, "%s@example.com", local);
+}
+
 json_t *emu_mailbox_latest(const emu_fixture *f, const char *email)
 {
     json_t *box = messages(f), *m, *found = NULL;

@@ -10,6 +10,8 @@
 #include <jansson.h>
 #include "emu_fixture.h"
 
+/* "<prefix>-<run id>-<n>@example.com": an address no other test run mails. */
+void emu_mailbox_unique_address(char *out, size_t n, const char *prefix);
 /* The newest message to @p email (GET /_emulator/mailbox), a new reference; NULL when none. */
 json_t *emu_mailbox_latest(const emu_fixture *f, const char *email);
 /* How many messages went to @p email. */
