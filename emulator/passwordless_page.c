@@ -42,7 +42,9 @@ int emu_passwordless_section(emu *e, const json_t *lr, skit_buf *out)
     emu_html_escape(out, skit_json_string(lr, "id"));
     skit_buf_puts(out, "\">\n<label for=\"passwordless-email\">Your email, for a code or link</label>\n"
                        "<input id=\"passwordless-email\" name=\"email\" type=\"email\" autocomplete=\"email\" "
-                       "required>\n<button type=\"submit\" id=\"passwordless-send\">");
+                       "required value=\"");
+    emu_html_escape(out, skit_json_string(lr, "login_hint"));   /* the app's hint, as the main form has */
+    skit_buf_puts(out, "\">\n<button type=\"submit\" id=\"passwordless-send\">");
     skit_buf_puts(out, button_text(c.type));
     return skit_buf_puts(out, "</button>\n</form>\n</section>\n") == SCALEKIT_OK ? 0 : -1;
 }

@@ -17,6 +17,7 @@
 #include "emu_fixture.h"
 #include "emu_mailbox.h"
 #include "emu_testhttp.h"
+#include "environment.h"
 #include "scalekit/passwordless.h"
 
 #define APP_CALLBACK "http://127.0.0.1:9/auth/passwordless?from=mail"
@@ -173,6 +174,34 @@ static void the_connection_type_decides_the_email(void **state)
     scalekit_passwordless_send_response_free(s);
 }
 
+static void codes_and_tokens_are_stored_only_hashed(void **state)
+{
+    emu_fixture *f = *state;
+    EMU_FIXTURE_REQUIRE_EMULATOR(f, "reading the emulator's store");
+    char email[128];
+    emu_mailbox_unique_address(email, sizeof email, "hashed");
+    scalekit_passwordless_send_response *s = send_link(f, email);
+    json_t *m = emu_mailbox_latest(f, email);
+    char *code = emu_mailbox_code(m), *token = open_link(f, email, 302);
+    json_decref(m);
+    json_t *row = emu_db_row(f->emu->store, "SELECT * FROM passwordless_requests WHERE id = ?", "s",
+                             s->auth_request_id);
+    assert_non_null(row);
+    char *text = json_dumps(row, JSON_COMPACT), seed[256], want[65];
+    assert_null(strstr(text, code));
+    assert_null(strstr(text, token));
+    snprintf(seed, sizeof seed, "%s:%s", s->auth_request_id, code);
+    emu_sha256_hex(seed, want);
+    assert_string_equal(json_string_value(json_object_get(row, "otp_hash")), want);
+    emu_sha256_hex(token, want);
+    assert_string_equal(json_string_value(json_object_get(row, "link_hash")), want);
+    free(text);
+    json_decref(row);
+    free(code);
+    free(token);
+    scalekit_passwordless_send_response_free(s);
+}
+
 static void the_mailbox_view_shows_the_messages(void **state)
 {
     emu_fixture *f = *state;
@@ -210,6 +239,7 @@ int main(void)
         TEST(a_resent_link_replaces_the_old_one),
         TEST(same_browser_origin_needs_the_request_id),
         TEST(the_connection_type_decides_the_email),
+        TEST(codes_and_tokens_are_stored_only_hashed),
         TEST(the_mailbox_view_shows_the_messages),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

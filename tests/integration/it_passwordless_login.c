@@ -32,6 +32,7 @@ static char *hosted_page(emu_fixture *f)
     scalekit_authorization_url_options o = SCALEKIT_AUTHORIZATION_URL_OPTIONS_INIT;
     o.state = "app-state";
     o.organization_id = signup_org;
+    o.login_hint = "hinted@example.com";
     char *url = NULL;
     EMU_FIXTURE_OK(scalekit_get_authorization_url(f->client, REDIRECT, &o, &url));
     emu_http_response r;
@@ -273,6 +274,9 @@ static void a_disabled_connection_hides_the_section(void **state)
     emu_passwordless_configure(s->f, "{\"enabled\":true,\"passwordless_config\":{\"type\":\"OTP\"}}");
     page = hosted_page(s->f);
     assert_non_null(strstr(page, "id=\"passwordless-send\">Email me a code</button>"));
+    /* The app's login_hint fills the section's field too. */
+    assert_non_null(strstr(page, "name=\"email\" type=\"email\" autocomplete=\"email\" required "
+                                 "value=\"hinted@example.com\">\n<button type=\"submit\" id=\"passwordless-send\">"));
     free(page);
 }
 
