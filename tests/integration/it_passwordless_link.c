@@ -91,6 +91,17 @@ static void the_link_redirects_and_its_token_verifies(void **state)
     emu_assert_failed(verify_link(f, token, NULL, &v), SCALEKIT_EINVALID_REQUEST, 400, NULL);
     assert_string_equal(scalekit_error_last()->error_code, "FAILED_PRECONDITION");
     assert_null(open_link(f, email, 400));
+    /* A made-up token, or none, is the same error page. */
+    const char *bad[] = { "/passwordless/link?link_token=0000", "/passwordless/link" };
+    for (size_t i = 0; i < 2; i++) {
+        char url[512];
+        emu_fixture_url(f, bad[i], url, sizeof url);
+        emu_http_response r;
+        emu_http("GET", url, NULL, NULL, &r);
+        assert_int_equal(r.status, 400);
+        assert_non_null(strstr(r.body, "This sign-in link is not valid"));
+        emu_http_response_free(&r);
+    }
     free(token);
     scalekit_passwordless_send_response_free(s);
 }
