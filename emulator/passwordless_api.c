@@ -46,7 +46,7 @@ static int post_send(emu *e, emu_req *r)
 {
     json_t *body = emu_json_body(r), *vars = json_object_get(body, "template_variables"), *exp;
     emu_passwordless_send in = { 0 };
-    emu_passwordless_error err;
+    emu_passwordless_error err = { 0 };
     if (!body)
         return emu_reply_error(r, 400, "INVALID_ARGUMENT", "the body must be a JSON object");
     static const char *const strings[] = { "email", "template", "state", "magiclink_auth_uri" };
@@ -72,7 +72,7 @@ static int post_resend(emu *e, emu_req *r)
 {
     json_t *body = emu_json_body(r);
     const char *id = NULL;
-    emu_passwordless_error err;
+    emu_passwordless_error err = { 0 };
     if (!body)
         return emu_reply_error(r, 400, "INVALID_ARGUMENT", "the body must be a JSON object");
     if (!body_string(body, "auth_request_id", &id))
@@ -87,7 +87,7 @@ static int post_verify(emu *e, emu_req *r)
 {
     json_t *body = emu_json_body(r);
     const char *code = NULL, *token = NULL, *id = NULL;
-    emu_passwordless_error err;
+    emu_passwordless_error err = { 0 };
     if (!body)
         return emu_reply_error(r, 400, "INVALID_ARGUMENT", "the body must be a JSON object");
     if (!body_string(body, "code", &code) || !body_string(body, "link_token", &token) ||

@@ -127,7 +127,7 @@ static int post_login(emu *e, emu_req *r)
     json_t *known = email ? emu_db_row(e->store, "SELECT 1 AS k FROM users WHERE email = ?", "s", email) : NULL;
     emu_passwordless_send in = { .email = email, .template_type = known ? "SIGNIN" : "SIGNUP",
                                  .login_request_id = lrid };
-    emu_passwordless_error err;
+    emu_passwordless_error err = { 0 };
     json_t *pwl = emu_passwordless_issue(e, &in, &err);
     char problem[320];
     snprintf(problem, sizeof problem, "%s%s%s", err.field && pwl == NULL ? err.field : "",
@@ -159,7 +159,7 @@ static int post_verify(emu *e, emu_req *r)
     if (!form_requests(e, r, &lr, &pwl, &rc))
         return rc;
     const char *lrid = skit_json_string(lr, "id"), *code = emu_form(r, "code");
-    emu_passwordless_error err;
+    emu_passwordless_error err = { 0 };
     json_t *done = emu_passwordless_verify_code(e, skit_json_string(pwl, "id"), code ? code : "", &err);
     if (done)
         rc = finish(e, r, lrid, done);
@@ -183,7 +183,7 @@ static int post_resend(emu *e, emu_req *r)
     int rc;
     if (!form_requests(e, r, &lr, &pwl, &rc))
         return rc;
-    emu_passwordless_error err;
+    emu_passwordless_error err = { 0 };
     json_t *again = emu_passwordless_resend(e, skit_json_string(pwl, "id"), &err);
     rc = again ? code_page(e, r, 200, lr, again, NULL, "We emailed again")
          : err.status == 500 ? -1 : emu_login_page(e, r, err.status, skit_json_string(lr, "id"),
@@ -197,7 +197,7 @@ static int post_resend(emu *e, emu_req *r)
 /* Opening the link of a hosted-page request finishes that login. */
 static int link_login(emu *e, emu_req *r, const json_t *pwl, const char *token)
 {
-    emu_passwordless_error err;
+    emu_passwordless_error err = { 0 };
     const char *lrid = skit_json_string(pwl, "login_request_id");
     json_t *done = emu_passwordless_verify_link(e, token, skit_json_string(pwl, "id"), &err);
     int rc = done ? finish(e, r, lrid, done)
