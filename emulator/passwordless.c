@@ -35,11 +35,8 @@ static bool config_bool(const json_t *cfg, const char *name, bool dflt)
 int emu_passwordless_config_get(emu *e, emu_passwordless_config *out)
 {
     memset(out, 0, sizeof *out);
-    json_t *row = emu_db_row(e->store, "SELECT id, enabled, passwordless_config FROM connections "
-                                       "WHERE type = 'PASSWORDLESS' AND organization_id IS NULL "
-                                       "ORDER BY create_time, id LIMIT 1", "");
-    const char *text = skit_json_string(row, "passwordless_config");
-    json_t *cfg = text ? json_loads(text, 0, NULL) : NULL;
+    json_t *row = emu_environment_connection(e, "PASSWORDLESS");
+    const json_t *cfg = json_object_get(row, "passwordless_config");
     const char *type = skit_json_string(cfg, "type");
     bool known = type && (!strcmp(type, "OTP") || !strcmp(type, "LINK") || !strcmp(type, "LINK_OTP"));
     snprintf(out->type, sizeof out->type, "%s", known ? type : EMU_PASSWORDLESS_DEFAULT_TYPE);
@@ -51,10 +48,9 @@ int emu_passwordless_config_get(emu *e, emu_passwordless_config *out)
     out->frequency = (int)config_int(cfg, "frequency", 1, 1, 100);
     out->regenerate_on_resend = config_bool(cfg, "regenerate_passwordless_credentials_on_resend", true);
     out->enforce_same_browser_origin = config_bool(cfg, "enforce_same_browser_origin", false);
-    out->enabled = !row || json_integer_value(json_object_get(row, "enabled")) != 0;
+    out->enabled = !row || json_is_true(json_object_get(row, "enabled"));
     if (row)
         snprintf(out->connection_id, sizeof out->connection_id, "%s", skit_json_string(row, "id"));
-    json_decref(cfg);
     json_decref(row);
     return 0;
 }

@@ -1,9 +1,8 @@
 /*
  * The passwordless API, POST /api/v1/passwordless/email/{send,verify,resend}
- * (the requests themselves: passwordless.c), and its test controls:
- * /_emulator/passwordless/{auth_request_id}:expire and PUT
- * /_emulator/passwordless/config (the environment's passwordless connection,
- * as the dashboard sets it).
+ * (the requests themselves: passwordless.c), and its test control
+ * /_emulator/passwordless/{auth_request_id}:expire. The environment's
+ * passwordless connection is set through /api/v1/connections (connections.c).
  */
 #include "environment.h"
 #include "resources.h"
@@ -124,50 +123,10 @@ static int expire_request(emu *e, emu_req *r)
              : emu_reply_error(r, 404, "NOT_FOUND", "auth request %s not found", id ? id : "");
 }
 
-/* Set the environment's passwordless connection: {"enabled": bool, "passwordless_config": {...}}
- * (the connection is created when there is none), as the dashboard would. */
-static int put_config(emu *e, emu_req *r)
-{
-    json_t *body = emu_json_body(r), *cfg = json_object_get(body, "passwordless_config");
-    json_t *enabled = json_object_get(body, "enabled");
-    if (!body || (cfg && !json_is_object(cfg)) || (enabled && !json_is_boolean(enabled)))
-        return emu_reply_error(r, 400, "INVALID_ARGUMENT", "expected {\"enabled\": bool, \"passwordless_config\": {}}");
-    char *text = cfg ? json_dumps(cfg, JSON_COMPACT) : NULL, *id = emu_new_id("conn_", 8);
-    emu_passwordless_config now;
-    int64_t t = skit_now();
-    bool ok = id && (!cfg || text) && emu_tx_begin(e->store) == 0;
-    if (ok) {
-        ok = emu_passwordless_config_get(e, &now) == 0;
-        if (ok && !now.connection_id[0])
-            ok = emu_db_exec(e->store, "INSERT INTO connections(id, environment_id, type, provider, status, enabled, "
-                                       "create_time, update_time) VALUES (?, ?, 'PASSWORDLESS', 'CUSTOM', "
-                                       "'COMPLETED', 1, ?, ?)", "ssii", id, e->environment_id, t, t) == 1;
-        const char *target = now.connection_id[0] ? now.connection_id : id;
-        if (ok && text)
-            ok = emu_db_exec(e->store, "UPDATE connections SET passwordless_config = ?, update_time = ? WHERE id = ?",
-                             "sis", text, t, target) == 1;
-        if (ok && enabled)
-            ok = emu_db_exec(e->store, "UPDATE connections SET enabled = ?, update_time = ? WHERE id = ?", "bis",
-                             json_is_true(enabled), t, target) == 1;
-        ok = emu_tx_end(e->store, ok) == 0;
-    }
-    free(text);
-    free(id);
-    if (!ok || emu_passwordless_config_get(e, &now) != 0)
-        return -1;
-    return emu_reply_json(r, 200, json_pack("{s:s, s:b, s:s, s:I, s:i, s:b, s:i, s:b}", "connection_id",
-                                            now.connection_id, "enabled", now.enabled, "type", now.type, "validity",
-                                            (json_int_t)now.validity, "code_challenge_length", now.code_length,
-                                            "regenerate_passwordless_credentials_on_resend",
-                                            now.regenerate_on_resend, "frequency", now.frequency,
-                                            "enforce_same_browser_origin", now.enforce_same_browser_origin));
-}
-
 const emu_route emu_passwordless_routes[] = {
     {"POST", "/api/v1/passwordless/email/send", post_send, ""},
     {"POST", "/api/v1/passwordless/email/verify", post_verify, ""},
     {"POST", "/api/v1/passwordless/email/resend", post_resend, ""},
     {"POST", "/_emulator/passwordless/{auth_request_id}:expire", expire_request, "auth_request_id"},
-    {"PUT", "/_emulator/passwordless/config", put_config, ""},
     {NULL, NULL, NULL, NULL}
 };

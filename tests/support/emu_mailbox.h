@@ -19,7 +19,10 @@ size_t emu_mailbox_count(const emu_fixture *f, const char *email);
 /* The code of a passwordless message ("Your verification code is <code>"), malloc'd;
  * fails the test when the subject holds none. */
 char *emu_mailbox_code(const json_t *message);
-/* PUT /_emulator/passwordless/config with @p body_json; asserts 200. */
+/* Configure the environment's passwordless connection through the API (/api/v1/connections:
+ * created when there is none, its passwordless_config patched, then enabled, or disabled when
+ * @p body_json says "enabled": false), as the dashboard would. @p body_json:
+ * {"enabled": bool, "passwordless_config": {...}}, both optional. Asserts each step. */
 void emu_passwordless_configure(const emu_fixture *f, const char *body_json);
 /* POST /_emulator/passwordless/{id}:expire; asserts 200. */
 void emu_passwordless_expire(const emu_fixture *f, const char *auth_request_id);
