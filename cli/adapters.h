@@ -87,6 +87,10 @@ int cli_passkey_list(cli_run *r);
 int cli_passkey_rename(cli_run *r);
 int cli_passkey_delete(cli_run *r);
 
+int cli_passwordless_send(cli_run *r);
+int cli_passwordless_verify(cli_run *r);
+int cli_passwordless_resend(cli_run *r);
+
 /* `scalekit emulator ...`: scalekit_emulator_main under the name "scalekit emulator". */
 int scalekit_emulator_main_cli(int argc, char **argv);
 

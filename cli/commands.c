@@ -109,6 +109,17 @@ static const cli_flag F_LOG_STATUS = {"status", CLI_LIST,
 static const cli_flag F_RESOURCE_ID = {"resource-id", CLI_STRING, "only requests for this resource"};
 static const cli_flag F_LOG_CLIENT = {"client", CLI_STRING, "only requests of this client id"};
 
+static const cli_flag F_PWL_TEMPLATE = {"template", CLI_STRING, "SIGNIN (an existing user) or SIGNUP (a new one)"};
+static const cli_flag F_PWL_URI = {"magiclink-auth-uri", CLI_STRING,
+    "your URL the magic link leads to, with link_token added"};
+static const cli_flag F_PWL_STATE = {"state", CLI_STRING, "returned unchanged by the verification"};
+static const cli_flag F_PWL_EXPIRES_IN = {"expires-in", CLI_INT, "seconds until the code and link expire"};
+static const cli_flag F_PWL_VARIABLE = {"template-variable", CLI_MAP,
+    "a KEY=VALUE for the email template (repeatable)"};
+static const cli_flag F_PWL_CODE = {"code", CLI_STRING, "the code from the email (with --auth-request-id)"};
+static const cli_flag F_PWL_LINK_TOKEN = {"link-token", CLI_STRING, "the magic link's link_token"};
+static const cli_flag F_PWL_REQUEST = {"auth-request-id", CLI_STRING, "the send's auth_request_id"};
+
 /* Flags every command takes (config.c, output.c). */
 static const cli_flag F_PROFILE = {"profile", CLI_STRING,
     "the profile of the configuration file (default: $SCALEKIT_PROFILE, else \"default\")"};
@@ -155,6 +166,7 @@ const cli_service cli_services[] = {
     {"clients", "an organization's API clients (machine to machine) and their secrets"},
     {"logs", "the environment's authentication logs"},
     {"passkeys", "a user's passkeys (WebAuthn credentials): list, rename, delete"},
+    {"passwordless", "email a one-time code or magic link, verify what the user brings back"},
     {"token", "look inside a JWT, validate it against the environment's keys"},
     {"webhook", "verify a delivery, or receive deliveries locally"},
 };
@@ -342,6 +354,14 @@ const cli_command cli_commands[] = {
     CMD("logs", "auth", "",
      FLAGS(&F_EMAIL, &F_LOG_STATUS, &F_START_TIME, &F_END_TIME, &F_RESOURCE_ID, &F_LOG_CLIENT, PAGING),
      cli_log_auth, CLI_OUT_PAGE, "authRequests", LOG_COLUMNS, true, "authentication requests, newest first"),
+
+    CMD("passwordless", "send", "EMAIL", FLAGS(&F_PWL_TEMPLATE, &F_PWL_URI, &F_PWL_STATE, &F_PWL_EXPIRES_IN,
+                                              &F_PWL_VARIABLE),
+     cli_passwordless_send, CLI_OUT_ONE, NULL, NULL, true, "email a code and/or magic link"),
+    CMD("passwordless", "verify", "", FLAGS(&F_PWL_CODE, &F_PWL_REQUEST, &F_PWL_LINK_TOKEN),
+     cli_passwordless_verify, CLI_OUT_ONE, NULL, NULL, true, "verify a code or a magic link's token"),
+    CMD("passwordless", "resend", "AUTH_REQUEST_ID", NULL,
+     cli_passwordless_resend, CLI_OUT_ONE, NULL, NULL, true, "email a request's code and/or link again"),
 
     CMD("token", "decode", "JWT|-", NULL,
      cli_cmd_token_decode, CLI_OUT_SELF, NULL, NULL, false,

@@ -7,6 +7,7 @@
 
 #include "environment.h"
 #include "resources.h"
+#include "passwordless.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,7 @@
 /* The hosted page's optional sections, in page order; NULL-terminated. */
 static const emu_login_section_fn emu_login_sections[] = {
     emu_webauthn_login_section,
+    emu_passwordless_section,
     NULL
 };
 

@@ -1,6 +1,7 @@
 /*
- * The emulator's mailbox: the emails a Scalekit environment would send (today
- * invitations), kept for tests and people: GET /_emulator/mailbox (JSON, newest
+ * The emulator's mailbox: the emails a Scalekit environment would send
+ * (kind "invitation"; "passwordless_otp", "passwordless_link" and
+ * "passwordless_link_otp" from passwordless.c), kept for tests and people: GET /_emulator/mailbox (JSON, newest
  * first) and /_emulator/mailbox/view (a plain HTML page). An invitation's link,
  * /invitations/{token}, opens a hosted page whose button signs the invitee in
  * (a new session) and activates the membership. /_emulator/invitations/{token}:expire
@@ -12,24 +13,32 @@
 #include <stdlib.h>
 #include <string.h>
 
+int emu_mail_put(emu *e, const char *kind, const char *to, const char *subject, const char *body,
+                 const char *link, const char *org, const char *user_id)
+{
+    char *id = emu_new_id("msg_", 8);
+    int rc = id && kind && to && subject && body &&
+             emu_db_exec(e->store, "INSERT INTO mailbox(id, kind, to_email, subject, body, link, organization_id, "
+                                   "user_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", "ssssssssi",
+                         id, kind, to, subject, body, link, org, user_id, skit_now()) == 1 ? 0 : -1;
+    free(id);
+    return rc;
+}
+
 int emu_mail_invitation(emu *e, const char *org, const char *user_id, const char *token)
 {
     json_t *o = emu_resource_row(e, &emu_organization_resource, org), *u = emu_user_row(e, user_id);
-    char *id = emu_new_id("msg_", 8);
     skit_buf subject = SKIT_BUF_INIT, body = SKIT_BUF_INIT, link = SKIT_BUF_INIT;
     const char *name = skit_json_string(o, "display_name"), *email = skit_json_string(u, "email");
     skit_buf_printf(&subject, "You are invited to join %s", name ? name : org);
     skit_buf_printf(&link, "%s/invitations/%s", e->url, token);
     skit_buf_printf(&body, "You have been invited to join %s. Open this link to accept: %s", name ? name : org,
                     link.ptr ? link.ptr : "");
-    int rc = o && u && id && subject.ptr && body.ptr && link.ptr &&
-             emu_db_exec(e->store, "INSERT INTO mailbox(id, kind, to_email, subject, body, link, organization_id, "
-                                   "user_id, created_at) VALUES (?, 'invitation', ?, ?, ?, ?, ?, ?, ?)", "sssssssi",
-                         id, email, subject.ptr, body.ptr, link.ptr, org, user_id, skit_now()) == 1 ? 0 : -1;
+    int rc = o && u && link.ptr ? emu_mail_put(e, "invitation", email, subject.ptr, body.ptr, link.ptr, org, user_id)
+                                : -1;
     skit_buf_free(&subject);
     skit_buf_free(&body);
     skit_buf_free(&link);
-    free(id);
     json_decref(o);
     json_decref(u);
     return rc;
@@ -79,7 +88,8 @@ static int view_mailbox(emu *e, emu_req *r)
         if (skit_json_string(m, "link")) {
             skit_buf_puts(&in, "<p><a href=\"");
             emu_html_escape(&in, skit_json_string(m, "link"));
-            skit_buf_puts(&in, "\">Accept the invitation</a></p>\n");
+            bool invitation = strcmp(skit_json_string(m, "kind"), "invitation") == 0;
+            skit_buf_puts(&in, invitation ? "\">Accept the invitation</a></p>\n" : "\">Open the link</a></p>\n");
         }
         skit_buf_puts(&in, "</article>\n");
     }

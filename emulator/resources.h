@@ -27,6 +27,8 @@ extern const emu_route emu_control_routes[];    /* control.c: /_emulator */
 extern const emu_route emu_membership_routes[]; /* memberships.c */
 extern const emu_route emu_session_routes[];    /* sessions.c */
 extern const emu_route emu_mailbox_routes[];    /* mailbox.c: /_emulator/mailbox, invitation pages */
+extern const emu_route emu_passwordless_routes[];      /* passwordless_api.c: the API, test controls */
+extern const emu_route emu_passwordless_page_routes[]; /* passwordless_page.c: hosted page, magic link */
 extern const emu_route emu_organization_settings_routes[]; /* organization_settings.c */
 extern const emu_route emu_role_routes[];         /* roles.c */
 extern const emu_route emu_role_access_routes[];  /* role_access.c */
@@ -111,6 +113,10 @@ int emu_session_end(emu *e, const char *session_id, const char *reason);
 /* The browser, OS, their versions and device_type read from User-Agent @p ua, set
  * on @p device (the API's names: "Chrome", "macOS", "desktop"; sessions, passkeys). */
 void emu_device_from_user_agent(json_t *device, const char *ua);
+/* Put a message of @p kind ("invitation", "passwordless_otp", ...) to @p to in the
+ * mailbox; @p link, @p org and @p user_id may be NULL. 0 or -1. */
+int emu_mail_put(emu *e, const char *kind, const char *to, const char *subject, const char *body,
+                 const char *link, const char *org, const char *user_id);
 /* Put the invitation of @p user_id to @p org, with link /invitations/<token>, in the mailbox. 0 or -1. */
 int emu_mail_invitation(emu *e, const char *org, const char *user_id, const char *token);
 

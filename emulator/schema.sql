@@ -553,3 +553,29 @@ CREATE TABLE IF NOT EXISTS sso_round_trips (
     created_at       INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS sso_round_trips_login_request ON sso_round_trips(login_request_id);
+
+-- Passwordless email requests (emulator/passwordless.c): id is the API's
+-- auth_request_id. otp_hash: SHA-256 hex of "<id>:<code>", link_hash: of the
+-- link token (NULL when the type has none); generation counts regenerations.
+-- status PENDING, VERIFIED (finished by a verification) or FAILED (the
+-- wrong-code limit); login_request_id: the hosted page's login it finishes.
+CREATE TABLE IF NOT EXISTS passwordless_requests (
+    id                 TEXT PRIMARY KEY,
+    email              TEXT NOT NULL,
+    passwordless_type  TEXT NOT NULL,
+    template           TEXT,
+    state              TEXT,
+    magiclink_auth_uri TEXT,
+    template_variables TEXT,
+    otp_hash           TEXT,
+    link_hash          TEXT UNIQUE,
+    generation         INTEGER NOT NULL DEFAULT 0,
+    attempts           INTEGER NOT NULL DEFAULT 0,
+    link_uses          INTEGER NOT NULL DEFAULT 0,
+    status             TEXT NOT NULL DEFAULT 'PENDING',
+    expires_in         INTEGER NOT NULL,
+    expires_at         INTEGER NOT NULL,
+    login_request_id   TEXT,
+    created_at         INTEGER NOT NULL,
+    updated_at         INTEGER NOT NULL
+);

@@ -48,6 +48,8 @@ const emu_route *const emu_route_tables[] = {
     emu_sso_oidc_routes,
     emu_sso_saml_routes,
     emu_login_custom_routes,
+    emu_passwordless_routes,
+    emu_passwordless_page_routes,
     NULL
 };
 

@@ -508,25 +508,32 @@ static long http_text(const char *method, const char *url, char **body)
     return status;
 }
 
-/* The link of the newest invitation to @p email in the emulator's mailbox (malloc'd). */
-static char *invitation_link(const demo *d, const char *email)
+/* The newest message to @p email in the emulator's mailbox (a new reference), or NULL. */
+static json_t *newest_mail(const demo *d, const char *email)
 {
-    char url[256], *body = NULL, *link = NULL;
+    char url[256], *body = NULL;
     snprintf(url, sizeof url, "%s/_emulator/mailbox", d->env_url);
-    json_t *box = http_text("GET", url, &body) == 200 && body ? json_loads(body, 0, NULL) : NULL;
+    json_t *box = http_text("GET", url, &body) == 200 && body ? json_loads(body, 0, NULL) : NULL, *found = NULL;
     size_t i;
     json_t *mail;
-    /* Newest first: the first message to the invitee is the one just sent. */
+    /* Newest first: the first message to the address is the one just sent. */
     json_array_foreach(json_object_get(box, "messages"), i, mail) {
         const char *to = json_string_value(json_object_get(mail, "to"));
-        const char *href = json_string_value(json_object_get(mail, "link"));
-        if (to && href && strcmp(to, email) == 0) {
-            link = strdup(href);
-            break;
-        }
+        if (!found && to && strcmp(to, email) == 0)
+            found = json_incref(mail);
     }
     json_decref(box);
     free(body);
+    return found;
+}
+
+/* The link of the newest invitation to @p email in the emulator's mailbox (malloc'd). */
+static char *invitation_link(const demo *d, const char *email)
+{
+    json_t *mail = newest_mail(d, email);
+    const char *href = json_string_value(json_object_get(mail, "link"));
+    char *link = href ? strdup(href) : NULL;
+    json_decref(mail);
     return link;
 }
 
@@ -940,6 +947,35 @@ static int step_sso(demo *d)
     free(org_id);
     scalekit_emulator_stop(idp);
     return failed;
+/* ---- passwordless: send, read the code from the mailbox, verify ------------------- */
+
+static int step_passwordless(demo *d)
+{
+    scalekit_passwordless_send_response *sent = NULL;
+    int rc = scalekit_passwordless_send_email(d->client, DEMO_EMAIL, NULL, &sent);
+    if (rc != SCALEKIT_OK)
+        return report("scalekit_passwordless_send_email", rc);
+    printf("   %-18s %s (%s, expires in %llds)\n", "sent", sent->auth_request_id, sent->passwordless_type,
+           (long long)sent->expires_in);
+    if (!d->emulator) {
+        printf("   skipped: reading the code needs the emulator's mailbox (/_emulator/mailbox)\n");
+        scalekit_passwordless_send_response_free(sent);
+        return 0;
+    }
+    json_t *mail = newest_mail(d, DEMO_EMAIL);
+    const char *subject = json_string_value(json_object_get(mail, "subject"));
+    const char *code = subject && strrchr(subject, ' ') ? strrchr(subject, ' ') + 1 : NULL;
+    scalekit_passwordless_verify_options o = SCALEKIT_PASSWORDLESS_VERIFY_OPTIONS_INIT;
+    o.code = code;
+    o.auth_request_id = sent->auth_request_id;
+    scalekit_passwordless_verify_response *verified = NULL;
+    rc = code ? scalekit_passwordless_verify_email(d->client, &o, &verified) : SCALEKIT_ENOTFOUND;
+    if (rc == SCALEKIT_OK)
+        printf("   %-18s %s with code %s from the mailbox\n", "verified", verified->email, code);
+    json_decref(mail);
+    scalekit_passwordless_verify_response_free(verified);
+    scalekit_passwordless_send_response_free(sent);
+    return rc == SCALEKIT_OK ? 0 : report("scalekit_passwordless_verify_email", rc);
 }
 
 static const struct {
@@ -961,6 +997,7 @@ static const struct {
     {"Users: invite, accept from the mailbox, list, revoke the session", step_users},
     {"An organization's API client (machine to machine)", step_m2m_client},
     {"Delete the organization", delete_organization},
+    {"Passwordless email: send, read the code from the mailbox, verify", step_passwordless},
     {"Logout URL", step_logout_url},
 };
 

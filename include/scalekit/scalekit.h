@@ -25,5 +25,6 @@
 #include "authz.h"
 #include "m2m.h"
 #include "auth_log.h"
+#include "passwordless.h"
 
 #endif

@@ -63,4 +63,8 @@ extern const skit_schema skit_webauthn_options_schema;              /* the whole
 extern const skit_schema skit_webauthn_registration_schema;         /* the whole body */
 extern const skit_schema skit_webauthn_authentication_schema;       /* the whole body */
 
+/* Passwordless email (passwordless.c). */
+extern const skit_schema skit_passwordless_send_response_schema;   /* the whole body */
+extern const skit_schema skit_passwordless_verify_response_schema; /* the whole body */
+
 #endif

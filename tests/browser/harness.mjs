@@ -9,6 +9,7 @@
 //   SCALEKIT_CHROMIUM      the browser (default /usr/bin/chromium)
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
@@ -70,6 +71,17 @@ export async function startEmulator({ args = [], localhost = true } = {}) {
       child.kill('SIGTERM');
     }),
   };
+}
+
+/** A loopback "app" that answers its callback with a page; { redirect, close() }. */
+export async function startApp() {
+  const port = await freePort();
+  const server = http.createServer((req, res) => {
+    res.writeHead(200, { 'content-type': 'text/html' });
+    res.end('<!DOCTYPE html><title>app</title><p id="back">back in the app</p>');
+  });
+  await new Promise((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return { redirect: `http://localhost:${port}/callback`, close: () => server.close() };
 }
 
 /** Headless chromium with one fresh context and page; close with browser.close(). */

@@ -3,19 +3,7 @@
 // URI with a code and the app's state, and the authorization request's
 // parameters never appear in the page's HTML.
 import assert from 'node:assert/strict';
-import http from 'node:http';
-import { freePort, launch, run, screenshot, startEmulator, test } from './harness.mjs';
-
-/** A loopback "app" that answers its callback with a page echoing the query. */
-async function startApp() {
-  const port = await freePort();
-  const server = http.createServer((req, res) => {
-    res.writeHead(200, { 'content-type': 'text/html' });
-    res.end('<!DOCTYPE html><title>app</title><p id="back">back in the app</p>');
-  });
-  await new Promise((resolve) => server.listen(port, '127.0.0.1', resolve));
-  return { redirect: `http://localhost:${port}/callback`, close: () => server.close() };
-}
+import { launch, run, screenshot, startApp, startEmulator, test } from './harness.mjs';
 
 test('sign in on the hosted page and come back with a code and the state', async () => {
   const emu = await startEmulator();

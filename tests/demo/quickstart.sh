@@ -31,7 +31,8 @@ expect_lines "local emulator, started in-process" "membership         PENDING_IN
              "(ACTIVE)" "signed in from     scalekit-quickstart/1.0" \
              "session status     revoked" "has_permission     true" \
              "validate requiring accepted" "m2m reads its org  Acme Corporation" "sent to the IdP" \
-             "\"connection_type\":\"OIDC\"" "quickstart: all steps done"
+             "\"connection_type\":\"OIDC\"" \
+             "verified           ada.lovelace@example.com with code" "quickstart: all steps done"
 
 "$emulator" --port 0 --client-id skc_quickstart_external --client-secret quickstart-external-secret \
     >"$out/emulator" 2>&1 &
@@ -59,6 +60,7 @@ expect_lines "real Scalekit environment" \
              "skipped: giving the member the role needs the member signed in" \
              "scopes [\"deploy:applications\"] (validated)" \
              "skipped: the identity provider here is a second emulator started in-process" \
+             "skipped: reading the code needs the emulator's mailbox (/_emulator/mailbox)" \
              "quickstart: all steps done"
 if grep -q "mailbox link" "$out/demo"; then
     echo "the external run read the emulator's mailbox" >&2

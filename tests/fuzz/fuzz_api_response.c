@@ -171,6 +171,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     decode_member(body, raw, NULL, &skit_webauthn_options_schema);
     decode_member(body, raw, NULL, &skit_webauthn_registration_schema);
     decode_member(body, raw, NULL, &skit_webauthn_authentication_schema);
+    decode_member(body, raw, NULL, &skit_passwordless_send_response_schema);
+    decode_member(body, raw, NULL, &skit_passwordless_verify_response_schema);
     free(raw);
     json_decref(body);
     scalekit_error_clear();
