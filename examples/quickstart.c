@@ -947,6 +947,8 @@ static int step_sso(demo *d)
     free(org_id);
     scalekit_emulator_stop(idp);
     return failed;
+}
+
 /* ---- passwordless: send, read the code from the mailbox, verify ------------------- */
 
 static int step_passwordless(demo *d)
