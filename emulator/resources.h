@@ -137,6 +137,7 @@ extern const emu_resource emu_organization_resource;   /* organizations.c */
 extern const emu_resource emu_domain_resource;         /* domains.c */
 extern const emu_resource emu_user_resource;           /* users.c */
 extern const emu_resource emu_permission_resource;     /* permissions.c */
+extern const emu_resource emu_directory_resource;      /* directories.c */
 
 /* ---- connections (connections.c; its header comment says what each column means) ---- */
 
@@ -197,6 +198,16 @@ char *emu_role_default_roles(emu *e, const char *org);
  * create_time, expire_time, last_used_time; new reference); -1 on failure.
  */
 int emu_directory_secret_create(emu *e, const char *directory_id, char **secret, json_t **row);
+/* Whether @p bearer is an ACTIVE, unexpired secret of directory @p directory_id (the
+ * SCIM server's bearer check; hashes compared in constant time); a match records its
+ * last_used_time. */
+bool emu_directory_secret_check(emu *e, const char *directory_id, const char *bearer);
+
+/* ---- directories (directories.c) ------------------------------------------------ */
+
+/* An organization's delete (its before_delete): its directories with their secrets,
+ * users, groups and memberships, inside the caller's transaction. 0 or -1. */
+int emu_organization_directories_end(emu *e, const json_t *organization);
 
 /* Every hand-written route table, NULL-terminated (server.c). */
 extern const emu_route *const emu_route_tables[];
