@@ -17,6 +17,7 @@
 #include "user.h"
 #include "session.h"
 #include "domain.h"
+#include "directory.h"
 #include "role.h"
 #include "permission.h"
 #include "connection.h"

@@ -55,5 +55,14 @@ extern const skit_schema skit_m2m_client_secret_created_schema;     /* the whole
 
 /* Authentication logs (auth_log.c). */
 extern const skit_schema skit_auth_log_request_page_schema;         /* the whole body */
+/* Directories (directory.c). */
+extern const skit_schema skit_directory_schema;                     /* "directory" */
+extern const skit_schema skit_directories_schema;                   /* the whole body */
+extern const skit_schema skit_directory_user_schema;                /* an item of "users" */
+extern const skit_schema skit_directory_group_schema;               /* an item of "groups" */
+extern const skit_schema skit_directory_user_page_schema;           /* the whole body */
+extern const skit_schema skit_directory_group_page_schema;          /* the whole body */
+extern const skit_schema skit_directory_toggle_schema;              /* the whole body */
+extern const skit_schema skit_directory_new_secret_schema;          /* the whole body */
 
 #endif
