@@ -220,7 +220,9 @@ int scalekit_directory_get_primary_by_organization_id(scalekit_client *client, c
                                                       scalekit_directory **out)
 {
     scalekit_directories *list = NULL;
-    int rc = scalekit_directory_list(client, organization_id, &list);
+    int rc = skit_check_out(out, "out");
+    if (rc == SCALEKIT_OK)
+        rc = scalekit_directory_list(client, organization_id, &list);
     if (rc != SCALEKIT_OK)
         return rc;
     if (list->count == 0) {
