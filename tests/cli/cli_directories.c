@@ -91,23 +91,6 @@ static void test_directory_commands(void **st)
     free(org);
 }
 
-static int wire_setup(void **st)
-{
-    mock_http *m = mock_http_start();
-    setenv("SCALEKIT_ENVIRONMENT_URL", mock_http_url(m), 1);
-    setenv("SCALEKIT_CLIENT_ID", "cid", 1);
-    setenv("SCALEKIT_CLIENT_SECRET", "secret", 1);
-    setenv("XDG_CONFIG_HOME", "/nonexistent", 1);
-    *st = m;
-    return 0;
-}
-
-static int wire_teardown(void **st)
-{
-    mock_http_stop(*st);
-    return 0;
-}
-
 #define USERS "/api/v1/organizations/org_1/directories/dir_1/users"
 #define GROUPS "/api/v1/organizations/org_1/directories/dir_1/groups"
 
@@ -161,5 +144,5 @@ int main(void)
     };
     int failed = cmocka_run_group_tests_name("directories against the emulator", emulator_tests, cli_emu_setup,
                                              cli_emu_teardown);
-    return failed + cmocka_run_group_tests_name("directories on the wire", wire_tests, wire_setup, wire_teardown);
+    return failed + cmocka_run_group_tests_name("directories on the wire", wire_tests, cli_wire_setup, cli_wire_teardown);
 }
