@@ -55,6 +55,7 @@ extern const skit_schema skit_m2m_client_secret_created_schema;     /* the whole
 
 /* Authentication logs (auth_log.c). */
 extern const skit_schema skit_auth_log_request_page_schema;         /* the whole body */
+
 /* Directories (directory.c). */
 extern const skit_schema skit_directory_schema;                     /* "directory" */
 extern const skit_schema skit_directories_schema;                   /* the whole body */
