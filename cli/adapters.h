@@ -49,6 +49,18 @@ int cli_domain_list(cli_run *r);
 int cli_domain_get(cli_run *r);
 int cli_domain_delete(cli_run *r);
 
+int cli_directory_create(cli_run *r);
+int cli_directory_list(cli_run *r);
+int cli_directory_get(cli_run *r);
+int cli_directory_primary(cli_run *r);
+int cli_directory_delete(cli_run *r);
+int cli_directory_enable(cli_run *r);
+int cli_directory_disable(cli_run *r);
+int cli_directory_create_secret(cli_run *r);
+int cli_directory_regenerate_secret(cli_run *r);
+int cli_directory_users(cli_run *r);
+int cli_directory_groups(cli_run *r);
+
 int cli_role_create(cli_run *r);
 int cli_role_get(cli_run *r);
 int cli_role_list(cli_run *r);

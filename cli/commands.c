@@ -78,6 +78,12 @@ static const cli_flag F_CREATOR_ROLE = {"creator-role", CLI_STRING,
     "the role an organization's creator gets (environment only)"};
 static const cli_flag F_EFFECTIVE = {"effective", CLI_BOOL, "with the permissions inherited from base roles"};
 static const cli_flag F_PERMISSION_TYPE = {"type", CLI_STRING, "ALL, SCALEKIT or ENVIRONMENT"};
+static const cli_flag F_DIRECTORY_TYPE = {"directory-type", CLI_STRING, "SCIM (the default), LDAP or POLL"};
+static const cli_flag F_DIRECTORY_PROVIDER = {"provider", CLI_STRING,
+    "OKTA, GOOGLE, MICROSOFT_AD, AUTH0, ONELOGIN, JUMPCLOUD or PING_IDENTITY"};
+static const cli_flag F_DIRECTORY_GROUP = {"group", CLI_STRING, "only members of this directory group id"};
+static const cli_flag F_UPDATED_AFTER = {"updated-after", CLI_INT, "only those changed after (Unix seconds)"};
+static const cli_flag F_INCLUDE_DETAIL = {"include-detail", CLI_BOOL, "with the provider's full record"};
 
 static const cli_flag F_CONN_TYPE = {"type", CLI_STRING, "OIDC, SAML, PASSWORDLESS, WEBAUTHN or OAUTH (custom)"};
 static const cli_flag F_PROVIDER = {"provider", CLI_STRING, "OKTA, GOOGLE, MICROSOFT_AD, ... (default CUSTOM)"};
@@ -153,6 +159,9 @@ const cli_flag *const cli_global_flags[] = {
 #define CLIENT_COLUMNS "client_id name scopes create_time"
 #define LOG_COLUMNS "auth_request_id status email organization_id timestamp"
 #define PASSKEY_COLUMNS "id display_name user_id created_at"
+#define DIRECTORY_COLUMNS "id directory_provider directory_type enabled total_users"
+#define DIRECTORY_USER_COLUMNS "id email given_name family_name updated_at"
+#define DIRECTORY_GROUP_COLUMNS "id display_name total_users updated_at"
 
 const cli_service cli_services[] = {
     {"organizations", "the organizations of the environment"},
@@ -160,6 +169,7 @@ const cli_service cli_services[] = {
     {"memberships", "a user's membership of an organization, its roles and invitation"},
     {"sessions", "a user's sessions: list, inspect, revoke"},
     {"domains", "an organization's domains"},
+    {"directories", "an organization's SCIM directories, their secrets, users and groups"},
     {"roles", "the environment's and organizations' roles, and the permissions they grant"},
     {"permissions", "the environment's permissions"},
     {"connections", "an organization's SSO connections: configure, enable, disable"},
@@ -277,6 +287,32 @@ const cli_command cli_commands[] = {
      cli_passkey_rename, CLI_OUT_ONE, NULL, NULL, true, "give a passkey a new display name"),
     CMD("passkeys", "delete", "CREDENTIAL_ID", NULL,
      cli_passkey_delete, CLI_OUT_ONE, NULL, NULL, true, "delete a passkey: it can no longer sign in"),
+    CMD("directories", "create", "ORGANIZATION_ID", FLAGS(&F_DIRECTORY_PROVIDER, &F_DIRECTORY_TYPE),
+     cli_directory_create, CLI_OUT_ONE, NULL, NULL, true, "create a directory in an organization"),
+    CMD("directories", "list", "ORGANIZATION_ID", NULL,
+     cli_directory_list, CLI_OUT_PAGE, "directories", DIRECTORY_COLUMNS, true, "an organization's directories"),
+    CMD("directories", "get", "ORGANIZATION_ID ID", NULL,
+     cli_directory_get, CLI_OUT_ONE, NULL, NULL, true, "show a directory, its stats and secrets"),
+    CMD("directories", "primary", "ORGANIZATION_ID", NULL,
+     cli_directory_primary, CLI_OUT_ONE, NULL, NULL, true, "show an organization's first directory"),
+    CMD("directories", "delete", "ORGANIZATION_ID ID", NULL,
+     cli_directory_delete, CLI_OUT_NONE, NULL, NULL, true, "delete a directory and what it provisioned"),
+    CMD("directories", "enable", "ORGANIZATION_ID ID", NULL,
+     cli_directory_enable, CLI_OUT_ONE, NULL, NULL, true, "turn a directory's sync on"),
+    CMD("directories", "disable", "ORGANIZATION_ID ID", NULL,
+     cli_directory_disable, CLI_OUT_ONE, NULL, NULL, true, "turn a directory's sync off"),
+    CMD("directories", "create-secret", "ORGANIZATION_ID ID", NULL,
+     cli_directory_create_secret, CLI_OUT_ONE, NULL, NULL, true,
+     "a new SCIM bearer secret, shown this once"),
+    CMD("directories", "regenerate-secret", "ORGANIZATION_ID ID", NULL,
+     cli_directory_regenerate_secret, CLI_OUT_ONE, NULL, NULL, true,
+     "a new SCIM bearer secret; the active ones stop working"),
+    CMD("directories", "users", "ORGANIZATION_ID DIRECTORY_ID",
+     FLAGS(&F_DIRECTORY_GROUP, &F_UPDATED_AFTER, &F_INCLUDE_DETAIL, PAGING),
+     cli_directory_users, CLI_OUT_PAGE, "users", DIRECTORY_USER_COLUMNS, true, "the users a directory provisioned"),
+    CMD("directories", "groups", "ORGANIZATION_ID DIRECTORY_ID", FLAGS(&F_UPDATED_AFTER, &F_INCLUDE_DETAIL, PAGING),
+     cli_directory_groups, CLI_OUT_PAGE, "groups", DIRECTORY_GROUP_COLUMNS, true,
+     "the groups a directory provisioned"),
 
     CMD("roles", "create", "NAME", FLAGS(&F_ROLE_ORGANIZATION, &F_DISPLAY_NAME, &F_DESCRIPTION, &F_EXTENDS,
                                          &F_PERMISSION),

@@ -2,8 +2,8 @@
  * A directory's SCIM bearer secrets, made in one place for the directories API
  * and the admin portal page: 32 random bytes (hex, with a prefix that names
  * them), stored only as their SHA-256 hex and last four characters, the plain
- * secret handed out once (schema.sql: directory_secrets); and the check of a
- * bearer secret on each SCIM request.
+ * secret handed out once (schema.sql: directory_secrets); and the SCIM server's
+ * bearer check against them.
  */
 #include "environment.h"
 #include "resources.h"
@@ -46,19 +46,26 @@ int emu_directory_secret_create(emu *e, const char *directory_id, char **secret,
 
 bool emu_directory_secret_check(emu *e, const char *directory_id, const char *bearer)
 {
+    if (!directory_id || !bearer || !*bearer)
+        return false;
     char hash[65];
     emu_sha256_hex(bearer, hash);
     int64_t now = skit_now();
-    json_t *row = emu_db_row(e->store, "SELECT id, secret_hash FROM directory_secrets WHERE secret_hash = ? "
-                                       "AND directory_id = ? AND status = 'ACTIVE' "
-                                       "AND (expire_time IS NULL OR expire_time > ?)",
-                             "ssi", hash, directory_id, now);
-    const char *stored = skit_json_string(row, "secret_hash");
-    /* The lookup is by hash already; the compare keeps the decision constant-time. */
-    bool ok = stored && strlen(stored) == 64 && CRYPTO_memcmp(stored, hash, 64) == 0;
-    if (ok)
-        emu_db_exec(e->store, "UPDATE directory_secrets SET last_used_time = ? WHERE id = ?", "is", now,
-                    skit_json_string(row, "id"));
-    json_decref(row);
+    json_t *rows = emu_db_rows(e->store, "SELECT id, secret_hash, expire_time FROM directory_secrets "
+                               "WHERE directory_id = ? AND status = 'ACTIVE'", "s", directory_id);
+    const char *match = NULL;
+    size_t i;
+    json_t *row;
+    /* Every active secret is compared in full: the time taken says nothing of the match. */
+    json_array_foreach(rows, i, row) {
+        const char *stored = skit_json_string(row, "secret_hash");
+        const json_t *expires = json_object_get(row, "expire_time");
+        bool live = !json_is_integer(expires) || json_integer_value(expires) > now;
+        if (stored && strlen(stored) == 64 && skit_consttime_equal(stored, hash, 64) && live)
+            match = skit_json_string(row, "id");
+    }
+    bool ok = match && emu_db_exec(e->store, "UPDATE directory_secrets SET last_used_time = ? WHERE id = ?",
+                                   "is", now, match) == 1;
+    json_decref(rows);
     return ok;
 }

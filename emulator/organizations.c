@@ -57,11 +57,12 @@ static const emu_route routes[] = {
 };
 
 /* Each membership's end is a user.organization_membership_deleted event, each role's a role.deleted,
- * each connection's an organization.sso_deleted. */
+ * each connection's an organization.sso_deleted; its directories go with what SCIM provisioned into them. */
 static int end_dependants(emu *e, const json_t *organization)
 {
     return emu_organization_memberships_end(e, organization) == 0 && emu_organization_roles_end(e, organization) == 0 &&
-           emu_organization_connections_end(e, organization) == 0 ? 0 : -1;
+           emu_organization_connections_end(e, organization) == 0 &&
+           emu_organization_directories_end(e, organization) == 0 ? 0 : -1;
 }
 
 const emu_resource emu_organization_resource = {

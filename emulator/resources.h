@@ -155,6 +155,7 @@ extern const emu_resource emu_organization_resource;   /* organizations.c */
 extern const emu_resource emu_domain_resource;         /* domains.c */
 extern const emu_resource emu_user_resource;           /* users.c */
 extern const emu_resource emu_permission_resource;     /* permissions.c */
+extern const emu_resource emu_directory_resource;      /* directories.c */
 
 /* ---- connections (connections.c; its header comment says what each column means) ---- */
 
@@ -224,6 +225,12 @@ bool emu_directory_secret_check(emu *e, const char *directory_id, const char *be
 extern const emu_route emu_scim_routes[];             /* scim_resources.c: Users, Groups */
 extern const emu_route emu_scim_discovery_routes[];   /* scim_discovery.c */
 extern const emu_route emu_directory_member_routes[]; /* directory_members.c: the REST listing */
+
+/* ---- directories (directories.c) ------------------------------------------------ */
+
+/* An organization's delete (its before_delete): its directories with their secrets,
+ * users, groups and memberships, inside the caller's transaction. 0 or -1. */
+int emu_organization_directories_end(emu *e, const json_t *organization);
 
 /* Every hand-written route table, NULL-terminated (server.c). */
 extern const emu_route *const emu_route_tables[];

@@ -61,6 +61,7 @@ const emu_resource *const emu_resources[] = {
     &emu_permission_resource,
     &emu_connection_resource,
     &emu_org_client_resource,
+    &emu_directory_resource,
     NULL
 };
 

@@ -18,6 +18,7 @@
 #include "session.h"
 #include "domain.h"
 #include "auth_service.h"
+#include "directory.h"
 #include "role.h"
 #include "permission.h"
 #include "connection.h"

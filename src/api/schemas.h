@@ -67,4 +67,14 @@ extern const skit_schema skit_webauthn_authentication_schema;       /* the whole
 extern const skit_schema skit_passwordless_send_response_schema;   /* the whole body */
 extern const skit_schema skit_passwordless_verify_response_schema; /* the whole body */
 
+/* Directories (directory.c). */
+extern const skit_schema skit_directory_schema;                     /* "directory" */
+extern const skit_schema skit_directories_schema;                   /* the whole body */
+extern const skit_schema skit_directory_user_schema;                /* an item of "users" */
+extern const skit_schema skit_directory_group_schema;               /* an item of "groups" */
+extern const skit_schema skit_directory_user_page_schema;           /* the whole body */
+extern const skit_schema skit_directory_group_page_schema;          /* the whole body */
+extern const skit_schema skit_directory_toggle_schema;              /* the whole body */
+extern const skit_schema skit_directory_new_secret_schema;          /* the whole body */
+
 #endif

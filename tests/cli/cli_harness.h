@@ -19,6 +19,7 @@
 
 #include "cli.h"
 #include "emu_fixture.h"
+#include "mock_http.h"
 
 typedef struct cli_result {
     int status;
@@ -129,6 +130,25 @@ static inline int cli_emu_teardown(void **st)
     cli_env_clear(s->dir);
     emu_fixture_stop(s->f);
     free(s);
+    return 0;
+}
+
+/* *st = a scripted server (mock_http.h), the program pointed at it with a client id and
+ * secret and no configuration file / its stop. For commands whose routes the emulator lacks. */
+static inline int cli_wire_setup(void **st)
+{
+    mock_http *m = mock_http_start();
+    setenv("SCALEKIT_ENVIRONMENT_URL", mock_http_url(m), 1);
+    setenv("SCALEKIT_CLIENT_ID", "cid", 1);
+    setenv("SCALEKIT_CLIENT_SECRET", "secret", 1);
+    setenv("XDG_CONFIG_HOME", "/nonexistent", 1);
+    *st = m;
+    return 0;
+}
+
+static inline int cli_wire_teardown(void **st)
+{
+    mock_http_stop(*st);
     return 0;
 }
 

@@ -132,23 +132,6 @@ static const wire_case cases[] = {
      NULL, NULL},
 };
 
-static int setup(void **st)
-{
-    mock_http *m = mock_http_start();
-    setenv("SCALEKIT_ENVIRONMENT_URL", mock_http_url(m), 1);
-    setenv("SCALEKIT_CLIENT_ID", "cid", 1);
-    setenv("SCALEKIT_CLIENT_SECRET", "secret", 1);
-    setenv("XDG_CONFIG_HOME", "/nonexistent", 1);
-    *st = m;
-    return 0;
-}
-
-static int teardown(void **st)
-{
-    mock_http_stop(*st);
-    return 0;
-}
-
 static void test_each_command_on_the_wire(void **st)
 {
     mock_http *m = *st;
@@ -261,5 +244,5 @@ int main(void)
         cmocka_unit_test(test_progress_only_on_a_terminal),
         cmocka_unit_test(test_permissions_all_pages_as_one_document),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, cli_wire_setup, cli_wire_teardown);
 }

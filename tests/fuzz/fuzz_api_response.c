@@ -173,6 +173,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     decode_member(body, raw, NULL, &skit_webauthn_authentication_schema);
     decode_member(body, raw, NULL, &skit_passwordless_send_response_schema);
     decode_member(body, raw, NULL, &skit_passwordless_verify_response_schema);
+    decode_member(body, raw, "directory", &skit_directory_schema);
+    decode_member(body, raw, NULL, &skit_directories_schema);
+    decode_member(body, raw, NULL, &skit_directory_user_page_schema);
+    decode_member(body, raw, NULL, &skit_directory_group_page_schema);
+    decode_member(body, raw, NULL, &skit_directory_toggle_schema);
+    decode_member(body, raw, NULL, &skit_directory_new_secret_schema);
     free(raw);
     json_decref(body);
     scalekit_error_clear();

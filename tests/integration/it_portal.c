@@ -220,7 +220,10 @@ static void scim_secret_shown_once(void **state)
     free(link);
     EMU_FIXTURE_OK(scalekit_organization_delete(s->f->client, org->id));
     scalekit_organization_free(org);
-    assert_int_equal(emu_db_exec(s->f->emu->store, "DELETE FROM directories WHERE id = 'dir_portal'", ""), 1);
+    /* The organization's delete took its directory and the directory's secret with it. */
+    assert_int_equal(emu_db_exec(s->f->emu->store, "DELETE FROM directories WHERE id = 'dir_portal'", ""), 0);
+    assert_int_equal(emu_db_exec(s->f->emu->store, "DELETE FROM directory_secrets WHERE directory_id = 'dir_portal'",
+                                 ""), 0);
 }
 
 static void links_refused(void **state)
