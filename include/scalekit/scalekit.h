@@ -21,5 +21,6 @@
 #include "permission.h"
 #include "connection.h"
 #include "authz.h"
+#include "event.h"
 
 #endif
