@@ -27,5 +27,6 @@
 #include "m2m.h"
 #include "auth_log.h"
 #include "passwordless.h"
+#include "event.h"
 
 #endif

@@ -20,6 +20,7 @@
 #include <sqlite3.h>
 #include <openssl/evp.h>
 
+#include "event_check.h"
 #include "emu_fixture.h"
 #include "emu_testhttp.h"
 #include "emu_users_kit.h"
@@ -179,6 +180,7 @@ static json_t *user_events(hook_state *s, size_t expected)
                                     {"webhook-signature", mock_request_header(r, "webhook-signature")}};
             if (scalekit_verify_webhook_payload(NULL, secret, h, 3, r->body, r->body_len) != SCALEKIT_OK)
                 fail_msg("delivery %zu does not verify: %s", i, scalekit_error_last()->message);
+            event_check_delivery(r->body, r->body_len);
             json_t *event = json_loadb(r->body, r->body_len, 0, NULL);
             if (strncmp(str(event, "type"), "user.", 5) == 0)
                 json_array_append(events, event);

@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "hook_fixture.h"
+#include "event_check.h"
 #include "core/core.h"
 #include "scalekit/webhook.h"
 
@@ -66,6 +67,8 @@ json_t *hook_fixture_event(hook_fixture *s, size_t nth)
                                              r->body, r->body_len);
     if (rc != SCALEKIT_OK)
         fail_msg("delivery %zu does not verify: %d %s", nth, rc, scalekit_error_last()->message);
+    /* Every delivery a test reads is also checked as a typed event, and logged for the census. */
+    event_check_delivery(r->body, r->body_len);
     json_t *event = json_loadb(r->body, r->body_len, 0, NULL);
     assert_non_null(event);
     return event;
