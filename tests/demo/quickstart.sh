@@ -38,8 +38,9 @@ expect_lines "local emulator, started in-process" "membership         PENDING_IN
     >"$out/emulator" 2>&1 &
 pid=$!
 url=
-for _ in $(seq 50); do
-    url=$(sed -n '1s|^\(https\{0,1\}://.*\)$|\1|p' "$out/emulator")
+# Up to 30 s: a sanitizer build on a loaded machine starts slowly.
+for _ in $(seq 300); do
+    url=$(sed -n '1s|^\(https\{0,1\}://.*\)$|\1|p' "$out/emulator" 2>/dev/null)
     [ -n "$url" ] && break
     sleep 0.1
 done

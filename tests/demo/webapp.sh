@@ -34,9 +34,14 @@ case $location in
 esac
 kill -TERM "$pid"
 wait "$pid" || true
-sleep 0.5
-if curl -s -o /dev/null "http://127.0.0.1:$WEBAPP_PORT/" || curl -s -o /dev/null "http://127.0.0.1:$EMULATOR_PORT/keys"; then
-    echo "webapp.sh: the app or the emulator still answers after SIGTERM" >&2
-    exit 1
-fi
+# Both must stop answering; a loaded machine may take a moment to close the sockets.
+i=0
+while curl -s -o /dev/null "http://127.0.0.1:$WEBAPP_PORT/" || curl -s -o /dev/null "http://127.0.0.1:$EMULATOR_PORT/keys"; do
+    i=$((i + 1))
+    if [ $i -gt 100 ]; then
+        echo "webapp.sh: the app or the emulator still answers 10 s after SIGTERM" >&2
+        exit 1
+    fi
+    sleep 0.1
+done
 echo "webapp.sh: ok"
