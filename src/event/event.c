@@ -207,6 +207,10 @@ int scalekit_event_decode(const char *payload, size_t payload_len, scalekit_even
     if (payload_len > EVENT_MAX_BYTES)
         return skit_error_set(SCALEKIT_EINVAL, "payload is %zu bytes; an event is at most %u",
                               payload_len, EVENT_MAX_BYTES);
+    /* JSON text holds no NUL byte; jansson would stop reading at one and accept
+     * the prefix, and raw_json could then not be the body byte for byte. */
+    if (memchr(payload, '\0', payload_len))
+        return skit_error_set(SCALEKIT_EMALFORMED_RESPONSE, "the event is not JSON: it holds a NUL byte");
     json_error_t jerr;
     json_t *root = json_loadb(payload, payload_len, JSON_REJECT_DUPLICATES, &jerr);
     const json_t *type = json_object_get(root, "type");

@@ -227,6 +227,12 @@ static void test_hostile_bodies_are_refused_with_a_reason(void **state)
         assert_null(ev);
         assert_non_null(strstr(scalekit_error_last()->message, cases[i].says));
     }
+    /* A NUL byte after a whole object (found by fuzz_event_decode): refused, not read up to the NUL. */
+    const char nul[] = "{\"type\":\"role.created\",\"data\":{}}\0trailing";
+    ev = (scalekit_event *)(uintptr_t)1;
+    assert_int_equal(scalekit_event_decode(nul, sizeof nul - 1, &ev), SCALEKIT_EMALFORMED_RESPONSE);
+    assert_null(ev);
+    assert_non_null(strstr(scalekit_error_last()->message, "NUL"));
     /* Truncated: the length, not the NUL, bounds the read. */
     const char *whole = "{\"type\":\"role.created\",\"data\":{}}";
     assert_int_equal(scalekit_event_decode(whole, 10, &ev), SCALEKIT_EMALFORMED_RESPONSE);
